@@ -1,0 +1,31 @@
+//! Information pages for refugees, per country and language.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::taxonomy::coded_enum;
+use crate::{Country, Lang};
+
+coded_enum! {
+    /// What every country's information set covers, in the order pages list them.
+    Topic {
+        Rights => "rights",
+        Services => "services",
+        StayingSafe => "staying-safe",
+        FamilyReunification => "family-reunification",
+        Emergency => "emergency",
+    }
+}
+
+/// One article in one language. Bodies are Markdown; raw HTML in them is never rendered.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Article {
+    pub country: Country,
+    pub topic: Topic,
+    pub lang: Lang,
+    pub title: String,
+    pub summary: String,
+    pub body: String,
+    pub verified_at: DateTime<Utc>,
+    pub is_demo: bool,
+}

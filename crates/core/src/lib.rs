@@ -1,0 +1,36 @@
+//! Domain types and rules of bluedot. Everything here is pure: no I/O, no clock
+//! reads (callers pass `now`), so rules can be tested exactly.
+
+pub mod article;
+pub mod country;
+pub mod freshness;
+pub mod geo;
+pub mod hours;
+pub mod hub;
+pub mod lang;
+pub mod provider;
+pub mod taxonomy;
+pub mod text;
+
+pub use country::Country;
+pub use hub::{Hub, HubKind, HubStatus};
+pub use lang::Lang;
+pub use taxonomy::{PriorityGroup, ServiceKind};
+pub use text::Localized;
+
+/// A rule of the domain was broken by input; the message names the field.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {message}")]
+pub struct ValidationError {
+    pub field: &'static str,
+    pub message: String,
+}
+
+impl ValidationError {
+    pub fn new(field: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            field,
+            message: message.into(),
+        }
+    }
+}

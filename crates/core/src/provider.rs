@@ -1,0 +1,31 @@
+//! External providers: national services that hubs refer people to.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::geo::Point;
+use crate::hub::Contact;
+use crate::{Country, Localized, ServiceKind};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Provider {
+    pub id: Uuid,
+    pub country: Country,
+    pub organization: String,
+    pub service: ServiceKind,
+    pub name: Localized,
+    pub description: Localized,
+    pub address: Localized,
+    pub location: Option<Point>,
+    pub opening_hours: Option<String>,
+    pub contacts: Vec<Contact>,
+    pub website: Option<String>,
+    /// Who may use the service (e.g. "holders of temporary protection").
+    pub eligibility: Localized,
+    pub languages: Vec<String>,
+    pub free_of_charge: bool,
+    pub fees: Localized,
+    pub verified_at: DateTime<Utc>,
+    pub is_demo: bool,
+}

@@ -1,0 +1,420 @@
+//! The public directory: hubs with their services, providers and articles.
+
+use std::collections::HashMap;
+
+use bluedot_core::article::{Article, Topic};
+use bluedot_core::geo::Point;
+use bluedot_core::hub::{Accessibility, Contact, HubService};
+use bluedot_core::provider::Provider;
+use bluedot_core::{Country, Hub, HubKind, HubStatus, Lang, Localized, PriorityGroup, ServiceKind};
+use chrono::{DateTime, Utc};
+use sqlx::types::Json;
+use uuid::Uuid;
+
+use crate::{Result, Store, decode_code, on_pool};
+
+#[derive(sqlx::FromRow)]
+struct HubRow {
+    id: Uuid,
+    slug: String,
+    kind: String,
+    country: String,
+    name: Json<Localized>,
+    description: Json<Localized>,
+    address: Json<Localized>,
+    lat: f64,
+    lon: f64,
+    opening_hours: String,
+    contacts: Json<Vec<Contact>>,
+    languages: Json<Vec<String>>,
+    accessibility: Json<Accessibility>,
+    status: String,
+    status_note: Json<Localized>,
+    partners: Json<Vec<String>>,
+    verified_at: DateTime<Utc>,
+    is_demo: bool,
+}
+
+#[derive(sqlx::FromRow)]
+struct HubServiceRow {
+    hub_id: Uuid,
+    service: String,
+    priority_groups: Json<Vec<PriorityGroup>>,
+    note: Json<Localized>,
+    verified_at: DateTime<Utc>,
+}
+
+impl HubRow {
+    fn into_hub(self, services: Vec<HubService>) -> Result<Hub> {
+        Ok(Hub {
+            id: self.id,
+            slug: self.slug,
+            kind: decode_code("hubs.kind", &self.kind, HubKind::from_code)?,
+            country: decode_code("hubs.country", &self.country, Country::from_code)?,
+            name: self.name.0,
+            description: self.description.0,
+            address: self.address.0,
+            location: Point {
+                lat: self.lat,
+                lon: self.lon,
+            },
+            opening_hours: self.opening_hours,
+            contacts: self.contacts.0,
+            languages: self.languages.0,
+            accessibility: self.accessibility.0,
+            status: decode_code("hubs.status", &self.status, HubStatus::from_code)?,
+            status_note: self.status_note.0,
+            partners: self.partners.0,
+            services,
+            verified_at: self.verified_at,
+            is_demo: self.is_demo,
+        })
+    }
+}
+
+impl HubServiceRow {
+    fn into_service(self) -> Result<HubService> {
+        Ok(HubService {
+            kind: decode_code("hub_services.service", &self.service, ServiceKind::from_code)?,
+            priority_groups: self.priority_groups.0,
+            note: self.note.0,
+            verified_at: self.verified_at,
+        })
+    }
+}
+
+const HUB_COLUMNS: &str = "id, slug, kind, country, name, description, address, lat, lon, \
+     opening_hours, contacts, languages, accessibility, status, status_note, partners, \
+     verified_at, is_demo";
+
+/// An entry whose last verification is older than the review age.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StaleEntry {
+    pub what: &'static str,
+    pub country: Country,
+    pub key: String,
+    pub verified_at: DateTime<Utc>,
+}
+
+impl Store {
+    /// Inserts or replaces a hub and its whole list of services, atomically.
+    pub async fn upsert_hub(&self, hub: &Hub) -> Result<()> {
+        hub.validate()?;
+        let now = Utc::now();
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            sqlx::query(
+                "INSERT INTO hubs (id, slug, kind, country, name, description, address, lat, lon,
+                     opening_hours, contacts, languages, accessibility, status, status_note,
+                     partners, verified_at, is_demo, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
+                     $17, $18, $19, $19)
+                 ON CONFLICT (id) DO UPDATE SET slug = excluded.slug, kind = excluded.kind,
+                     country = excluded.country, name = excluded.name,
+                     description = excluded.description, address = excluded.address,
+                     lat = excluded.lat, lon = excluded.lon,
+                     opening_hours = excluded.opening_hours, contacts = excluded.contacts,
+                     languages = excluded.languages, accessibility = excluded.accessibility,
+                     status = excluded.status, status_note = excluded.status_note,
+                     partners = excluded.partners, verified_at = excluded.verified_at,
+                     is_demo = excluded.is_demo, updated_at = excluded.updated_at",
+            )
+            .bind(hub.id)
+            .bind(&hub.slug)
+            .bind(hub.kind.code())
+            .bind(hub.country.code())
+            .bind(Json(&hub.name))
+            .bind(Json(&hub.description))
+            .bind(Json(&hub.address))
+            .bind(hub.location.lat)
+            .bind(hub.location.lon)
+            .bind(&hub.opening_hours)
+            .bind(Json(&hub.contacts))
+            .bind(Json(&hub.languages))
+            .bind(Json(&hub.accessibility))
+            .bind(hub.status.code())
+            .bind(Json(&hub.status_note))
+            .bind(Json(&hub.partners))
+            .bind(hub.verified_at)
+            .bind(hub.is_demo)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query("DELETE FROM hub_services WHERE hub_id = $1")
+                .bind(hub.id)
+                .execute(&mut *tx)
+                .await?;
+            for service in &hub.services {
+                sqlx::query(
+                    "INSERT INTO hub_services (hub_id, service, priority_groups, note, verified_at)
+                     VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(hub.id)
+                .bind(service.kind.code())
+                .bind(Json(&service.priority_groups))
+                .bind(Json(&service.note))
+                .bind(service.verified_at)
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// Every hub with its services, ordered by country then slug.
+    pub async fn list_hubs(&self) -> Result<Vec<Hub>> {
+        let sql = format!("SELECT {HUB_COLUMNS} FROM hubs ORDER BY country, slug");
+        let (rows, service_rows): (Vec<HubRow>, Vec<HubServiceRow>) = on_pool!(self, pool => (
+            sqlx::query_as(&sql).fetch_all(pool).await?,
+            sqlx::query_as(
+                "SELECT hub_id, service, priority_groups, note, verified_at FROM hub_services",
+            )
+            .fetch_all(pool)
+            .await?,
+        ));
+        let mut services: HashMap<Uuid, Vec<HubService>> = HashMap::new();
+        for row in service_rows {
+            services.entry(row.hub_id).or_default().push(row.into_service()?);
+        }
+        rows.into_iter()
+            .map(|row| {
+                let mut own = services.remove(&row.id).unwrap_or_default();
+                own.sort_by_key(|s| s.kind);
+                row.into_hub(own)
+            })
+            .collect()
+    }
+
+    pub async fn hub_by_slug(&self, slug: &str) -> Result<Option<Hub>> {
+        let sql = format!("SELECT {HUB_COLUMNS} FROM hubs WHERE slug = $1");
+        let row: Option<HubRow> =
+            on_pool!(self, pool => sqlx::query_as(&sql).bind(slug).fetch_optional(pool).await?);
+        let Some(row) = row else { return Ok(None) };
+        let service_rows: Vec<HubServiceRow> = on_pool!(self, pool => sqlx::query_as(
+            "SELECT hub_id, service, priority_groups, note, verified_at FROM hub_services
+             WHERE hub_id = $1 ORDER BY service",
+        )
+        .bind(row.id)
+        .fetch_all(pool)
+        .await?);
+        let mut services = service_rows
+            .into_iter()
+            .map(HubServiceRow::into_service)
+            .collect::<Result<Vec<_>>>()?;
+        services.sort_by_key(|s| s.kind);
+        row.into_hub(services).map(Some)
+    }
+
+    pub async fn count_hubs(&self) -> Result<i64> {
+        Ok(on_pool!(self, pool => sqlx::query_scalar("SELECT COUNT(*) FROM hubs")
+            .fetch_one(pool)
+            .await?))
+    }
+
+    pub async fn upsert_provider(&self, p: &Provider) -> Result<()> {
+        on_pool!(self, pool => {
+            sqlx::query(
+                "INSERT INTO providers (id, country, organization, service, name, description,
+                     address, lat, lon, opening_hours, contacts, website, eligibility, languages,
+                     free_of_charge, fees, verified_at, is_demo)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
+                     $17, $18)
+                 ON CONFLICT (id) DO UPDATE SET country = excluded.country,
+                     organization = excluded.organization, service = excluded.service,
+                     name = excluded.name, description = excluded.description,
+                     address = excluded.address, lat = excluded.lat, lon = excluded.lon,
+                     opening_hours = excluded.opening_hours, contacts = excluded.contacts,
+                     website = excluded.website, eligibility = excluded.eligibility,
+                     languages = excluded.languages, free_of_charge = excluded.free_of_charge,
+                     fees = excluded.fees, verified_at = excluded.verified_at,
+                     is_demo = excluded.is_demo",
+            )
+            .bind(p.id)
+            .bind(p.country.code())
+            .bind(&p.organization)
+            .bind(p.service.code())
+            .bind(Json(&p.name))
+            .bind(Json(&p.description))
+            .bind(Json(&p.address))
+            .bind(p.location.map(|l| l.lat))
+            .bind(p.location.map(|l| l.lon))
+            .bind(&p.opening_hours)
+            .bind(Json(&p.contacts))
+            .bind(&p.website)
+            .bind(Json(&p.eligibility))
+            .bind(Json(&p.languages))
+            .bind(p.free_of_charge)
+            .bind(Json(&p.fees))
+            .bind(p.verified_at)
+            .bind(p.is_demo)
+            .execute(pool)
+            .await?;
+        });
+        Ok(())
+    }
+
+    /// Providers, of one country or all, ordered by country, service and organisation.
+    pub async fn list_providers(&self, country: Option<Country>) -> Result<Vec<Provider>> {
+        let rows: Vec<ProviderRow> = on_pool!(self, pool => sqlx::query_as(
+            "SELECT id, country, organization, service, name, description, address, lat, lon,
+                 opening_hours, contacts, website, eligibility, languages, free_of_charge, fees,
+                 verified_at, is_demo
+             FROM providers WHERE ($1 IS NULL OR country = $1)
+             ORDER BY country, service, organization",
+        )
+        .bind(country.map(|c| c.code()))
+        .fetch_all(pool)
+        .await?);
+        rows.into_iter().map(ProviderRow::into_provider).collect()
+    }
+
+    pub async fn upsert_article(&self, a: &Article) -> Result<()> {
+        on_pool!(self, pool => {
+            sqlx::query(
+                "INSERT INTO articles (country, topic, lang, title, summary, body, verified_at,
+                     is_demo)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                 ON CONFLICT (country, topic, lang) DO UPDATE SET title = excluded.title,
+                     summary = excluded.summary, body = excluded.body,
+                     verified_at = excluded.verified_at, is_demo = excluded.is_demo",
+            )
+            .bind(a.country.code())
+            .bind(a.topic.code())
+            .bind(a.lang.code())
+            .bind(&a.title)
+            .bind(&a.summary)
+            .bind(&a.body)
+            .bind(a.verified_at)
+            .bind(a.is_demo)
+            .execute(pool)
+            .await?;
+        });
+        Ok(())
+    }
+
+    /// Every language version of a country's articles (of one topic, or all).
+    pub async fn articles(&self, country: Country, topic: Option<Topic>) -> Result<Vec<Article>> {
+        let rows: Vec<ArticleRow> = on_pool!(self, pool => sqlx::query_as(
+            "SELECT country, topic, lang, title, summary, body, verified_at, is_demo
+             FROM articles WHERE country = $1 AND ($2 IS NULL OR topic = $2)
+             ORDER BY topic, lang",
+        )
+        .bind(country.code())
+        .bind(topic.map(|t| t.code()))
+        .fetch_all(pool)
+        .await?);
+        rows.into_iter().map(ArticleRow::into_article).collect()
+    }
+
+    /// Hubs, hub services, providers and articles last verified before `before`, oldest first.
+    pub async fn stale_entries(&self, before: DateTime<Utc>) -> Result<Vec<StaleEntry>> {
+        let rows: Vec<(String, String, String, DateTime<Utc>)> = on_pool!(self, pool => sqlx::query_as(
+            "SELECT 'hub', country, slug, verified_at FROM hubs WHERE verified_at < $1
+             UNION ALL
+             SELECT 'service', h.country, h.slug || ' / ' || s.service, s.verified_at
+               FROM hub_services s JOIN hubs h ON h.id = s.hub_id WHERE s.verified_at < $1
+             UNION ALL
+             SELECT 'provider', country, organization || ' / ' || service, verified_at
+               FROM providers WHERE verified_at < $1
+             UNION ALL
+             SELECT 'article', country, topic || ' / ' || lang, verified_at
+               FROM articles WHERE verified_at < $1
+             ORDER BY 4, 2, 3",
+        )
+        .bind(before)
+        .fetch_all(pool)
+        .await?);
+        rows.into_iter()
+            .map(|(what, country, key, verified_at)| {
+                Ok(StaleEntry {
+                    what: match what.as_str() {
+                        "hub" => "hub",
+                        "service" => "service",
+                        "provider" => "provider",
+                        _ => "article",
+                    },
+                    country: decode_code("country", &country, Country::from_code)?,
+                    key,
+                    verified_at,
+                })
+            })
+            .collect()
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct ProviderRow {
+    id: Uuid,
+    country: String,
+    organization: String,
+    service: String,
+    name: Json<Localized>,
+    description: Json<Localized>,
+    address: Json<Localized>,
+    lat: Option<f64>,
+    lon: Option<f64>,
+    opening_hours: Option<String>,
+    contacts: Json<Vec<Contact>>,
+    website: Option<String>,
+    eligibility: Json<Localized>,
+    languages: Json<Vec<String>>,
+    free_of_charge: bool,
+    fees: Json<Localized>,
+    verified_at: DateTime<Utc>,
+    is_demo: bool,
+}
+
+impl ProviderRow {
+    fn into_provider(self) -> Result<Provider> {
+        Ok(Provider {
+            id: self.id,
+            country: decode_code("providers.country", &self.country, Country::from_code)?,
+            organization: self.organization,
+            service: decode_code("providers.service", &self.service, ServiceKind::from_code)?,
+            name: self.name.0,
+            description: self.description.0,
+            address: self.address.0,
+            location: match (self.lat, self.lon) {
+                (Some(lat), Some(lon)) => Some(Point { lat, lon }),
+                _ => None,
+            },
+            opening_hours: self.opening_hours,
+            contacts: self.contacts.0,
+            website: self.website,
+            eligibility: self.eligibility.0,
+            languages: self.languages.0,
+            free_of_charge: self.free_of_charge,
+            fees: self.fees.0,
+            verified_at: self.verified_at,
+            is_demo: self.is_demo,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct ArticleRow {
+    country: String,
+    topic: String,
+    lang: String,
+    title: String,
+    summary: String,
+    body: String,
+    verified_at: DateTime<Utc>,
+    is_demo: bool,
+}
+
+impl ArticleRow {
+    fn into_article(self) -> Result<Article> {
+        Ok(Article {
+            country: decode_code("articles.country", &self.country, Country::from_code)?,
+            topic: decode_code("articles.topic", &self.topic, Topic::from_code)?,
+            lang: decode_code("articles.lang", &self.lang, Lang::from_tag)?,
+            title: self.title,
+            summary: self.summary,
+            body: self.body,
+            verified_at: self.verified_at,
+            is_demo: self.is_demo,
+        })
+    }
+}

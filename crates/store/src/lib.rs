@@ -1,0 +1,128 @@
+//! Persistence for bluedot. [`Store`] is the one repository interface the rest of the system
+//! sees; behind it sit two backends, SQLite (embedded, the default) and PostgreSQL
+//! (production, several web processes on one database), each with its own migrations.
+//!
+//! Queries are written once with `$1` placeholders, which both backends accept, and run on
+//! whichever pool the store holds (see [`on_pool!`]).
+
+mod directory;
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgPool, SqlitePool};
+
+pub use directory::StaleEntry;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration failed: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    #[error("{0}")]
+    Invalid(#[from] bluedot_core::ValidationError),
+    /// A stored value no longer parses: a bug or a hand edit, never user input.
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
+    #[error("unsupported database URL {0:?}: use sqlite://PATH or postgres://...")]
+    UnsupportedUrl(String),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+#[derive(Clone, Debug)]
+enum Backend {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// Runs the same query code on whichever backend the store holds. The body is expanded once
+/// per backend, so `sqlx` infers the database type from the pool it is given.
+macro_rules! on_pool {
+    ($store:expr, $pool:ident => $body:expr) => {
+        match &$store.backend {
+            $crate::Backend::Sqlite($pool) => $body,
+            $crate::Backend::Postgres($pool) => $body,
+        }
+    };
+}
+pub(crate) use on_pool;
+
+#[derive(Clone, Debug)]
+pub struct Store {
+    backend: Backend,
+}
+
+impl Store {
+    /// Opens the database a URL names: `sqlite://PATH` (created if missing) or `postgres://...`.
+    pub async fn connect(url: &str) -> Result<Store> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let options = PgConnectOptions::from_str(url)?;
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(options)
+                .await?;
+            Ok(Store {
+                backend: Backend::Postgres(pool),
+            })
+        } else if let Some(path) = url.strip_prefix("sqlite://") {
+            Self::open_sqlite(Path::new(path)).await
+        } else {
+            Err(StoreError::UnsupportedUrl(url.to_owned()))
+        }
+    }
+
+    /// Opens (creating if needed) an SQLite file in WAL mode. `synchronous = FULL` so that a
+    /// transaction acknowledged to a user survives a power cut, not only a crash.
+    pub async fn open_sqlite(path: &Path) -> Result<Store> {
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await?;
+        Ok(Store {
+            backend: Backend::Sqlite(pool),
+        })
+    }
+
+    /// Applies the backend's pending migrations; safe to run on every start and from several
+    /// processes at once (sqlx takes a lock).
+    pub async fn migrate(&self) -> Result<()> {
+        match &self.backend {
+            Backend::Sqlite(pool) => sqlx::migrate!("./migrations/sqlite").run(pool).await?,
+            Backend::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
+        }
+        Ok(())
+    }
+
+    pub fn backend_name(&self) -> &'static str {
+        match self.backend {
+            Backend::Sqlite(_) => "sqlite",
+            Backend::Postgres(_) => "postgres",
+        }
+    }
+
+    pub async fn close(&self) {
+        on_pool!(self, pool => pool.close().await)
+    }
+}
+
+/// Parses a stored code back into a domain value, or reports corruption with the column name.
+pub(crate) fn decode_code<T>(
+    column: &str,
+    code: &str,
+    parse: impl Fn(&str) -> Option<T>,
+) -> Result<T> {
+    parse(code).ok_or_else(|| StoreError::Corrupt(format!("{column} = {code:?}")))
+}
