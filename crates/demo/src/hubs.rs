@@ -1,0 +1,323 @@
+//! The demo hubs. Counts per country follow the public record (Moldova 9, Romania 8 places,
+//! Poland 6, Bulgaria 5, Slovakia 3, Hungary 3, Italy 2: 36 in all); coordinates are those of
+//! the real crossings, stations and cities.
+
+use bluedot_core::geo::Point;
+use bluedot_core::hub::{Accessibility, Contact, HubService, MessagingApp, WheelchairAccess};
+use bluedot_core::{
+    Country, Hub, HubKind, HubStatus, Lang, Localized, PriorityGroup as G, ServiceKind as S,
+};
+use chrono::{DateTime, Utc};
+
+use crate::{days_ago, demo_id};
+
+struct Place {
+    slug: &'static str,
+    country: Country,
+    kind: HubKind,
+    /// The place as written locally (also used in English), in Ukrainian and in Russian.
+    local: &'static str,
+    uk: &'static str,
+    ru: &'static str,
+    lat: f64,
+    lon: f64,
+    address: &'static str,
+    hours: &'static str,
+    verified_days_ago: i64,
+}
+
+const fn place(
+    slug: &'static str,
+    country: Country,
+    kind: HubKind,
+    names: [&'static str; 3],
+    (lat, lon): (f64, f64),
+    address: &'static str,
+    hours: &'static str,
+    verified_days_ago: i64,
+) -> Place {
+    Place {
+        slug,
+        country,
+        kind,
+        local: names[0],
+        uk: names[1],
+        ru: names[2],
+        lat,
+        lon,
+        address,
+        hours,
+        verified_days_ago,
+    }
+}
+
+use Country::*;
+use HubKind::*;
+
+const H24: &str = "24/7";
+const STATION_HOURS: &str = "Mo-Su 08:00-20:00";
+const CITY_HOURS: &str = "Mo-Fr 09:00-18:00; Sa 10:00-14:00";
+
+#[rustfmt::skip]
+const PLACES: [Place; 36] = [
+    // Romania: the first Blue Dots, at the crossings from Ukraine and Moldova and in the cities.
+    place("sighetu-marmatiei-border", Romania, BorderCrossing, ["Sighetu Marmației", "Сигіт", "Сигет"], (47.9401, 23.8868), "Punctul de trecere a frontierei Sighetu Marmației, Str. Avram Iancu, Sighetu Marmației", H24, 3),
+    place("siret-border", Romania, BorderCrossing, ["Siret", "Серет", "Сирет"], (47.9800, 26.0460), "Punctul de trecere a frontierei Siret, DN2/E85, Siret, jud. Suceava", H24, 2),
+    place("isaccea-border", Romania, BorderCrossing, ["Isaccea", "Ісакча", "Исакча"], (45.2714, 28.4593), "Punctul de trecere a frontierei Isaccea (bac Isaccea–Orlivka), Isaccea, jud. Tulcea", H24, 5),
+    place("albita-border", Romania, BorderCrossing, ["Albița", "Албіца", "Албица"], (46.7772, 28.1748), "Punctul de trecere a frontierei Albița, DN24B, jud. Vaslui", H24, 8),
+    place("husi", Romania, CommunityCentre, ["Huși", "Хуші", "Хуши"], (46.6742, 28.0594), "Str. 1 Decembrie, Huși, jud. Vaslui", CITY_HOURS, 12),
+    place("iasi-station", Romania, Station, ["Iași", "Ясси", "Яссы"], (47.1657, 27.5700), "Gara Iași, Str. Garabet Ibrăileanu, Iași", STATION_HOURS, 6),
+    place("brasov-station", Romania, Station, ["Brașov", "Брашов", "Брашов"], (45.6612, 25.6132), "Gara Brașov, Bd. Gării 5, Brașov", STATION_HOURS, 40),
+    place("bucharest-romexpo", Romania, RegistrationSite, ["București", "Бухарест", "Бухарест"], (44.4779, 26.0694), "Romexpo, Bd. Expoziției 1, București", CITY_HOURS, 4),
+    // Moldova
+    place("palanca-border", Moldova, BorderCrossing, ["Palanca", "Паланка", "Паланка"], (46.4098, 30.0931), "Punctul de trecere Palanca–Maiaky-Udobne, r. Ștefan Vodă", H24, 1),
+    place("otaci-border", Moldova, BorderCrossing, ["Otaci", "Отач", "Атаки"], (48.4330, 27.7942), "Punctul de trecere Otaci–Mohyliv-Podilskyi, Otaci, r. Ocnița", H24, 3),
+    place("criva-border", Moldova, BorderCrossing, ["Criva", "Крива", "Крива"], (48.2678, 26.6585), "Punctul de trecere Criva–Mamalyha, r. Briceni", H24, 9),
+    place("tudora-border", Moldova, BorderCrossing, ["Tudora", "Тудора", "Тудора"], (46.4339, 30.0398), "Punctul de trecere Tudora–Starokozache, r. Ștefan Vodă", H24, 15),
+    place("chisinau-moldexpo", Moldova, ReceptionCentre, ["Chișinău", "Кишинів", "Кишинёв"], (47.0224, 28.8610), "Moldexpo, Str. Ghioceilor 1, Chișinău", H24, 2),
+    place("chisinau-station", Moldova, Station, ["Chișinău", "Кишинів", "Кишинёв"], (47.0137, 28.8556), "Gara Feroviară Chișinău, Piața Gării 1, Chișinău", STATION_HOURS, 7),
+    place("balti", Moldova, CommunityCentre, ["Bălți", "Бєльці", "Бельцы"], (47.7617, 27.9289), "Str. Independenței, Bălți", CITY_HOURS, 11),
+    place("cahul", Moldova, CashPoint, ["Cahul", "Кагул", "Кагул"], (45.9075, 28.1944), "Str. Republicii, Cahul", CITY_HOURS, 20),
+    place("ungheni", Moldova, Station, ["Ungheni", "Унгени", "Унгены"], (47.2103, 27.8007), "Gara Ungheni, Ungheni", STATION_HOURS, 65),
+    // Poland
+    place("medyka-border", Poland, BorderCrossing, ["Medyka", "Медика", "Медыка"], (49.8086, 22.9406), "Przejście graniczne Medyka–Szeginie, Medyka", H24, 2),
+    place("przemysl-station", Poland, Station, ["Przemyśl", "Перемишль", "Перемышль"], (49.7838, 22.7767), "Dworzec Przemyśl Główny, pl. Legionów 1, Przemyśl", H24, 3),
+    place("dorohusk-border", Poland, BorderCrossing, ["Dorohusk", "Дорогуськ", "Дорогуск"], (51.1660, 23.8050), "Przejście graniczne Dorohusk–Jagodzin, Dorohusk", H24, 6),
+    place("hrebenne-border", Poland, BorderCrossing, ["Hrebenne", "Гребенне", "Гребенне"], (50.2473, 23.5787), "Przejście graniczne Hrebenne–Rawa Ruska, Hrebenne", H24, 10),
+    place("warsaw-centre", Poland, CommunityCentre, ["Warszawa", "Варшава", "Варшава"], (52.2288, 21.0031), "ul. Emilii Plater, Warszawa (przy Dworcu Centralnym)", CITY_HOURS, 5),
+    place("krakow-station", Poland, Station, ["Kraków", "Краків", "Краков"], (50.0677, 19.9476), "Dworzec Kraków Główny, ul. Pawia 5a, Kraków", STATION_HOURS, 33),
+    // Bulgaria
+    place("sofia-station", Bulgaria, Station, ["Sofia", "Софія", "София"], (42.7127, 23.3212), "Централна гара София, бул. Мария Луиза 102а, София", STATION_HOURS, 4),
+    place("varna", Bulgaria, ReceptionCentre, ["Varna", "Варна", "Варна"], (43.2047, 27.9105), "ул. Девня, Варна", CITY_HOURS, 6),
+    place("burgas", Bulgaria, CommunityCentre, ["Burgas", "Бургас", "Бургас"], (42.4935, 27.4721), "ул. Александровска, Бургас", CITY_HOURS, 8),
+    place("ruse-border", Bulgaria, BorderCrossing, ["Ruse", "Русе", "Русе"], (43.8896, 25.9701), "ГКПП Дунав мост, Русе", H24, 14),
+    place("plovdiv", Bulgaria, CommunityCentre, ["Plovdiv", "Пловдив", "Пловдив"], (42.1354, 24.7453), "бул. Христо Ботев, Пловдив", CITY_HOURS, 9),
+    // Slovakia
+    place("vysne-nemecke-border", Slovakia, BorderCrossing, ["Vyšné Nemecké", "Вишнє Німецьке", "Вышне Немецке"], (48.6677, 22.2579), "Hraničný priechod Vyšné Nemecké–Užhorod", H24, 2),
+    place("ubla-border", Slovakia, BorderCrossing, ["Ubľa", "Убля", "Убля"], (48.8963, 22.3961), "Hraničný priechod Ubľa–Malyj Bereznyj", "Mo-Su 08:00-20:00", 5),
+    place("bratislava-station", Slovakia, Station, ["Bratislava", "Братислава", "Братислава"], (48.1585, 17.1064), "Hlavná stanica, Predstaničné námestie 1, Bratislava", STATION_HOURS, 12),
+    // Hungary
+    place("zahony-station", Hungary, Station, ["Záhony", "Загонь", "Загонь"], (48.4085, 22.1747), "Záhony vasútállomás, Ady Endre u., Záhony", H24, 3),
+    place("beregsurany-border", Hungary, BorderCrossing, ["Beregsurány", "Берегшурань", "Берегшурань"], (48.1646, 22.5441), "Beregsurány–Luzhanka határátkelő, Beregsurány", H24, 7),
+    place("budapest-nyugati", Hungary, Station, ["Budapest", "Будапешт", "Будапешт"], (47.5106, 19.0564), "Nyugati pályaudvar, Teréz krt. 55, Budapest", STATION_HOURS, 6),
+    // Italy
+    place("rome-termini", Italy, Station, ["Roma", "Рим", "Рим"], (41.9009, 12.5018), "Stazione Termini, Piazza dei Cinquecento, Roma", CITY_HOURS, 10),
+    place("milan-centrale", Italy, Station, ["Milano", "Мілан", "Милан"], (45.4861, 9.2044), "Stazione Centrale, Piazza Duca d'Aosta 1, Milano", CITY_HOURS, 18),
+];
+
+/// The hub is named "Blue Dot <place>" in each language that has a form of the place name;
+/// other languages fall back to English, which the site shows with a note.
+fn name(p: &Place) -> Localized {
+    let local_lang = p.country.language();
+    let mut name = Localized::new()
+        .with(Lang::En, format!("Blue Dot {}", p.local))
+        .with(Lang::Uk, format!("Блакитна точка {}", p.uk))
+        .with(Lang::Ru, format!("Голубая точка {}", p.ru));
+    let local = match local_lang {
+        Lang::Ro => format!("Punct Albastru {}", p.local),
+        Lang::Pl => format!("Niebieski Punkt {}", p.local),
+        Lang::Hu => format!("Kék Pont {}", p.local),
+        Lang::Sk => format!("Modrý bod {}", p.local),
+        Lang::Bg => format!("Синя точка {}", bulgarian_place(p)),
+        Lang::It => format!("Punto Blu {}", p.local),
+        _ => return name,
+    };
+    name.0.insert(local_lang, local);
+    name
+}
+
+/// Bulgarian hubs are named with the Cyrillic form, which is the Russian one for these cities.
+fn bulgarian_place(p: &Place) -> &'static str {
+    p.ru
+}
+
+fn description(p: &Place) -> Localized {
+    let (en, uk, ru) = match p.kind {
+        BorderCrossing => (
+            "A Blue Dot right at the border crossing: rest, warmth and information as soon as you arrive. Social workers, psychologists and lawyers are on duty day and night; children can play safely while you rest.",
+            "Блакитна точка просто на пункті пропуску: відпочинок, тепло й інформація одразу після перетину кордону. Соціальні працівники, психологи та юристи чергують цілодобово; діти можуть безпечно гратися, поки ви відпочиваєте.",
+            "Голубая точка прямо на пункте пропуска: отдых, тепло и информация сразу после пересечения границы. Социальные работники, психологи и юристы дежурят круглосуточно; дети могут безопасно играть, пока вы отдыхаете.",
+        ),
+        Station => (
+            "A Blue Dot at the station for people arriving or travelling on: information on onward travel and services, a child-friendly space, a mother and baby corner and help from social workers.",
+            "Блакитна точка на вокзалі для тих, хто прибуває або їде далі: інформація про подальшу дорогу й послуги, дитячий простір, куточок матері й дитини та допомога соціальних працівників.",
+            "Голубая точка на вокзале для тех, кто прибывает или едет дальше: информация о дальнейшей дороге и услугах, детское пространство, уголок матери и ребёнка и помощь социальных работников.",
+        ),
+        _ => (
+            "A Blue Dot in the city for people who stay: legal advice on temporary protection and documents, psychosocial support, activities for children and adolescents, and referral to national services.",
+            "Блакитна точка в місті для тих, хто залишається: юридичні консультації щодо тимчасового захисту й документів, психосоціальна підтримка, заняття для дітей і підлітків, скерування до державних служб.",
+            "Голубая точка в городе для тех, кто остаётся: юридические консультации по временной защите и документам, психосоциальная поддержка, занятия для детей и подростков, направление в государственные службы.",
+        ),
+    };
+    Localized::new()
+        .with(Lang::En, en)
+        .with(Lang::Uk, uk)
+        .with(Lang::Ru, ru)
+}
+
+fn services_for(kind: HubKind) -> &'static [S] {
+    match kind {
+        BorderCrossing => &[
+            S::InformationDesk, S::WifiCharging, S::Interpretation, S::ChildProtectionAssessment,
+            S::ReferralChildProtection, S::FamilyTracing, S::ChildFriendlySpace,
+            S::MotherBabySpace, S::PsychologicalFirstAid, S::LegalCounselling,
+            S::TemporaryProtection, S::GbvSupport, S::FirstAid, S::Hygiene, S::Supplies,
+            S::RestArea, S::MobileTeam,
+        ],
+        Station => &[
+            S::InformationDesk, S::WifiCharging, S::Interpretation, S::ChildProtectionAssessment,
+            S::ReferralChildProtection, S::ChildFriendlySpace, S::MotherBabySpace,
+            S::PsychologicalFirstAid, S::LegalCounselling, S::Supplies, S::RestArea,
+            S::Hygiene,
+        ],
+        _ => &[
+            S::InformationDesk, S::Interpretation, S::ChildProtectionAssessment,
+            S::ReferralChildProtection, S::FamilyTracing, S::ChildFriendlySpace,
+            S::AdolescentSpace, S::PsychosocialSupport, S::LegalCounselling,
+            S::TemporaryProtection, S::DocumentationSupport, S::BirthRegistration,
+            S::GbvSupport, S::HealthNutritionAdvice, S::EarlyLearning,
+            S::VulnerableRegistration, S::Supplies, S::MobileTeam,
+        ],
+    }
+}
+
+/// Whom each service is chiefly for.
+fn groups_for(service: S) -> Vec<G> {
+    match service {
+        S::ChildProtectionAssessment | S::ReferralChildProtection => vec![G::Children, G::UnaccompaniedSeparatedChildren],
+        S::FamilyTracing => vec![G::UnaccompaniedSeparatedChildren],
+        S::ChildFriendlySpace | S::EarlyLearning => vec![G::Children],
+        S::AdolescentSpace => vec![G::Adolescents],
+        S::MotherBabySpace => vec![G::WomenWithYoungChildren, G::PregnantBreastfeeding],
+        S::PsychologicalFirstAid => vec![G::GbvSurvivors, G::TraffickingRisk],
+        S::PsychosocialSupport => vec![G::Children, G::Adolescents, G::GbvSurvivors, G::Lgbtiq],
+        S::LegalCounselling => vec![G::UnaccompaniedSeparatedChildren, G::TraffickingRisk],
+        S::BirthRegistration => vec![G::PregnantBreastfeeding, G::WomenWithYoungChildren],
+        S::GbvSupport => vec![G::GbvSurvivors, G::Lgbtiq],
+        S::FirstAid => vec![G::MedicalNeeds, G::Disability],
+        S::HealthNutritionAdvice => vec![G::PregnantBreastfeeding, G::MedicalNeeds],
+        S::RestArea => vec![G::OlderPersons, G::Disability, G::WomenWithYoungChildren],
+        S::Supplies => vec![G::Children, G::WomenWithYoungChildren],
+        S::VulnerableRegistration => vec![G::Disability, G::OlderPersons, G::MedicalNeeds],
+        S::InformationDesk => vec![G::OlderPersons, G::TraffickingRisk],
+        _ => vec![],
+    }
+}
+
+fn phone(country: Country, n: usize) -> String {
+    let prefix = match country {
+        Bulgaria => "+359 2 800",
+        Hungary => "+36 1 800",
+        Italy => "+39 06 800",
+        Moldova => "+373 22 800",
+        Poland => "+48 22 800",
+        Romania => "+40 21 800",
+        Slovakia => "+421 2 800",
+    };
+    format!("{prefix} {:03} (demo)", 100 + n)
+}
+
+pub fn hubs(now: DateTime<Utc>) -> Vec<Hub> {
+    PLACES
+        .iter()
+        .enumerate()
+        .map(|(n, p)| {
+            let verified_at = days_ago(now, p.verified_days_ago);
+            let local = p.country.language().code().to_owned();
+            let mut languages = vec!["uk".to_owned(), "ru".to_owned(), "en".to_owned()];
+            if !languages.contains(&local) {
+                languages.push(local);
+            }
+            // One hub is temporarily closed, so the site's handling of closures can be seen.
+            let (status, status_note) = if p.slug == "ungheni" {
+                (
+                    HubStatus::TemporarilyClosed,
+                    Localized::new()
+                        .with(Lang::En, "Temporarily closed: the team works from the Chișinău station hub.")
+                        .with(Lang::Uk, "Тимчасово зачинено: команда працює в Блакитній точці на вокзалі Кишинева.")
+                        .with(Lang::Ru, "Временно закрыто: команда работает в Голубой точке на вокзале Кишинёва."),
+                )
+            } else {
+                (HubStatus::Open, Localized::new())
+            };
+            let wheelchair = match p.kind {
+                BorderCrossing => WheelchairAccess::Limited,
+                _ => WheelchairAccess::Yes,
+            };
+            Hub {
+                id: demo_id("hub", p.slug),
+                slug: p.slug.to_owned(),
+                kind: p.kind,
+                country: p.country,
+                name: name(p),
+                description: description(p),
+                address: Localized::new().with(p.country.language(), p.address),
+                location: Point { lat: p.lat, lon: p.lon },
+                opening_hours: p.hours.to_owned(),
+                contacts: vec![
+                    Contact { channel: MessagingApp::Phone, value: phone(p.country, n) },
+                    Contact { channel: MessagingApp::Viber, value: phone(p.country, n) },
+                ],
+                languages,
+                accessibility: Accessibility {
+                    wheelchair,
+                    note: Localized::new()
+                        .with(Lang::En, "Step-free entrance; accessible toilet.")
+                        .with(Lang::Uk, "Вхід без сходинок; доступний туалет.")
+                        .with(Lang::Ru, "Вход без ступенек; доступный туалет."),
+                },
+                status,
+                status_note,
+                partners: vec![
+                    "UNICEF".to_owned(),
+                    "UNHCR".to_owned(),
+                    format!("Local authorities of {}", p.local),
+                ],
+                services: services_for(p.kind)
+                    .iter()
+                    .map(|&kind| HubService {
+                        kind,
+                        priority_groups: groups_for(kind),
+                        note: Localized::new(),
+                        verified_at,
+                    })
+                    .collect(),
+                verified_at,
+                is_demo: true,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thirty_six_valid_hubs_in_seven_countries() {
+        let hubs = hubs(Utc::now());
+        assert_eq!(hubs.len(), 36);
+        for hub in &hubs {
+            hub.validate().unwrap_or_else(|e| panic!("{}: {e}", hub.slug));
+            // Each hub lies in its country's rough bounding box.
+            let (lat, lon) = (hub.location.lat, hub.location.lon);
+            let inside = match hub.country {
+                Bulgaria => (41.2..44.3).contains(&lat) && (22.3..28.7).contains(&lon),
+                Hungary => (45.7..48.6).contains(&lat) && (16.1..22.95).contains(&lon),
+                Italy => (36.6..47.1).contains(&lat) && (6.6..18.6).contains(&lon),
+                Moldova => (45.4..48.5).contains(&lat) && (26.6..30.2).contains(&lon),
+                Poland => (49.0..54.9).contains(&lat) && (14.1..24.2).contains(&lon),
+                Romania => (43.6..48.3).contains(&lat) && (20.2..29.8).contains(&lon),
+                Slovakia => (47.7..49.7).contains(&lat) && (16.8..22.6).contains(&lon),
+            };
+            assert!(inside, "{} at {lat},{lon}", hub.slug);
+        }
+        let per = |c| hubs.iter().filter(|h| h.country == c).count();
+        assert_eq!(
+            [per(Moldova), per(Romania), per(Poland), per(Bulgaria), per(Slovakia), per(Hungary), per(Italy)],
+            [9, 8, 6, 5, 3, 3, 2]
+        );
+        let slugs: std::collections::HashSet<_> = hubs.iter().map(|h| &h.slug).collect();
+        assert_eq!(slugs.len(), 36);
+    }
+}

@@ -1,0 +1,25 @@
+//! The demo network: the 36 Blue Dot hubs in seven countries as publicly described (2022),
+//! at their real places, with sample providers and information articles. Every record is
+//! flagged `is_demo`, and every page that shows one says so.
+//!
+//! Built from `now` so that verification ages are realistic: most entries were checked days
+//! ago, a few are overdue for review, one is old enough to be shown as unverified.
+
+mod articles;
+mod hubs;
+mod providers;
+
+use chrono::{DateTime, Utc};
+
+pub use articles::articles;
+pub use hubs::hubs;
+pub use providers::providers;
+
+/// Stable ids, so that loading the demo twice updates rather than duplicates.
+fn demo_id(kind: &str, key: &str) -> uuid::Uuid {
+    uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, format!("bluedot-demo:{kind}:{key}").as_bytes())
+}
+
+fn days_ago(now: DateTime<Utc>, days: i64) -> DateTime<Utc> {
+    now - chrono::Duration::days(days)
+}
