@@ -81,13 +81,34 @@ impl Country {
     /// (a message id of the site's translations).
     pub fn emergency_numbers(self) -> &'static [(&'static str, &'static str)] {
         match self {
-            Country::Bulgaria => &[("112", "emergency-general"), ("116 111", "emergency-child-helpline")],
-            Country::Hungary => &[("112", "emergency-general"), ("116 111", "emergency-child-helpline")],
-            Country::Italy => &[("112", "emergency-general"), ("114", "emergency-child-helpline")],
-            Country::Moldova => &[("112", "emergency-general"), ("116 111", "emergency-child-helpline")],
-            Country::Poland => &[("112", "emergency-general"), ("116 111", "emergency-child-helpline")],
-            Country::Romania => &[("112", "emergency-general"), ("119", "emergency-child-helpline")],
-            Country::Slovakia => &[("112", "emergency-general"), ("116 111", "emergency-child-helpline")],
+            Country::Bulgaria => &[
+                ("112", "emergency-general"),
+                ("116 111", "emergency-child-helpline"),
+            ],
+            Country::Hungary => &[
+                ("112", "emergency-general"),
+                ("116 111", "emergency-child-helpline"),
+            ],
+            Country::Italy => &[
+                ("112", "emergency-general"),
+                ("114", "emergency-child-helpline"),
+            ],
+            Country::Moldova => &[
+                ("112", "emergency-general"),
+                ("116 111", "emergency-child-helpline"),
+            ],
+            Country::Poland => &[
+                ("112", "emergency-general"),
+                ("116 111", "emergency-child-helpline"),
+            ],
+            Country::Romania => &[
+                ("112", "emergency-general"),
+                ("119", "emergency-child-helpline"),
+            ],
+            Country::Slovakia => &[
+                ("112", "emergency-general"),
+                ("116 111", "emergency-child-helpline"),
+            ],
         }
     }
 }

@@ -14,10 +14,16 @@ impl Point {
     /// A point with a valid latitude and longitude, or an error naming the bad one.
     pub fn new(lat: f64, lon: f64) -> Result<Point, ValidationError> {
         if !lat.is_finite() || !(-90.0..=90.0).contains(&lat) {
-            return Err(ValidationError::new("lat", "latitude must be between -90 and 90"));
+            return Err(ValidationError::new(
+                "lat",
+                "latitude must be between -90 and 90",
+            ));
         }
         if !lon.is_finite() || !(-180.0..=180.0).contains(&lon) {
-            return Err(ValidationError::new("lon", "longitude must be between -180 and 180"));
+            return Err(ValidationError::new(
+                "lon",
+                "longitude must be between -180 and 180",
+            ));
         }
         Ok(Point { lat, lon })
     }

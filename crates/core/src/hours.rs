@@ -1,8 +1,8 @@
 //! Opening hours in OpenStreetMap `opening_hours` syntax, evaluated in a hub's time zone.
 
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use chrono_tz::Tz;
-use opening_hours::OpeningHours;
+use opening_hours::{OpeningHours, RuleKind};
 
 use crate::ValidationError;
 
@@ -23,13 +23,47 @@ pub fn parse(expression: &str) -> Result<OpeningHours, ValidationError> {
 }
 
 /// Evaluates `expression` at `now` in the time zone `tz`.
-pub fn state_at(expression: &str, tz: Tz, now: DateTime<Utc>) -> Result<OpenState, ValidationError> {
+pub fn state_at(
+    expression: &str,
+    tz: Tz,
+    now: DateTime<Utc>,
+) -> Result<OpenState, ValidationError> {
     let hours = parse(expression)?;
     let local = now.with_timezone(&tz).naive_local();
     Ok(OpenState {
         open: hours.is_open(local),
         next_change: hours.next_change(local),
     })
+}
+
+/// One day of a weekly schedule: the date and its open intervals as `("09:00", "18:00")`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Day {
+    pub date: NaiveDate,
+    pub open: Vec<(String, String)>,
+}
+
+/// The seven days from `now` (local to `tz`), for showing hours as a readable week.
+pub fn week_from(
+    expression: &str,
+    tz: Tz,
+    now: DateTime<Utc>,
+) -> Result<Vec<Day>, ValidationError> {
+    let hours = parse(expression)?;
+    let today = now.with_timezone(&tz).date_naive();
+    Ok(today
+        .iter_days()
+        .take(7)
+        .map(|date| Day {
+            date,
+            open: hours
+                .schedule_at(date)
+                .into_iter()
+                .filter(|r| r.kind == RuleKind::Open)
+                .map(|r| (r.range.start.to_string(), r.range.end.to_string()))
+                .collect(),
+        })
+        .collect())
 }
 
 #[cfg(test)]
@@ -56,6 +90,27 @@ mod tests {
         let s = state_at("24/7", chrono_tz::Europe::Rome, now).unwrap();
         assert!(s.open);
         assert_eq!(s.next_change, None);
+    }
+
+    #[test]
+    fn week_lists_open_intervals_per_day() {
+        // Sunday 22 November 2026.
+        let now = Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0).unwrap();
+        let week = week_from(
+            "Mo-Fr 09:00-18:00; Sa 10:00-14:00",
+            chrono_tz::Europe::Warsaw,
+            now,
+        )
+        .unwrap();
+        assert_eq!(week.len(), 7);
+        assert!(week[0].open.is_empty());
+        assert_eq!(week[1].open, vec![("09:00".to_owned(), "18:00".to_owned())]);
+        assert_eq!(week[6].open, vec![("10:00".to_owned(), "14:00".to_owned())]);
+        let always = week_from("24/7", chrono_tz::Europe::Warsaw, now).unwrap();
+        assert_eq!(
+            always[3].open,
+            vec![("00:00".to_owned(), "24:00".to_owned())]
+        );
     }
 
     #[test]

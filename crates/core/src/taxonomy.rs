@@ -97,15 +97,24 @@ impl ServiceKind {
             ChildProtectionAssessment | ReferralChildProtection | FamilyTracing => {
                 ServiceArea::ChildProtection
             }
-            ChildFriendlySpace | AdolescentSpace | MotherBabySpace | PsychologicalFirstAid
+            ChildFriendlySpace
+            | AdolescentSpace
+            | MotherBabySpace
+            | PsychologicalFirstAid
             | PsychosocialSupport => ServiceArea::Psychosocial,
             LegalCounselling | TemporaryProtection | DocumentationSupport | BirthRegistration => {
                 ServiceArea::Legal
             }
             InformationDesk | WifiCharging | Interpretation => ServiceArea::Information,
             GbvSupport => ServiceArea::Protection,
-            FirstAid | HealthNutritionAdvice | Hygiene | Supplies | RestArea | EarlyLearning
-            | VulnerableRegistration | MobileTeam => ServiceArea::BasicNeeds,
+            FirstAid
+            | HealthNutritionAdvice
+            | Hygiene
+            | Supplies
+            | RestArea
+            | EarlyLearning
+            | VulnerableRegistration
+            | MobileTeam => ServiceArea::BasicNeeds,
         }
     }
 }

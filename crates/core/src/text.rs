@@ -63,7 +63,9 @@ mod tests {
 
     #[test]
     fn falls_back_to_english_then_anything() {
-        let t = Localized::new().with(Lang::En, "Hub").with(Lang::Ro, "Punct");
+        let t = Localized::new()
+            .with(Lang::En, "Hub")
+            .with(Lang::Ro, "Punct");
         assert_eq!(t.get(Lang::Ro).unwrap().text, "Punct");
         let f = t.get(Lang::Uk).unwrap();
         assert_eq!((f.text, f.lang), ("Hub", Lang::En));

@@ -158,25 +158,57 @@ fn description(p: &Place) -> Localized {
 fn services_for(kind: HubKind) -> &'static [S] {
     match kind {
         BorderCrossing => &[
-            S::InformationDesk, S::WifiCharging, S::Interpretation, S::ChildProtectionAssessment,
-            S::ReferralChildProtection, S::FamilyTracing, S::ChildFriendlySpace,
-            S::MotherBabySpace, S::PsychologicalFirstAid, S::LegalCounselling,
-            S::TemporaryProtection, S::GbvSupport, S::FirstAid, S::Hygiene, S::Supplies,
-            S::RestArea, S::MobileTeam,
+            S::InformationDesk,
+            S::WifiCharging,
+            S::Interpretation,
+            S::ChildProtectionAssessment,
+            S::ReferralChildProtection,
+            S::FamilyTracing,
+            S::ChildFriendlySpace,
+            S::MotherBabySpace,
+            S::PsychologicalFirstAid,
+            S::LegalCounselling,
+            S::TemporaryProtection,
+            S::GbvSupport,
+            S::FirstAid,
+            S::Hygiene,
+            S::Supplies,
+            S::RestArea,
+            S::MobileTeam,
         ],
         Station => &[
-            S::InformationDesk, S::WifiCharging, S::Interpretation, S::ChildProtectionAssessment,
-            S::ReferralChildProtection, S::ChildFriendlySpace, S::MotherBabySpace,
-            S::PsychologicalFirstAid, S::LegalCounselling, S::Supplies, S::RestArea,
+            S::InformationDesk,
+            S::WifiCharging,
+            S::Interpretation,
+            S::ChildProtectionAssessment,
+            S::ReferralChildProtection,
+            S::ChildFriendlySpace,
+            S::MotherBabySpace,
+            S::PsychologicalFirstAid,
+            S::LegalCounselling,
+            S::Supplies,
+            S::RestArea,
             S::Hygiene,
         ],
         _ => &[
-            S::InformationDesk, S::Interpretation, S::ChildProtectionAssessment,
-            S::ReferralChildProtection, S::FamilyTracing, S::ChildFriendlySpace,
-            S::AdolescentSpace, S::PsychosocialSupport, S::LegalCounselling,
-            S::TemporaryProtection, S::DocumentationSupport, S::BirthRegistration,
-            S::GbvSupport, S::HealthNutritionAdvice, S::EarlyLearning,
-            S::VulnerableRegistration, S::Supplies, S::MobileTeam,
+            S::InformationDesk,
+            S::Interpretation,
+            S::ChildProtectionAssessment,
+            S::ReferralChildProtection,
+            S::FamilyTracing,
+            S::ChildFriendlySpace,
+            S::AdolescentSpace,
+            S::PsychosocialSupport,
+            S::LegalCounselling,
+            S::TemporaryProtection,
+            S::DocumentationSupport,
+            S::BirthRegistration,
+            S::GbvSupport,
+            S::HealthNutritionAdvice,
+            S::EarlyLearning,
+            S::VulnerableRegistration,
+            S::Supplies,
+            S::MobileTeam,
         ],
     }
 }
@@ -184,7 +216,9 @@ fn services_for(kind: HubKind) -> &'static [S] {
 /// Whom each service is chiefly for.
 fn groups_for(service: S) -> Vec<G> {
     match service {
-        S::ChildProtectionAssessment | S::ReferralChildProtection => vec![G::Children, G::UnaccompaniedSeparatedChildren],
+        S::ChildProtectionAssessment | S::ReferralChildProtection => {
+            vec![G::Children, G::UnaccompaniedSeparatedChildren]
+        }
         S::FamilyTracing => vec![G::UnaccompaniedSeparatedChildren],
         S::ChildFriendlySpace | S::EarlyLearning => vec![G::Children],
         S::AdolescentSpace => vec![G::Adolescents],
@@ -298,7 +332,8 @@ mod tests {
         let hubs = hubs(Utc::now());
         assert_eq!(hubs.len(), 36);
         for hub in &hubs {
-            hub.validate().unwrap_or_else(|e| panic!("{}: {e}", hub.slug));
+            hub.validate()
+                .unwrap_or_else(|e| panic!("{}: {e}", hub.slug));
             // Each hub lies in its country's rough bounding box.
             let (lat, lon) = (hub.location.lat, hub.location.lon);
             let inside = match hub.country {
@@ -314,7 +349,15 @@ mod tests {
         }
         let per = |c| hubs.iter().filter(|h| h.country == c).count();
         assert_eq!(
-            [per(Moldova), per(Romania), per(Poland), per(Bulgaria), per(Slovakia), per(Hungary), per(Italy)],
+            [
+                per(Moldova),
+                per(Romania),
+                per(Poland),
+                per(Bulgaria),
+                per(Slovakia),
+                per(Hungary),
+                per(Italy)
+            ],
             [9, 8, 6, 5, 3, 3, 2]
         );
         let slugs: std::collections::HashSet<_> = hubs.iter().map(|h| &h.slug).collect();

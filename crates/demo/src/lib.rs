@@ -17,7 +17,10 @@ pub use providers::providers;
 
 /// Stable ids, so that loading the demo twice updates rather than duplicates.
 fn demo_id(kind: &str, key: &str) -> uuid::Uuid {
-    uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, format!("bluedot-demo:{kind}:{key}").as_bytes())
+    uuid::Uuid::new_v5(
+        &uuid::Uuid::NAMESPACE_URL,
+        format!("bluedot-demo:{kind}:{key}").as_bytes(),
+    )
 }
 
 fn days_ago(now: DateTime<Utc>, days: i64) -> DateTime<Utc> {

@@ -46,12 +46,17 @@ pub fn providers(now: DateTime<Utc>) -> Vec<Provider> {
             country: s.country,
             organization: s.organization.to_owned(),
             service: s.service,
-            name: Localized::new().with(Lang::En, s.name_en).with(Lang::Uk, s.name_uk),
+            name: Localized::new()
+                .with(Lang::En, s.name_en)
+                .with(Lang::Uk, s.name_uk),
             description: Localized::new(),
             address: Localized::new(),
             location: None,
             opening_hours: Some("Mo-Fr 09:00-17:00".to_owned()),
-            contacts: vec![Contact { channel: MessagingApp::Phone, value: s.phone.to_owned() }],
+            contacts: vec![Contact {
+                channel: MessagingApp::Phone,
+                value: s.phone.to_owned(),
+            }],
             website: None,
             eligibility: Localized::new()
                 .with(Lang::En, s.eligibility_en)

@@ -75,7 +75,11 @@ impl HubRow {
 impl HubServiceRow {
     fn into_service(self) -> Result<HubService> {
         Ok(HubService {
-            kind: decode_code("hub_services.service", &self.service, ServiceKind::from_code)?,
+            kind: decode_code(
+                "hub_services.service",
+                &self.service,
+                ServiceKind::from_code,
+            )?,
             priority_groups: self.priority_groups.0,
             note: self.note.0,
             verified_at: self.verified_at,
@@ -175,7 +179,10 @@ impl Store {
         ));
         let mut services: HashMap<Uuid, Vec<HubService>> = HashMap::new();
         for row in service_rows {
-            services.entry(row.hub_id).or_default().push(row.into_service()?);
+            services
+                .entry(row.hub_id)
+                .or_default()
+                .push(row.into_service()?);
         }
         rows.into_iter()
             .map(|row| {
@@ -207,9 +214,11 @@ impl Store {
     }
 
     pub async fn count_hubs(&self) -> Result<i64> {
-        Ok(on_pool!(self, pool => sqlx::query_scalar("SELECT COUNT(*) FROM hubs")
+        Ok(
+            on_pool!(self, pool => sqlx::query_scalar("SELECT COUNT(*) FROM hubs")
             .fetch_one(pool)
-            .await?))
+            .await?),
+        )
     }
 
     pub async fn upsert_provider(&self, p: &Provider) -> Result<()> {

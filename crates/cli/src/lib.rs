@@ -1,0 +1,264 @@
+//! The `bluedot` command. Settings come from defaults, then a TOML file (`--config`), then
+//! `BLUEDOT_*` environment variables and flags, each overriding the one before.
+
+mod settings;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use bluedot_store::Store;
+use clap::{Args, Parser, Subcommand};
+
+pub use settings::Settings;
+
+#[derive(Parser)]
+#[command(
+    name = "bluedot",
+    version,
+    about = "Blue Dot refugee support hubs: the Digital Blue Dot site and its data."
+)]
+struct Cli {
+    /// Configuration file (TOML); flags and BLUEDOT_* variables override it.
+    #[arg(long, global = true, env = "BLUEDOT_CONFIG", value_name = "FILE")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web server (migrations are applied first).
+    Serve(ServeArgs),
+    /// Apply database migrations and exit.
+    Migrate(DbArgs),
+    /// Load the demo network (36 hubs, providers, articles), replacing earlier demo records.
+    Demo(DbArgs),
+    /// List hubs, services, providers and articles not verified within the review age.
+    Stale(DbArgs),
+}
+
+/// Where the data lives.
+#[derive(Args, Clone, Default)]
+pub struct DbArgs {
+    /// Directory for the embedded SQLite database (`bluedot.sqlite3`) when no database URL is set.
+    #[arg(long, env = "BLUEDOT_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// PostgreSQL URL (`postgres://user@host/db`) or `sqlite://PATH`; default: SQLite in the data directory.
+    #[arg(long, env = "BLUEDOT_DATABASE_URL", value_name = "URL")]
+    pub database_url: Option<String>,
+}
+
+#[derive(Args, Clone, Default)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// Address and port to listen on.
+    #[arg(long, env = "BLUEDOT_LISTEN", value_name = "ADDR:PORT")]
+    pub listen: Option<std::net::SocketAddr>,
+    /// Load the demo network first if the database has no hubs.
+    #[arg(long, env = "BLUEDOT_DEMO")]
+    pub demo: bool,
+    /// Map tile URL template, e.g. https://tile.example.org/{z}/{x}/{y}.png. Without it the map
+    /// shows country outlines shipped with the server (works offline).
+    #[arg(long, env = "BLUEDOT_TILE_URL", value_name = "URL")]
+    pub tile_url: Option<String>,
+    /// Attribution shown on the map for the tiles.
+    #[arg(long, env = "BLUEDOT_TILE_ATTRIBUTION", value_name = "TEXT")]
+    pub tile_attribution: Option<String>,
+    /// Clients reach the server over HTTPS (directly or through a proxy): send HSTS.
+    #[arg(long, env = "BLUEDOT_BEHIND_TLS")]
+    pub behind_tls: bool,
+    /// Days after which an unverified hub, service or article is marked as unverified.
+    #[arg(long, env = "BLUEDOT_UNVERIFIED_AFTER_DAYS", value_name = "DAYS")]
+    pub unverified_after_days: Option<i64>,
+    /// Days after which an unverified entry is hidden from the public (0: never hide).
+    #[arg(long, env = "BLUEDOT_HIDE_AFTER_DAYS", value_name = "DAYS")]
+    pub hide_after_days: Option<i64>,
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("BLUEDOT_LOG")
+                .unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
+        .with_target(false)
+        .init();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Serve(args) => {
+            let settings = Settings::load(cli.config.as_deref(), &args)?;
+            serve(settings, args.demo).await
+        }
+        Command::Migrate(db) => {
+            let settings = Settings::load(
+                cli.config.as_deref(),
+                &ServeArgs {
+                    db,
+                    ..Default::default()
+                },
+            )?;
+            let store = open_store(&settings).await?;
+            println!("migrations applied ({})", store.backend_name());
+            Ok(())
+        }
+        Command::Demo(db) => {
+            let settings = Settings::load(
+                cli.config.as_deref(),
+                &ServeArgs {
+                    db,
+                    ..Default::default()
+                },
+            )?;
+            let store = open_store(&settings).await?;
+            let n = load_demo(&store).await?;
+            println!("demo network loaded: {n} hubs (demonstration data, not real contacts)");
+            Ok(())
+        }
+        Command::Stale(db) => {
+            let settings = Settings::load(
+                cli.config.as_deref(),
+                &ServeArgs {
+                    db,
+                    ..Default::default()
+                },
+            )?;
+            let store = open_store(&settings).await?;
+            let days = settings.freshness.review_after_days;
+            let before = chrono::Utc::now() - chrono::Duration::days(days);
+            let entries = store.stale_entries(before).await?;
+            println!("{} entries not verified in {days} days", entries.len());
+            for e in entries {
+                println!(
+                    "{}\t{}\t{}\t{}",
+                    e.verified_at.format("%Y-%m-%d"),
+                    e.country,
+                    e.what,
+                    e.key
+                );
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Opens the configured database and applies its migrations.
+pub async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
+    let store = match &settings.database_url {
+        Some(url) => Store::connect(url)
+            .await
+            .with_context(|| format!("cannot open the database at {}", redact(url)))?,
+        None => {
+            std::fs::create_dir_all(&settings.data_dir).with_context(|| {
+                format!(
+                    "cannot create the data directory {}",
+                    settings.data_dir.display()
+                )
+            })?;
+            let path = settings.data_dir.join("bluedot.sqlite3");
+            Store::open_sqlite(&path)
+                .await
+                .with_context(|| format!("cannot open {}", path.display()))?
+        }
+    };
+    store.migrate().await.context("migrations failed")?;
+    Ok(store)
+}
+
+/// A database URL without its password, for messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            let user = creds.split(':').next().unwrap_or("");
+            format!("{}://{user}@{}", &url[..s], &url[at + 1..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// Loads the demo network; returns the number of hubs loaded.
+pub async fn load_demo(store: &Store) -> anyhow::Result<usize> {
+    let now = chrono::Utc::now();
+    let hubs = bluedot_demo::hubs(now);
+    for hub in &hubs {
+        store.upsert_hub(hub).await?;
+    }
+    for provider in bluedot_demo::providers(now) {
+        store.upsert_provider(&provider).await?;
+    }
+    for article in bluedot_demo::articles(now) {
+        store.upsert_article(&article).await?;
+    }
+    Ok(hubs.len())
+}
+
+async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
+    let store = open_store(&settings).await?;
+    if demo && store.count_hubs().await? == 0 {
+        let n = load_demo(&store).await?;
+        println!("demo network loaded: {n} hubs (demonstration data, not real contacts)");
+    }
+    let listener = tokio::net::TcpListener::bind(settings.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", settings.listen))?;
+    let address = listener.local_addr()?;
+    let app = bluedot_web::router(bluedot_web::AppState::new(store.clone(), settings.web()));
+    println!(
+        "Digital Blue Dot is running on {} — open http://{address}/",
+        store.backend_name()
+    );
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    store.close().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redacts_passwords() {
+        assert_eq!(redact("postgres://bob:secret@db/x"), "postgres://bob@db/x");
+        assert_eq!(redact("sqlite://data/x.db"), "sqlite://data/x.db");
+    }
+}

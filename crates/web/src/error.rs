@@ -1,0 +1,104 @@
+//! Errors as visitors see them: a page in their language with a clear message and the right
+//! status. Internal details go to the log only, without personal data.
+
+use askama::Template;
+use axum::extract::Request;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use bluedot_core::Lang;
+
+use crate::public::Ctx;
+use crate::public::ErrorPage;
+
+#[derive(Debug)]
+pub enum Problem {
+    NotFound,
+    /// Input the visitor can correct; the message id says what is wrong.
+    BadRequest(&'static str),
+    Internal,
+}
+
+/// An error on a public page, rendered in the visitor's language.
+#[derive(Debug)]
+pub struct PageError {
+    pub lang: Lang,
+    pub problem: Problem,
+}
+
+impl PageError {
+    pub fn not_found(lang: Lang) -> Self {
+        Self {
+            lang,
+            problem: Problem::NotFound,
+        }
+    }
+
+    pub fn bad_request(lang: Lang, message_id: &'static str) -> Self {
+        Self {
+            lang,
+            problem: Problem::BadRequest(message_id),
+        }
+    }
+
+    pub fn internal(lang: Lang, error: impl std::fmt::Display) -> Self {
+        tracing::error!(%error, "request failed");
+        Self {
+            lang,
+            problem: Problem::Internal,
+        }
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let (status, title, message) = match self.problem {
+            Problem::NotFound => (
+                StatusCode::NOT_FOUND,
+                "error-not-found-title",
+                "error-not-found",
+            ),
+            Problem::BadRequest(id) => (StatusCode::BAD_REQUEST, "error-bad-request-title", id),
+            Problem::Internal => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "error-internal-title",
+                "error-internal",
+            ),
+        };
+        let ctx = Ctx::new(self.lang, "/", "");
+        let body = ErrorPage {
+            title: ctx.t(title),
+            message: ctx.t(message),
+            ctx,
+        }
+        .render()
+        .unwrap_or_else(|_| "error".to_owned());
+        (
+            status,
+            [
+                (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+                (header::CACHE_CONTROL, "no-store"),
+            ],
+            body,
+        )
+            .into_response()
+    }
+}
+
+/// The visitor's language for a request outside any page: from the path's first segment when
+/// it is a language, else from `Accept-Language`, else English.
+pub fn request_lang(req: &Request) -> Lang {
+    let first = req.uri().path().trim_start_matches('/').split('/').next();
+    first
+        .and_then(|s| s.parse::<Lang>().ok())
+        .or_else(|| {
+            req.headers()
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(Lang::negotiate)
+        })
+        .unwrap_or(Lang::FALLBACK)
+}
+
+pub async fn fallback(req: Request) -> PageError {
+    PageError::not_found(request_lang(&req))
+}

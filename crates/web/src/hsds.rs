@@ -1,0 +1,512 @@
+//! Open data: hubs and providers as Open Referral HSDS 3 (organizations, services, locations,
+//! service_at_location, schedules), extended with `x_`-prefixed fields for what HSDS lacks:
+//! translations, hub kind, temporary closures, last verification and the demo flag.
+//! Described by the OpenAPI document at `/openapi.json`.
+
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use bluedot_core::geo::Point;
+use bluedot_core::hub::{Hub, HubService, MessagingApp};
+use bluedot_core::provider::Provider;
+use bluedot_core::{Country, Lang, Localized, ServiceKind};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use crate::AppState;
+use crate::public::visible;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/services", get(services))
+        .route("/services/{id}", get(service))
+        .route("/service_at_locations", get(service_at_locations))
+        .route("/organizations", get(organizations))
+        .route("/locations", get(locations))
+        .route("/openapi.json", get(openapi))
+}
+
+/// An API error as JSON, with a message a developer can act on.
+struct ApiError(StatusCode, String);
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (
+            self.0,
+            [(header::CACHE_CONTROL, "no-store")],
+            axum::Json(json!({"error": self.1})),
+        )
+            .into_response()
+    }
+}
+
+fn bad_request(message: impl Into<String>) -> ApiError {
+    ApiError(StatusCode::BAD_REQUEST, message.into())
+}
+
+fn internal(e: impl std::fmt::Display) -> ApiError {
+    tracing::error!(error = %e, "open data request failed");
+    ApiError(StatusCode::INTERNAL_SERVER_ERROR, "internal error".into())
+}
+
+fn json_ok(body: Value) -> Response {
+    (
+        [(header::CACHE_CONTROL, "public, max-age=60")],
+        axum::Json(body),
+    )
+        .into_response()
+}
+
+/// Ids derived from what they identify, so they are stable across reloads and deployments.
+fn service_id(hub: &Hub, kind: ServiceKind) -> Uuid {
+    Uuid::new_v5(&hub.id, format!("service:{kind}").as_bytes())
+}
+
+fn organization_id(country: Country) -> Uuid {
+    Uuid::new_v5(
+        &Uuid::NAMESPACE_URL,
+        format!("bluedot:organization:{country}").as_bytes(),
+    )
+}
+
+fn provider_organization_id(p: &Provider) -> Uuid {
+    Uuid::new_v5(
+        &Uuid::NAMESPACE_URL,
+        format!(
+            "bluedot:provider-organization:{}:{}",
+            p.country, p.organization
+        )
+        .as_bytes(),
+    )
+}
+
+fn translations(text: &Localized) -> Value {
+    Value::Object(
+        text.0
+            .iter()
+            .map(|(l, t)| (l.code().to_owned(), Value::from(t.as_str())))
+            .collect(),
+    )
+}
+
+fn schedule(
+    id_seed: &Uuid,
+    opening_hours: &str,
+    service: Option<Uuid>,
+    location: Option<Uuid>,
+) -> Value {
+    json!({
+        "id": Uuid::new_v5(id_seed, b"schedule"),
+        "service_id": service,
+        "location_id": location,
+        "description": opening_hours,
+        "x_opening_hours": opening_hours,
+    })
+}
+
+fn phones(contacts: &[bluedot_core::hub::Contact]) -> Vec<Value> {
+    contacts
+        .iter()
+        .filter(|c| c.channel == MessagingApp::Phone)
+        .map(|c| json!({"number": c.value, "type": "voice"}))
+        .collect()
+}
+
+fn location_json(hub: &Hub, lang: Lang) -> Value {
+    json!({
+        "id": hub.id,
+        "location_type": "physical",
+        "name": hub.name.text(lang),
+        "description": hub.description.text(lang),
+        "latitude": hub.location.lat,
+        "longitude": hub.location.lon,
+        "addresses": [{
+            "address_1": hub.address.text(lang),
+            "country": hub.country.code(),
+            "address_type": "physical",
+        }],
+        "phones": phones(&hub.contacts),
+        "languages": hub.languages.iter().map(|code| json!({"code": code})).collect::<Vec<_>>(),
+        "accessibility": [{"description": hub.accessibility.note.text(lang), "details": hub.accessibility.wheelchair.code()}],
+        "schedules": [schedule(&hub.id, &hub.opening_hours, None, Some(hub.id))],
+        "x_slug": hub.slug,
+        "x_hub_kind": hub.kind.code(),
+        "x_status": hub.status.code(),
+        "x_status_note": translations(&hub.status_note),
+        "x_translations": {"name": translations(&hub.name), "description": translations(&hub.description)},
+        "x_last_verified": hub.verified_at,
+        "x_is_demo": hub.is_demo,
+    })
+}
+
+fn service_json(hub: &Hub, s: &HubService, lang: Lang) -> Value {
+    let id = service_id(hub, s.kind);
+    let name = crate::I18N.message(lang, &format!("service-{}", s.kind.code()), None);
+    json!({
+        "id": id,
+        "organization_id": organization_id(hub.country),
+        "name": format!("{name} — {}", hub.name.text(lang)),
+        "description": s.note.text(lang),
+        "status": if hub.status == bluedot_core::HubStatus::Open { "active" } else { "inactive" },
+        "languages": hub.languages.iter().map(|code| json!({"code": code})).collect::<Vec<_>>(),
+        "schedules": [schedule(&id, &hub.opening_hours, Some(id), Some(hub.id))],
+        "attributes": [{"taxonomy_term": {"id": s.kind.code(), "code": s.kind.code(), "name": name, "vocabulary": "bluedot-services"}}],
+        "x_service_kind": s.kind.code(),
+        "x_priority_groups": s.priority_groups.iter().map(|g| g.code()).collect::<Vec<_>>(),
+        "x_hub_id": hub.id,
+        "x_last_verified": s.verified_at,
+        "x_is_demo": hub.is_demo,
+    })
+}
+
+fn provider_service_json(p: &Provider, lang: Lang) -> Value {
+    json!({
+        "id": p.id,
+        "organization_id": provider_organization_id(p),
+        "name": p.name.text(lang),
+        "description": p.description.text(lang),
+        "status": "active",
+        "eligibility_description": p.eligibility.text(lang),
+        "fees_description": if p.free_of_charge { crate::I18N.message(lang, "free-of-charge", None) } else { p.fees.text(lang).to_owned() },
+        "url": p.website,
+        "languages": p.languages.iter().map(|code| json!({"code": code})).collect::<Vec<_>>(),
+        "phones": phones(&p.contacts),
+        "schedules": p.opening_hours.as_deref().map(|h| vec![schedule(&p.id, h, Some(p.id), None)]).unwrap_or_default(),
+        "attributes": [{"taxonomy_term": {"id": p.service.code(), "code": p.service.code(), "vocabulary": "bluedot-services"}}],
+        "x_service_kind": p.service.code(),
+        "x_free_of_charge": p.free_of_charge,
+        "x_country": p.country.code(),
+        "x_translations": {"name": translations(&p.name), "eligibility": translations(&p.eligibility)},
+        "x_last_verified": p.verified_at,
+        "x_is_demo": p.is_demo,
+    })
+}
+
+/// HSDS list responses are pages; we return everything in one page.
+fn paged(contents: Vec<Value>) -> Value {
+    let n = contents.len();
+    json!({
+        "total_items": n,
+        "total_pages": 1,
+        "page_number": 1,
+        "size": n,
+        "first_page": true,
+        "last_page": true,
+        "empty": n == 0,
+        "contents": contents,
+    })
+}
+
+#[derive(Deserialize, Default)]
+struct ListParams {
+    lang: Option<String>,
+    /// A service code from the taxonomy, as HSDS names the filter.
+    taxonomy_term_id: Option<String>,
+    country: Option<String>,
+    lat: Option<String>,
+    long: Option<String>,
+    /// Radius in kilometres around `lat`/`long`.
+    proximity: Option<String>,
+}
+
+struct Filters {
+    lang: Lang,
+    service: Option<ServiceKind>,
+    country: Option<Country>,
+    near: Option<(Point, Option<f64>)>,
+}
+
+impl ListParams {
+    fn parse(&self) -> Result<Filters, ApiError> {
+        let lang = match self.lang.as_deref() {
+            None | Some("") => Lang::FALLBACK,
+            Some(l) => l.parse().map_err(|_| {
+                bad_request(format!(
+                    "unknown lang {l:?}; use one of uk, ru, en, pl, ro, hu, sk, bg, it"
+                ))
+            })?,
+        };
+        let service = match self.taxonomy_term_id.as_deref() {
+            None | Some("") => None,
+            Some(code) => Some(
+                ServiceKind::from_code(code)
+                    .ok_or_else(|| bad_request(format!("unknown taxonomy_term_id {code:?}")))?,
+            ),
+        };
+        let country = match self.country.as_deref() {
+            None | Some("") => None,
+            Some(code) => Some(
+                Country::from_code(code)
+                    .ok_or_else(|| bad_request(format!("unknown country {code:?}")))?,
+            ),
+        };
+        let number = |name: &str, v: &str| {
+            v.trim()
+                .parse::<f64>()
+                .map_err(|_| bad_request(format!("{name} must be a number")))
+        };
+        let near = match (self.lat.as_deref(), self.long.as_deref()) {
+            (Some(lat), Some(lon)) => {
+                let point = Point::new(number("lat", lat)?, number("long", lon)?)
+                    .map_err(|e| bad_request(e.to_string()))?;
+                let radius = match self.proximity.as_deref() {
+                    None | Some("") => None,
+                    Some(r) => {
+                        let r = number("proximity", r)?;
+                        if r <= 0.0 {
+                            return Err(bad_request(
+                                "proximity must be a positive number of kilometres",
+                            ));
+                        }
+                        Some(r)
+                    }
+                };
+                Some((point, radius))
+            }
+            (None, None) if self.proximity.is_some() => {
+                return Err(bad_request("proximity needs lat and long"));
+            }
+            (None, None) => None,
+            _ => return Err(bad_request("give both lat and long")),
+        };
+        Ok(Filters {
+            lang,
+            service,
+            country,
+            near,
+        })
+    }
+}
+
+async fn public_hubs(state: &AppState) -> Result<Vec<Hub>, ApiError> {
+    let hubs = state.directory.hubs().await.map_err(internal)?;
+    let now = chrono::Utc::now();
+    Ok(visible(&hubs, &state.config.freshness, now)
+        .cloned()
+        .collect())
+}
+
+async fn services(
+    State(state): State<AppState>,
+    Query(params): Query<ListParams>,
+) -> Result<Response, ApiError> {
+    let f = params.parse()?;
+    let hubs = public_hubs(&state).await?;
+    let mut out: Vec<Value> = hubs
+        .iter()
+        .filter(|h| f.country.is_none_or(|c| h.country == c))
+        .flat_map(|h| h.services.iter().map(move |s| (h, s)))
+        .filter(|(_, s)| f.service.is_none_or(|k| s.kind == k))
+        .map(|(h, s)| service_json(h, s, f.lang))
+        .collect();
+    let providers = state
+        .store
+        .list_providers(f.country)
+        .await
+        .map_err(internal)?;
+    out.extend(
+        providers
+            .iter()
+            .filter(|p| f.service.is_none_or(|k| p.service == k))
+            .map(|p| provider_service_json(p, f.lang)),
+    );
+    Ok(json_ok(paged(out)))
+}
+
+async fn service(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(params): Query<ListParams>,
+) -> Result<Response, ApiError> {
+    let id: Uuid = id
+        .parse()
+        .map_err(|_| bad_request("service id must be a UUID"))?;
+    let f = params.parse()?;
+    let hubs = public_hubs(&state).await?;
+    for hub in &hubs {
+        if let Some(s) = hub.services.iter().find(|s| service_id(hub, s.kind) == id) {
+            let mut body = service_json(hub, s, f.lang);
+            body["organization"] = organization_json(hub.country, f.lang);
+            body["service_at_locations"] = json!([{
+                "id": Uuid::new_v5(&id, b"at"),
+                "service_id": id,
+                "location_id": hub.id,
+                "location": location_json(hub, f.lang),
+            }]);
+            return Ok(json_ok(body));
+        }
+    }
+    let providers = state.store.list_providers(None).await.map_err(internal)?;
+    match providers.iter().find(|p| p.id == id) {
+        Some(p) => Ok(json_ok(provider_service_json(p, f.lang))),
+        None => Err(ApiError(StatusCode::NOT_FOUND, format!("no service {id}"))),
+    }
+}
+
+fn organization_json(country: Country, lang: Lang) -> Value {
+    let country_name = crate::I18N.message(
+        lang,
+        &format!("country-{}", country.code().to_lowercase()),
+        None,
+    );
+    json!({
+        "id": organization_id(country),
+        "name": format!("Blue Dot — {country_name}"),
+        "description": crate::I18N.message(lang, "organization-description", None),
+        "x_country": country.code(),
+    })
+}
+
+async fn organizations(
+    State(state): State<AppState>,
+    Query(params): Query<ListParams>,
+) -> Result<Response, ApiError> {
+    let f = params.parse()?;
+    let mut out: Vec<Value> = Country::ALL
+        .into_iter()
+        .filter(|c| f.country.is_none_or(|x| x == *c))
+        .map(|c| organization_json(c, f.lang))
+        .collect();
+    let providers = state
+        .store
+        .list_providers(f.country)
+        .await
+        .map_err(internal)?;
+    let mut seen = std::collections::HashSet::new();
+    for p in &providers {
+        if seen.insert(provider_organization_id(p)) {
+            out.push(json!({
+                "id": provider_organization_id(p),
+                "name": p.organization,
+                "x_country": p.country.code(),
+                "x_is_demo": p.is_demo,
+            }));
+        }
+    }
+    Ok(json_ok(paged(out)))
+}
+
+async fn locations(
+    State(state): State<AppState>,
+    Query(params): Query<ListParams>,
+) -> Result<Response, ApiError> {
+    let f = params.parse()?;
+    let hubs = public_hubs(&state).await?;
+    let out = hubs
+        .iter()
+        .filter(|h| f.country.is_none_or(|c| h.country == c))
+        .map(|h| location_json(h, f.lang))
+        .collect();
+    Ok(json_ok(paged(out)))
+}
+
+/// Services at hubs, optionally near a point (`lat`, `long`, `proximity` in km), nearest first,
+/// each with its distance in `x_distance_km`.
+async fn service_at_locations(
+    State(state): State<AppState>,
+    Query(params): Query<ListParams>,
+) -> Result<Response, ApiError> {
+    let f = params.parse()?;
+    let hubs = public_hubs(&state).await?;
+    let mut rows: Vec<(Option<f64>, Value)> = vec![];
+    for hub in hubs
+        .iter()
+        .filter(|h| f.country.is_none_or(|c| h.country == c))
+    {
+        let distance = f.near.map(|(p, _)| p.distance_km(hub.location));
+        if let (Some(d), Some((_, Some(radius)))) = (distance, f.near)
+            && d > radius
+        {
+            continue;
+        }
+        for s in hub
+            .services
+            .iter()
+            .filter(|s| f.service.is_none_or(|k| s.kind == k))
+        {
+            let sid = service_id(hub, s.kind);
+            rows.push((
+                distance,
+                json!({
+                    "id": Uuid::new_v5(&sid, b"at"),
+                    "service_id": sid,
+                    "location_id": hub.id,
+                    "service": service_json(hub, s, f.lang),
+                    "location": location_json(hub, f.lang),
+                    "x_distance_km": distance.map(|d| (d * 10.0).round() / 10.0),
+                }),
+            ));
+        }
+    }
+    rows.sort_by(|a, b| a.0.unwrap_or(0.0).total_cmp(&b.0.unwrap_or(0.0)));
+    Ok(json_ok(paged(rows.into_iter().map(|(_, v)| v).collect())))
+}
+
+async fn openapi() -> Response {
+    json_ok(openapi_document())
+}
+
+/// The OpenAPI 3.1 description of the open-data API.
+pub fn openapi_document() -> Value {
+    let common = json!([
+        {"name": "lang", "in": "query", "schema": {"type": "string", "enum": ["uk","ru","en","pl","ro","hu","sk","bg","it"]}, "description": "Language of names and descriptions (default en); all languages are also in x_translations."},
+        {"name": "country", "in": "query", "schema": {"type": "string", "enum": ["BG","HU","IT","MD","PL","RO","SK"]}},
+        {"name": "taxonomy_term_id", "in": "query", "schema": {"type": "string", "enum": ServiceKind::ALL.iter().map(|s| s.code()).collect::<Vec<_>>()}, "description": "A service code of the bluedot service taxonomy."}
+    ]);
+    let mut near = common.as_array().cloned().unwrap_or_default();
+    near.extend([
+        json!({"name": "lat", "in": "query", "schema": {"type": "number", "minimum": -90, "maximum": 90}}),
+        json!({"name": "long", "in": "query", "schema": {"type": "number", "minimum": -180, "maximum": 180}}),
+        json!({"name": "proximity", "in": "query", "schema": {"type": "number", "exclusiveMinimum": 0}, "description": "Radius in kilometres around lat/long."}),
+    ]);
+    let page = |item: &str| {
+        json!({"type": "object", "required": ["total_items", "contents"], "properties": {
+        "total_items": {"type": "integer"}, "total_pages": {"type": "integer"}, "page_number": {"type": "integer"},
+        "size": {"type": "integer"}, "first_page": {"type": "boolean"}, "last_page": {"type": "boolean"},
+        "empty": {"type": "boolean"}, "contents": {"type": "array", "items": {"$ref": format!("#/components/schemas/{item}")}}}})
+    };
+    let ok = |schema: Value| {
+        json!({"200": {"description": "OK", "content": {"application/json": {"schema": schema}}},
+        "400": {"description": "Invalid parameter", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}})
+    };
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Digital Blue Dot open data (Open Referral HSDS 3)",
+            "version": "3.0",
+            "description": "Blue Dot hubs and the services they and national providers offer, as HSDS 3 with x_ extensions: x_translations, x_hub_kind, x_status, x_last_verified, x_is_demo, x_distance_km."
+        },
+        "paths": {
+            "/services": {"get": {"summary": "All services at hubs and of providers", "parameters": common, "responses": ok(page("Service"))}},
+            "/services/{id}": {"get": {"summary": "One service with its organization and locations",
+                "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}, common[0]],
+                "responses": {"200": {"description": "OK", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Service"}}}},
+                              "400": {"description": "Invalid id"}, "404": {"description": "No such service"}}}},
+            "/service_at_locations": {"get": {"summary": "Services at hub locations, nearest first when lat/long are given", "parameters": near, "responses": ok(page("ServiceAtLocation"))}},
+            "/organizations": {"get": {"summary": "Organizations", "parameters": common, "responses": ok(page("Organization"))}},
+            "/locations": {"get": {"summary": "Hub locations", "parameters": common, "responses": ok(page("Location"))}}
+        },
+        "components": {"schemas": {
+            "Error": {"type": "object", "properties": {"error": {"type": "string"}}},
+            "Organization": {"type": "object", "required": ["id", "name"], "properties": {"id": {"type": "string", "format": "uuid"}, "name": {"type": "string"}, "description": {"type": "string"}}},
+            "Schedule": {"type": "object", "properties": {"id": {"type": "string"}, "description": {"type": "string"}, "x_opening_hours": {"type": "string", "description": "OpenStreetMap opening_hours syntax"}}},
+            "Service": {"type": "object", "required": ["id", "organization_id", "name", "status"], "properties": {
+                "id": {"type": "string", "format": "uuid"}, "organization_id": {"type": "string", "format": "uuid"},
+                "name": {"type": "string"}, "description": {"type": "string"}, "status": {"type": "string", "enum": ["active", "inactive", "defunct", "temporarily closed"]},
+                "schedules": {"type": "array", "items": {"$ref": "#/components/schemas/Schedule"}},
+                "x_service_kind": {"type": "string"}, "x_last_verified": {"type": "string", "format": "date-time"}, "x_is_demo": {"type": "boolean"}}},
+            "Location": {"type": "object", "required": ["id", "location_type"], "properties": {
+                "id": {"type": "string", "format": "uuid"}, "location_type": {"type": "string"}, "name": {"type": "string"},
+                "latitude": {"type": "number"}, "longitude": {"type": "number"},
+                "x_hub_kind": {"type": "string"}, "x_status": {"type": "string"}, "x_translations": {"type": "object"},
+                "x_last_verified": {"type": "string", "format": "date-time"}}},
+            "ServiceAtLocation": {"type": "object", "required": ["id", "service_id", "location_id"], "properties": {
+                "id": {"type": "string", "format": "uuid"}, "service_id": {"type": "string", "format": "uuid"}, "location_id": {"type": "string", "format": "uuid"},
+                "service": {"$ref": "#/components/schemas/Service"}, "location": {"$ref": "#/components/schemas/Location"},
+                "x_distance_km": {"type": ["number", "null"]}}}
+        }}
+    })
+}

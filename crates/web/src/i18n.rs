@@ -1,0 +1,91 @@
+//! UI strings through Project Fluent, one `.ftl` file per language under `locales/`, compiled
+//! into the binary. Messages missing in a language fall back to English, so a half-translated
+//! language still shows whole pages.
+
+use std::collections::HashMap;
+
+use bluedot_core::Lang;
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use rust_embed::RustEmbed;
+
+#[derive(RustEmbed)]
+#[folder = "../../locales/"]
+#[include = "*.ftl"]
+struct Locales;
+
+pub struct I18n {
+    bundles: HashMap<Lang, FluentBundle<FluentResource>>,
+}
+
+impl I18n {
+    /// Loads every language's messages. A syntax error in a translation is a build mistake,
+    /// so it stops the server with the file and message named.
+    pub fn load() -> Result<I18n, String> {
+        let mut bundles = HashMap::new();
+        for lang in Lang::ALL {
+            let path = format!("{}/main.ftl", lang.code());
+            let file = Locales::get(&path).ok_or_else(|| format!("missing locales/{path}"))?;
+            let source = String::from_utf8(file.data.into_owned())
+                .map_err(|_| format!("locales/{path} is not UTF-8"))?;
+            let resource = FluentResource::try_new(source)
+                .map_err(|(_, errors)| format!("locales/{path}: {errors:?}"))?;
+            let langid = lang.code().parse().map_err(|e| format!("{lang}: {e:?}"))?;
+            let mut bundle = FluentBundle::new_concurrent(vec![langid]);
+            // Every script we show is left-to-right; isolation marks would only add noise.
+            bundle.set_use_isolating(false);
+            bundle
+                .add_resource(resource)
+                .map_err(|errors| format!("locales/{path}: {errors:?}"))?;
+            bundles.insert(lang, bundle);
+        }
+        Ok(I18n { bundles })
+    }
+
+    /// The message `id` in `lang`, else in English, else the id itself (visible in tests).
+    pub fn message(&self, lang: Lang, id: &str, args: Option<&FluentArgs>) -> String {
+        for l in [lang, Lang::FALLBACK] {
+            let bundle = &self.bundles[&l];
+            if let Some(pattern) = bundle.get_message(id).and_then(|m| m.value()) {
+                let mut errors = vec![];
+                let text = bundle.format_pattern(pattern, args, &mut errors);
+                if !errors.is_empty() {
+                    tracing::warn!(%lang, id, ?errors, "translation formatting error");
+                }
+                return text.into_owned();
+            }
+        }
+        tracing::warn!(%lang, id, "missing translation");
+        id.to_owned()
+    }
+
+    /// Whether `lang` has its own message `id` (no fallback): used by the completeness test.
+    pub fn has_own(&self, lang: Lang, id: &str) -> bool {
+        self.bundles[&lang].has_message(id)
+    }
+
+    /// All message ids of a language's file.
+    pub fn ids(&self, lang: Lang) -> Vec<String> {
+        let path = format!("{}/main.ftl", lang.code());
+        let Some(file) = Locales::get(&path) else {
+            return vec![];
+        };
+        String::from_utf8_lossy(&file.data)
+            .lines()
+            .filter_map(|l| {
+                let (id, _) = l.split_once(" =")?;
+                let id = id.trim();
+                (!id.is_empty() && !l.starts_with([' ', '#', '.'])).then(|| id.to_owned())
+            })
+            .collect()
+    }
+}
+
+/// Builds Fluent arguments from pairs, numbers kept as numbers so plural rules apply.
+pub fn args<'a>(pairs: &[(&'a str, FluentValue<'a>)]) -> FluentArgs<'a> {
+    let mut args = FluentArgs::new();
+    for (k, v) in pairs {
+        args.set(*k, v.clone());
+    }
+    args
+}

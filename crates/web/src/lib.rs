@@ -1,0 +1,76 @@
+//! The bluedot web server: the public Digital Blue Dot site (server-rendered pages that work
+//! without JavaScript, a lazily loaded map, offline support) and the open-data API (HSDS 3).
+//!
+//! A handler parses the request, asks the domain and the store, and renders. Nothing lives
+//! only in one process: the directory cache is a short-lived copy of the database, so several
+//! `bluedot serve` processes can run behind a load balancer on one PostgreSQL database.
+
+pub mod assets;
+pub mod config;
+pub mod directory;
+pub mod error;
+pub mod gazetteer;
+pub mod hsds;
+pub mod i18n;
+pub mod public;
+pub mod security;
+
+use std::sync::{Arc, LazyLock};
+use std::time::Duration;
+
+use axum::Router;
+use bluedot_store::Store;
+use tower_http::compression::CompressionLayer;
+use tower_http::timeout::TimeoutLayer;
+
+pub use config::WebConfig;
+
+/// Translations and the gazetteer are read-only data compiled into the binary, loaded once.
+pub static I18N: LazyLock<i18n::I18n> =
+    LazyLock::new(|| i18n::I18n::load().unwrap_or_else(|e| panic!("translations: {e}")));
+pub static GAZETTEER: LazyLock<gazetteer::Gazetteer> = LazyLock::new(gazetteer::Gazetteer::load);
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub config: Arc<WebConfig>,
+    pub directory: Arc<directory::DirectoryCache>,
+}
+
+impl AppState {
+    pub fn new(store: Store, config: WebConfig) -> AppState {
+        let directory = Arc::new(directory::DirectoryCache::new(
+            store.clone(),
+            Duration::from_secs(config.cache_seconds),
+        ));
+        AppState {
+            store,
+            config: Arc::new(config),
+            directory,
+        }
+    }
+}
+
+/// The whole application: public pages, open data, static assets, with security headers,
+/// compression and a request timeout around everything.
+pub fn router(state: AppState) -> Router {
+    // Load data before the first request rather than inside it.
+    LazyLock::force(&I18N);
+    LazyLock::force(&GAZETTEER);
+    let hsts = state.config.behind_tls;
+    let csp: Arc<str> = security::content_security_policy(state.config.tile_url.as_deref()).into();
+    Router::new()
+        .merge(public::routes())
+        .merge(hsds::routes())
+        .merge(assets::routes())
+        .fallback(error::fallback)
+        .with_state(state)
+        .layer(axum::middleware::from_fn(move |req, next| {
+            security::headers(csp.clone(), hsts, req, next)
+        }))
+        .layer(CompressionLayer::new())
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(30),
+        ))
+}

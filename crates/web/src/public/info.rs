@@ -1,0 +1,236 @@
+//! Information pages per country: rights, services, staying safe, family reunification and
+//! emergency numbers, stored per language with a visible fallback.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, Uri};
+use axum::response::Response;
+use bluedot_core::article::{Article, Topic};
+use bluedot_core::provider::Provider;
+use bluedot_core::{Country, Lang};
+
+use super::pages::{Choice, ctx_for, page_lang};
+use super::view::{Ctx, Text, render};
+use crate::AppState;
+use crate::error::PageError;
+
+#[derive(Template)]
+#[template(path = "info_countries.html")]
+pub struct CountriesPage {
+    ctx: Ctx,
+    countries: Vec<Choice>,
+}
+
+pub async fn countries(
+    Path(code): Path<String>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Result<Response, PageError> {
+    let lang = page_lang(&code, &headers)?;
+    let ctx = ctx_for(lang, &uri, "info");
+    let mut countries: Vec<Choice> = Country::ALL
+        .into_iter()
+        .map(|c| Choice {
+            code: c.code().to_lowercase(),
+            label: ctx.country_name(c),
+            selected: false,
+        })
+        .collect();
+    countries.sort_by(|a, b| a.label.cmp(&b.label));
+    Ok(render(&CountriesPage { ctx, countries }))
+}
+
+fn country_of(lang: Lang, code: &str) -> Result<Country, PageError> {
+    // URLs use lowercase codes; anything else is not a page we have.
+    if code.chars().any(|c| c.is_ascii_uppercase()) {
+        return Err(PageError::not_found(lang));
+    }
+    Country::from_code(code).ok_or(PageError::not_found(lang))
+}
+
+/// The article of `topic` in the reader's language, else English, else any language.
+fn pick(articles: &[Article], topic: Topic, lang: Lang) -> Option<&Article> {
+    let of = |l: Lang| articles.iter().find(|a| a.topic == topic && a.lang == l);
+    of(lang)
+        .or_else(|| of(Lang::FALLBACK))
+        .or_else(|| articles.iter().find(|a| a.topic == topic))
+}
+
+pub struct TopicLink {
+    pub href: String,
+    pub title: Text,
+    pub summary: String,
+}
+
+pub struct ProviderView {
+    pub organization: String,
+    pub name: Text,
+    pub service: String,
+    pub eligibility: Option<Text>,
+    pub free: bool,
+    pub fees: Option<Text>,
+    pub phone: Option<String>,
+    pub hours: Option<String>,
+    pub languages: String,
+    pub verified: String,
+}
+
+#[derive(Template)]
+#[template(path = "info_country.html")]
+pub struct CountryPage {
+    ctx: Ctx,
+    country: String,
+    topics: Vec<TopicLink>,
+    /// Number as shown, as dialled (`tel:` link), and what it is for.
+    emergency: Vec<(String, String, String)>,
+    providers: Vec<ProviderView>,
+}
+
+fn provider_view(ctx: &Ctx, p: &Provider) -> ProviderView {
+    ProviderView {
+        organization: p.organization.clone(),
+        name: Text::of(&p.name, ctx.lang),
+        service: ctx.t(&format!("service-{}", p.service.code())),
+        eligibility: (!p.eligibility.is_empty()).then(|| Text::of(&p.eligibility, ctx.lang)),
+        free: p.free_of_charge,
+        fees: (!p.fees.is_empty()).then(|| Text::of(&p.fees, ctx.lang)),
+        phone: p.contacts.first().map(|c| c.value.clone()),
+        hours: p.opening_hours.clone(),
+        languages: p
+            .languages
+            .iter()
+            .map(|l| Lang::from_tag(l).map(|l| l.native_name()).unwrap_or(l))
+            .collect::<Vec<_>>()
+            .join(", "),
+        verified: ctx.date(&p.verified_at),
+    }
+}
+
+pub async fn country(
+    State(state): State<AppState>,
+    Path((code, country)): Path<(String, String)>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Result<Response, PageError> {
+    let lang = page_lang(&code, &headers)?;
+    let mut ctx = ctx_for(lang, &uri, "info");
+    let country = country_of(lang, &country)?;
+    let articles = state
+        .store
+        .articles(country, None)
+        .await
+        .map_err(|e| PageError::internal(lang, e))?;
+    let policy = &state.config.freshness;
+    let providers = state
+        .store
+        .list_providers(Some(country))
+        .await
+        .map_err(|e| PageError::internal(lang, e))?;
+    let topics = Topic::ALL
+        .iter()
+        .filter_map(|t| pick(&articles, *t, lang))
+        .filter(|a| policy.is_public(a.verified_at, ctx.now))
+        .map(|a| TopicLink {
+            href: ctx.href(&format!(
+                "/info/{}/{}",
+                country.code().to_lowercase(),
+                a.topic.code()
+            )),
+            title: Text {
+                text: a.title.clone(),
+                lang: a.lang.code(),
+                fallback: a.lang != lang,
+            },
+            summary: a.summary.clone(),
+        })
+        .collect();
+    ctx.demo = articles.iter().any(|a| a.is_demo) || providers.iter().any(|p| p.is_demo);
+    let providers = providers
+        .iter()
+        .filter(|p| policy.is_public(p.verified_at, ctx.now))
+        .map(|p| provider_view(&ctx, p))
+        .collect();
+    let emergency = country
+        .emergency_numbers()
+        .iter()
+        .map(|(number, what)| (number.to_string(), number.replace(' ', ""), ctx.t(what)))
+        .collect();
+    let page = CountryPage {
+        country: ctx.country_name(country),
+        topics,
+        emergency,
+        providers,
+        ctx,
+    };
+    Ok(render(&page))
+}
+
+#[derive(Template)]
+#[template(path = "article.html")]
+pub struct ArticlePage {
+    ctx: Ctx,
+    country: String,
+    country_code: String,
+    title: String,
+    article_lang: &'static str,
+    fallback: bool,
+    body_html: String,
+    verified: String,
+}
+
+/// Markdown to HTML with any raw HTML in the source shown as text, never interpreted.
+pub fn markdown_to_html(source: &str) -> String {
+    use pulldown_cmark::{Event, Parser};
+    let events = Parser::new(source).map(|e| match e {
+        Event::Html(html) | Event::InlineHtml(html) => Event::Text(html),
+        other => other,
+    });
+    let mut out = String::new();
+    pulldown_cmark::html::push_html(&mut out, events);
+    out
+}
+
+pub async fn article(
+    State(state): State<AppState>,
+    Path((code, country, topic)): Path<(String, String, String)>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Result<Response, PageError> {
+    let lang = page_lang(&code, &headers)?;
+    let mut ctx = ctx_for(lang, &uri, "info");
+    let country = country_of(lang, &country)?;
+    let topic = Topic::from_code(&topic).ok_or(PageError::not_found(lang))?;
+    let articles = state
+        .store
+        .articles(country, Some(topic))
+        .await
+        .map_err(|e| PageError::internal(lang, e))?;
+    let article = pick(&articles, topic, lang)
+        .filter(|a| state.config.freshness.is_public(a.verified_at, ctx.now))
+        .ok_or(PageError::not_found(lang))?;
+    ctx.demo = article.is_demo;
+    let page = ArticlePage {
+        country: ctx.country_name(country),
+        country_code: country.code().to_lowercase(),
+        title: article.title.clone(),
+        article_lang: article.lang.code(),
+        fallback: article.lang != lang,
+        body_html: markdown_to_html(&article.body),
+        verified: ctx.date(&article.verified_at),
+        ctx,
+    };
+    Ok(render(&page))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn raw_html_in_articles_is_shown_as_text() {
+        let html = markdown_to_html("**bold** <script>alert(1)</script>");
+        assert!(html.contains("<strong>bold</strong>"));
+        assert!(!html.contains("<script>"));
+        assert!(html.contains("&lt;script&gt;"));
+    }
+}

@@ -1,0 +1,29 @@
+//! The public Digital Blue Dot site: every page under `/{lang}/`, rendered on the server and
+//! usable before any script runs.
+
+mod info;
+mod pages;
+mod view;
+
+use axum::Router;
+use axum::routing::get;
+
+pub use pages::ErrorPage;
+pub use view::Ctx;
+pub use view::visible;
+
+use crate::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(pages::root))
+        .route("/{lang}", get(pages::lang_root))
+        .route("/{lang}/", get(pages::home))
+        .route("/{lang}/hubs", get(pages::hub_list))
+        .route("/{lang}/hubs/{slug}", get(pages::hub_page))
+        .route("/{lang}/map", get(pages::map_page))
+        .route("/{lang}/map/hubs.geojson", get(pages::map_data))
+        .route("/{lang}/info", get(info::countries))
+        .route("/{lang}/info/{country}", get(info::country))
+        .route("/{lang}/info/{country}/{topic}", get(info::article))
+}

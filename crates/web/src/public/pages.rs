@@ -1,0 +1,622 @@
+//! Home (nearest hubs), the hub list with filters, the hub page and the map.
+
+use askama::Template;
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use bluedot_core::geo::Point;
+use bluedot_core::hours;
+use bluedot_core::hub::{Hub, MessagingApp};
+use bluedot_core::taxonomy::ServiceArea;
+use bluedot_core::{Country, Lang, PriorityGroup, ServiceKind};
+use chrono::Datelike;
+use serde::Deserialize;
+
+use super::view::{Ctx, HubCard, OpenLabel, Text, open_label, render, visible, weekday};
+use crate::error::PageError;
+use crate::{AppState, GAZETTEER};
+
+/// How many hubs the home page lists as "nearest".
+const NEAREST: usize = 5;
+
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    pub ctx: Ctx,
+    pub title: String,
+    pub message: String,
+}
+
+/// The language a path names, or a 404 page in the language the browser prefers.
+pub(super) fn page_lang(code: &str, headers: &HeaderMap) -> Result<Lang, PageError> {
+    code.parse().map_err(|_| {
+        let preferred = headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(Lang::negotiate)
+            .unwrap_or(Lang::FALLBACK);
+        PageError::not_found(preferred)
+    })
+}
+
+/// The path and query after `/{lang}`, so the language switcher keeps the visitor in place.
+pub(super) fn path_after_lang(uri: &Uri, lang: Lang) -> String {
+    let path = uri.path();
+    let rest = path.get(1 + lang.code().len()..).unwrap_or("/");
+    let rest = if rest.is_empty() { "/" } else { rest };
+    match uri.query() {
+        Some(q) => format!("{rest}?{q}"),
+        None => rest.to_owned(),
+    }
+}
+
+pub(super) fn ctx_for(lang: Lang, uri: &Uri, section: &'static str) -> Ctx {
+    Ctx::new(lang, path_after_lang(uri, lang), section)
+}
+
+/// `/` sends the visitor to their language's home page.
+pub async fn root(headers: HeaderMap) -> Response {
+    let lang = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(Lang::negotiate)
+        .unwrap_or(Lang::Uk);
+    let mut response = Redirect::to(&format!("/{lang}/")).into_response();
+    response
+        .headers_mut()
+        .insert(header::VARY, HeaderValue::from_static("accept-language"));
+    response
+}
+
+pub async fn lang_root(
+    Path(code): Path<String>,
+    headers: HeaderMap,
+) -> Result<Redirect, PageError> {
+    let lang = page_lang(&code, &headers)?;
+    Ok(Redirect::permanent(&format!("/{lang}/")))
+}
+
+#[derive(Deserialize, Default)]
+pub struct HomeQuery {
+    q: Option<String>,
+    country: Option<String>,
+    lat: Option<String>,
+    lon: Option<String>,
+    near: Option<String>,
+}
+
+pub struct Choice {
+    pub code: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+pub struct Alternative {
+    pub label: String,
+    pub href: String,
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+pub struct HomePage {
+    ctx: Ctx,
+    q: String,
+    countries: Vec<Choice>,
+    /// What the results are near ("Siret, Romania"), or the chosen country.
+    heading: Option<String>,
+    alternatives: Vec<Alternative>,
+    notice: Option<String>,
+    results: Vec<HubCard>,
+    info_countries: Vec<Choice>,
+}
+
+fn country_choices(ctx: &Ctx, selected: Option<Country>) -> Vec<Choice> {
+    let mut choices: Vec<Choice> = Country::ALL
+        .into_iter()
+        .map(|c| Choice {
+            code: c.code().to_owned(),
+            label: ctx.country_name(c),
+            selected: Some(c) == selected,
+        })
+        .collect();
+    choices.sort_by(|a, b| a.label.cmp(&b.label));
+    choices
+}
+
+/// A town's label with its country, named in the reader's language when it is one we know.
+fn town_label(ctx: &Ctx, name: &str, country_code: &str) -> String {
+    let country = match Country::from_code(country_code) {
+        Some(c) => ctx.country_name(c),
+        None if country_code == "UA" => ctx.t("country-ua"),
+        None => country_code.to_owned(),
+    };
+    format!("{name}, {country}")
+}
+
+fn parse_coordinate(value: &str) -> Option<f64> {
+    value.trim().parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
+pub async fn home(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    Query(query): Query<HomeQuery>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Result<Response, PageError> {
+    let lang = page_lang(&code, &headers)?;
+    let mut ctx = ctx_for(lang, &uri, "home");
+    let hubs = state
+        .directory
+        .hubs()
+        .await
+        .map_err(|e| PageError::internal(lang, e))?;
+    let policy = &state.config.freshness;
+    let q = query.q.as_deref().unwrap_or("").trim().to_owned();
+    if q.chars().count() > 100 {
+        return Err(PageError::bad_request(lang, "error-query-too-long"));
+    }
+    let country = match query.country.as_deref().filter(|c| !c.is_empty()) {
+        Some(c) => Some(
+            Country::from_code(c).ok_or(PageError::bad_request(lang, "error-unknown-country"))?,
+        ),
+        None => None,
+    };
+
+    let mut heading = None;
+    let mut alternatives = vec![];
+    let mut notice = None;
+    let mut origin: Option<Point> = None;
+    match (query.lat.as_deref(), query.lon.as_deref()) {
+        (Some(lat), Some(lon)) => {
+            let point = parse_coordinate(lat)
+                .zip(parse_coordinate(lon))
+                .and_then(|(lat, lon)| Point::new(lat, lon).ok())
+                .ok_or(PageError::bad_request(lang, "error-bad-coordinates"))?;
+            origin = Some(point);
+            let near = query.near.as_deref().unwrap_or("").trim();
+            heading = Some(if near.is_empty() {
+                ctx.t("nearest-to-you")
+            } else {
+                ctx.ts("nearest-to", "place", near)
+            });
+        }
+        (None, None) => {}
+        _ => return Err(PageError::bad_request(lang, "error-bad-coordinates")),
+    }
+    if origin.is_none() && !q.is_empty() {
+        let towns = GAZETTEER.search(&q, 6);
+        match towns.split_first() {
+            Some((best, rest)) => {
+                origin = Some(best.location);
+                let label = town_label(&ctx, &best.name, &best.country);
+                heading = Some(ctx.ts("nearest-to", "place", &label));
+                alternatives = rest
+                    .iter()
+                    .map(|t| {
+                        let label = town_label(&ctx, &t.name, &t.country);
+                        Alternative {
+                            href: format!(
+                                "{}?lat={:.4}&lon={:.4}&near={}",
+                                ctx.href("/"),
+                                t.location.lat,
+                                t.location.lon,
+                                urlencode(&label)
+                            ),
+                            label,
+                        }
+                    })
+                    .collect();
+            }
+            None => notice = Some(ctx.ts("town-not-found", "query", &q)),
+        }
+    }
+
+    let visible_hubs: Vec<&Hub> = visible(&hubs, policy, ctx.now).collect();
+    let results: Vec<HubCard> = if let Some(from) = origin {
+        let mut near: Vec<&Hub> = visible_hubs.clone();
+        near.sort_by(|a, b| {
+            from.distance_km(a.location)
+                .total_cmp(&from.distance_km(b.location))
+        });
+        near.into_iter()
+            .take(NEAREST)
+            .map(|h| HubCard::new(&ctx, h, policy, Some(from)))
+            .collect()
+    } else if let Some(country) = country {
+        heading = Some(ctx.ts("hubs-in", "country", &ctx.country_name(country)));
+        let mut cards: Vec<HubCard> = visible_hubs
+            .iter()
+            .filter(|h| h.country == country)
+            .map(|h| HubCard::new(&ctx, h, policy, None))
+            .collect();
+        cards.sort_by(|a, b| a.name.text.cmp(&b.name.text));
+        cards
+    } else {
+        vec![]
+    };
+    ctx.demo = hubs.iter().any(|h| h.is_demo);
+    let page = HomePage {
+        countries: country_choices(&ctx, country),
+        info_countries: country_choices(&ctx, None),
+        q,
+        heading,
+        alternatives,
+        notice,
+        results,
+        ctx,
+    };
+    Ok(render(&page))
+}
+
+/// Percent-encodes a query value (only what a link needs; the label is our own text).
+fn urlencode(value: &str) -> String {
+    let mut out = String::new();
+    for b in value.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    service: Option<String>,
+    group: Option<String>,
+    country: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "hubs.html")]
+pub struct HubListPage {
+    ctx: Ctx,
+    services: Vec<Choice>,
+    groups: Vec<Choice>,
+    countries: Vec<Choice>,
+    filtered: bool,
+    count: String,
+    cards: Vec<HubCard>,
+}
+
+/// Parses an optional filter value with `parse`, treating an empty value as no filter.
+fn filter<T>(
+    lang: Lang,
+    value: Option<&str>,
+    parse: impl Fn(&str) -> Option<T>,
+    message: &'static str,
+) -> Result<Option<T>, PageError> {
+    match value.map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) => parse(v)
+            .map(Some)
+            .ok_or(PageError::bad_request(lang, message)),
+    }
+}
+
+pub async fn hub_list(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    Query(query): Query<ListQuery>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Result<Response, PageError> {
+    let lang = page_lang(&code, &headers)?;
+    let mut ctx = ctx_for(lang, &uri, "list");
+    let service = filter(
+        lang,
+        query.service.as_deref(),
+        ServiceKind::from_code,
+        "error-unknown-service",
+    )?;
+    let group = filter(
+        lang,
+        query.group.as_deref(),
+        PriorityGroup::from_code,
+        "error-unknown-group",
+    )?;
+    let country = filter(
+        lang,
+        query.country.as_deref(),
+        Country::from_code,
+        "error-unknown-country",
+    )?;
+    let hubs = state
+        .directory
+        .hubs()
+        .await
+        .map_err(|e| PageError::internal(lang, e))?;
+    let policy = &state.config.freshness;
+    let mut cards: Vec<(String, HubCard)> = visible(&hubs, policy, ctx.now)
+        .filter(|h| service.is_none_or(|s| h.offers(s)))
+        .filter(|h| group.is_none_or(|g| h.serves(g)))
+        .filter(|h| country.is_none_or(|c| h.country == c))
+        .map(|h| {
+            let card = HubCard::new(&ctx, h, policy, None);
+            (card.country.clone(), card)
+        })
+        .collect();
+    cards.sort_by(|a, b| (&a.0, &a.1.name.text).cmp(&(&b.0, &b.1.name.text)));
+    ctx.demo = hubs.iter().any(|h| h.is_demo);
+    let services = ServiceKind::ALL
+        .iter()
+        .map(|s| Choice {
+            code: s.code().to_owned(),
+            label: ctx.t(&format!("service-{}", s.code())),
+            selected: Some(*s) == service,
+        })
+        .collect();
+    let groups = PriorityGroup::ALL
+        .iter()
+        .map(|g| Choice {
+            code: g.code().to_owned(),
+            label: ctx.t(&format!("group-{}", g.code())),
+            selected: Some(*g) == group,
+        })
+        .collect();
+    let page = HubListPage {
+        services,
+        groups,
+        countries: country_choices(&ctx, country),
+        filtered: service.is_some() || group.is_some() || country.is_some(),
+        count: ctx.tn("hubs-count", "count", cards.len()),
+        cards: cards.into_iter().map(|(_, c)| c).collect(),
+        ctx,
+    };
+    Ok(render(&page))
+}
+
+pub struct ServiceItem {
+    pub label: String,
+    pub groups: Vec<String>,
+    pub note: Option<Text>,
+}
+
+pub struct ServiceSection {
+    pub label: String,
+    pub items: Vec<ServiceItem>,
+}
+
+pub struct DayRow {
+    pub day: String,
+    pub hours: String,
+    pub today: bool,
+}
+
+pub struct ContactRow {
+    pub label: String,
+    pub value: String,
+    pub href: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "hub.html")]
+pub struct HubPage {
+    ctx: Ctx,
+    slug: String,
+    name: Text,
+    kind: String,
+    country: String,
+    country_code: String,
+    open: OpenLabel,
+    status_note: Option<Text>,
+    description: Text,
+    services: Vec<ServiceSection>,
+    week: Vec<DayRow>,
+    opening_hours: String,
+    address: Text,
+    coordinates: String,
+    geo_href: String,
+    contacts: Vec<ContactRow>,
+    languages: Vec<String>,
+    wheelchair: String,
+    access_note: Option<Text>,
+    partners: Vec<String>,
+    verified: String,
+    unverified: bool,
+    is_demo: bool,
+}
+
+fn language_name(ctx: &Ctx, code: &str) -> String {
+    match Lang::from_tag(code) {
+        Some(l) => l.native_name().to_owned(),
+        None => ctx.ts("language-code", "code", code),
+    }
+}
+
+fn contact_row(ctx: &Ctx, channel: MessagingApp, value: &str) -> ContactRow {
+    let digits: String = value
+        .chars()
+        .take_while(|c| *c != '(')
+        .filter(|c| c.is_ascii_digit() || *c == '+')
+        .collect();
+    let href = match channel {
+        MessagingApp::Phone => Some(format!("tel:{digits}")),
+        MessagingApp::Email => Some(format!("mailto:{value}")),
+        MessagingApp::Viber => Some(format!(
+            "viber://chat?number={}",
+            digits.replace('+', "%2B")
+        )),
+        MessagingApp::Whatsapp => Some(format!("https://wa.me/{}", digits.trim_start_matches('+'))),
+        MessagingApp::Telegram | MessagingApp::Signal => None,
+    };
+    ContactRow {
+        label: ctx.t(&format!("contact-{}", channel.code())),
+        value: value.to_owned(),
+        href,
+    }
+}
+
+pub async fn hub_page(
+    State(state): State<AppState>,
+    Path((code, slug)): Path<(String, String)>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Result<Response, PageError> {
+    let lang = page_lang(&code, &headers)?;
+    let mut ctx = ctx_for(lang, &uri, "list");
+    let hubs = state
+        .directory
+        .hubs()
+        .await
+        .map_err(|e| PageError::internal(lang, e))?;
+    let policy = &state.config.freshness;
+    let hub = visible(&hubs, policy, ctx.now)
+        .find(|h| h.slug == slug)
+        .ok_or(PageError::not_found(lang))?;
+    ctx.demo = hub.is_demo;
+
+    let mut services: Vec<ServiceSection> = vec![];
+    for area in ServiceArea::ALL {
+        let items: Vec<ServiceItem> = hub
+            .services
+            .iter()
+            .filter(|s| s.kind.area() == *area)
+            .map(|s| ServiceItem {
+                label: ctx.t(&format!("service-{}", s.kind.code())),
+                groups: s
+                    .priority_groups
+                    .iter()
+                    .map(|g| ctx.t(&format!("group-{}", g.code())))
+                    .collect(),
+                note: (!s.note.is_empty()).then(|| Text::of(&s.note, lang)),
+            })
+            .collect();
+        if !items.is_empty() {
+            services.push(ServiceSection {
+                label: ctx.t(&format!("area-{}", area.code())),
+                items,
+            });
+        }
+    }
+    let tz = hub.country.timezone();
+    let today = ctx.now.with_timezone(&tz).date_naive();
+    let week = hours::week_from(&hub.opening_hours, tz, ctx.now)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|d| DayRow {
+            day: weekday(&ctx, d.date.weekday()),
+            hours: if d.open.is_empty() {
+                ctx.t("day-closed")
+            } else {
+                d.open
+                    .iter()
+                    .map(|(a, b)| format!("{a}–{b}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            },
+            today: d.date == today,
+        })
+        .collect();
+    let oldest = hub.oldest_verification();
+    let page = HubPage {
+        slug: hub.slug.clone(),
+        name: Text::of(&hub.name, lang),
+        kind: ctx.t(&format!("kind-{}", hub.kind.code())),
+        country: ctx.country_name(hub.country),
+        country_code: hub.country.code().to_lowercase(),
+        open: open_label(&ctx, hub),
+        status_note: (!hub.status_note.is_empty()).then(|| Text::of(&hub.status_note, lang)),
+        description: Text::of(&hub.description, lang),
+        services,
+        week,
+        opening_hours: hub.opening_hours.clone(),
+        address: Text::of(&hub.address, lang),
+        coordinates: format!("{:.5}, {:.5}", hub.location.lat, hub.location.lon),
+        geo_href: format!("geo:{:.5},{:.5}", hub.location.lat, hub.location.lon),
+        contacts: hub
+            .contacts
+            .iter()
+            .map(|c| contact_row(&ctx, c.channel, &c.value))
+            .collect(),
+        languages: hub
+            .languages
+            .iter()
+            .map(|c| language_name(&ctx, c))
+            .collect(),
+        wheelchair: ctx.t(&format!(
+            "wheelchair-{}",
+            hub.accessibility.wheelchair.code()
+        )),
+        access_note: (!hub.accessibility.note.is_empty())
+            .then(|| Text::of(&hub.accessibility.note, lang)),
+        partners: hub.partners.clone(),
+        verified: ctx.date(&oldest),
+        unverified: policy.judge(oldest, ctx.now) >= bluedot_core::freshness::Freshness::Unverified,
+        is_demo: hub.is_demo,
+        ctx,
+    };
+    Ok(render(&page))
+}
+
+#[derive(Template)]
+#[template(path = "map.html")]
+pub struct MapPage {
+    ctx: Ctx,
+    tile_url: String,
+    tile_attribution: String,
+}
+
+pub async fn map_page(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Result<Response, PageError> {
+    let lang = page_lang(&code, &headers)?;
+    let mut ctx = ctx_for(lang, &uri, "map");
+    ctx.demo = state
+        .directory
+        .hubs()
+        .await
+        .map_err(|e| PageError::internal(lang, e))?
+        .iter()
+        .any(|h| h.is_demo);
+    Ok(render(&MapPage {
+        ctx,
+        tile_url: state.config.tile_url.clone().unwrap_or_default(),
+        tile_attribution: state.config.tile_attribution.clone(),
+    }))
+}
+
+/// Every visible hub as GeoJSON for the map, with labels in the reader's language.
+pub async fn map_data(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, PageError> {
+    let lang = page_lang(&code, &headers)?;
+    let ctx = Ctx::new(lang, "/map", "map");
+    let hubs = state
+        .directory
+        .hubs()
+        .await
+        .map_err(|e| PageError::internal(lang, e))?;
+    let features: Vec<serde_json::Value> = visible(&hubs, &state.config.freshness, ctx.now)
+        .map(|h| {
+            let open = open_label(&ctx, h);
+            serde_json::json!({
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [h.location.lon, h.location.lat]},
+                "properties": {
+                    "name": h.name.text(lang),
+                    "kind": ctx.t(&format!("kind-{}", h.kind.code())),
+                    "open": open.text,
+                    "openClass": open.class,
+                    "url": ctx.href(&format!("/hubs/{}", h.slug)),
+                }
+            })
+        })
+        .collect();
+    let body = serde_json::json!({"type": "FeatureCollection", "features": features});
+    Ok((
+        StatusCode::OK,
+        [(header::CACHE_CONTROL, "no-cache")],
+        Json(body),
+    )
+        .into_response())
+}

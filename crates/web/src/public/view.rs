@@ -1,0 +1,269 @@
+//! What every page template shares: the reader's language, translations, links to the same
+//! page in other languages, and the small view models hubs are shown with.
+
+use askama::Template;
+use axum::http::{HeaderValue, header};
+use axum::response::{Html, IntoResponse, Response};
+use bluedot_core::freshness::{Freshness, FreshnessPolicy};
+use bluedot_core::geo::Point;
+use bluedot_core::hours::{self, OpenState};
+use bluedot_core::{Country, Hub, HubStatus, Lang, Localized};
+use chrono::{DateTime, Datelike, Utc};
+use fluent_bundle::FluentValue;
+
+use crate::I18N;
+use crate::i18n::args;
+
+/// The page's context: language, where it is, and when it was made.
+pub struct Ctx {
+    pub lang: Lang,
+    /// The page's path after the language prefix, with its query (`/hubs?service=x`).
+    pub path: String,
+    pub now: DateTime<Utc>,
+    /// Which navigation entry is current.
+    pub section: &'static str,
+    /// Whether the page shows demonstration data.
+    pub demo: bool,
+}
+
+pub struct LangLink {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub href: String,
+    pub current: bool,
+}
+
+impl Ctx {
+    pub fn new(lang: Lang, path: impl Into<String>, section: &'static str) -> Ctx {
+        Ctx {
+            lang,
+            path: path.into(),
+            now: Utc::now(),
+            section,
+            demo: false,
+        }
+    }
+
+    pub fn t(&self, id: &str) -> String {
+        I18N.message(self.lang, id, None)
+    }
+
+    /// A message with one string argument.
+    pub fn ts(&self, id: &str, key: &str, value: &str) -> String {
+        I18N.message(
+            self.lang,
+            id,
+            Some(&args(&[(key, FluentValue::from(value.to_owned()))])),
+        )
+    }
+
+    /// A message with one number argument (plural rules apply).
+    pub fn tn(&self, id: &str, key: &str, value: usize) -> String {
+        I18N.message(
+            self.lang,
+            id,
+            Some(&args(&[(key, FluentValue::from(value))])),
+        )
+    }
+
+    pub fn code(&self) -> &'static str {
+        self.lang.code()
+    }
+
+    /// `/{lang}{rest}` for links within the reader's language.
+    pub fn href(&self, rest: &str) -> String {
+        format!("/{}{rest}", self.lang.code())
+    }
+
+    pub fn languages(&self) -> Vec<LangLink> {
+        Lang::ALL
+            .into_iter()
+            .map(|l| LangLink {
+                code: l.code(),
+                name: l.native_name(),
+                href: format!("/{}{}", l.code(), self.path),
+                current: l == self.lang,
+            })
+            .collect()
+    }
+
+    pub fn generated(&self) -> String {
+        self.now.format("%Y-%m-%d %H:%M UTC").to_string()
+    }
+
+    pub fn generated_iso(&self) -> String {
+        self.now.to_rfc3339()
+    }
+
+    pub fn date(&self, at: &DateTime<Utc>) -> String {
+        at.format("%Y-%m-%d").to_string()
+    }
+
+    pub fn country_name(&self, country: Country) -> String {
+        self.t(&format!("country-{}", country.code().to_lowercase()))
+    }
+
+    /// A static file's URL, versioned so it can be cached long.
+    pub fn asset(&self, path: &str) -> String {
+        format!("/static/{path}?v={}", *crate::assets::VERSION)
+    }
+
+    pub fn is(&self, section: &str) -> bool {
+        self.section == section
+    }
+}
+
+/// A text shown in a language other than the page's carries its own `lang` attribute.
+pub struct Text {
+    pub text: String,
+    pub lang: &'static str,
+    pub fallback: bool,
+}
+
+impl Text {
+    pub fn of(value: &Localized, lang: Lang) -> Text {
+        match value.get(lang) {
+            Some(found) => Text {
+                text: found.text.to_owned(),
+                lang: found.lang.code(),
+                fallback: found.is_fallback(lang),
+            },
+            None => Text {
+                text: String::new(),
+                lang: lang.code(),
+                fallback: false,
+            },
+        }
+    }
+}
+
+/// Whether a hub is open, in words, with a CSS class for its colour.
+pub struct OpenLabel {
+    pub class: &'static str,
+    pub text: String,
+}
+
+pub fn open_label(ctx: &Ctx, hub: &Hub) -> OpenLabel {
+    match hub.status {
+        HubStatus::Closed => {
+            return OpenLabel {
+                class: "closed",
+                text: ctx.t("status-closed"),
+            };
+        }
+        HubStatus::TemporarilyClosed => {
+            return OpenLabel {
+                class: "closed",
+                text: ctx.t("status-temporarily-closed"),
+            };
+        }
+        HubStatus::Open => {}
+    }
+    let tz = hub.country.timezone();
+    let Ok(OpenState { open, next_change }) = hours::state_at(&hub.opening_hours, tz, ctx.now)
+    else {
+        return OpenLabel {
+            class: "unknown",
+            text: ctx.t("hours-unknown"),
+        };
+    };
+    let today = ctx.now.with_timezone(&tz).date_naive();
+    let when = |at: chrono::NaiveDateTime| {
+        let time = at.format("%H:%M").to_string();
+        if at.date() == today {
+            time
+        } else {
+            format!("{} {time}", weekday(ctx, at.weekday()))
+        }
+    };
+    match (open, next_change) {
+        (true, None) => OpenLabel {
+            class: "open",
+            text: ctx.t("open-always"),
+        },
+        (true, Some(at)) => OpenLabel {
+            class: "open",
+            text: ctx.ts("open-until", "time", &when(at)),
+        },
+        (false, Some(at)) => OpenLabel {
+            class: "closed",
+            text: ctx.ts("closed-opens", "time", &when(at)),
+        },
+        (false, None) => OpenLabel {
+            class: "closed",
+            text: ctx.t("status-closed"),
+        },
+    }
+}
+
+pub fn weekday(ctx: &Ctx, day: chrono::Weekday) -> String {
+    ctx.t(&format!("weekday-{}", day.number_from_monday()))
+}
+
+/// A hub as lists and search results show it.
+pub struct HubCard {
+    pub slug: String,
+    pub name: Text,
+    pub kind: String,
+    pub country: String,
+    pub distance: Option<String>,
+    pub open: OpenLabel,
+    pub unverified: bool,
+    pub verified: String,
+}
+
+impl HubCard {
+    pub fn new(ctx: &Ctx, hub: &Hub, policy: &FreshnessPolicy, from: Option<Point>) -> HubCard {
+        HubCard {
+            slug: hub.slug.clone(),
+            name: Text::of(&hub.name, ctx.lang),
+            kind: ctx.t(&format!("kind-{}", hub.kind.code())),
+            country: ctx.country_name(hub.country),
+            distance: from.map(|p| format_km(ctx, p.distance_km(hub.location))),
+            open: open_label(ctx, hub),
+            unverified: policy.judge(hub.oldest_verification(), ctx.now) >= Freshness::Unverified,
+            verified: ctx.date(&hub.oldest_verification()),
+        }
+    }
+}
+
+pub fn format_km(ctx: &Ctx, km: f64) -> String {
+    let shown = if km < 10.0 {
+        format!("{km:.1}")
+    } else {
+        format!("{km:.0}")
+    };
+    ctx.ts("distance-km", "km", &shown)
+}
+
+/// Hubs the public may see: not closed for good and not hidden for staleness.
+pub fn visible<'a>(
+    hubs: &'a [Hub],
+    policy: &'a FreshnessPolicy,
+    now: DateTime<Utc>,
+) -> impl Iterator<Item = &'a Hub> + 'a {
+    hubs.iter().filter(move |h| {
+        h.status != HubStatus::Closed && policy.is_public(h.oldest_verification(), now)
+    })
+}
+
+/// Renders a page as HTML that is never stored by shared caches but may be revalidated.
+pub fn render(page: &impl Template) -> Response {
+    match page.render() {
+        Ok(html) => {
+            let mut response = Html(html).into_response();
+            response
+                .headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+            response
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "template rendering failed");
+            (
+                axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+                "internal error",
+            )
+                .into_response()
+        }
+    }
+}

@@ -1,0 +1,65 @@
+//! Security headers on every response. The Content-Security-Policy allows no inline script and
+//! nothing from other origins except map tiles when a tile server is configured.
+
+use axum::extract::Request;
+use axum::http::{HeaderName, HeaderValue, header};
+use axum::middleware::Next;
+use axum::response::Response;
+
+/// The CSP for a deployment; `tile_url` adds its origin to `img-src`.
+pub fn content_security_policy(tile_url: Option<&str>) -> String {
+    let tiles = tile_url.and_then(origin_of).unwrap_or_default();
+    format!(
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: {tiles}; \
+         connect-src 'self'; font-src 'self'; manifest-src 'self'; worker-src 'self'; \
+         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+/// `https://{s}.tile.example/{z}/{x}/{y}.png` → `https://*.tile.example`.
+fn origin_of(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    let host = rest.split('/').next()?.replace("{s}", "*");
+    Some(format!("{scheme}://{host}"))
+}
+
+pub async fn headers(csp: std::sync::Arc<str>, hsts: bool, req: Request, next: Next) -> Response {
+    let mut response = next.run(req).await;
+    let h = response.headers_mut();
+    let mut set = |name: HeaderName, value: &str| {
+        if let Ok(v) = HeaderValue::from_str(value) {
+            h.insert(name, v);
+        }
+    };
+    set(header::CONTENT_SECURITY_POLICY, &csp);
+    set(header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    set(header::X_FRAME_OPTIONS, "DENY");
+    set(header::REFERRER_POLICY, "no-referrer");
+    set(
+        HeaderName::from_static("permissions-policy"),
+        "geolocation=(self), camera=(), microphone=(), interest-cohort=()",
+    );
+    set(
+        HeaderName::from_static("cross-origin-opener-policy"),
+        "same-origin",
+    );
+    if hsts {
+        set(
+            header::STRICT_TRANSPORT_SECURITY,
+            "max-age=63072000; includeSubDomains",
+        );
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tile_origin_joins_img_src() {
+        let csp = content_security_policy(Some("https://{s}.tile.example.org/{z}/{x}/{y}.png"));
+        assert!(csp.contains("img-src 'self' data: https://*.tile.example.org;"));
+        assert!(content_security_policy(None).contains("script-src 'self';"));
+    }
+}

@@ -1,0 +1,86 @@
+// Service worker of the Digital Blue Dot: public pages work offline once seen.
+// Pages: network first, the saved copy when there is no connection. Static files: saved copy
+// first (their URLs change with each release). Responses marked no-store (anything with
+// personal data) are never saved.
+"use strict";
+var VERSION = "__VERSION__";
+var STATIC_CACHE = "bluedot-static-" + VERSION;
+var PAGE_CACHE = "bluedot-pages";
+var PUBLIC_PAGE = /^\/(uk|ru|en|pl|ro|hu|sk|bg|it)(\/|$)/;
+var NETWORK_TIMEOUT_MS = 4000;
+
+self.addEventListener("install", function () { self.skipWaiting(); });
+
+self.addEventListener("activate", function (event) {
+  event.waitUntil(
+    caches.keys().then(function (keys) {
+      return Promise.all(keys.filter(function (k) {
+        return k.indexOf("bluedot-static-") === 0 && k !== STATIC_CACHE;
+      }).map(function (k) { return caches.delete(k); }));
+    }).then(function () { return self.clients.claim(); })
+  );
+});
+
+function storable(response) {
+  var cc = response.headers.get("Cache-Control") || "";
+  return response.ok && response.type === "basic" && cc.indexOf("no-store") === -1;
+}
+
+function keep(cacheName, request, response) {
+  if (!storable(response)) return;
+  var copy = response.clone();
+  caches.open(cacheName).then(function (cache) { cache.put(request, copy); });
+}
+
+function withTimeout(promise, ms) {
+  return new Promise(function (resolve, reject) {
+    var timer = setTimeout(function () { reject(new Error("timeout")); }, ms);
+    promise.then(function (r) { clearTimeout(timer); resolve(r); }, function (e) { clearTimeout(timer); reject(e); });
+  });
+}
+
+function pageFromNetwork(request) {
+  return withTimeout(fetch(request), NETWORK_TIMEOUT_MS).then(function (response) {
+    keep(PAGE_CACHE, request, response);
+    return response;
+  }).catch(function () {
+    return caches.match(request, { cacheName: PAGE_CACHE }).then(function (saved) {
+      if (saved) return saved;
+      var lang = new URL(request.url).pathname.split("/")[1];
+      return caches.match("/" + lang + "/hubs", { cacheName: PAGE_CACHE }).then(function (list) {
+        return list || new Response("Offline", { status: 503, headers: { "Content-Type": "text/plain" } });
+      });
+    });
+  });
+}
+
+self.addEventListener("fetch", function (event) {
+  var request = event.request;
+  if (request.method !== "GET") return;
+  var url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+  if (url.pathname.indexOf("/static/") === 0) {
+    event.respondWith(caches.match(request, { cacheName: STATIC_CACHE }).then(function (saved) {
+      return saved || fetch(request).then(function (response) {
+        keep(STATIC_CACHE, request, response);
+        return response;
+      });
+    }));
+  } else if (PUBLIC_PAGE.test(url.pathname)) {
+    event.respondWith(pageFromNetwork(request));
+  }
+});
+
+// Pages ask to keep their language's directory so it is there offline before it is visited.
+self.addEventListener("message", function (event) {
+  var data = event.data || {};
+  if (data.type !== "keep" || !Array.isArray(data.urls)) return;
+  var urls = data.urls.filter(function (u) { return typeof u === "string" && PUBLIC_PAGE.test(u); });
+  event.waitUntil(caches.open(PAGE_CACHE).then(function (cache) {
+    return Promise.all(urls.map(function (u) {
+      return fetch(u).then(function (response) {
+        if (storable(response)) return cache.put(u, response);
+      }).catch(function () {});
+    }));
+  }));
+});
