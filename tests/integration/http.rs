@@ -1,0 +1,480 @@
+//! The public site and the open-data API over HTTP, on both backends.
+
+use std::io::Read;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode, header};
+use bluedot_store::Store;
+use bluedot_web::{AppState, WebConfig};
+use chrono::{Duration, Utc};
+use http_body_util::BodyExt;
+use serde_json::Value;
+use tower::ServiceExt;
+
+use crate::on_both_backends;
+
+struct Reply {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: String,
+}
+
+async fn app_with_demo(store: &Store) -> Router {
+    bluedot_cli::load_demo(store).await.unwrap();
+    bluedot_web::router(AppState::new(store.clone(), WebConfig::default()))
+}
+
+async fn get_with(app: &Router, path: &str, headers: &[(&str, &str)]) -> Reply {
+    let mut request = Request::get(path);
+    for (k, v) in headers {
+        request = request.header(*k, *v);
+    }
+    let response = app
+        .clone()
+        .oneshot(request.body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    Reply {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    }
+}
+
+async fn get(app: &Router, path: &str) -> Reply {
+    get_with(app, path, &[]).await
+}
+
+fn json(reply: &Reply) -> Value {
+    serde_json::from_str(&reply.body).unwrap_or_else(|e| panic!("{e}: {}", reply.body))
+}
+
+/// The slugs of hub cards on a page, in order.
+fn card_slugs(html: &str) -> Vec<String> {
+    html.split("class=\"card-name\" href=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .filter_map(|href| href.rsplit('/').next())
+        .map(str::to_owned)
+        .collect()
+}
+
+#[tokio::test]
+async fn root_redirects_to_the_browsers_language() {
+    on_both_backends!(async |store: Store, _backend: &str| {
+        let app = app_with_demo(&store).await;
+        let r = get_with(&app, "/", &[("accept-language", "de-DE,ru;q=0.8,en;q=0.5")]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        assert_eq!(r.headers[header::LOCATION], "/ru/");
+        let r = get(&app, "/").await;
+        assert_eq!(r.headers[header::LOCATION], "/uk/");
+        let r = get(&app, "/pl").await;
+        assert_eq!(r.headers[header::LOCATION], "/pl/");
+    });
+}
+
+#[tokio::test]
+async fn typed_towns_find_the_nearest_hubs() {
+    on_both_backends!(async |store: Store, backend: &str| {
+        let app = app_with_demo(&store).await;
+        for (query, first) in [
+            ("Siret", "siret-border"),
+            ("Przemysl", "przemysl-station"),
+            ("%D0%A1%D1%96%D1%80%D0%B5%D1%82", "siret-border"), // Сірет
+            ("Chisinau", "chisinau-station"),
+            ("Varna", "varna"),
+        ] {
+            let r = get(&app, &format!("/en/?q={query}")).await;
+            assert_eq!(r.status, StatusCode::OK, "{backend} {query}");
+            let slugs = card_slugs(&r.body);
+            assert_eq!(slugs.len(), 5, "{backend} {query}");
+            assert_eq!(slugs[0], first, "{backend} {query}");
+            assert!(
+                r.body.contains(" km</strong>"),
+                "{backend}: distances shown"
+            );
+        }
+        let r = get(&app, "/uk/?q=Qwzxy").await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert!(r.body.contains("Не вдалося знайти «Qwzxy»"));
+        assert!(card_slugs(&r.body).is_empty());
+    });
+}
+
+#[tokio::test]
+async fn coordinates_and_countries_list_hubs() {
+    on_both_backends!(async |store: Store, backend: &str| {
+        let app = app_with_demo(&store).await;
+        // Near Isaccea on the Danube.
+        let r = get(&app, "/en/?lat=45.27&lon=28.46").await;
+        assert_eq!(card_slugs(&r.body)[0], "isaccea-border", "{backend}");
+        let r = get(&app, "/en/?country=SK").await;
+        let mut slugs = card_slugs(&r.body);
+        slugs.sort();
+        assert_eq!(
+            slugs,
+            ["bratislava-station", "ubla-border", "vysne-nemecke-border"]
+        );
+        for bad in [
+            "/en/?lat=91&lon=0",
+            "/en/?lat=x&lon=1",
+            "/en/?lat=45",
+            "/en/?country=UA",
+        ] {
+            let r = get(&app, bad).await;
+            assert_eq!(r.status, StatusCode::BAD_REQUEST, "{backend} {bad}");
+            assert!(r.body.contains("id=\"error-message\""), "{bad}");
+        }
+    });
+}
+
+#[tokio::test]
+async fn the_list_filters_by_service_group_and_country() {
+    on_both_backends!(async |store: Store, backend: &str| {
+        let app = app_with_demo(&store).await;
+        let all = card_slugs(&get(&app, "/en/hubs").await.body);
+        // Ungheni is temporarily closed but still listed; nothing is hidden in the demo.
+        assert_eq!(all.len(), 36, "{backend}");
+        let births = card_slugs(&get(&app, "/en/hubs?service=birth-registration").await.body);
+        assert!(!births.is_empty() && births.len() < all.len());
+        let hubs = store.list_hubs().await.unwrap();
+        for slug in &births {
+            let hub = hubs.iter().find(|h| &h.slug == slug).unwrap();
+            assert!(
+                hub.offers(bluedot_core::ServiceKind::BirthRegistration),
+                "{slug}"
+            );
+        }
+        let lgbtiq = card_slugs(&get(&app, "/en/hubs?group=lgbtiq&country=PL").await.body);
+        assert!(!lgbtiq.is_empty());
+        for slug in &lgbtiq {
+            let hub = hubs.iter().find(|h| &h.slug == slug).unwrap();
+            assert!(hub.serves(bluedot_core::PriorityGroup::Lgbtiq) && hub.country.code() == "PL");
+        }
+        let r = get(&app, "/uk/hubs?service=birth-registration").await;
+        assert!(
+            r.body.contains(&format!("{} пунктів", births.len()))
+                || r.body.contains(&format!("{} пункти", births.len()))
+        );
+        let r = get(&app, "/uk/hubs?group=aliens").await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST);
+        assert!(r.body.contains("Цієї групи немає в списку"));
+    });
+}
+
+#[tokio::test]
+async fn hub_pages_show_what_a_visitor_needs() {
+    on_both_backends!(async |store: Store, backend: &str| {
+        let app = app_with_demo(&store).await;
+        let r = get(&app, "/uk/hubs/siret-border").await;
+        assert_eq!(r.status, StatusCode::OK, "{backend}");
+        for expected in [
+            "<html lang=\"uk\">",
+            "Блакитна точка Серет",
+            "Цілодобово",
+            "href=\"geo:47.98000,26.04600\"",
+            "Дитячий простір",
+            "Години роботи",
+            "tel:+4021800101",
+            "Українська",
+            "Інформацію востаннє перевірено",
+            "hreflang=\"ro\" href=\"/ro/hubs/siret-border\"",
+        ] {
+            assert!(r.body.contains(expected), "{backend}: missing {expected}");
+        }
+        // Hungarian has no description of its own: shown in English with a note.
+        let r = get(&app, "/hu/hubs/zahony-station").await;
+        assert!(r.body.contains("lang=\"en\""), "{backend}");
+        let r = get(&app, "/en/hubs/ungheni").await;
+        assert!(r.body.contains("Temporarily closed"));
+        let r = get(&app, "/en/hubs/no-such-hub").await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+        let r = get(&app, "/ua/hubs/siret-border").await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "ua is not a language code");
+    });
+}
+
+#[tokio::test]
+async fn errors_speak_the_visitors_language_and_never_500() {
+    on_both_backends!(async |store: Store, backend: &str| {
+        let app = app_with_demo(&store).await;
+        let r = get_with(&app, "/xx/hubs", &[("accept-language", "ru")]).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+        assert!(r.body.contains("Страница не найдена"), "{backend}");
+        let r = get(&app, "/uk/nothing-here").await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+        assert!(r.body.contains("Сторінку не знайдено"));
+        let long = "a".repeat(150);
+        for path in [
+            format!("/en/?q={long}"),
+            "/en/?q=%FF%FE".to_owned(),
+            "/en/?lat=NaN&lon=1".to_owned(),
+            "/en/?lat=1e400&lon=1".to_owned(),
+            "/en/hubs?service=%00".to_owned(),
+            "/en/info/RO".to_owned(),
+            "/en/info/ro/nonsense".to_owned(),
+            "/en/map/hubs.geojson?x=1".to_owned(),
+            "/services/not-a-uuid".to_owned(),
+            "/service_at_locations?lat=1".to_owned(),
+            "/static/../Cargo.toml".to_owned(),
+        ] {
+            let r = get(&app, &path).await;
+            assert!(
+                r.status.is_success() || r.status.is_client_error(),
+                "{backend} {path}: {}",
+                r.status
+            );
+        }
+    });
+}
+
+#[tokio::test]
+async fn information_pages_fall_back_visibly() {
+    on_both_backends!(async |store: Store, backend: &str| {
+        let app = app_with_demo(&store).await;
+        let r = get(&app, "/uk/info/md").await;
+        assert_eq!(r.status, StatusCode::OK, "{backend}");
+        assert!(r.body.contains("Ваші права в Молдові"));
+        assert!(r.body.contains("href=\"tel:112\""));
+        assert!(r.body.contains("Інші служби"), "providers listed");
+        let r = get(&app, "/uk/info/pl/staying-safe").await;
+        assert!(r.body.contains("<article class=\"text\" lang=\"uk\">"));
+        assert!(r.body.contains("Ніхто не має права вимагати"));
+        assert!(!r.body.contains("ще не перекладено"));
+        // No Polish article: the English one, marked as such.
+        let r = get(&app, "/pl/info/pl/staying-safe").await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert!(
+            r.body.contains("<article class=\"text\" lang=\"en\">"),
+            "{backend}"
+        );
+        assert!(r.body.contains("class=\"fallback\""));
+    });
+}
+
+#[tokio::test]
+async fn stale_hubs_are_marked_then_hidden() {
+    on_both_backends!(async |store: Store, backend: &str| {
+        let app = app_with_demo(&store).await;
+        // Ungheni was checked 65 days ago: shown, marked unverified.
+        let r = get(&app, "/en/hubs/ungheni").await;
+        assert!(r.body.contains("Not checked since"), "{backend}");
+        let mut hub = store.hub_by_slug("burgas").await.unwrap().unwrap();
+        hub.verified_at = Utc::now() - Duration::days(400);
+        store.upsert_hub(&hub).await.unwrap();
+        // A fresh app, so the directory is read again.
+        let app = bluedot_web::router(AppState::new(store.clone(), WebConfig::default()));
+        assert_eq!(
+            get(&app, "/en/hubs/burgas").await.status,
+            StatusCode::NOT_FOUND
+        );
+        assert!(!card_slugs(&get(&app, "/en/hubs").await.body).contains(&"burgas".to_owned()));
+    });
+}
+
+#[tokio::test]
+async fn open_data_follows_hsds() {
+    on_both_backends!(async |store: Store, backend: &str| {
+        let app = app_with_demo(&store).await;
+        let services = json(&get(&app, "/services?taxonomy_term_id=family-tracing").await);
+        let contents = services["contents"].as_array().unwrap();
+        assert!(!contents.is_empty(), "{backend}");
+        assert_eq!(services["total_items"], contents.len());
+        assert!(
+            contents
+                .iter()
+                .all(|s| s["x_service_kind"] == "family-tracing")
+        );
+        let id = contents[0]["id"].as_str().unwrap();
+        let one = json(&get(&app, &format!("/services/{id}?lang=uk")).await);
+        assert_eq!(one["id"], id);
+        assert!(one["service_at_locations"][0]["location"]["latitude"].is_number());
+        assert!(
+            one["organization"]["name"]
+                .as_str()
+                .unwrap()
+                .starts_with("Blue Dot")
+        );
+
+        let near = json(
+            &get(
+                &app,
+                "/service_at_locations?lat=47.98&long=26.05&proximity=50",
+            )
+            .await,
+        );
+        let rows = near["contents"].as_array().unwrap();
+        assert!(!rows.is_empty());
+        assert!(
+            rows.iter()
+                .all(|r| r["location"]["x_slug"] == "siret-border"),
+            "only Siret within 50 km"
+        );
+        let all = json(&get(&app, "/service_at_locations?lat=44.43&long=26.10").await);
+        let distances: Vec<f64> = all["contents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["x_distance_km"].as_f64().unwrap())
+            .collect();
+        assert!(distances.windows(2).all(|w| w[0] <= w[1]), "nearest first");
+
+        let locations = json(&get(&app, "/locations?country=RO").await);
+        assert_eq!(locations["total_items"], 8);
+        let loc = &locations["contents"][0];
+        assert!(loc["x_translations"]["name"]["uk"].is_string());
+        assert!(loc["x_last_verified"].is_string());
+        assert!(loc["x_hub_kind"].is_string());
+        let orgs = json(&get(&app, "/organizations").await);
+        assert!(orgs["total_items"].as_u64().unwrap() >= 7);
+
+        for bad in [
+            "/services?lang=ua",
+            "/services?taxonomy_term_id=x",
+            "/service_at_locations?lat=1",
+            "/service_at_locations?lat=1&long=2&proximity=-1",
+            "/services/123",
+        ] {
+            let r = get(&app, bad).await;
+            assert_eq!(r.status, StatusCode::BAD_REQUEST, "{bad}");
+            assert!(json(&r)["error"].is_string());
+        }
+        let r = get(&app, &format!("/services/{}", uuid::Uuid::nil())).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+
+        let spec = json(&get(&app, "/openapi.json").await);
+        assert_eq!(spec["openapi"], "3.1.0");
+        for path in [
+            "/services",
+            "/services/{id}",
+            "/service_at_locations",
+            "/organizations",
+            "/locations",
+        ] {
+            assert!(spec["paths"][path]["get"].is_object(), "{path} documented");
+        }
+    });
+}
+
+#[tokio::test]
+async fn responses_carry_security_headers() {
+    on_both_backends!(async |store: Store, _backend: &str| {
+        let app = app_with_demo(&store).await;
+        let r = get(&app, "/en/").await;
+        let csp = r.headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+        assert!(csp.contains("script-src 'self';") && csp.contains("frame-ancestors 'none'"));
+        assert_eq!(r.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+        assert_eq!(r.headers[header::REFERRER_POLICY], "no-referrer");
+        assert!(
+            r.headers.get(header::STRICT_TRANSPORT_SECURITY).is_none(),
+            "no HSTS without TLS"
+        );
+        assert!(!r.body.contains("<script>"), "no inline script");
+        assert!(
+            !r.body.contains("http://") && !r.body.contains("https://"),
+            "no third-party resources"
+        );
+        let tls = WebConfig {
+            behind_tls: true,
+            ..WebConfig::default()
+        };
+        let app = bluedot_web::router(AppState::new(store.clone(), tls));
+        assert!(
+            get(&app, "/en/")
+                .await
+                .headers
+                .get(header::STRICT_TRANSPORT_SECURITY)
+                .is_some()
+        );
+    });
+}
+
+#[tokio::test]
+async fn public_pages_fit_the_weight_budget() {
+    on_both_backends!(async |store: Store, backend: &str| {
+        let app = app_with_demo(&store).await;
+        let home = get(&app, "/en/").await;
+        let css = home
+            .body
+            .split("href=\"/static/app.css")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap();
+        let js = home
+            .body
+            .split("src=\"/static/app.js")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap();
+        let assets = [
+            format!("/static/app.css{css}"),
+            format!("/static/app.js{js}"),
+            "/static/icon.svg".to_owned(),
+            "/manifest.webmanifest".to_owned(),
+        ];
+        for page in ["/uk/", "/uk/?q=Siret", "/uk/hubs", "/uk/hubs/siret-border"] {
+            let mut total = 0;
+            for path in std::iter::once(page.to_owned()).chain(assets.iter().cloned()) {
+                let r = get_with(&app, &path, &[("accept-encoding", "gzip")]).await;
+                assert_eq!(r.status, StatusCode::OK, "{path}");
+                total += compressed_len(&app, &path).await;
+            }
+            assert!(
+                total < 50 * 1024,
+                "{backend} {page}: {total} bytes compressed"
+            );
+        }
+    });
+}
+
+/// Bytes on the wire for `path` when the client accepts gzip.
+async fn compressed_len(app: &Router, path: &str) -> usize {
+    let response = app
+        .clone()
+        .oneshot(
+            Request::get(path)
+                .header("accept-encoding", "gzip")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    let gzipped = response
+        .headers()
+        .get(header::CONTENT_ENCODING)
+        .is_some_and(|v| v == "gzip");
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    if gzipped {
+        // It must really be gzip, and decode.
+        let mut decoded = String::new();
+        flate2::read::GzDecoder::new(&bytes[..])
+            .read_to_string(&mut decoded)
+            .unwrap();
+    }
+    bytes.len()
+}
+
+#[tokio::test]
+async fn the_service_worker_and_manifest_are_served() {
+    on_both_backends!(async |store: Store, _backend: &str| {
+        let app = app_with_demo(&store).await;
+        let sw = get(&app, "/sw.js").await;
+        assert_eq!(sw.status, StatusCode::OK);
+        assert!(!sw.body.contains("__VERSION__"));
+        assert_eq!(sw.headers["service-worker-allowed"], "/");
+        let manifest = json(&get(&app, "/manifest.webmanifest").await);
+        assert_eq!(manifest["start_url"], "/");
+        let map = get(&app, "/en/map/hubs.geojson").await;
+        assert_eq!(json(&map)["features"].as_array().unwrap().len(), 36);
+        let outlines = get(&app, "/static/vendor/countries.geojson").await;
+        assert!(json(&outlines)["features"].as_array().unwrap().len() > 20);
+    });
+}

@@ -1,0 +1,10 @@
+//! Integration tests. Every storage and HTTP test runs on SQLite and on PostgreSQL.
+//!
+//! PostgreSQL: `BLUEDOT_TEST_POSTGRES_URL` (default `postgres://postgres@127.0.0.1:5432/test`)
+//! names a server where the tests may create and drop databases. When it cannot be reached the
+//! PostgreSQL half is skipped with a message, unless `BLUEDOT_REQUIRE_POSTGRES=1` (as in CI),
+//! which makes it a failure.
+
+mod http;
+mod storage;
+mod support;

@@ -1,0 +1,113 @@
+//! Fresh databases for tests: a temporary SQLite file, and a new PostgreSQL database per test.
+
+use std::path::PathBuf;
+
+use bluedot_store::Store;
+use sqlx::Connection;
+
+const DEFAULT_POSTGRES_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
+
+pub struct TestDb {
+    pub store: Store,
+    pub name: &'static str,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    SqliteFile(PathBuf),
+    PostgresDatabase { admin_url: String, database: String },
+}
+
+impl TestDb {
+    pub async fn drop_database(self) {
+        self.store.close().await;
+        match self.cleanup {
+            Cleanup::SqliteFile(dir) => {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+            Cleanup::PostgresDatabase {
+                admin_url,
+                database,
+            } => {
+                if let Ok(mut admin) = sqlx::PgConnection::connect(&admin_url).await {
+                    let _ = sqlx::query(&format!(
+                        "DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)"
+                    ))
+                    .execute(&mut admin)
+                    .await;
+                }
+            }
+        }
+    }
+}
+
+fn postgres_required() -> bool {
+    matches!(
+        std::env::var("BLUEDOT_REQUIRE_POSTGRES").as_deref(),
+        Ok("1") | Ok("true")
+    )
+}
+
+pub async fn sqlite() -> TestDb {
+    let dir = std::env::temp_dir().join(format!("bluedot-test-{}", uuid::Uuid::now_v7()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let store = Store::open_sqlite(&dir.join("test.sqlite3")).await.unwrap();
+    store.migrate().await.unwrap();
+    TestDb {
+        store,
+        name: "sqlite",
+        cleanup: Cleanup::SqliteFile(dir),
+    }
+}
+
+/// A new, migrated PostgreSQL database, or `None` when no server is reachable and none is
+/// required.
+pub async fn postgres() -> Option<TestDb> {
+    let admin_url =
+        std::env::var("BLUEDOT_TEST_POSTGRES_URL").unwrap_or_else(|_| DEFAULT_POSTGRES_URL.into());
+    let mut admin = match sqlx::PgConnection::connect(&admin_url).await {
+        Ok(c) => c,
+        Err(e) if !postgres_required() => {
+            eprintln!(
+                "skipping PostgreSQL: cannot connect to {admin_url} ({e}). Start a server or set \
+                 BLUEDOT_TEST_POSTGRES_URL=postgres://USER@HOST:PORT/DB (a role that may create \
+                 databases); BLUEDOT_REQUIRE_POSTGRES=1 makes this a failure."
+            );
+            return None;
+        }
+        Err(e) => panic!("PostgreSQL is required but {admin_url} is unreachable: {e}"),
+    };
+    let database = format!("bluedot_test_{}", uuid::Uuid::now_v7().simple());
+    sqlx::query(&format!("CREATE DATABASE \"{database}\""))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    let url = match admin_url.rsplit_once('/') {
+        Some((base, _)) => format!("{base}/{database}"),
+        None => panic!("BLUEDOT_TEST_POSTGRES_URL must end with /DATABASE"),
+    };
+    let store = Store::connect(&url).await.unwrap();
+    store.migrate().await.unwrap();
+    Some(TestDb {
+        store,
+        name: "postgres",
+        cleanup: Cleanup::PostgresDatabase {
+            admin_url,
+            database,
+        },
+    })
+}
+
+/// Runs `test` once on each available backend, dropping each database afterwards.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($test:expr) => {{
+        let db = $crate::support::sqlite().await;
+        ($test)(db.store.clone(), db.name).await;
+        db.drop_database().await;
+        if let Some(db) = $crate::support::postgres().await {
+            ($test)(db.store.clone(), db.name).await;
+            db.drop_database().await;
+        }
+    }};
+}
