@@ -26,28 +26,36 @@ struct Place {
     verified_days_ago: i64,
 }
 
-const fn place(
-    slug: &'static str,
-    country: Country,
-    kind: HubKind,
-    names: [&'static str; 3],
-    (lat, lon): (f64, f64),
-    address: &'static str,
-    hours: &'static str,
-    verified_days_ago: i64,
-) -> Place {
-    Place {
-        slug,
-        country,
-        kind,
-        local: names[0],
-        uk: names[1],
-        ru: names[2],
-        lat,
-        lon,
-        address,
-        hours,
-        verified_days_ago,
+/// One row of the table below: slug, country, kind, the place's names (local, Ukrainian,
+/// Russian), coordinates, address, opening hours, days since last verified.
+type Row = (
+    &'static str,
+    Country,
+    HubKind,
+    [&'static str; 3],
+    (f64, f64),
+    &'static str,
+    &'static str,
+    i64,
+);
+
+impl Place {
+    fn from_row(row: &Row) -> Place {
+        let &(slug, country, kind, [local, uk, ru], (lat, lon), address, hours, verified_days_ago) =
+            row;
+        Place {
+            slug,
+            country,
+            kind,
+            local,
+            uk,
+            ru,
+            lat,
+            lon,
+            address,
+            hours,
+            verified_days_ago,
+        }
     }
 }
 
@@ -59,50 +67,50 @@ const STATION_HOURS: &str = "Mo-Su 08:00-20:00";
 const CITY_HOURS: &str = "Mo-Fr 09:00-18:00; Sa 10:00-14:00";
 
 #[rustfmt::skip]
-const PLACES: [Place; 36] = [
+const PLACES: [Row; 36] = [
     // Romania: the first Blue Dots, at the crossings from Ukraine and Moldova and in the cities.
-    place("sighetu-marmatiei-border", Romania, BorderCrossing, ["Sighetu Marmației", "Сигіт", "Сигет"], (47.9401, 23.8868), "Punctul de trecere a frontierei Sighetu Marmației, Str. Avram Iancu, Sighetu Marmației", H24, 3),
-    place("siret-border", Romania, BorderCrossing, ["Siret", "Серет", "Сирет"], (47.9800, 26.0460), "Punctul de trecere a frontierei Siret, DN2/E85, Siret, jud. Suceava", H24, 2),
-    place("isaccea-border", Romania, BorderCrossing, ["Isaccea", "Ісакча", "Исакча"], (45.2714, 28.4593), "Punctul de trecere a frontierei Isaccea (bac Isaccea–Orlivka), Isaccea, jud. Tulcea", H24, 5),
-    place("albita-border", Romania, BorderCrossing, ["Albița", "Албіца", "Албица"], (46.7772, 28.1748), "Punctul de trecere a frontierei Albița, DN24B, jud. Vaslui", H24, 8),
-    place("husi", Romania, CommunityCentre, ["Huși", "Хуші", "Хуши"], (46.6742, 28.0594), "Str. 1 Decembrie, Huși, jud. Vaslui", CITY_HOURS, 12),
-    place("iasi-station", Romania, Station, ["Iași", "Ясси", "Яссы"], (47.1657, 27.5700), "Gara Iași, Str. Garabet Ibrăileanu, Iași", STATION_HOURS, 6),
-    place("brasov-station", Romania, Station, ["Brașov", "Брашов", "Брашов"], (45.6612, 25.6132), "Gara Brașov, Bd. Gării 5, Brașov", STATION_HOURS, 40),
-    place("bucharest-romexpo", Romania, RegistrationSite, ["București", "Бухарест", "Бухарест"], (44.4779, 26.0694), "Romexpo, Bd. Expoziției 1, București", CITY_HOURS, 4),
+    ("sighetu-marmatiei-border", Romania, BorderCrossing, ["Sighetu Marmației", "Сигіт", "Сигет"], (47.9401, 23.8868), "Punctul de trecere a frontierei Sighetu Marmației, Str. Avram Iancu, Sighetu Marmației", H24, 3),
+    ("siret-border", Romania, BorderCrossing, ["Siret", "Серет", "Сирет"], (47.9800, 26.0460), "Punctul de trecere a frontierei Siret, DN2/E85, Siret, jud. Suceava", H24, 2),
+    ("isaccea-border", Romania, BorderCrossing, ["Isaccea", "Ісакча", "Исакча"], (45.2714, 28.4593), "Punctul de trecere a frontierei Isaccea (bac Isaccea–Orlivka), Isaccea, jud. Tulcea", H24, 5),
+    ("albita-border", Romania, BorderCrossing, ["Albița", "Албіца", "Албица"], (46.7772, 28.1748), "Punctul de trecere a frontierei Albița, DN24B, jud. Vaslui", H24, 8),
+    ("husi", Romania, CommunityCentre, ["Huși", "Хуші", "Хуши"], (46.6742, 28.0594), "Str. 1 Decembrie, Huși, jud. Vaslui", CITY_HOURS, 12),
+    ("iasi-station", Romania, Station, ["Iași", "Ясси", "Яссы"], (47.1657, 27.5700), "Gara Iași, Str. Garabet Ibrăileanu, Iași", STATION_HOURS, 6),
+    ("brasov-station", Romania, Station, ["Brașov", "Брашов", "Брашов"], (45.6612, 25.6132), "Gara Brașov, Bd. Gării 5, Brașov", STATION_HOURS, 40),
+    ("bucharest-romexpo", Romania, RegistrationSite, ["București", "Бухарест", "Бухарест"], (44.4779, 26.0694), "Romexpo, Bd. Expoziției 1, București", CITY_HOURS, 4),
     // Moldova
-    place("palanca-border", Moldova, BorderCrossing, ["Palanca", "Паланка", "Паланка"], (46.4098, 30.0931), "Punctul de trecere Palanca–Maiaky-Udobne, r. Ștefan Vodă", H24, 1),
-    place("otaci-border", Moldova, BorderCrossing, ["Otaci", "Отач", "Атаки"], (48.4330, 27.7942), "Punctul de trecere Otaci–Mohyliv-Podilskyi, Otaci, r. Ocnița", H24, 3),
-    place("criva-border", Moldova, BorderCrossing, ["Criva", "Крива", "Крива"], (48.2678, 26.6585), "Punctul de trecere Criva–Mamalyha, r. Briceni", H24, 9),
-    place("tudora-border", Moldova, BorderCrossing, ["Tudora", "Тудора", "Тудора"], (46.4339, 30.0398), "Punctul de trecere Tudora–Starokozache, r. Ștefan Vodă", H24, 15),
-    place("chisinau-moldexpo", Moldova, ReceptionCentre, ["Chișinău", "Кишинів", "Кишинёв"], (47.0224, 28.8610), "Moldexpo, Str. Ghioceilor 1, Chișinău", H24, 2),
-    place("chisinau-station", Moldova, Station, ["Chișinău", "Кишинів", "Кишинёв"], (47.0137, 28.8556), "Gara Feroviară Chișinău, Piața Gării 1, Chișinău", STATION_HOURS, 7),
-    place("balti", Moldova, CommunityCentre, ["Bălți", "Бєльці", "Бельцы"], (47.7617, 27.9289), "Str. Independenței, Bălți", CITY_HOURS, 11),
-    place("cahul", Moldova, CashPoint, ["Cahul", "Кагул", "Кагул"], (45.9075, 28.1944), "Str. Republicii, Cahul", CITY_HOURS, 20),
-    place("ungheni", Moldova, Station, ["Ungheni", "Унгени", "Унгены"], (47.2103, 27.8007), "Gara Ungheni, Ungheni", STATION_HOURS, 65),
+    ("palanca-border", Moldova, BorderCrossing, ["Palanca", "Паланка", "Паланка"], (46.4098, 30.0931), "Punctul de trecere Palanca–Maiaky-Udobne, r. Ștefan Vodă", H24, 1),
+    ("otaci-border", Moldova, BorderCrossing, ["Otaci", "Отач", "Атаки"], (48.4330, 27.7942), "Punctul de trecere Otaci–Mohyliv-Podilskyi, Otaci, r. Ocnița", H24, 3),
+    ("criva-border", Moldova, BorderCrossing, ["Criva", "Крива", "Крива"], (48.2678, 26.6585), "Punctul de trecere Criva–Mamalyha, r. Briceni", H24, 9),
+    ("tudora-border", Moldova, BorderCrossing, ["Tudora", "Тудора", "Тудора"], (46.4339, 30.0398), "Punctul de trecere Tudora–Starokozache, r. Ștefan Vodă", H24, 15),
+    ("chisinau-moldexpo", Moldova, ReceptionCentre, ["Chișinău", "Кишинів", "Кишинёв"], (47.0224, 28.8610), "Moldexpo, Str. Ghioceilor 1, Chișinău", H24, 2),
+    ("chisinau-station", Moldova, Station, ["Chișinău", "Кишинів", "Кишинёв"], (47.0137, 28.8556), "Gara Feroviară Chișinău, Piața Gării 1, Chișinău", STATION_HOURS, 7),
+    ("balti", Moldova, CommunityCentre, ["Bălți", "Бєльці", "Бельцы"], (47.7617, 27.9289), "Str. Independenței, Bălți", CITY_HOURS, 11),
+    ("cahul", Moldova, CashPoint, ["Cahul", "Кагул", "Кагул"], (45.9075, 28.1944), "Str. Republicii, Cahul", CITY_HOURS, 20),
+    ("ungheni", Moldova, Station, ["Ungheni", "Унгени", "Унгены"], (47.2103, 27.8007), "Gara Ungheni, Ungheni", STATION_HOURS, 65),
     // Poland
-    place("medyka-border", Poland, BorderCrossing, ["Medyka", "Медика", "Медыка"], (49.8086, 22.9406), "Przejście graniczne Medyka–Szeginie, Medyka", H24, 2),
-    place("przemysl-station", Poland, Station, ["Przemyśl", "Перемишль", "Перемышль"], (49.7838, 22.7767), "Dworzec Przemyśl Główny, pl. Legionów 1, Przemyśl", H24, 3),
-    place("dorohusk-border", Poland, BorderCrossing, ["Dorohusk", "Дорогуськ", "Дорогуск"], (51.1660, 23.8050), "Przejście graniczne Dorohusk–Jagodzin, Dorohusk", H24, 6),
-    place("hrebenne-border", Poland, BorderCrossing, ["Hrebenne", "Гребенне", "Гребенне"], (50.2473, 23.5787), "Przejście graniczne Hrebenne–Rawa Ruska, Hrebenne", H24, 10),
-    place("warsaw-centre", Poland, CommunityCentre, ["Warszawa", "Варшава", "Варшава"], (52.2288, 21.0031), "ul. Emilii Plater, Warszawa (przy Dworcu Centralnym)", CITY_HOURS, 5),
-    place("krakow-station", Poland, Station, ["Kraków", "Краків", "Краков"], (50.0677, 19.9476), "Dworzec Kraków Główny, ul. Pawia 5a, Kraków", STATION_HOURS, 33),
+    ("medyka-border", Poland, BorderCrossing, ["Medyka", "Медика", "Медыка"], (49.8086, 22.9406), "Przejście graniczne Medyka–Szeginie, Medyka", H24, 2),
+    ("przemysl-station", Poland, Station, ["Przemyśl", "Перемишль", "Перемышль"], (49.7838, 22.7767), "Dworzec Przemyśl Główny, pl. Legionów 1, Przemyśl", H24, 3),
+    ("dorohusk-border", Poland, BorderCrossing, ["Dorohusk", "Дорогуськ", "Дорогуск"], (51.1660, 23.8050), "Przejście graniczne Dorohusk–Jagodzin, Dorohusk", H24, 6),
+    ("hrebenne-border", Poland, BorderCrossing, ["Hrebenne", "Гребенне", "Гребенне"], (50.2473, 23.5787), "Przejście graniczne Hrebenne–Rawa Ruska, Hrebenne", H24, 10),
+    ("warsaw-centre", Poland, CommunityCentre, ["Warszawa", "Варшава", "Варшава"], (52.2288, 21.0031), "ul. Emilii Plater, Warszawa (przy Dworcu Centralnym)", CITY_HOURS, 5),
+    ("krakow-station", Poland, Station, ["Kraków", "Краків", "Краков"], (50.0677, 19.9476), "Dworzec Kraków Główny, ul. Pawia 5a, Kraków", STATION_HOURS, 33),
     // Bulgaria
-    place("sofia-station", Bulgaria, Station, ["Sofia", "Софія", "София"], (42.7127, 23.3212), "Централна гара София, бул. Мария Луиза 102а, София", STATION_HOURS, 4),
-    place("varna", Bulgaria, ReceptionCentre, ["Varna", "Варна", "Варна"], (43.2047, 27.9105), "ул. Девня, Варна", CITY_HOURS, 6),
-    place("burgas", Bulgaria, CommunityCentre, ["Burgas", "Бургас", "Бургас"], (42.4935, 27.4721), "ул. Александровска, Бургас", CITY_HOURS, 8),
-    place("ruse-border", Bulgaria, BorderCrossing, ["Ruse", "Русе", "Русе"], (43.8896, 25.9701), "ГКПП Дунав мост, Русе", H24, 14),
-    place("plovdiv", Bulgaria, CommunityCentre, ["Plovdiv", "Пловдив", "Пловдив"], (42.1354, 24.7453), "бул. Христо Ботев, Пловдив", CITY_HOURS, 9),
+    ("sofia-station", Bulgaria, Station, ["Sofia", "Софія", "София"], (42.7127, 23.3212), "Централна гара София, бул. Мария Луиза 102а, София", STATION_HOURS, 4),
+    ("varna", Bulgaria, ReceptionCentre, ["Varna", "Варна", "Варна"], (43.2047, 27.9105), "ул. Девня, Варна", CITY_HOURS, 6),
+    ("burgas", Bulgaria, CommunityCentre, ["Burgas", "Бургас", "Бургас"], (42.4935, 27.4721), "ул. Александровска, Бургас", CITY_HOURS, 8),
+    ("ruse-border", Bulgaria, BorderCrossing, ["Ruse", "Русе", "Русе"], (43.8896, 25.9701), "ГКПП Дунав мост, Русе", H24, 14),
+    ("plovdiv", Bulgaria, CommunityCentre, ["Plovdiv", "Пловдив", "Пловдив"], (42.1354, 24.7453), "бул. Христо Ботев, Пловдив", CITY_HOURS, 9),
     // Slovakia
-    place("vysne-nemecke-border", Slovakia, BorderCrossing, ["Vyšné Nemecké", "Вишнє Німецьке", "Вышне Немецке"], (48.6677, 22.2579), "Hraničný priechod Vyšné Nemecké–Užhorod", H24, 2),
-    place("ubla-border", Slovakia, BorderCrossing, ["Ubľa", "Убля", "Убля"], (48.8963, 22.3961), "Hraničný priechod Ubľa–Malyj Bereznyj", "Mo-Su 08:00-20:00", 5),
-    place("bratislava-station", Slovakia, Station, ["Bratislava", "Братислава", "Братислава"], (48.1585, 17.1064), "Hlavná stanica, Predstaničné námestie 1, Bratislava", STATION_HOURS, 12),
+    ("vysne-nemecke-border", Slovakia, BorderCrossing, ["Vyšné Nemecké", "Вишнє Німецьке", "Вышне Немецке"], (48.6677, 22.2579), "Hraničný priechod Vyšné Nemecké–Užhorod", H24, 2),
+    ("ubla-border", Slovakia, BorderCrossing, ["Ubľa", "Убля", "Убля"], (48.8963, 22.3961), "Hraničný priechod Ubľa–Malyj Bereznyj", "Mo-Su 08:00-20:00", 5),
+    ("bratislava-station", Slovakia, Station, ["Bratislava", "Братислава", "Братислава"], (48.1585, 17.1064), "Hlavná stanica, Predstaničné námestie 1, Bratislava", STATION_HOURS, 12),
     // Hungary
-    place("zahony-station", Hungary, Station, ["Záhony", "Загонь", "Загонь"], (48.4085, 22.1747), "Záhony vasútállomás, Ady Endre u., Záhony", H24, 3),
-    place("beregsurany-border", Hungary, BorderCrossing, ["Beregsurány", "Берегшурань", "Берегшурань"], (48.1646, 22.5441), "Beregsurány–Luzhanka határátkelő, Beregsurány", H24, 7),
-    place("budapest-nyugati", Hungary, Station, ["Budapest", "Будапешт", "Будапешт"], (47.5106, 19.0564), "Nyugati pályaudvar, Teréz krt. 55, Budapest", STATION_HOURS, 6),
+    ("zahony-station", Hungary, Station, ["Záhony", "Загонь", "Загонь"], (48.4085, 22.1747), "Záhony vasútállomás, Ady Endre u., Záhony", H24, 3),
+    ("beregsurany-border", Hungary, BorderCrossing, ["Beregsurány", "Берегшурань", "Берегшурань"], (48.1646, 22.5441), "Beregsurány–Luzhanka határátkelő, Beregsurány", H24, 7),
+    ("budapest-nyugati", Hungary, Station, ["Budapest", "Будапешт", "Будапешт"], (47.5106, 19.0564), "Nyugati pályaudvar, Teréz krt. 55, Budapest", STATION_HOURS, 6),
     // Italy
-    place("rome-termini", Italy, Station, ["Roma", "Рим", "Рим"], (41.9009, 12.5018), "Stazione Termini, Piazza dei Cinquecento, Roma", CITY_HOURS, 10),
-    place("milan-centrale", Italy, Station, ["Milano", "Мілан", "Милан"], (45.4861, 9.2044), "Stazione Centrale, Piazza Duca d'Aosta 1, Milano", CITY_HOURS, 18),
+    ("rome-termini", Italy, Station, ["Roma", "Рим", "Рим"], (41.9009, 12.5018), "Stazione Termini, Piazza dei Cinquecento, Roma", CITY_HOURS, 10),
+    ("milan-centrale", Italy, Station, ["Milano", "Мілан", "Милан"], (45.4861, 9.2044), "Stazione Centrale, Piazza Duca d'Aosta 1, Milano", CITY_HOURS, 18),
 ];
 
 /// The hub is named "Blue Dot <place>" in each language that has a form of the place name;
@@ -254,8 +262,10 @@ fn phone(country: Country, n: usize) -> String {
 pub fn hubs(now: DateTime<Utc>) -> Vec<Hub> {
     PLACES
         .iter()
+        .map(Place::from_row)
         .enumerate()
         .map(|(n, p)| {
+            let p = &p;
             let verified_at = days_ago(now, p.verified_days_ago);
             let local = p.country.language().code().to_owned();
             let mut languages = vec!["uk".to_owned(), "ru".to_owned(), "en".to_owned()];

@@ -1,0 +1,57 @@
+// Starts a `bluedot serve --demo` on a free port with a fresh SQLite database, and a headless
+// Chromium (Debian's, never a downloaded one) for the tests.
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+
+export async function startServer() {
+  const binary = process.env.BLUEDOT_BIN || join(root, "target", "debug", "bluedot");
+  const dataDir = mkdtempSync(join(tmpdir(), "bluedot-e2e-"));
+  const child = spawn(binary, ["serve", "--demo", "--data-dir", dataDir, "--listen", "127.0.0.1:0"], {
+    stdio: ["ignore", "pipe", "inherit"],
+    env: { ...process.env, BLUEDOT_LOG: "warn" },
+  });
+  const url = await new Promise((resolve, reject) => {
+    let out = "";
+    const timer = setTimeout(() => reject(new Error("server did not start: " + out)), 60000);
+    child.stdout.on("data", (chunk) => {
+      out += chunk;
+      const m = out.match(/open (http:\/\/[0-9.:]+)\//);
+      if (m) { clearTimeout(timer); resolve(m[1]); }
+    });
+    child.on("exit", (code) => reject(new Error(`server exited with ${code}: ${out}`)));
+  });
+  return {
+    url,
+    async stop() {
+      child.kill("SIGTERM");
+      await new Promise((r) => child.once("exit", r));
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+}
+
+/// A phone-sized browser context, as most visitors have.
+export async function phone(browser, options = {}) {
+  return browser.newContext({
+    viewport: { width: 390, height: 844 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+    locale: "uk-UA",
+    ...options,
+  });
+}

@@ -1,0 +1,135 @@
+// What a refugee does on the Digital Blue Dot, in a real browser on a phone-sized screen.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { startServer, launchBrowser, phone } from "./server.mjs";
+
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+
+let server, browser;
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+test("finds the nearest hub from a typed city", async () => {
+  const context = await phone(browser);
+  const page = await context.newPage();
+  await page.goto(`${server.url}/en/`);
+  await page.fill("#q", "Przemyśl");
+  await page.click("form[role=search] button[type=submit]");
+  await page.waitForSelector("#results .card");
+  const first = page.locator("#results .card").first();
+  assert.match(await first.locator(".card-name").innerText(), /Przemyśl/);
+  assert.match(await first.locator(".meta").innerText(), /km/);
+  assert.match(await page.locator("#results-heading").innerText(), /Przemyśl, Poland/);
+  await context.close();
+});
+
+test("switches to Ukrainian with the language menu", async () => {
+  const context = await phone(browser, { locale: "en-GB" });
+  const page = await context.newPage();
+  await page.goto(`${server.url}/`);
+  assert.equal(new URL(page.url()).pathname, "/en/");
+  await page.click(".langs summary");
+  await page.click(".langs a[hreflang=uk]");
+  await page.waitForURL(/\/uk\/$/);
+  assert.equal(await page.getAttribute("html", "lang"), "uk");
+  assert.equal(await page.locator("h1").innerText(), "Знайдіть Блакитну точку поруч");
+  await context.close();
+});
+
+test("opens a hub page from the list", async () => {
+  const context = await phone(browser);
+  const page = await context.newPage();
+  await page.goto(`${server.url}/uk/hubs`);
+  await page.click("a[href='/uk/hubs/siret-border']");
+  await page.waitForURL(/siret-border$/);
+  assert.equal(await page.locator("h1").innerText(), "Блакитна точка Серет");
+  assert.equal(await page.getAttribute("a[href^='geo:']", "href"), "geo:47.98000,26.04600");
+  assert.equal(await page.locator(".state.big").innerText(), "Цілодобово");
+  await context.close();
+});
+
+test("filters the list by a service without JavaScript", async () => {
+  const context = await phone(browser, { javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto(`${server.url}/en/hubs`);
+  const all = await page.locator("#results .card").count();
+  assert.equal(all, 36);
+  await page.selectOption("#service", "birth-registration");
+  await page.click(".filters button[type=submit]");
+  await page.waitForURL(/service=birth-registration/);
+  const filtered = await page.locator("#results .card").count();
+  assert.ok(filtered > 0 && filtered < all, `${filtered} of ${all}`);
+  assert.equal(await page.locator("#count").innerText(), `${filtered} hubs`);
+  await page.click(`#results .card-name >> nth=0`);
+  assert.match(await page.locator("main").innerText(), /Birth registration/);
+  await context.close();
+});
+
+test("the map shows every hub without a tile server", async () => {
+  const context = await phone(browser);
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+  // A hub page's "show on map" link (#slug) opens that hub's popup.
+  await page.goto(`${server.url}/en/map#siret-border`);
+  await page.waitForFunction(() => document.querySelectorAll("path.leaflet-interactive").length >= 36);
+  // Country outlines drawn from the shipped Natural Earth data.
+  await page.waitForFunction(() => document.querySelectorAll(".leaflet-overlay-pane path").length > 50);
+  await page.waitForSelector(".leaflet-popup-content a[href='/en/hubs/siret-border']");
+  assert.match(await page.locator(".leaflet-popup-content").innerText(), /Blue Dot Siret/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("a visited page loads offline and says when it was saved", async () => {
+  const context = await phone(browser);
+  const page = await context.newPage();
+  await page.goto(`${server.url}/uk/hubs/iasi-station`);
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  // Reload once so the page is fetched through the service worker and saved.
+  await page.reload();
+  await page.waitForFunction(async () => {
+    const names = await caches.keys();
+    for (const n of names) {
+      const c = await caches.open(n);
+      if (await c.match("/uk/hubs")) return true;
+    }
+    return false;
+  });
+  await context.setOffline(true);
+  await page.reload();
+  assert.equal(await page.locator("h1").innerText(), "Блакитна точка Ясси");
+  assert.equal(await page.locator("#offline-note").isVisible(), true);
+  assert.match(await page.locator("#offline-note").innerText(), /Ви офлайн.*\d{4}-\d\d-\d\d/);
+  // The directory was kept too, though never opened.
+  await page.goto(`${server.url}/uk/hubs`);
+  assert.equal(await page.locator("#results .card").count(), 36);
+  await context.close();
+});
+
+for (const path of ["/uk/", "/uk/?q=Siret", "/uk/hubs", "/uk/map", "/uk/hubs/siret-border", "/en/info/ro/rights"]) {
+  test(`axe finds no accessibility violations on ${path}`, async () => {
+    const context = await phone(browser);
+    const page = await context.newPage();
+    await page.goto(`${server.url}${path}`);
+    if (path.endsWith("/map")) {
+      await page.waitForFunction(() => document.querySelectorAll("path.leaflet-interactive").length > 0);
+    }
+    // Injected through the DevTools protocol: the page's CSP rightly refuses inline script.
+    await page.evaluate(axeSource);
+    const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
+    const summary = result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+    assert.deepEqual(summary, []);
+    await context.close();
+  });
+}
