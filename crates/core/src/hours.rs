@@ -1,5 +1,8 @@
 //! Opening hours in OpenStreetMap `opening_hours` syntax, evaluated in a hub's time zone.
 
+use std::collections::HashMap;
+use std::sync::{LazyLock, RwLock};
+
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use chrono_tz::Tz;
 use opening_hours::{OpeningHours, RuleKind};
@@ -13,13 +16,27 @@ pub struct OpenState {
     pub next_change: Option<NaiveDateTime>,
 }
 
+/// Parses an expression. Parsed forms are kept: a network has few distinct expressions and
+/// every page showing "open now" evaluates them again.
 pub fn parse(expression: &str) -> Result<OpeningHours, ValidationError> {
-    expression.parse::<OpeningHours>().map_err(|e| {
+    static PARSED: LazyLock<RwLock<HashMap<String, OpeningHours>>> =
+        LazyLock::new(Default::default);
+    const MAX_KEPT: usize = 10_000;
+    if let Some(hours) = PARSED.read().ok().and_then(|m| m.get(expression).cloned()) {
+        return Ok(hours);
+    }
+    let hours = expression.parse::<OpeningHours>().map_err(|e| {
         ValidationError::new(
             "opening_hours",
             format!("not valid OpenStreetMap opening_hours syntax: {e}"),
         )
-    })
+    })?;
+    if let Ok(mut m) = PARSED.write()
+        && m.len() < MAX_KEPT
+    {
+        m.insert(expression.to_owned(), hours.clone());
+    }
+    Ok(hours)
 }
 
 /// Evaluates `expression` at `now` in the time zone `tz`.

@@ -73,6 +73,8 @@ impl Gazetteer {
         if q.len() < 2 {
             return vec![];
         }
+        // Exact and prefix matches are cheap; close spellings are only looked for when the
+        // name as typed is not a town (a typo, another spelling system).
         let mut scored: Vec<(u8, f64, &Town)> = self
             .towns
             .iter()
@@ -82,11 +84,19 @@ impl Gazetteer {
                 } else if t.folded.starts_with(&q) {
                     Some((1, 1.0, t))
                 } else {
-                    let s = strsim::jaro_winkler(&t.folded, &q);
-                    (s >= 0.88).then_some((2, s, t))
+                    None
                 }
             })
             .collect();
+        if !scored.iter().any(|(rank, _, _)| *rank == 0) {
+            scored.extend(self.towns.iter().filter_map(|t| {
+                if t.folded.len().abs_diff(q.len()) > 3 || t.folded.starts_with(&q) {
+                    return None;
+                }
+                let s = strsim::jaro_winkler(&t.folded, &q);
+                (s >= 0.88).then_some((2, s, t))
+            }));
+        }
         scored.sort_by(|a, b| {
             a.0.cmp(&b.0)
                 .then(b.1.total_cmp(&a.1))

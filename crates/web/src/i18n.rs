@@ -16,6 +16,8 @@ struct Locales;
 
 pub struct I18n {
     bundles: HashMap<Lang, FluentBundle<FluentResource>>,
+    /// Messages without arguments, formatted once at load: most of a page's strings.
+    plain: HashMap<Lang, HashMap<String, String>>,
 }
 
 impl I18n {
@@ -39,11 +41,36 @@ impl I18n {
                 .map_err(|errors| format!("locales/{path}: {errors:?}"))?;
             bundles.insert(lang, bundle);
         }
-        Ok(I18n { bundles })
+        let mut i18n = I18n {
+            bundles,
+            plain: HashMap::new(),
+        };
+        for lang in Lang::ALL {
+            let bundle = &i18n.bundles[&lang];
+            let mut plain = HashMap::new();
+            for id in i18n.ids(lang) {
+                if let Some(pattern) = bundle.get_message(&id).and_then(|m| m.value()) {
+                    let mut errors = vec![];
+                    let text = bundle.format_pattern(pattern, None, &mut errors);
+                    if errors.is_empty() {
+                        plain.insert(id, text.into_owned());
+                    }
+                }
+            }
+            i18n.plain.insert(lang, plain);
+        }
+        Ok(i18n)
     }
 
     /// The message `id` in `lang`, else in English, else the id itself (visible in tests).
     pub fn message(&self, lang: Lang, id: &str, args: Option<&FluentArgs>) -> String {
+        if args.is_none() {
+            for l in [lang, Lang::FALLBACK] {
+                if let Some(text) = self.plain[&l].get(id) {
+                    return text.clone();
+                }
+            }
+        }
         for l in [lang, Lang::FALLBACK] {
             let bundle = &self.bundles[&l];
             if let Some(pattern) = bundle.get_message(id).and_then(|m| m.value()) {
