@@ -1,1 +1,185 @@
-# Messages not yet translated into this language fall back to English.
+site-name = Дигитална Синя точка
+site-description = Намерете Синя точка, център за подкрепа на бежанци от Украйна: услуги, работно време, вашите права и как да сте в безопасност.
+skip-to-content = Към съдържанието
+language = Език
+nav-label = Главно меню
+nav-find = Намерете точка
+nav-list = Всички точки
+nav-map = Карта
+nav-info = Права и помощ
+offline-note = Няма връзка с интернет. Страницата е запазена на
+demo-note = Демонстрационни данни: тези точки, номера и текстове са примери, а не истински контакти.
+footer-emergency = При спешност звънете на 112, безплатно от всеки телефон.
+footer-privacy = Този сайт не използва проследяване и не съхранява нищо за вас. Местоположението ви се използва само в браузъра, за да се намерят близките точки.
+footer-open-data = Отворени данни
+footer-updated = Обновено
+
+home-title = Намерете Синя точка наблизо
+home-lead = Сините точки са безплатни и безопасни места за деца и семейства, бягащи от Украйна: информация, почивка, игра, психологическа подкрепа, правни съвети и помощ за намиране на близките.
+search-town-label = Населено място
+search-town-placeholder = напр. Варна, София, Русе
+search-button = Търсене
+locate-button = Използвай местоположението ми
+locate-failed = Местоположението ви не можа да бъде определено. Въведете населено място.
+locate-hint = Местоположението остава в браузъра ви и се използва само за подреждане на точките по разстояние.
+search-country-label = Или изберете държава
+choose-country = Изберете държава
+show-button = Покажи точките
+did-you-mean = Имахте предвид:
+no-hubs-found = Няма намерени точки.
+see-all-hubs = Всички точки с филтър по услуги
+home-info-heading = Вашите права и къде да намерите помощ
+home-info-lead = Права и временна закрила, услуги, безопасност, търсене на близки, спешни телефони:
+nearest-to-you = Най-близките до вас точки
+nearest-to = Най-близки точки до: { $place }
+hubs-in = Точки в: { $country }
+town-not-found = Не открихме „{ $query }“. Проверете изписването, опитайте близък по-голям град или изберете държава.
+
+list-title = Всички Сини точки
+filter-service = Услуга
+filter-any = Всяка услуга
+filter-group = За кого
+filter-anyone = За всички
+filter-country = Държава
+filter-any-country = Всяка държава
+filter-apply = Покажи
+filter-clear = Изчисти филтрите
+hubs-count = { $count ->
+    [one] { $count } точка
+   *[other] { $count } точки
+}
+
+unverified-since = Непроверено от { $date }: обадете се, преди да тръгнете.
+demo-badge = демо
+text-not-translated = Този текст още не е наличен на вашия език; показан е на друг език.
+hub-services = Услуги
+for = за:
+hub-hours = Работно време
+hours-local-time = Местно време. В записа на OpenStreetMap:
+hub-how-to-get = Как да стигнете
+coordinates = Координати
+open-in-maps = Отвори в приложение за карти
+show-on-map = Покажи на картата
+hub-contacts = Контакти
+hub-languages = Говорими езици
+hub-accessibility = Достъпност
+hub-partners = Организирано от
+last-verified = Информацията е проверена последно на { $date }.
+
+map-title = Карта на Сините точки
+open-hub-page = Подробности
+map-no-script = Картата изисква JavaScript. Всички точки са и в списъка:
+
+info-title = Права и помощ
+info-lead = Изберете държавата, в която се намирате.
+info-country-title = Помощ: { $country }
+emergency-heading = Спешни телефони
+info-topics = Какво трябва да знаете
+providers-heading = Други услуги
+provider-eligibility = Кой може да ползва
+free-of-charge = Безплатно
+fee-applies = Платено
+
+error-not-found-title = Страницата не е намерена
+error-not-found = Не открихме тази страница. Може да е преместена или точката да е затворена.
+error-bad-request-title = Проверете заявката
+error-internal-title = Нещо се обърка
+error-internal = Възникна грешка от наша страна. Опитайте отново след минута.
+error-back-home = Към началото
+error-query-too-long = Името на населеното място е твърде дълго. Въведете до 100 знака.
+error-unknown-country = Тази държава не е в списъка. Изберете от списъка.
+error-bad-coordinates = Местоположението не е валидно. Използвайте бутона или въведете населено място.
+error-unknown-service = Тази услуга не е в списъка. Изберете от списъка.
+error-unknown-group = Тази група не е в списъка. Изберете от списъка.
+
+status-closed = Затворено
+status-temporarily-closed = Временно затворено
+hours-unknown = Работното време е неизвестно: обадете се, преди да тръгнете
+open-always = Денонощно
+open-until = Отворено · до { $time }
+closed-opens = Затворено · отваря { $time }
+day-closed = Затворено
+weekday-1 = понеделник
+weekday-2 = вторник
+weekday-3 = сряда
+weekday-4 = четвъртък
+weekday-5 = петък
+weekday-6 = събота
+weekday-7 = неделя
+distance-km = { $km } км
+
+kind-border-crossing = Граничен пункт
+kind-station = Гара или автогара
+kind-registration-site = Пункт за регистрация
+kind-cash-point = Пункт за финансова помощ
+kind-reception-centre = Приемателен център или подслон
+kind-community-centre = Общностен център
+kind-mobile-team-base = База на мобилен екип
+
+country-bg = България
+country-hu = Унгария
+country-it = Италия
+country-md = Молдова
+country-pl = Полша
+country-ro = Румъния
+country-sk = Словакия
+country-ua = Украйна
+
+area-child-protection = Закрила на детето
+area-psychosocial = Психологическа подкрепа и пространства за деца
+area-legal = Правна помощ
+area-information = Информация
+area-protection = Защита от насилие
+area-basic-needs = Здраве, почивка и основни нужди
+
+service-child-protection-assessment = Разпознаване и оценка на деца в риск
+service-referral-child-protection = Насочване към службите за закрила на детето
+service-family-tracing = Издирване и събиране на семейства
+service-child-friendly-space = Детско пространство
+service-adolescent-space = Пространство и занимания за юноши
+service-mother-baby-space = Кът за майки и бебета
+service-psychological-first-aid = Първа психологическа помощ
+service-psychosocial-support = Психосоциална подкрепа
+service-legal-counselling = Правни консултации
+service-temporary-protection = Помощ за временна закрила и убежище
+service-documentation-support = Помощ с документи
+service-birth-registration = Регистрация на раждане
+service-information-desk = Информационно гише
+service-wifi-charging = Wi-Fi и зареждане на телефон
+service-interpretation = Преводачи
+service-gbv-support = Подкрепа за преживели насилие
+service-first-aid = Първа помощ
+service-health-nutrition-advice = Съвети за здраве и хранене
+service-hygiene = Хигиена
+service-supplies = Одеяла, дрехи, хигиенни пакети, бебешка храна
+service-rest-area = Зона за почивка
+service-early-learning = Ранно и неформално обучение
+service-vulnerable-registration = Регистрация на хора със специфични нужди
+service-mobile-team = Мобилен екип
+
+group-children = деца
+group-adolescents = юноши
+group-uasc = деца без родители
+group-women-young-children = жени с малки деца
+group-pregnant-breastfeeding = бременни и кърмещи жени
+group-disability = хора с увреждания
+group-medical-needs = хора с медицински нужди
+group-older-persons = възрастни хора
+group-trafficking-risk = хора в риск от трафик
+group-gbv-survivors = преживели насилие
+group-lgbtiq = ЛГБТИК+ хора
+
+contact-phone = Телефон
+contact-whatsapp = WhatsApp
+contact-viber = Viber
+contact-telegram = Telegram
+contact-signal = Signal
+contact-email = Имейл
+wheelchair-yes = Достъпно с инвалидна количка
+wheelchair-limited = Частично достъпно с инвалидна количка
+wheelchair-no = Недостъпно с инвалидна количка
+wheelchair-unknown = Достъпност с инвалидна количка неизвестна
+language-code = език { $code }
+emergency-general = полиция, бърза помощ, пожарна
+emergency-child-helpline = телефон за деца
+organization-description = Центрове за подкрепа „Синя точка“ с УНИЦЕФ, ВКБООН, правителството на приемащата държава и местни партньори.

@@ -1,1 +1,185 @@
-# Messages not yet translated into this language fall back to English.
+site-name = Punto Blu Digitale
+site-description = Trova un Punto Blu, centro di supporto per chi fugge dall'Ucraina: servizi, orari, i tuoi diritti e come restare al sicuro.
+skip-to-content = Vai al contenuto
+language = Lingua
+nav-label = Menu principale
+nav-find = Trova un punto
+nav-list = Tutti i punti
+nav-map = Mappa
+nav-info = Diritti e aiuto
+offline-note = Sei offline. Pagina salvata il
+demo-note = Dati dimostrativi: questi punti, numeri e testi sono esempi, non contatti reali.
+footer-emergency = In emergenza chiama il 112, gratis da qualsiasi telefono.
+footer-privacy = Questo sito non usa strumenti di tracciamento e non conserva nulla su di te. La tua posizione è usata solo nel browser per trovare i punti vicini.
+footer-open-data = Dati aperti
+footer-updated = Aggiornato
+
+home-title = Trova un Punto Blu vicino a te
+home-lead = I Punti Blu sono luoghi sicuri e gratuiti per bambini e famiglie in fuga dall'Ucraina: informazioni, riposo, gioco, supporto psicologico, consulenza legale e aiuto per ritrovare i familiari.
+search-town-label = Città o paese
+search-town-placeholder = es. Roma, Milano
+search-button = Cerca
+locate-button = Usa la mia posizione
+locate-failed = Non è stato possibile trovare la tua posizione. Scrivi il nome della città.
+locate-hint = La tua posizione resta nel browser; serve solo a ordinare i punti per distanza.
+search-country-label = Oppure scegli il paese
+choose-country = Scegli il paese
+show-button = Mostra i punti
+did-you-mean = Forse cercavi:
+no-hubs-found = Nessun punto trovato.
+see-all-hubs = Tutti i punti, con filtro per servizio
+home-info-heading = I tuoi diritti e dove trovare aiuto
+home-info-lead = Diritti e protezione temporanea, servizi, sicurezza, ricerca dei familiari, numeri di emergenza:
+nearest-to-you = I punti più vicini a te
+nearest-to = Punti più vicini a: { $place }
+hubs-in = Punti in: { $country }
+town-not-found = Non abbiamo trovato “{ $query }”. Controlla come è scritto, prova una città più grande vicina o scegli il paese.
+
+list-title = Tutti i Punti Blu
+filter-service = Servizio
+filter-any = Qualsiasi servizio
+filter-group = Per chi
+filter-anyone = Per tutti
+filter-country = Paese
+filter-any-country = Qualsiasi paese
+filter-apply = Mostra
+filter-clear = Rimuovi filtri
+hubs-count = { $count ->
+    [one] { $count } punto
+   *[other] { $count } punti
+}
+
+unverified-since = Non verificato dal { $date }: telefona prima di andare.
+demo-badge = demo
+text-not-translated = Questo testo non è ancora disponibile nella tua lingua; è mostrato in un'altra lingua.
+hub-services = Servizi
+for = per:
+hub-hours = Orari
+hours-local-time = Ora locale. Nella notazione OpenStreetMap:
+hub-how-to-get = Come arrivare
+coordinates = Coordinate
+open-in-maps = Apri nell'app delle mappe
+show-on-map = Mostra sulla mappa
+hub-contacts = Contatti
+hub-languages = Lingue parlate
+hub-accessibility = Accessibilità
+hub-partners = Gestito da
+last-verified = Informazioni verificate l'ultima volta il { $date }.
+
+map-title = Mappa dei Punti Blu
+open-hub-page = Dettagli
+map-no-script = La mappa richiede JavaScript. Tutti i punti sono anche nell'elenco:
+
+info-title = Diritti e aiuto
+info-lead = Scegli il paese in cui ti trovi.
+info-country-title = Aiuto: { $country }
+emergency-heading = Numeri di emergenza
+info-topics = Cosa sapere
+providers-heading = Altri servizi
+provider-eligibility = Chi può usarlo
+free-of-charge = Gratuito
+fee-applies = A pagamento
+
+error-not-found-title = Pagina non trovata
+error-not-found = Non abbiamo trovato questa pagina. Potrebbe essere stata spostata o il punto potrebbe aver chiuso.
+error-bad-request-title = Controlla la richiesta
+error-internal-title = Qualcosa è andato storto
+error-internal = Si è verificato un errore da parte nostra. Riprova tra un minuto.
+error-back-home = Torna all'inizio
+error-query-too-long = Il nome della città è troppo lungo. Scrivi al massimo 100 caratteri.
+error-unknown-country = Questo paese non è nell'elenco. Scegline uno dall'elenco.
+error-bad-coordinates = La posizione non è valida. Usa il pulsante o scrivi una città.
+error-unknown-service = Questo servizio non è nell'elenco. Scegline uno dall'elenco.
+error-unknown-group = Questo gruppo non è nell'elenco. Scegline uno dall'elenco.
+
+status-closed = Chiuso
+status-temporarily-closed = Chiuso temporaneamente
+hours-unknown = Orari sconosciuti: telefona prima di andare
+open-always = Aperto 24 ore su 24
+open-until = Aperto ora · fino alle { $time }
+closed-opens = Chiuso ora · apre { $time }
+day-closed = Chiuso
+weekday-1 = lunedì
+weekday-2 = martedì
+weekday-3 = mercoledì
+weekday-4 = giovedì
+weekday-5 = venerdì
+weekday-6 = sabato
+weekday-7 = domenica
+distance-km = { $km } km
+
+kind-border-crossing = Valico di frontiera
+kind-station = Stazione ferroviaria o degli autobus
+kind-registration-site = Punto di registrazione
+kind-cash-point = Punto di assistenza economica
+kind-reception-centre = Centro di accoglienza o rifugio
+kind-community-centre = Centro comunitario
+kind-mobile-team-base = Base della squadra mobile
+
+country-bg = Bulgaria
+country-hu = Ungheria
+country-it = Italia
+country-md = Moldavia
+country-pl = Polonia
+country-ro = Romania
+country-sk = Slovacchia
+country-ua = Ucraina
+
+area-child-protection = Protezione dell'infanzia
+area-psychosocial = Supporto psicologico e spazi per bambini
+area-legal = Assistenza legale
+area-information = Informazioni
+area-protection = Protezione dalla violenza
+area-basic-needs = Salute, riposo e beni di prima necessità
+
+service-child-protection-assessment = Identificazione e valutazione dei minori a rischio
+service-referral-child-protection = Invio ai servizi di tutela dei minori
+service-family-tracing = Ricerca e ricongiungimento familiare
+service-child-friendly-space = Spazio a misura di bambino
+service-adolescent-space = Spazio e attività per adolescenti
+service-mother-baby-space = Spazio mamma e bambino
+service-psychological-first-aid = Primo soccorso psicologico
+service-psychosocial-support = Supporto psicosociale
+service-legal-counselling = Consulenza legale
+service-temporary-protection = Aiuto per protezione temporanea e asilo
+service-documentation-support = Aiuto con i documenti
+service-birth-registration = Registrazione della nascita
+service-information-desk = Sportello informazioni
+service-wifi-charging = Wi-Fi e ricarica del telefono
+service-interpretation = Interpreti
+service-gbv-support = Supporto a chi ha subito violenza
+service-first-aid = Primo soccorso
+service-health-nutrition-advice = Consigli su salute e alimentazione
+service-hygiene = Igiene
+service-supplies = Coperte, vestiti, kit igienici, cibo per neonati
+service-rest-area = Area di riposo
+service-early-learning = Educazione precoce e non formale
+service-vulnerable-registration = Registrazione di persone con bisogni specifici
+service-mobile-team = Squadra mobile
+
+group-children = bambini
+group-adolescents = adolescenti
+group-uasc = minori senza genitori
+group-women-young-children = donne con bambini piccoli
+group-pregnant-breastfeeding = donne in gravidanza e che allattano
+group-disability = persone con disabilità
+group-medical-needs = persone con bisogni sanitari
+group-older-persons = persone anziane
+group-trafficking-risk = persone a rischio di tratta
+group-gbv-survivors = chi ha subito violenza
+group-lgbtiq = persone LGBTIQ+
+
+contact-phone = Telefono
+contact-whatsapp = WhatsApp
+contact-viber = Viber
+contact-telegram = Telegram
+contact-signal = Signal
+contact-email = E-mail
+wheelchair-yes = Accessibile in sedia a rotelle
+wheelchair-limited = Parzialmente accessibile in sedia a rotelle
+wheelchair-no = Non accessibile in sedia a rotelle
+wheelchair-unknown = Accessibilità in sedia a rotelle sconosciuta
+language-code = lingua { $code }
+emergency-general = polizia, ambulanza, vigili del fuoco
+emergency-child-helpline = linea di aiuto per bambini
+organization-description = Punti Blu di supporto gestiti con UNICEF, UNHCR, il governo del paese ospitante e partner locali.

@@ -1,1 +1,186 @@
-# Messages not yet translated into this language fall back to English.
+site-name = Cyfrowy Niebieski Punkt
+site-description = Znajdź Niebieski Punkt — miejsce wsparcia dla uchodźców z Ukrainy: usługi, godziny otwarcia, twoje prawa i jak zadbać o bezpieczeństwo.
+skip-to-content = Przejdź do treści
+language = Język
+nav-label = Menu główne
+nav-find = Znajdź punkt
+nav-list = Wszystkie punkty
+nav-map = Mapa
+nav-info = Twoje prawa i pomoc
+offline-note = Jesteś offline. Ta strona została zapisana
+demo-note = Dane demonstracyjne: te punkty, numery i teksty to przykłady, a nie prawdziwe kontakty.
+footer-emergency = W nagłej sytuacji dzwoń pod 112 — bezpłatnie z każdego telefonu.
+footer-privacy = Ta strona nie używa narzędzi śledzących i nie przechowuje nic o tobie. Twoja lokalizacja jest używana tylko w przeglądarce, aby znaleźć najbliższe punkty.
+footer-open-data = Otwarte dane
+footer-updated = Aktualizacja
+
+home-title = Znajdź Niebieski Punkt w pobliżu
+home-lead = Niebieskie Punkty to bezpłatne, bezpieczne miejsca dla dzieci i rodzin uciekających z Ukrainy: informacja, odpoczynek, zabawa, wsparcie psychologiczne, porady prawne i pomoc w odnalezieniu bliskich.
+search-town-label = Miejscowość
+search-town-placeholder = np. Przemyśl, Medyka, Warszawa
+search-button = Szukaj
+locate-button = Użyj mojej lokalizacji
+locate-failed = Nie udało się ustalić twojej lokalizacji. Wpisz nazwę miejscowości.
+locate-hint = Twoja lokalizacja pozostaje w przeglądarce; służy tylko do sortowania punktów według odległości.
+search-country-label = Albo wybierz kraj
+choose-country = Wybierz kraj
+show-button = Pokaż punkty
+did-you-mean = Czy chodziło o:
+no-hubs-found = Nie znaleziono punktów.
+see-all-hubs = Wszystkie punkty z filtrem usług
+home-info-heading = Twoje prawa i gdzie szukać pomocy
+home-info-lead = Prawa i ochrona czasowa, usługi, bezpieczeństwo, poszukiwanie rodziny, numery alarmowe:
+nearest-to-you = Punkty najbliżej ciebie
+nearest-to = Punkty najbliżej: { $place }
+hubs-in = Punkty w kraju: { $country }
+town-not-found = Nie znaleziono „{ $query }”. Sprawdź pisownię, spróbuj pobliskiego większego miasta albo wybierz kraj.
+
+list-title = Wszystkie Niebieskie Punkty
+filter-service = Usługa
+filter-any = Dowolna usługa
+filter-group = Dla kogo
+filter-anyone = Dla wszystkich
+filter-country = Kraj
+filter-any-country = Dowolny kraj
+filter-apply = Pokaż
+filter-clear = Wyczyść filtry
+hubs-count = { $count ->
+    [one] { $count } punkt
+    [few] { $count } punkty
+   *[many] { $count } punktów
+}
+
+unverified-since = Niesprawdzane od { $date }: zadzwoń, zanim przyjdziesz.
+demo-badge = demo
+text-not-translated = Ten tekst nie jest jeszcze dostępny w twoim języku; pokazano go w innym języku.
+hub-services = Usługi
+for = dla:
+hub-hours = Godziny otwarcia
+hours-local-time = Czas lokalny. W zapisie OpenStreetMap:
+hub-how-to-get = Jak dojechać
+coordinates = Współrzędne
+open-in-maps = Otwórz w aplikacji map
+show-on-map = Pokaż na mapie
+hub-contacts = Kontakt
+hub-languages = Języki
+hub-accessibility = Dostępność
+hub-partners = Prowadzą
+last-verified = Informacje sprawdzono { $date }.
+
+map-title = Mapa Niebieskich Punktów
+open-hub-page = Szczegóły
+map-no-script = Mapa wymaga JavaScriptu. Wszystkie punkty są też na liście:
+
+info-title = Twoje prawa i pomoc
+info-lead = Wybierz kraj, w którym jesteś.
+info-country-title = Pomoc: { $country }
+emergency-heading = Numery alarmowe
+info-topics = Co warto wiedzieć
+providers-heading = Inne usługi
+provider-eligibility = Kto może skorzystać
+free-of-charge = Bezpłatnie
+fee-applies = Odpłatnie
+
+error-not-found-title = Nie znaleziono strony
+error-not-found = Nie znaleziono tej strony. Mogła zostać przeniesiona albo punkt został zamknięty.
+error-bad-request-title = Sprawdź zapytanie
+error-internal-title = Coś poszło nie tak
+error-internal = Wystąpił błąd po naszej stronie. Spróbuj ponownie za chwilę.
+error-back-home = Na początek
+error-query-too-long = Nazwa miejscowości jest za długa. Wpisz najwyżej 100 znaków.
+error-unknown-country = Tego kraju nie ma na liście. Wybierz kraj z listy.
+error-bad-coordinates = Lokalizacja jest nieprawidłowa. Użyj przycisku albo wpisz nazwę miejscowości.
+error-unknown-service = Tej usługi nie ma na liście. Wybierz usługę z listy.
+error-unknown-group = Tej grupy nie ma na liście. Wybierz grupę z listy.
+
+status-closed = Zamknięte
+status-temporarily-closed = Tymczasowo zamknięte
+hours-unknown = Godziny nieznane: zadzwoń, zanim przyjdziesz
+open-always = Czynne całą dobę
+open-until = Otwarte · do { $time }
+closed-opens = Zamknięte · otwarcie { $time }
+day-closed = Zamknięte
+weekday-1 = poniedziałek
+weekday-2 = wtorek
+weekday-3 = środa
+weekday-4 = czwartek
+weekday-5 = piątek
+weekday-6 = sobota
+weekday-7 = niedziela
+distance-km = { $km } km
+
+kind-border-crossing = Przejście graniczne
+kind-station = Dworzec kolejowy lub autobusowy
+kind-registration-site = Punkt rejestracji
+kind-cash-point = Punkt pomocy finansowej
+kind-reception-centre = Ośrodek recepcyjny lub schronienie
+kind-community-centre = Centrum społeczne
+kind-mobile-team-base = Baza zespołu mobilnego
+
+country-bg = Bułgaria
+country-hu = Węgry
+country-it = Włochy
+country-md = Mołdawia
+country-pl = Polska
+country-ro = Rumunia
+country-sk = Słowacja
+country-ua = Ukraina
+
+area-child-protection = Ochrona dzieci
+area-psychosocial = Wsparcie psychologiczne i miejsca dla dzieci
+area-legal = Pomoc prawna
+area-information = Informacja
+area-protection = Ochrona przed przemocą
+area-basic-needs = Zdrowie, odpoczynek i artykuły pierwszej potrzeby
+
+service-child-protection-assessment = Rozpoznanie i ocena dzieci zagrożonych
+service-referral-child-protection = Skierowanie do służb ochrony dzieci
+service-family-tracing = Poszukiwanie i łączenie rodzin
+service-child-friendly-space = Strefa przyjazna dzieciom
+service-adolescent-space = Miejsce i zajęcia dla nastolatków
+service-mother-baby-space = Kącik matki z dzieckiem
+service-psychological-first-aid = Pierwsza pomoc psychologiczna
+service-psychosocial-support = Wsparcie psychospołeczne
+service-legal-counselling = Porady prawne
+service-temporary-protection = Pomoc w sprawie ochrony czasowej i azylu
+service-documentation-support = Pomoc w sprawie dokumentów
+service-birth-registration = Rejestracja urodzenia
+service-information-desk = Punkt informacyjny
+service-wifi-charging = Wi-Fi i ładowanie telefonu
+service-interpretation = Tłumacze
+service-gbv-support = Wsparcie osób doświadczających przemocy
+service-first-aid = Pierwsza pomoc
+service-health-nutrition-advice = Porady dotyczące zdrowia i żywienia
+service-hygiene = Higiena
+service-supplies = Koce, ubrania, zestawy higieniczne, żywność dla niemowląt
+service-rest-area = Strefa odpoczynku
+service-early-learning = Wczesna edukacja i edukacja nieformalna
+service-vulnerable-registration = Rejestracja osób o szczególnych potrzebach
+service-mobile-team = Zespół mobilny
+
+group-children = dzieci
+group-adolescents = nastolatki
+group-uasc = dzieci bez rodziców
+group-women-young-children = kobiety z małymi dziećmi
+group-pregnant-breastfeeding = kobiety w ciąży i karmiące
+group-disability = osoby z niepełnosprawnościami
+group-medical-needs = osoby z potrzebami medycznymi
+group-older-persons = osoby starsze
+group-trafficking-risk = osoby zagrożone handlem ludźmi
+group-gbv-survivors = osoby doświadczające przemocy
+group-lgbtiq = osoby LGBTIQ+
+
+contact-phone = Telefon
+contact-whatsapp = WhatsApp
+contact-viber = Viber
+contact-telegram = Telegram
+contact-signal = Signal
+contact-email = E-mail
+wheelchair-yes = Dostępne dla wózków
+wheelchair-limited = Częściowo dostępne dla wózków
+wheelchair-no = Niedostępne dla wózków
+wheelchair-unknown = Dostępność dla wózków nieznana
+language-code = język { $code }
+emergency-general = policja, pogotowie, straż pożarna
+emergency-child-helpline = telefon zaufania dla dzieci
+organization-description = Niebieskie Punkty prowadzone z UNICEF, UNHCR, rządem kraju przyjmującego i partnerami lokalnymi.

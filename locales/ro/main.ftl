@@ -1,1 +1,186 @@
-# Messages not yet translated into this language fall back to English.
+site-name = Punctul Albastru Digital
+site-description = Găsiți un Punct Albastru, centru de sprijin pentru refugiații din Ucraina: servicii, program, drepturile dumneavoastră și cum să rămâneți în siguranță.
+skip-to-content = Salt la conținut
+language = Limba
+nav-label = Meniu principal
+nav-find = Găsiți un punct
+nav-list = Toate punctele
+nav-map = Hartă
+nav-info = Drepturi și ajutor
+offline-note = Sunteți offline. Pagina a fost salvată la
+demo-note = Date demonstrative: aceste puncte, numere și texte sunt exemple, nu contacte reale.
+footer-emergency = În caz de urgență sunați la 112, gratuit de pe orice telefon.
+footer-privacy = Acest site nu folosește instrumente de urmărire și nu păstrează nimic despre dumneavoastră. Locația este folosită doar în browser, pentru a găsi punctele apropiate.
+footer-open-data = Date deschise
+footer-updated = Actualizat
+
+home-title = Găsiți un Punct Albastru în apropiere
+home-lead = Punctele Albastre sunt locuri sigure și gratuite pentru copiii și familiile care fug din Ucraina: informații, odihnă, joacă, sprijin psihologic, consiliere juridică și ajutor pentru găsirea familiei.
+search-town-label = Localitate
+search-town-placeholder = de ex. Siret, Iași, Chișinău
+search-button = Căutați
+locate-button = Folosiți locația mea
+locate-failed = Locația nu a putut fi găsită. Scrieți numele localității.
+locate-hint = Locația rămâne în browser; este folosită doar pentru a ordona punctele după distanță.
+search-country-label = Sau alegeți țara
+choose-country = Alegeți țara
+show-button = Arată punctele
+did-you-mean = Poate ați vrut:
+no-hubs-found = Nu s-au găsit puncte.
+see-all-hubs = Toate punctele, cu filtru după servicii
+home-info-heading = Drepturile dumneavoastră și unde găsiți ajutor
+home-info-lead = Drepturi și protecție temporară, servicii, siguranță, găsirea familiei, numere de urgență:
+nearest-to-you = Cele mai apropiate puncte de dumneavoastră
+nearest-to = Cele mai apropiate puncte de: { $place }
+hubs-in = Puncte în: { $country }
+town-not-found = Nu am găsit „{ $query }”. Verificați scrierea, încercați un oraș mai mare din apropiere sau alegeți țara.
+
+list-title = Toate Punctele Albastre
+filter-service = Serviciu
+filter-any = Orice serviciu
+filter-group = Pentru cine
+filter-anyone = Pentru toți
+filter-country = Țara
+filter-any-country = Orice țară
+filter-apply = Arată
+filter-clear = Ștergeți filtrele
+hubs-count = { $count ->
+    [one] { $count } punct
+    [few] { $count } puncte
+   *[other] { $count } de puncte
+}
+
+unverified-since = Neverificat din { $date }: sunați înainte să mergeți.
+demo-badge = demo
+text-not-translated = Acest text nu este încă disponibil în limba dumneavoastră; este afișat în altă limbă.
+hub-services = Servicii
+for = pentru:
+hub-hours = Program
+hours-local-time = Ora locală. În notația OpenStreetMap:
+hub-how-to-get = Cum ajungeți
+coordinates = Coordonate
+open-in-maps = Deschideți în aplicația de hărți
+show-on-map = Arată pe hartă
+hub-contacts = Contact
+hub-languages = Limbi vorbite
+hub-accessibility = Accesibilitate
+hub-partners = Organizat de
+last-verified = Informații verificate ultima dată la { $date }.
+
+map-title = Harta Punctelor Albastre
+open-hub-page = Detalii
+map-no-script = Harta are nevoie de JavaScript. Toate punctele sunt și în listă:
+
+info-title = Drepturi și ajutor
+info-lead = Alegeți țara în care vă aflați.
+info-country-title = Ajutor: { $country }
+emergency-heading = Numere de urgență
+info-topics = Ce trebuie să știți
+providers-heading = Alte servicii
+provider-eligibility = Cine poate folosi serviciul
+free-of-charge = Gratuit
+fee-applies = Cu plată
+
+error-not-found-title = Pagina nu a fost găsită
+error-not-found = Nu am găsit această pagină. Poate a fost mutată sau punctul s-a închis.
+error-bad-request-title = Verificați cererea
+error-internal-title = Ceva nu a mers bine
+error-internal = A apărut o eroare la noi. Încercați din nou peste un minut.
+error-back-home = Înapoi la început
+error-query-too-long = Numele localității este prea lung. Scrieți cel mult 100 de caractere.
+error-unknown-country = Această țară nu este în listă. Alegeți una din listă.
+error-bad-coordinates = Locația nu este validă. Folosiți butonul sau scrieți o localitate.
+error-unknown-service = Acest serviciu nu este în listă. Alegeți unul din listă.
+error-unknown-group = Acest grup nu este în listă. Alegeți unul din listă.
+
+status-closed = Închis
+status-temporarily-closed = Închis temporar
+hours-unknown = Program necunoscut: sunați înainte să mergeți
+open-always = Deschis non-stop
+open-until = Deschis acum · până la { $time }
+closed-opens = Închis acum · se deschide { $time }
+day-closed = Închis
+weekday-1 = luni
+weekday-2 = marți
+weekday-3 = miercuri
+weekday-4 = joi
+weekday-5 = vineri
+weekday-6 = sâmbătă
+weekday-7 = duminică
+distance-km = { $km } km
+
+kind-border-crossing = Punct de trecere a frontierei
+kind-station = Gară sau autogară
+kind-registration-site = Centru de înregistrare
+kind-cash-point = Punct de asistență financiară
+kind-reception-centre = Centru de primire sau adăpost
+kind-community-centre = Centru comunitar
+kind-mobile-team-base = Bază a echipei mobile
+
+country-bg = Bulgaria
+country-hu = Ungaria
+country-it = Italia
+country-md = Republica Moldova
+country-pl = Polonia
+country-ro = România
+country-sk = Slovacia
+country-ua = Ucraina
+
+area-child-protection = Protecția copilului
+area-psychosocial = Sprijin psihologic și spații pentru copii
+area-legal = Asistență juridică
+area-information = Informare
+area-protection = Protecție împotriva violenței
+area-basic-needs = Sănătate, odihnă și produse de bază
+
+service-child-protection-assessment = Identificarea și evaluarea copiilor în situație de risc
+service-referral-child-protection = Îndrumare către serviciile de protecție a copilului
+service-family-tracing = Căutarea și reunirea familiilor
+service-child-friendly-space = Spațiu prietenos copiilor
+service-adolescent-space = Spațiu și activități pentru adolescenți
+service-mother-baby-space = Spațiu pentru mame și bebeluși
+service-psychological-first-aid = Prim ajutor psihologic
+service-psychosocial-support = Sprijin psihosocial
+service-legal-counselling = Consiliere juridică
+service-temporary-protection = Ajutor pentru protecție temporară și azil
+service-documentation-support = Ajutor cu documentele
+service-birth-registration = Înregistrarea nașterii
+service-information-desk = Birou de informații
+service-wifi-charging = Wi-Fi și încărcarea telefonului
+service-interpretation = Interpreți
+service-gbv-support = Sprijin pentru victimele violenței
+service-first-aid = Prim ajutor
+service-health-nutrition-advice = Sfaturi de sănătate și nutriție
+service-hygiene = Igienă
+service-supplies = Pături, haine, truse de igienă, hrană pentru bebeluși
+service-rest-area = Zonă de odihnă
+service-early-learning = Educație timpurie și informală
+service-vulnerable-registration = Înregistrarea persoanelor cu nevoi speciale
+service-mobile-team = Echipă mobilă
+
+group-children = copii
+group-adolescents = adolescenți
+group-uasc = copii fără părinți
+group-women-young-children = femei cu copii mici
+group-pregnant-breastfeeding = femei însărcinate și care alăptează
+group-disability = persoane cu dizabilități
+group-medical-needs = persoane cu nevoi medicale
+group-older-persons = persoane vârstnice
+group-trafficking-risk = persoane expuse riscului de trafic
+group-gbv-survivors = victime ale violenței
+group-lgbtiq = persoane LGBTIQ+
+
+contact-phone = Telefon
+contact-whatsapp = WhatsApp
+contact-viber = Viber
+contact-telegram = Telegram
+contact-signal = Signal
+contact-email = E-mail
+wheelchair-yes = Accesibil cu scaun rulant
+wheelchair-limited = Parțial accesibil cu scaun rulant
+wheelchair-no = Inaccesibil cu scaun rulant
+wheelchair-unknown = Accesibilitate pentru scaun rulant necunoscută
+language-code = limba { $code }
+emergency-general = poliție, ambulanță, pompieri
+emergency-child-helpline = linie de ajutor pentru copii
+organization-description = Puncte Albastre de sprijin, organizate cu UNICEF, UNHCR, guvernul țării gazdă și parteneri locali.

@@ -1,1 +1,186 @@
-# Messages not yet translated into this language fall back to English.
+site-name = Digitálny Modrý bod
+site-description = Nájdite Modrý bod, miesto podpory pre utečencov z Ukrajiny: služby, otváracie hodiny, vaše práva a ako zostať v bezpečí.
+skip-to-content = Preskočiť na obsah
+language = Jazyk
+nav-label = Hlavné menu
+nav-find = Nájsť bod
+nav-list = Všetky body
+nav-map = Mapa
+nav-info = Vaše práva a pomoc
+offline-note = Ste offline. Stránka bola uložená
+demo-note = Ukážkové údaje: tieto body, čísla a texty sú príklady, nie skutočné kontakty.
+footer-emergency = V núdzi volajte 112, bezplatne z akéhokoľvek telefónu.
+footer-privacy = Táto stránka nepoužíva sledovacie nástroje a neukladá nič o vás. Vaša poloha sa používa iba vo vašom prehliadači na nájdenie blízkych bodov.
+footer-open-data = Otvorené údaje
+footer-updated = Aktualizované
+
+home-title = Nájdite Modrý bod vo vašej blízkosti
+home-lead = Modré body sú bezplatné a bezpečné miesta pre deti a rodiny utekajúce z Ukrajiny: informácie, oddych, hra, psychologická podpora, právne poradenstvo a pomoc pri hľadaní rodiny.
+search-town-label = Obec alebo mesto
+search-town-placeholder = napr. Vyšné Nemecké, Bratislava
+search-button = Hľadať
+locate-button = Použiť moju polohu
+locate-failed = Vašu polohu sa nepodarilo zistiť. Napíšte názov obce.
+locate-hint = Vaša poloha zostáva v prehliadači; slúži len na zoradenie bodov podľa vzdialenosti.
+search-country-label = Alebo vyberte krajinu
+choose-country = Vyberte krajinu
+show-button = Zobraziť body
+did-you-mean = Mysleli ste:
+no-hubs-found = Nenašli sa žiadne body.
+see-all-hubs = Všetky body s filtrom služieb
+home-info-heading = Vaše práva a kde nájsť pomoc
+home-info-lead = Práva a dočasné útočisko, služby, bezpečnosť, hľadanie rodiny, tiesňové čísla:
+nearest-to-you = Body najbližšie k vám
+nearest-to = Body najbližšie k: { $place }
+hubs-in = Body v krajine: { $country }
+town-not-found = „{ $query }“ sme nenašli. Skontrolujte pravopis, skúste blízke väčšie mesto alebo vyberte krajinu.
+
+list-title = Všetky Modré body
+filter-service = Služba
+filter-any = Akákoľvek služba
+filter-group = Pre koho
+filter-anyone = Pre všetkých
+filter-country = Krajina
+filter-any-country = Akákoľvek krajina
+filter-apply = Zobraziť
+filter-clear = Zrušiť filtre
+hubs-count = { $count ->
+    [one] { $count } bod
+    [few] { $count } body
+   *[other] { $count } bodov
+}
+
+unverified-since = Neoverené od { $date }: pred cestou zavolajte.
+demo-badge = ukážka
+text-not-translated = Tento text ešte nie je dostupný vo vašom jazyku; zobrazuje sa v inom jazyku.
+hub-services = Služby
+for = pre:
+hub-hours = Otváracie hodiny
+hours-local-time = Miestny čas. V zápise OpenStreetMap:
+hub-how-to-get = Ako sa tam dostať
+coordinates = Súradnice
+open-in-maps = Otvoriť v aplikácii máp
+show-on-map = Zobraziť na mape
+hub-contacts = Kontakty
+hub-languages = Jazyky
+hub-accessibility = Prístupnosť
+hub-partners = Prevádzkujú
+last-verified = Informácie naposledy overené { $date }.
+
+map-title = Mapa Modrých bodov
+open-hub-page = Podrobnosti
+map-no-script = Mapa potrebuje JavaScript. Všetky body sú aj v zozname:
+
+info-title = Vaše práva a pomoc
+info-lead = Vyberte krajinu, v ktorej ste.
+info-country-title = Pomoc: { $country }
+emergency-heading = Tiesňové čísla
+info-topics = Čo potrebujete vedieť
+providers-heading = Ďalšie služby
+provider-eligibility = Kto môže využiť
+free-of-charge = Bezplatne
+fee-applies = Za poplatok
+
+error-not-found-title = Stránka sa nenašla
+error-not-found = Túto stránku sme nenašli. Možno bola presunutá alebo bod zanikol.
+error-bad-request-title = Skontrolujte požiadavku
+error-internal-title = Niečo sa pokazilo
+error-internal = Na našej strane nastala chyba. Skúste to znova o chvíľu.
+error-back-home = Späť na začiatok
+error-query-too-long = Názov obce je príliš dlhý. Napíšte najviac 100 znakov.
+error-unknown-country = Táto krajina nie je v zozname. Vyberte krajinu zo zoznamu.
+error-bad-coordinates = Poloha nie je platná. Použite tlačidlo alebo napíšte obec.
+error-unknown-service = Táto služba nie je v zozname. Vyberte službu zo zoznamu.
+error-unknown-group = Táto skupina nie je v zozname. Vyberte skupinu zo zoznamu.
+
+status-closed = Zatvorené
+status-temporarily-closed = Dočasne zatvorené
+hours-unknown = Otváracie hodiny neznáme: pred cestou zavolajte
+open-always = Otvorené nonstop
+open-until = Otvorené · do { $time }
+closed-opens = Zatvorené · otvára { $time }
+day-closed = Zatvorené
+weekday-1 = pondelok
+weekday-2 = utorok
+weekday-3 = streda
+weekday-4 = štvrtok
+weekday-5 = piatok
+weekday-6 = sobota
+weekday-7 = nedeľa
+distance-km = { $km } km
+
+kind-border-crossing = Hraničný priechod
+kind-station = Železničná alebo autobusová stanica
+kind-registration-site = Registračné miesto
+kind-cash-point = Miesto finančnej pomoci
+kind-reception-centre = Prijímacie centrum alebo ubytovanie
+kind-community-centre = Komunitné centrum
+kind-mobile-team-base = Základňa mobilného tímu
+
+country-bg = Bulharsko
+country-hu = Maďarsko
+country-it = Taliansko
+country-md = Moldavsko
+country-pl = Poľsko
+country-ro = Rumunsko
+country-sk = Slovensko
+country-ua = Ukrajina
+
+area-child-protection = Ochrana detí
+area-psychosocial = Psychologická podpora a priestory pre deti
+area-legal = Právna pomoc
+area-information = Informácie
+area-protection = Ochrana pred násilím
+area-basic-needs = Zdravie, oddych a základné potreby
+
+service-child-protection-assessment = Identifikácia a posúdenie ohrozených detí
+service-referral-child-protection = Odporúčanie na orgány ochrany detí
+service-family-tracing = Hľadanie a zlučovanie rodín
+service-child-friendly-space = Priestor priateľský k deťom
+service-adolescent-space = Priestor a aktivity pre dospievajúcich
+service-mother-baby-space = Kútik pre matky s deťmi
+service-psychological-first-aid = Psychologická prvá pomoc
+service-psychosocial-support = Psychosociálna podpora
+service-legal-counselling = Právne poradenstvo
+service-temporary-protection = Pomoc s dočasným útočiskom a azylom
+service-documentation-support = Pomoc s dokladmi
+service-birth-registration = Zápis narodenia
+service-information-desk = Informačný pult
+service-wifi-charging = Wi-Fi a nabíjanie telefónu
+service-interpretation = Tlmočníci
+service-gbv-support = Podpora pre obete násilia
+service-first-aid = Prvá pomoc
+service-health-nutrition-advice = Rady o zdraví a výžive
+service-hygiene = Hygiena
+service-supplies = Deky, oblečenie, hygienické balíčky, detská výživa
+service-rest-area = Oddychová zóna
+service-early-learning = Včasné a neformálne vzdelávanie
+service-vulnerable-registration = Registrácia osôb s osobitnými potrebami
+service-mobile-team = Mobilný tím
+
+group-children = deti
+group-adolescents = dospievajúci
+group-uasc = deti bez rodičov
+group-women-young-children = ženy s malými deťmi
+group-pregnant-breastfeeding = tehotné a dojčiace ženy
+group-disability = ľudia so zdravotným postihnutím
+group-medical-needs = ľudia so zdravotnými potrebami
+group-older-persons = starší ľudia
+group-trafficking-risk = ľudia ohrození obchodovaním s ľuďmi
+group-gbv-survivors = obete násilia
+group-lgbtiq = LGBTIQ+ ľudia
+
+contact-phone = Telefón
+contact-whatsapp = WhatsApp
+contact-viber = Viber
+contact-telegram = Telegram
+contact-signal = Signal
+contact-email = E-mail
+wheelchair-yes = Bezbariérový prístup
+wheelchair-limited = Čiastočne bezbariérový prístup
+wheelchair-no = Bez bezbariérového prístupu
+wheelchair-unknown = Bezbariérovosť neznáma
+language-code = jazyk { $code }
+emergency-general = polícia, záchranka, hasiči
+emergency-child-helpline = linka pomoci pre deti
+organization-description = Modré body podpory prevádzkované s UNICEF, UNHCR, vládou hostiteľskej krajiny a miestnymi partnermi.

@@ -116,3 +116,40 @@ pub fn args<'a>(pairs: &[(&'a str, FluentValue<'a>)]) -> FluentArgs<'a> {
     }
     args
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_language_has_every_message() {
+        let i18n = I18n::load().unwrap();
+        let english = i18n.ids(Lang::En);
+        assert!(english.len() > 150);
+        for lang in Lang::ALL {
+            let missing: Vec<_> = english
+                .iter()
+                .filter(|id| !i18n.has_own(lang, id))
+                .collect();
+            assert!(missing.is_empty(), "{lang} lacks {missing:?}");
+        }
+    }
+
+    #[test]
+    fn plurals_follow_each_language() {
+        let i18n = I18n::load().unwrap();
+        let count = |lang, n: usize| {
+            i18n.message(
+                lang,
+                "hubs-count",
+                Some(&args(&[("count", FluentValue::from(n))])),
+            )
+        };
+        assert_eq!(count(Lang::Uk, 1), "1 пункт");
+        assert_eq!(count(Lang::Uk, 3), "3 пункти");
+        assert_eq!(count(Lang::Uk, 11), "11 пунктів");
+        assert_eq!(count(Lang::Ru, 22), "22 пункта");
+        assert_eq!(count(Lang::Pl, 5), "5 punktów");
+        assert_eq!(count(Lang::En, 1), "1 hub");
+    }
+}
