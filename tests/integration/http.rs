@@ -65,7 +65,7 @@ fn card_slugs(html: &str) -> Vec<String> {
 
 #[tokio::test]
 async fn root_redirects_to_the_browsers_language() {
-    on_both_backends!(async |store: Store, _backend: &str| {
+    on_both_backends!(async |store: Store, _backend: &str, _url: String| {
         let app = app_with_demo(&store).await;
         let r = get_with(&app, "/", &[("accept-language", "de-DE,ru;q=0.8,en;q=0.5")]).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER);
@@ -79,7 +79,7 @@ async fn root_redirects_to_the_browsers_language() {
 
 #[tokio::test]
 async fn typed_towns_find_the_nearest_hubs() {
-    on_both_backends!(async |store: Store, backend: &str| {
+    on_both_backends!(async |store: Store, backend: &str, _url: String| {
         let app = app_with_demo(&store).await;
         for (query, first) in [
             ("Siret", "siret-border"),
@@ -107,7 +107,7 @@ async fn typed_towns_find_the_nearest_hubs() {
 
 #[tokio::test]
 async fn coordinates_and_countries_list_hubs() {
-    on_both_backends!(async |store: Store, backend: &str| {
+    on_both_backends!(async |store: Store, backend: &str, _url: String| {
         let app = app_with_demo(&store).await;
         // Near Isaccea on the Danube.
         let r = get(&app, "/en/?lat=45.27&lon=28.46").await;
@@ -134,7 +134,7 @@ async fn coordinates_and_countries_list_hubs() {
 
 #[tokio::test]
 async fn the_list_filters_by_service_group_and_country() {
-    on_both_backends!(async |store: Store, backend: &str| {
+    on_both_backends!(async |store: Store, backend: &str, _url: String| {
         let app = app_with_demo(&store).await;
         let all = card_slugs(&get(&app, "/en/hubs").await.body);
         // Ungheni is temporarily closed but still listed; nothing is hidden in the demo.
@@ -168,7 +168,7 @@ async fn the_list_filters_by_service_group_and_country() {
 
 #[tokio::test]
 async fn hub_pages_show_what_a_visitor_needs() {
-    on_both_backends!(async |store: Store, backend: &str| {
+    on_both_backends!(async |store: Store, backend: &str, _url: String| {
         let app = app_with_demo(&store).await;
         let r = get(&app, "/uk/hubs/siret-border").await;
         assert_eq!(r.status, StatusCode::OK, "{backend}");
@@ -200,7 +200,7 @@ async fn hub_pages_show_what_a_visitor_needs() {
 
 #[tokio::test]
 async fn errors_speak_the_visitors_language_and_never_500() {
-    on_both_backends!(async |store: Store, backend: &str| {
+    on_both_backends!(async |store: Store, backend: &str, _url: String| {
         let app = app_with_demo(&store).await;
         let r = get_with(&app, "/xx/hubs", &[("accept-language", "ru")]).await;
         assert_eq!(r.status, StatusCode::NOT_FOUND);
@@ -234,7 +234,7 @@ async fn errors_speak_the_visitors_language_and_never_500() {
 
 #[tokio::test]
 async fn information_pages_fall_back_visibly() {
-    on_both_backends!(async |store: Store, backend: &str| {
+    on_both_backends!(async |store: Store, backend: &str, _url: String| {
         let app = app_with_demo(&store).await;
         let r = get(&app, "/uk/info/md").await;
         assert_eq!(r.status, StatusCode::OK, "{backend}");
@@ -258,7 +258,7 @@ async fn information_pages_fall_back_visibly() {
 
 #[tokio::test]
 async fn stale_hubs_are_marked_then_hidden() {
-    on_both_backends!(async |store: Store, backend: &str| {
+    on_both_backends!(async |store: Store, backend: &str, _url: String| {
         let app = app_with_demo(&store).await;
         // Ungheni was checked 65 days ago: shown, marked unverified.
         let r = get(&app, "/en/hubs/ungheni").await;
@@ -278,7 +278,7 @@ async fn stale_hubs_are_marked_then_hidden() {
 
 #[tokio::test]
 async fn open_data_follows_hsds() {
-    on_both_backends!(async |store: Store, backend: &str| {
+    on_both_backends!(async |store: Store, backend: &str, _url: String| {
         let app = app_with_demo(&store).await;
         let services = json(&get(&app, "/services?taxonomy_term_id=family-tracing").await);
         let contents = services["contents"].as_array().unwrap();
@@ -362,7 +362,7 @@ async fn open_data_follows_hsds() {
 
 #[tokio::test]
 async fn responses_carry_security_headers() {
-    on_both_backends!(async |store: Store, _backend: &str| {
+    on_both_backends!(async |store: Store, _backend: &str, _url: String| {
         let app = app_with_demo(&store).await;
         let r = get(&app, "/en/").await;
         let csp = r.headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
@@ -395,7 +395,7 @@ async fn responses_carry_security_headers() {
 
 #[tokio::test]
 async fn public_pages_fit_the_weight_budget() {
-    on_both_backends!(async |store: Store, backend: &str| {
+    on_both_backends!(async |store: Store, backend: &str, _url: String| {
         let app = app_with_demo(&store).await;
         let home = get(&app, "/en/").await;
         let css = home
@@ -464,7 +464,7 @@ async fn compressed_len(app: &Router, path: &str) -> usize {
 
 #[tokio::test]
 async fn the_service_worker_and_manifest_are_served() {
-    on_both_backends!(async |store: Store, _backend: &str| {
+    on_both_backends!(async |store: Store, _backend: &str, _url: String| {
         let app = app_with_demo(&store).await;
         let sw = get(&app, "/sw.js").await;
         assert_eq!(sw.status, StatusCode::OK);
@@ -476,5 +476,34 @@ async fn the_service_worker_and_manifest_are_served() {
         assert_eq!(json(&map)["features"].as_array().unwrap().len(), 36);
         let outlines = get(&app, "/static/vendor/countries.geojson").await;
         assert!(json(&outlines)["features"].as_array().unwrap().len() > 20);
+    });
+}
+
+#[tokio::test]
+async fn processes_sharing_a_database_see_each_others_changes() {
+    on_both_backends!(async |store: Store, backend: &str, url: String| {
+        bluedot_cli::load_demo(&store).await.unwrap();
+        // A second process: its own connection pool and its own directory cache.
+        let other = Store::connect(&url).await.unwrap();
+        let no_cache = WebConfig {
+            cache_seconds: 0,
+            ..WebConfig::default()
+        };
+        let first = bluedot_web::router(AppState::new(store.clone(), no_cache.clone()));
+        let second = bluedot_web::router(AppState::new(other.clone(), no_cache));
+        assert!(
+            get(&second, "/en/hubs/albita-border")
+                .await
+                .body
+                .contains("Blue Dot Albița")
+        );
+        let mut hub = store.hub_by_slug("albita-border").await.unwrap().unwrap();
+        hub.status = bluedot_core::HubStatus::TemporarilyClosed;
+        store.upsert_hub(&hub).await.unwrap();
+        for app in [&first, &second] {
+            let page = get(app, "/en/hubs/albita-border").await;
+            assert!(page.body.contains("Temporarily closed"), "{backend}");
+        }
+        other.close().await;
     });
 }

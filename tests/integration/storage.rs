@@ -16,7 +16,7 @@ fn demo_hub(slug: &str) -> bluedot_core::Hub {
 
 #[tokio::test]
 async fn hubs_round_trip_with_services() {
-    on_both_backends!(async |store: Store, backend: &str| {
+    on_both_backends!(async |store: Store, backend: &str, _url: String| {
         let hub = demo_hub("siret-border");
         store.upsert_hub(&hub).await.unwrap();
         let loaded = store.hub_by_slug("siret-border").await.unwrap().unwrap();
@@ -38,7 +38,7 @@ async fn hubs_round_trip_with_services() {
 
 #[tokio::test]
 async fn updating_a_hub_replaces_its_services() {
-    on_both_backends!(async |store: Store, backend: &str| {
+    on_both_backends!(async |store: Store, backend: &str, _url: String| {
         let mut hub = demo_hub("iasi-station");
         store.upsert_hub(&hub).await.unwrap();
         hub.services
@@ -54,7 +54,7 @@ async fn updating_a_hub_replaces_its_services() {
 
 #[tokio::test]
 async fn an_invalid_hub_is_refused_and_nothing_is_written() {
-    on_both_backends!(async |store: Store, backend: &str| {
+    on_both_backends!(async |store: Store, backend: &str, _url: String| {
         let mut hub = demo_hub("medyka-border");
         hub.opening_hours = "whenever we like".into();
         let err = store.upsert_hub(&hub).await.unwrap_err();
@@ -68,7 +68,7 @@ async fn an_invalid_hub_is_refused_and_nothing_is_written() {
 
 #[tokio::test]
 async fn a_slug_belongs_to_one_hub() {
-    on_both_backends!(async |store: Store, backend: &str| {
+    on_both_backends!(async |store: Store, backend: &str, _url: String| {
         let hub = demo_hub("medyka-border");
         store.upsert_hub(&hub).await.unwrap();
         let mut other = demo_hub("dorohusk-border");
@@ -83,7 +83,7 @@ async fn a_slug_belongs_to_one_hub() {
 
 #[tokio::test]
 async fn concurrent_writers_lose_nothing() {
-    on_both_backends!(async |store: Store, backend: &str| {
+    on_both_backends!(async |store: Store, backend: &str, _url: String| {
         let hubs = bluedot_demo::hubs(Utc::now());
         let tasks: Vec<_> = hubs
             .into_iter()
@@ -103,7 +103,7 @@ async fn concurrent_writers_lose_nothing() {
 
 #[tokio::test]
 async fn demo_loads_twice_without_duplicates() {
-    on_both_backends!(async |store: Store, backend: &str| {
+    on_both_backends!(async |store: Store, backend: &str, _url: String| {
         assert_eq!(bluedot_cli::load_demo(&store).await.unwrap(), 36);
         assert_eq!(bluedot_cli::load_demo(&store).await.unwrap(), 36);
         assert_eq!(store.count_hubs().await.unwrap(), 36, "{backend}");
@@ -132,7 +132,7 @@ async fn demo_loads_twice_without_duplicates() {
 
 #[tokio::test]
 async fn stale_entries_are_listed_oldest_first() {
-    on_both_backends!(async |store: Store, backend: &str| {
+    on_both_backends!(async |store: Store, backend: &str, _url: String| {
         bluedot_cli::load_demo(&store).await.unwrap();
         let before = Utc::now() - Duration::days(30);
         let stale = store.stale_entries(before).await.unwrap();
@@ -163,7 +163,7 @@ async fn stale_entries_are_listed_oldest_first() {
 
 #[tokio::test]
 async fn migrations_can_run_again() {
-    on_both_backends!(async |store: Store, backend: &str| {
+    on_both_backends!(async |store: Store, backend: &str, _url: String| {
         store
             .migrate()
             .await

@@ -10,6 +10,8 @@ const DEFAULT_POSTGRES_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
 pub struct TestDb {
     pub store: Store,
     pub name: &'static str,
+    /// Where a second connection (another process) finds the same database.
+    pub url: String,
     cleanup: Cleanup,
 }
 
@@ -51,11 +53,13 @@ fn postgres_required() -> bool {
 pub async fn sqlite() -> TestDb {
     let dir = std::env::temp_dir().join(format!("bluedot-test-{}", uuid::Uuid::now_v7()));
     std::fs::create_dir_all(&dir).unwrap();
-    let store = Store::open_sqlite(&dir.join("test.sqlite3")).await.unwrap();
+    let path = dir.join("test.sqlite3");
+    let store = Store::open_sqlite(&path).await.unwrap();
     store.migrate().await.unwrap();
     TestDb {
         store,
         name: "sqlite",
+        url: format!("sqlite://{}", path.display()),
         cleanup: Cleanup::SqliteFile(dir),
     }
 }
@@ -91,6 +95,7 @@ pub async fn postgres() -> Option<TestDb> {
     Some(TestDb {
         store,
         name: "postgres",
+        url,
         cleanup: Cleanup::PostgresDatabase {
             admin_url,
             database,
@@ -98,15 +103,16 @@ pub async fn postgres() -> Option<TestDb> {
     })
 }
 
-/// Runs `test` once on each available backend, dropping each database afterwards.
+/// Runs `test(store, backend name, database URL)` once on each available backend, dropping each
+/// database afterwards.
 #[macro_export]
 macro_rules! on_both_backends {
     ($test:expr) => {{
         let db = $crate::support::sqlite().await;
-        ($test)(db.store.clone(), db.name).await;
+        ($test)(db.store.clone(), db.name, db.url.clone()).await;
         db.drop_database().await;
         if let Some(db) = $crate::support::postgres().await {
-            ($test)(db.store.clone(), db.name).await;
+            ($test)(db.store.clone(), db.name, db.url.clone()).await;
             db.drop_database().await;
         }
     }};

@@ -41,7 +41,8 @@ enum Command {
 /// Where the data lives.
 #[derive(Args, Clone, Default)]
 pub struct DbArgs {
-    /// Directory for the embedded SQLite database (`bluedot.sqlite3`) when no database URL is set.
+    /// Directory for the embedded SQLite database (`bluedot.sqlite3`) when no database URL is set
+    /// [default: data]
     #[arg(long, env = "BLUEDOT_DATA_DIR", value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
     /// PostgreSQL URL (`postgres://user@host/db`) or `sqlite://PATH`; default: SQLite in the data directory.
@@ -53,7 +54,7 @@ pub struct DbArgs {
 pub struct ServeArgs {
     #[command(flatten)]
     pub db: DbArgs,
-    /// Address and port to listen on.
+    /// Address and port to listen on [default: 127.0.0.1:8080]
     #[arg(long, env = "BLUEDOT_LISTEN", value_name = "ADDR:PORT")]
     pub listen: Option<std::net::SocketAddr>,
     /// Load the demo network first if the database has no hubs.
@@ -69,12 +70,19 @@ pub struct ServeArgs {
     /// Clients reach the server over HTTPS (directly or through a proxy): send HSTS.
     #[arg(long, env = "BLUEDOT_BEHIND_TLS")]
     pub behind_tls: bool,
-    /// Days after which an unverified hub, service or article is marked as unverified.
+    /// Days after which an unverified hub, service or article is listed for review [default: 30]
+    #[arg(long, env = "BLUEDOT_REVIEW_AFTER_DAYS", value_name = "DAYS")]
+    pub review_after_days: Option<i64>,
+    /// Days after which an unverified hub, service or article is marked as unverified [default: 60]
     #[arg(long, env = "BLUEDOT_UNVERIFIED_AFTER_DAYS", value_name = "DAYS")]
     pub unverified_after_days: Option<i64>,
-    /// Days after which an unverified entry is hidden from the public (0: never hide).
+    /// Days after which an unverified entry is hidden from the public, 0 for never [default: 180]
     #[arg(long, env = "BLUEDOT_HIDE_AFTER_DAYS", value_name = "DAYS")]
     pub hide_after_days: Option<i64>,
+    /// Seconds a process may serve the directory from memory before reading the database again
+    /// [default: 5]
+    #[arg(long, env = "BLUEDOT_CACHE_SECONDS", value_name = "SECONDS")]
+    pub cache_seconds: Option<u64>,
 }
 
 pub fn main() -> ExitCode {

@@ -70,11 +70,30 @@ impl Settings {
             s.tile_attribution = v.clone();
         }
         s.behind_tls |= args.behind_tls;
+        if let Some(v) = args.review_after_days {
+            s.freshness.review_after_days = v;
+        }
+        if let Some(v) = args.cache_seconds {
+            s.cache_seconds = v;
+        }
         if let Some(v) = args.unverified_after_days {
             s.freshness.unverified_after_days = v;
         }
         if let Some(v) = args.hide_after_days {
             s.freshness.hide_after_days = (v > 0).then_some(v);
+        }
+        let f = &s.freshness;
+        if f.review_after_days <= 0
+            || f.unverified_after_days < f.review_after_days
+            || f.hide_after_days
+                .is_some_and(|h| h < f.unverified_after_days)
+        {
+            anyhow::bail!(
+                "freshness ages must grow: 0 < review_after_days ({}) <= unverified_after_days ({}) <= hide_after_days ({:?})",
+                f.review_after_days,
+                f.unverified_after_days,
+                f.hide_after_days
+            );
         }
         Ok(s)
     }
@@ -87,5 +106,49 @@ impl Settings {
             behind_tls: self.behind_tls,
             cache_seconds: self.cache_seconds,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_override_the_file_which_overrides_defaults() {
+        let dir = std::env::temp_dir().join(format!("bluedot-settings-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("bluedot.toml");
+        std::fs::write(
+            &file,
+            "listen = \"0.0.0.0:9000\"\ntile_url = \"https://t.example/{z}/{x}/{y}.png\"\n[freshness]\nreview_after_days = 20\nunverified_after_days = 40\nhide_after_days = 90\n",
+        )
+        .unwrap();
+        let from_file = Settings::load(Some(&file), &ServeArgs::default()).unwrap();
+        assert_eq!(from_file.listen.port(), 9000);
+        assert_eq!(from_file.freshness.review_after_days, 20);
+        assert_eq!(from_file.data_dir, PathBuf::from("data"), "default kept");
+        let args = ServeArgs {
+            listen: Some("127.0.0.1:7000".parse().unwrap()),
+            hide_after_days: Some(0),
+            ..Default::default()
+        };
+        let both = Settings::load(Some(&file), &args).unwrap();
+        assert_eq!(both.listen.port(), 7000);
+        assert_eq!(both.freshness.hide_after_days, None);
+        assert_eq!(
+            both.tile_url.as_deref(),
+            Some("https://t.example/{z}/{x}/{y}.png")
+        );
+
+        std::fs::write(&file, "listne = \"x\"\n").unwrap();
+        let err = Settings::load(Some(&file), &ServeArgs::default()).unwrap_err();
+        assert!(format!("{err:#}").contains("listne"), "{err:#}");
+        assert!(Settings::load(Some(&dir.join("missing.toml")), &ServeArgs::default()).is_err());
+        let shrinking = ServeArgs {
+            unverified_after_days: Some(10),
+            ..Default::default()
+        };
+        assert!(Settings::load(None, &shrinking).is_err());
+        std::fs::remove_dir_all(dir).unwrap();
     }
 }
