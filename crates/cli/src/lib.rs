@@ -117,39 +117,18 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             serve(settings, args.demo).await
         }
         Command::Migrate(db) => {
-            let settings = Settings::load(
-                cli.config.as_deref(),
-                &ServeArgs {
-                    db,
-                    ..Default::default()
-                },
-            )?;
-            let store = open_store(&settings).await?;
+            let (_, store) = settings_and_store(cli.config.as_deref(), db).await?;
             println!("migrations applied ({})", store.backend_name());
             Ok(())
         }
         Command::Demo(db) => {
-            let settings = Settings::load(
-                cli.config.as_deref(),
-                &ServeArgs {
-                    db,
-                    ..Default::default()
-                },
-            )?;
-            let store = open_store(&settings).await?;
+            let (_, store) = settings_and_store(cli.config.as_deref(), db).await?;
             let n = load_demo(&store).await?;
             println!("demo network loaded: {n} hubs (demonstration data, not real contacts)");
             Ok(())
         }
         Command::Stale(db) => {
-            let settings = Settings::load(
-                cli.config.as_deref(),
-                &ServeArgs {
-                    db,
-                    ..Default::default()
-                },
-            )?;
-            let store = open_store(&settings).await?;
+            let (settings, store) = settings_and_store(cli.config.as_deref(), db).await?;
             let days = settings.freshness.review_after_days;
             let before = chrono::Utc::now() - chrono::Duration::days(days);
             let entries = store.stale_entries(before).await?;
@@ -166,6 +145,20 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// Settings for a command that only needs the database, and that database opened.
+async fn settings_and_store(
+    config: Option<&std::path::Path>,
+    db: DbArgs,
+) -> anyhow::Result<(Settings, Store)> {
+    let args = ServeArgs {
+        db,
+        ..Default::default()
+    };
+    let settings = Settings::load(config, &args)?;
+    let store = open_store(&settings).await?;
+    Ok((settings, store))
 }
 
 /// Opens the configured database and applies its migrations.

@@ -49,6 +49,17 @@ impl PageError {
     }
 }
 
+/// Turns any failure of the layers below into an internal error page in the reader's language.
+pub trait OrPageError<T> {
+    fn or_page_error(self, lang: Lang) -> Result<T, PageError>;
+}
+
+impl<T, E: std::fmt::Display> OrPageError<T> for Result<T, E> {
+    fn or_page_error(self, lang: Lang) -> Result<T, PageError> {
+        self.map_err(|e| PageError::internal(lang, e))
+    }
+}
+
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         let (status, title, message) = match self.problem {

@@ -12,7 +12,7 @@ use bluedot_core::{Country, Lang};
 use super::pages::{Choice, ctx_for, page_lang};
 use super::view::{Ctx, Text, render};
 use crate::AppState;
-use crate::error::PageError;
+use crate::error::{OrPageError, PageError};
 
 #[derive(Template)]
 #[template(path = "info_countries.html")]
@@ -119,13 +119,13 @@ pub async fn country(
         .store
         .articles(country, None)
         .await
-        .map_err(|e| PageError::internal(lang, e))?;
+        .or_page_error(lang)?;
     let policy = &state.config.freshness;
     let providers = state
         .store
         .list_providers(Some(country))
         .await
-        .map_err(|e| PageError::internal(lang, e))?;
+        .or_page_error(lang)?;
     let topics = Topic::ALL
         .iter()
         .filter_map(|t| pick(&articles, *t, lang))
@@ -204,7 +204,7 @@ pub async fn article(
         .store
         .articles(country, Some(topic))
         .await
-        .map_err(|e| PageError::internal(lang, e))?;
+        .or_page_error(lang)?;
     let article = pick(&articles, topic, lang)
         .filter(|a| state.config.freshness.is_public(a.verified_at, ctx.now))
         .ok_or(PageError::not_found(lang))?;

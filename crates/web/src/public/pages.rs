@@ -14,7 +14,7 @@ use chrono::Datelike;
 use serde::Deserialize;
 
 use super::view::{Ctx, HubCard, OpenLabel, Text, open_label, render, visible, weekday};
-use crate::error::PageError;
+use crate::error::{OrPageError, PageError};
 use crate::{AppState, GAZETTEER};
 
 /// How many hubs the home page lists as "nearest".
@@ -26,6 +26,14 @@ pub struct ErrorPage {
     pub ctx: Ctx,
     pub title: String,
     pub message: String,
+}
+
+/// The hubs as pages read them (see [`crate::directory`]).
+pub(super) async fn directory(
+    state: &AppState,
+    lang: Lang,
+) -> Result<std::sync::Arc<Vec<Hub>>, PageError> {
+    state.directory.hubs().await.or_page_error(lang)
 }
 
 /// The language a path names, or a 404 page in the language the browser prefers.
@@ -147,11 +155,7 @@ pub async fn home(
 ) -> Result<Response, PageError> {
     let lang = page_lang(&code, &headers)?;
     let mut ctx = ctx_for(lang, &uri, "home");
-    let hubs = state
-        .directory
-        .hubs()
-        .await
-        .map_err(|e| PageError::internal(lang, e))?;
+    let hubs = directory(&state, lang).await?;
     let policy = &state.config.freshness;
     let q = query.q.as_deref().unwrap_or("").trim().to_owned();
     if q.chars().count() > 100 {
@@ -298,6 +302,23 @@ fn filter<T>(
     }
 }
 
+/// Options of a filter over a taxonomy, labelled by the messages `{prefix}-{code}`.
+fn taxonomy_choices<T: Copy + PartialEq>(
+    ctx: &Ctx,
+    all: &[T],
+    prefix: &str,
+    selected: Option<T>,
+    code: impl Fn(T) -> &'static str,
+) -> Vec<Choice> {
+    all.iter()
+        .map(|&item| Choice {
+            code: code(item).to_owned(),
+            label: ctx.t(&format!("{prefix}-{}", code(item))),
+            selected: Some(item) == selected,
+        })
+        .collect()
+}
+
 pub async fn hub_list(
     State(state): State<AppState>,
     Path(code): Path<String>,
@@ -325,11 +346,7 @@ pub async fn hub_list(
         Country::from_code,
         "error-unknown-country",
     )?;
-    let hubs = state
-        .directory
-        .hubs()
-        .await
-        .map_err(|e| PageError::internal(lang, e))?;
+    let hubs = directory(&state, lang).await?;
     let policy = &state.config.freshness;
     let mut cards: Vec<(String, HubCard)> = visible(&hubs, policy, ctx.now)
         .filter(|h| service.is_none_or(|s| h.offers(s)))
@@ -342,22 +359,8 @@ pub async fn hub_list(
         .collect();
     cards.sort_by(|a, b| (&a.0, &a.1.name.text).cmp(&(&b.0, &b.1.name.text)));
     ctx.demo = hubs.iter().any(|h| h.is_demo);
-    let services = ServiceKind::ALL
-        .iter()
-        .map(|s| Choice {
-            code: s.code().to_owned(),
-            label: ctx.t(&format!("service-{}", s.code())),
-            selected: Some(*s) == service,
-        })
-        .collect();
-    let groups = PriorityGroup::ALL
-        .iter()
-        .map(|g| Choice {
-            code: g.code().to_owned(),
-            label: ctx.t(&format!("group-{}", g.code())),
-            selected: Some(*g) == group,
-        })
-        .collect();
+    let services = taxonomy_choices(&ctx, ServiceKind::ALL, "service", service, |s| s.code());
+    let groups = taxonomy_choices(&ctx, PriorityGroup::ALL, "group", group, |g| g.code());
     let page = HubListPage {
         services,
         groups,
@@ -459,11 +462,7 @@ pub async fn hub_page(
 ) -> Result<Response, PageError> {
     let lang = page_lang(&code, &headers)?;
     let mut ctx = ctx_for(lang, &uri, "list");
-    let hubs = state
-        .directory
-        .hubs()
-        .await
-        .map_err(|e| PageError::internal(lang, e))?;
+    let hubs = directory(&state, lang).await?;
     let policy = &state.config.freshness;
     let hub = visible(&hubs, policy, ctx.now)
         .find(|h| h.slug == slug)
@@ -569,13 +568,7 @@ pub async fn map_page(
 ) -> Result<Response, PageError> {
     let lang = page_lang(&code, &headers)?;
     let mut ctx = ctx_for(lang, &uri, "map");
-    ctx.demo = state
-        .directory
-        .hubs()
-        .await
-        .map_err(|e| PageError::internal(lang, e))?
-        .iter()
-        .any(|h| h.is_demo);
+    ctx.demo = directory(&state, lang).await?.iter().any(|h| h.is_demo);
     Ok(render(&MapPage {
         ctx,
         tile_url: state.config.tile_url.clone().unwrap_or_default(),
@@ -591,11 +584,7 @@ pub async fn map_data(
 ) -> Result<Response, PageError> {
     let lang = page_lang(&code, &headers)?;
     let ctx = Ctx::new(lang, "/map", "map");
-    let hubs = state
-        .directory
-        .hubs()
-        .await
-        .map_err(|e| PageError::internal(lang, e))?;
+    let hubs = directory(&state, lang).await?;
     let features: Vec<serde_json::Value> = visible(&hubs, &state.config.freshness, ctx.now)
         .map(|h| {
             let open = open_label(&ctx, h);
