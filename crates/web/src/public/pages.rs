@@ -501,6 +501,8 @@ pub async fn hub_page(
             day: weekday(&ctx, d.date.weekday()),
             hours: if d.open.is_empty() {
                 ctx.t("day-closed")
+            } else if d.open == [("00:00".to_owned(), "24:00".to_owned())] {
+                ctx.t("open-always")
             } else {
                 d.open
                     .iter()
