@@ -199,8 +199,14 @@ mod tests {
             Psychosocial => &[RecordVisit, ViewPerson],
             LegalAid => &[RecordVisit, ViewPerson],
             HubCoordinator | CountryCoordinator => &[
-                RecordVisit, ViewAggregates, ViewPerson, EditPerson, ManageCase, SuperviseCase,
-                EditDirectory, ViewAudit,
+                RecordVisit,
+                ViewAggregates,
+                ViewPerson,
+                EditPerson,
+                ManageCase,
+                SuperviseCase,
+                EditDirectory,
+                ViewAudit,
             ],
             DataAnalyst => &[ViewAggregates],
             SystemAdministrator => &[ManageUsers, ViewAudit],
@@ -210,14 +216,41 @@ mod tests {
 
     #[test]
     fn walks_the_whole_role_action_scope_matrix() {
-        let here = Target::Hub { hub: HUB, country: Country::Romania };
-        let elsewhere_same_country = Target::Hub { hub: OTHER_HUB, country: Country::Romania };
-        let other_country = Target::Hub { hub: OTHER_HUB, country: Country::Poland };
+        let here = Target::Hub {
+            hub: HUB,
+            country: Country::Romania,
+        };
+        let elsewhere_same_country = Target::Hub {
+            hub: OTHER_HUB,
+            country: Country::Romania,
+        };
+        let other_country = Target::Hub {
+            hub: OTHER_HUB,
+            country: Country::Poland,
+        };
         let scopes = [
-            ("hub", Scope { hubs: vec![HUB], ..Scope::default() }),
-            ("country", Scope { countries: vec![Country::Romania], ..Scope::default() }),
+            (
+                "hub",
+                Scope {
+                    hubs: vec![HUB],
+                    ..Scope::default()
+                },
+            ),
+            (
+                "country",
+                Scope {
+                    countries: vec![Country::Romania],
+                    ..Scope::default()
+                },
+            ),
             ("nothing", Scope::default()),
-            ("everywhere", Scope { everywhere: true, ..Scope::default() }),
+            (
+                "everywhere",
+                Scope {
+                    everywhere: true,
+                    ..Scope::default()
+                },
+            ),
         ];
         let mut checked = 0;
         for &role in Role::ALL {
@@ -227,9 +260,15 @@ mod tests {
                     let role_ok = expected(role, action);
                     let cases = [
                         (here, *name != "nothing"),
-                        (elsewhere_same_country, matches!(*name, "country" | "everywhere")),
+                        (
+                            elsewhere_same_country,
+                            matches!(*name, "country" | "everywhere"),
+                        ),
                         (other_country, *name == "everywhere"),
-                        (Target::Country(Country::Romania), matches!(*name, "country" | "everywhere")),
+                        (
+                            Target::Country(Country::Romania),
+                            matches!(*name, "country" | "everywhere"),
+                        ),
                         (Target::Network, *name == "everywhere"),
                     ];
                     for (target, in_scope) in cases {
@@ -249,20 +288,50 @@ mod tests {
 
     #[test]
     fn fields_are_shown_by_role() {
-        let here = Target::Hub { hub: HUB, country: Country::Romania };
-        let scope = Scope { hubs: vec![HUB], ..Scope::default() };
+        let here = Target::Hub {
+            hub: HUB,
+            country: Country::Romania,
+        };
+        let scope = Scope {
+            hubs: vec![HUB],
+            ..Scope::default()
+        };
         let legal = actor(Role::LegalAid, scope.clone());
         assert!(may_see(&legal, Field::LegalNotes, here));
         assert!(!may_see(&legal, Field::PsychosocialNotes, here));
         let psy = actor(Role::Psychosocial, scope.clone());
         assert!(may_see(&psy, Field::PsychosocialNotes, here));
         assert!(!may_see(&psy, Field::LegalNotes, here));
-        for role in [Role::DataAnalyst, Role::SystemAdministrator, Role::InformationDesk] {
+        for role in [
+            Role::DataAnalyst,
+            Role::SystemAdministrator,
+            Role::InformationDesk,
+        ] {
             for &field in Field::ALL {
-                assert!(!may_see(&actor(role, Scope { everywhere: true, ..Scope::default() }), field, here), "{role} {field}");
+                assert!(
+                    !may_see(
+                        &actor(
+                            role,
+                            Scope {
+                                everywhere: true,
+                                ..Scope::default()
+                            }
+                        ),
+                        field,
+                        here
+                    ),
+                    "{role} {field}"
+                );
             }
         }
-        let elsewhere = Target::Hub { hub: OTHER_HUB, country: Country::Romania };
-        assert!(!may_see(&actor(Role::SocialWorker, scope), Field::Identity, elsewhere));
+        let elsewhere = Target::Hub {
+            hub: OTHER_HUB,
+            country: Country::Romania,
+        };
+        assert!(!may_see(
+            &actor(Role::SocialWorker, scope),
+            Field::Identity,
+            elsewhere
+        ));
     }
 }
