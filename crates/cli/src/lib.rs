@@ -8,6 +8,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use bluedot_store::Store;
+use bluedot_store::audit::ChainCheck;
 use clap::{Args, Parser, Subcommand};
 
 pub use settings::Settings;
@@ -36,6 +37,16 @@ enum Command {
     Demo(DbArgs),
     /// List hubs, services, providers and articles not verified within the review age.
     Stale(DbArgs),
+    /// The audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check the audit log's hash chain from the first entry to the last; exits non-zero if
+    /// any entry was changed, removed or reordered.
+    Verify(DbArgs),
 }
 
 /// Where the data lives.
@@ -126,6 +137,18 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let n = load_demo(&store).await?;
             println!("demo network loaded: {n} hubs (demonstration data, not real contacts)");
             Ok(())
+        }
+        Command::Audit(AuditCommand::Verify(db)) => {
+            let (_, store) = settings_and_store(cli.config.as_deref(), db).await?;
+            match store.verify_audit_chain().await? {
+                ChainCheck::Intact { entries } => {
+                    println!("audit log intact: {entries} entries");
+                    Ok(())
+                }
+                ChainCheck::Broken { seq, reason } => {
+                    anyhow::bail!("audit log broken at entry {seq}: {reason}")
+                }
+            }
         }
         Command::Stale(db) => {
             let (settings, store) = settings_and_store(cli.config.as_deref(), db).await?;
