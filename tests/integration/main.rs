@@ -5,6 +5,7 @@
 //! PostgreSQL half is skipped with a message, unless `BLUEDOT_REQUIRE_POSTGRES=1` (as in CI),
 //! which makes it a failure.
 
+mod accounts;
 mod audit;
 mod http;
 mod storage;

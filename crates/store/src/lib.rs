@@ -5,6 +5,7 @@
 //! Queries are written once with `$1` placeholders, which both backends accept, and run on
 //! whichever pool the store holds (see [`on_pool!`]).
 
+pub mod accounts;
 pub mod audit;
 pub mod crypto;
 mod directory;

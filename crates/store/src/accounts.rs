@@ -1,0 +1,452 @@
+//! Staff accounts, server-side sessions and one-time links. Secrets never stored in the clear:
+//! session and link tokens as SHA-256 hashes, passwords as Argon2id hashes (made by the web
+//! layer), second-factor secrets encrypted with the key ring.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use bluedot_core::policy::{Role, Scope};
+use chrono::{DateTime, Duration, Utc};
+use rand_core::{OsRng, RngCore};
+use sha2::{Digest, Sha256};
+use sqlx::types::Json;
+use uuid::Uuid;
+
+use crate::{Result, Store, StoreError, decode_code, on_pool};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct User {
+    pub id: Uuid,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub scope: Scope,
+    pub password_hash: Option<String>,
+    /// Encrypted (see [`crate::crypto`]).
+    pub totp_secret: Option<String>,
+    /// SHA-256 hashes of the unused recovery codes.
+    pub recovery_codes: Vec<String>,
+    pub disabled: bool,
+    pub failed_logins: i32,
+    pub locked_until: Option<DateTime<Utc>>,
+}
+
+#[derive(sqlx::FromRow)]
+struct UserRow {
+    id: Uuid,
+    username: String,
+    display_name: String,
+    role: String,
+    scope: Json<Scope>,
+    password_hash: Option<String>,
+    totp_secret: Option<String>,
+    recovery_codes: Json<Vec<String>>,
+    disabled: bool,
+    failed_logins: i32,
+    locked_until: Option<DateTime<Utc>>,
+}
+
+impl UserRow {
+    fn into_user(self) -> Result<User> {
+        Ok(User {
+            id: self.id,
+            username: self.username,
+            display_name: self.display_name,
+            role: decode_code("users.role", &self.role, Role::from_code)?,
+            scope: self.scope.0,
+            password_hash: self.password_hash,
+            totp_secret: self.totp_secret,
+            recovery_codes: self.recovery_codes.0,
+            disabled: self.disabled,
+            failed_logins: self.failed_logins,
+            locked_until: self.locked_until,
+        })
+    }
+}
+
+const USER_COLUMNS: &str = "id, username, display_name, role, scope, password_hash, totp_secret, \
+     recovery_codes, disabled, failed_logins, locked_until";
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Session {
+    pub user_id: Uuid,
+    pub csrf_token: String,
+    pub second_factor: bool,
+    pub created_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+}
+
+/// How long sessions last.
+#[derive(Debug, Clone, Copy)]
+pub struct SessionLimits {
+    /// Signed out after this long without a request.
+    pub idle: Duration,
+    /// Signed out this long after signing in, whatever happens.
+    pub absolute: Duration,
+}
+
+impl Default for SessionLimits {
+    fn default() -> Self {
+        Self {
+            idle: Duration::minutes(30),
+            absolute: Duration::hours(12),
+        }
+    }
+}
+
+/// A random token for a cookie or a link: 256 bits, URL-safe.
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    OsRng.fill_bytes(&mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// Tokens are looked up by hash, so a copy of the database does not hold usable tokens.
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+impl Store {
+    /// Creates an account with no password: its owner sets one through a one-time link.
+    pub async fn create_user(
+        &self,
+        username: &str,
+        display_name: &str,
+        role: Role,
+        scope: &Scope,
+    ) -> Result<User> {
+        let username = username.trim().to_lowercase();
+        if username.len() < 3
+            || username.len() > 64
+            || !username
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+        {
+            return Err(bluedot_core::ValidationError::new(
+                "username",
+                "use 3 to 64 letters, digits, dots, hyphens or underscores",
+            )
+            .into());
+        }
+        if display_name.trim().is_empty() {
+            return Err(bluedot_core::ValidationError::new("display_name", "give a name").into());
+        }
+        if scope.is_empty() {
+            return Err(bluedot_core::ValidationError::new(
+                "scope",
+                "an account needs at least one hub or country",
+            )
+            .into());
+        }
+        let id = Uuid::now_v7();
+        let now = Utc::now();
+        let result = on_pool!(self, pool => sqlx::query(
+            "INSERT INTO users (id, username, display_name, role, scope, password_hash,
+                 totp_secret, recovery_codes, disabled, failed_logins, locked_until, created_at,
+                 updated_at)
+             VALUES ($1, $2, $3, $4, $5, NULL, NULL, $6, FALSE, 0, NULL, $7, $7)",
+        )
+        .bind(id)
+        .bind(&username)
+        .bind(display_name.trim())
+        .bind(role.code())
+        .bind(Json(scope))
+        .bind(Json(Vec::<String>::new()))
+        .bind(now)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()));
+        match result {
+            Ok(_) => {}
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+                return Err(bluedot_core::ValidationError::new(
+                    "username",
+                    "this username is taken",
+                )
+                .into());
+            }
+            Err(e) => return Err(e.into()),
+        }
+        self.user(id)
+            .await?
+            .ok_or_else(|| StoreError::Corrupt("user vanished after insert".into()))
+    }
+
+    pub async fn user(&self, id: Uuid) -> Result<Option<User>> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
+        let row: Option<UserRow> =
+            on_pool!(self, pool => sqlx::query_as(&sql).bind(id).fetch_optional(pool).await?);
+        row.map(UserRow::into_user).transpose()
+    }
+
+    pub async fn user_by_username(&self, username: &str) -> Result<Option<User>> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE username = $1");
+        let row: Option<UserRow> = on_pool!(self, pool => sqlx::query_as(&sql)
+            .bind(username.trim().to_lowercase())
+            .fetch_optional(pool)
+            .await?);
+        row.map(UserRow::into_user).transpose()
+    }
+
+    pub async fn list_users(&self) -> Result<Vec<User>> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users ORDER BY username");
+        let rows: Vec<UserRow> =
+            on_pool!(self, pool => sqlx::query_as(&sql).fetch_all(pool).await?);
+        rows.into_iter().map(UserRow::into_user).collect()
+    }
+
+    /// Sets the password and second factor together, as the one-time setup does.
+    pub async fn set_credentials(
+        &self,
+        id: Uuid,
+        password_hash: &str,
+        totp_secret_encrypted: &str,
+        recovery_code_hashes: &[String],
+    ) -> Result<()> {
+        on_pool!(self, pool => sqlx::query(
+            "UPDATE users SET password_hash = $2, totp_secret = $3, recovery_codes = $4,
+                 failed_logins = 0, locked_until = NULL, updated_at = $5
+             WHERE id = $1",
+        )
+        .bind(id)
+        .bind(password_hash)
+        .bind(totp_secret_encrypted)
+        .bind(Json(recovery_code_hashes))
+        .bind(Utc::now())
+        .execute(pool)
+        .await?
+        .rows_affected());
+        Ok(())
+    }
+
+    /// Removes a used recovery code; false if it was not (or no longer) there.
+    pub async fn use_recovery_code(&self, id: Uuid, code_hash: &str) -> Result<bool> {
+        let Some(user) = self.user(id).await? else {
+            return Ok(false);
+        };
+        if !user.recovery_codes.iter().any(|c| c == code_hash) {
+            return Ok(false);
+        }
+        let remaining: Vec<&String> = user
+            .recovery_codes
+            .iter()
+            .filter(|c| *c != code_hash)
+            .collect();
+        // Compare-and-set on the old list, so one code cannot be used twice at once.
+        let done = on_pool!(self, pool => sqlx::query(
+            "UPDATE users SET recovery_codes = $2, updated_at = $4 WHERE id = $1 AND recovery_codes = $3",
+        )
+        .bind(id)
+        .bind(Json(&remaining))
+        .bind(Json(&user.recovery_codes))
+        .bind(Utc::now())
+        .execute(pool)
+        .await?
+        .rows_affected());
+        Ok(done == 1)
+    }
+
+    /// Disables or re-enables an account; disabling also ends its sessions.
+    pub async fn set_disabled(&self, id: Uuid, disabled: bool) -> Result<bool> {
+        let done = on_pool!(self, pool => sqlx::query(
+            "UPDATE users SET disabled = $2, updated_at = $3 WHERE id = $1",
+        )
+        .bind(id)
+        .bind(disabled)
+        .bind(Utc::now())
+        .execute(pool)
+        .await?
+        .rows_affected());
+        if disabled {
+            self.end_all_sessions(id).await?;
+        }
+        Ok(done == 1)
+    }
+
+    /// Counts a failed sign-in; after `max` in a row the account locks for `lock`.
+    pub async fn record_failed_login(&self, id: Uuid, max: i32, lock: Duration) -> Result<()> {
+        let now = Utc::now();
+        on_pool!(self, pool => sqlx::query(
+            "UPDATE users SET failed_logins = failed_logins + 1,
+                 locked_until = CASE WHEN failed_logins + 1 >= $2 THEN $3 ELSE locked_until END
+             WHERE id = $1",
+        )
+        .bind(id)
+        .bind(max)
+        .bind(now + lock)
+        .execute(pool)
+        .await?
+        .rows_affected());
+        Ok(())
+    }
+
+    pub async fn clear_failed_logins(&self, id: Uuid) -> Result<()> {
+        on_pool!(self, pool => sqlx::query(
+            "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1",
+        )
+        .bind(id)
+        .execute(pool)
+        .await?
+        .rows_affected());
+        Ok(())
+    }
+
+    /// A link its owner opens once, before `ttl` runs out, to set credentials. Creating one
+    /// also clears the account's credentials and sessions: it is how passwords are reset.
+    pub async fn create_setup_link(&self, user_id: Uuid, ttl: Duration) -> Result<String> {
+        let token = random_token();
+        let now = Utc::now();
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            sqlx::query("DELETE FROM one_time_links WHERE user_id = $1")
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(
+                "UPDATE users SET password_hash = NULL, totp_secret = NULL, recovery_codes = $2,
+                     failed_logins = 0, locked_until = NULL, updated_at = $3
+                 WHERE id = $1",
+            )
+            .bind(user_id)
+            .bind(Json(Vec::<String>::new()))
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(
+                "INSERT INTO one_time_links (token_hash, user_id, purpose, expires_at, used_at)
+                 VALUES ($1, $2, 'setup', $3, NULL)",
+            )
+            .bind(token_hash(&token))
+            .bind(user_id)
+            .bind(now + ttl)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+        });
+        Ok(token)
+    }
+
+    /// The account a valid, unused, unexpired link belongs to (without using it up).
+    pub async fn setup_link_user(&self, token: &str) -> Result<Option<Uuid>> {
+        Ok(on_pool!(self, pool => sqlx::query_scalar(
+            "SELECT user_id FROM one_time_links
+             WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2",
+        )
+        .bind(token_hash(token))
+        .bind(Utc::now())
+        .fetch_optional(pool)
+        .await?))
+    }
+
+    /// Uses a link up; only one caller can, even at the same moment.
+    pub async fn consume_setup_link(&self, token: &str) -> Result<Option<Uuid>> {
+        let now = Utc::now();
+        Ok(on_pool!(self, pool => sqlx::query_scalar(
+            "UPDATE one_time_links SET used_at = $2
+             WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2
+             RETURNING user_id",
+        )
+        .bind(token_hash(token))
+        .bind(now)
+        .fetch_optional(pool)
+        .await?))
+    }
+
+    /// Starts a session; returns the cookie token (only its hash is stored).
+    pub async fn create_session(
+        &self,
+        user_id: Uuid,
+        second_factor: bool,
+        limits: SessionLimits,
+    ) -> Result<String> {
+        let token = random_token();
+        let now = Utc::now();
+        on_pool!(self, pool => sqlx::query(
+            "INSERT INTO sessions (token_hash, user_id, csrf_token, second_factor, created_at,
+                 last_seen_at, expires_at)
+             VALUES ($1, $2, $3, $4, $5, $5, $6)",
+        )
+        .bind(token_hash(&token))
+        .bind(user_id)
+        .bind(random_token())
+        .bind(second_factor)
+        .bind(now)
+        .bind(now + limits.absolute)
+        .execute(pool)
+        .await?
+        .rows_affected());
+        Ok(token)
+    }
+
+    /// The live session a cookie names, after updating its last use; expired ones are removed.
+    pub async fn session(&self, token: &str, limits: SessionLimits) -> Result<Option<Session>> {
+        let hash = token_hash(token);
+        let now = Utc::now();
+        let row: Option<(
+            Uuid,
+            String,
+            bool,
+            DateTime<Utc>,
+            DateTime<Utc>,
+            DateTime<Utc>,
+        )> = on_pool!(self, pool => sqlx::query_as(
+                "SELECT user_id, csrf_token, second_factor, created_at, last_seen_at, expires_at
+                 FROM sessions WHERE token_hash = $1",
+            )
+            .bind(&hash)
+            .fetch_optional(pool)
+            .await?);
+        let Some((user_id, csrf_token, second_factor, created_at, last_seen_at, expires_at)) = row
+        else {
+            return Ok(None);
+        };
+        if now >= expires_at || now - last_seen_at > limits.idle {
+            self.end_session(token).await?;
+            return Ok(None);
+        }
+        on_pool!(self, pool => sqlx::query("UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1")
+            .bind(&hash)
+            .bind(now)
+            .execute(pool)
+            .await?
+            .rows_affected());
+        Ok(Some(Session {
+            user_id,
+            csrf_token,
+            second_factor,
+            created_at,
+            last_seen_at: now,
+        }))
+    }
+
+    pub async fn mark_second_factor(&self, token: &str) -> Result<()> {
+        on_pool!(self, pool => sqlx::query("UPDATE sessions SET second_factor = TRUE WHERE token_hash = $1")
+            .bind(token_hash(token))
+            .execute(pool)
+            .await?
+            .rows_affected());
+        Ok(())
+    }
+
+    pub async fn end_session(&self, token: &str) -> Result<()> {
+        on_pool!(self, pool => sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash(token))
+            .execute(pool)
+            .await?
+            .rows_affected());
+        Ok(())
+    }
+
+    /// Signs an account out everywhere.
+    pub async fn end_all_sessions(&self, user_id: Uuid) -> Result<u64> {
+        let done = on_pool!(self, pool => sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(user_id)
+            .execute(pool)
+            .await?
+            .rows_affected());
+        Ok(done)
+    }
+}

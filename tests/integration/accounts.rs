@@ -1,0 +1,199 @@
+//! Staff accounts, one-time links and sessions on both backends.
+
+use bluedot_core::Country;
+use bluedot_core::policy::{Role, Scope};
+use bluedot_store::Store;
+use bluedot_store::accounts::SessionLimits;
+use chrono::Duration;
+
+use crate::on_both_backends;
+
+fn romania() -> Scope {
+    Scope {
+        countries: vec![Country::Romania],
+        ..Scope::default()
+    }
+}
+
+#[tokio::test]
+async fn accounts_are_created_once_and_validated() {
+    on_both_backends!(async |store: Store, backend: &str, _url: String| {
+        let user = store
+            .create_user("Ana.Pop", "Ana Pop", Role::SocialWorker, &romania())
+            .await
+            .unwrap();
+        assert_eq!(user.username, "ana.pop", "{backend}");
+        assert_eq!(user.role, Role::SocialWorker);
+        assert_eq!(user.scope, romania());
+        assert!(user.password_hash.is_none());
+        let dup = store
+            .create_user("ana.pop", "Other", Role::LegalAid, &romania())
+            .await
+            .unwrap_err();
+        assert!(dup.to_string().contains("taken"), "{backend}: {dup}");
+        assert!(
+            store
+                .create_user("x", "X", Role::LegalAid, &romania())
+                .await
+                .is_err()
+        );
+        assert!(
+            store
+                .create_user("nobody", "No scope", Role::LegalAid, &Scope::default())
+                .await
+                .is_err()
+        );
+        assert_eq!(store.list_users().await.unwrap().len(), 1, "{backend}");
+    });
+}
+
+#[tokio::test]
+async fn setup_links_work_once_and_expire() {
+    on_both_backends!(async |store: Store, backend: &str, _url: String| {
+        let user = store
+            .create_user("ion", "Ion", Role::LegalAid, &romania())
+            .await
+            .unwrap();
+        let token = store
+            .create_setup_link(user.id, Duration::hours(24))
+            .await
+            .unwrap();
+        assert_eq!(
+            store.setup_link_user(&token).await.unwrap(),
+            Some(user.id),
+            "{backend}"
+        );
+        assert_eq!(
+            store.consume_setup_link(&token).await.unwrap(),
+            Some(user.id)
+        );
+        assert_eq!(
+            store.consume_setup_link(&token).await.unwrap(),
+            None,
+            "{backend}: used up"
+        );
+        let expired = store
+            .create_setup_link(user.id, Duration::seconds(-1))
+            .await
+            .unwrap();
+        assert_eq!(
+            store.setup_link_user(&expired).await.unwrap(),
+            None,
+            "{backend}"
+        );
+        assert_eq!(store.consume_setup_link("made-up").await.unwrap(), None);
+    });
+}
+
+#[tokio::test]
+async fn sessions_time_out_and_end_everywhere() {
+    on_both_backends!(async |store: Store, backend: &str, _url: String| {
+        let user = store
+            .create_user("maria", "Maria", Role::HubCoordinator, &romania())
+            .await
+            .unwrap();
+        let limits = SessionLimits::default();
+        let a = store.create_session(user.id, false, limits).await.unwrap();
+        let b = store.create_session(user.id, true, limits).await.unwrap();
+        let s = store.session(&a, limits).await.unwrap().unwrap();
+        assert!(!s.second_factor, "{backend}");
+        store.mark_second_factor(&a).await.unwrap();
+        assert!(
+            store
+                .session(&a, limits)
+                .await
+                .unwrap()
+                .unwrap()
+                .second_factor
+        );
+        // With no idle time allowed, the session is gone at the next request.
+        let strict = SessionLimits {
+            idle: Duration::zero(),
+            ..limits
+        };
+        assert!(
+            store.session(&b, strict).await.unwrap().is_none(),
+            "{backend}"
+        );
+        assert!(
+            store.session(&b, limits).await.unwrap().is_none(),
+            "removed, not just hidden"
+        );
+        let c = store.create_session(user.id, true, limits).await.unwrap();
+        assert_eq!(
+            store.end_all_sessions(user.id).await.unwrap(),
+            2,
+            "{backend}"
+        );
+        assert!(store.session(&c, limits).await.unwrap().is_none());
+        assert!(
+            store
+                .session("not-a-token", limits)
+                .await
+                .unwrap()
+                .is_none()
+        );
+    });
+}
+
+#[tokio::test]
+async fn failed_logins_lock_the_account() {
+    on_both_backends!(async |store: Store, backend: &str, _url: String| {
+        let user = store
+            .create_user("petru", "Petru", Role::LegalAid, &romania())
+            .await
+            .unwrap();
+        for _ in 0..4 {
+            store
+                .record_failed_login(user.id, 5, Duration::minutes(15))
+                .await
+                .unwrap();
+        }
+        assert!(
+            store
+                .user(user.id)
+                .await
+                .unwrap()
+                .unwrap()
+                .locked_until
+                .is_none(),
+            "{backend}"
+        );
+        store
+            .record_failed_login(user.id, 5, Duration::minutes(15))
+            .await
+            .unwrap();
+        let locked = store.user(user.id).await.unwrap().unwrap();
+        assert_eq!(locked.failed_logins, 5);
+        assert!(locked.locked_until.is_some(), "{backend}");
+        store.clear_failed_logins(user.id).await.unwrap();
+        assert!(
+            store
+                .user(user.id)
+                .await
+                .unwrap()
+                .unwrap()
+                .locked_until
+                .is_none()
+        );
+        let codes = vec!["h1".to_owned(), "h2".to_owned()];
+        store
+            .set_credentials(user.id, "hash", "enc", &codes)
+            .await
+            .unwrap();
+        assert!(
+            store.use_recovery_code(user.id, "h1").await.unwrap(),
+            "{backend}"
+        );
+        assert!(
+            !store.use_recovery_code(user.id, "h1").await.unwrap(),
+            "{backend}: once only"
+        );
+        assert_eq!(
+            store.user(user.id).await.unwrap().unwrap().recovery_codes,
+            vec!["h2".to_owned()]
+        );
+        assert!(store.set_disabled(user.id, true).await.unwrap());
+        assert!(store.user(user.id).await.unwrap().unwrap().disabled);
+    });
+}
