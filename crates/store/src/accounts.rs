@@ -75,6 +75,16 @@ pub struct Session {
     pub last_seen_at: DateTime<Utc>,
 }
 
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    user_id: Uuid,
+    csrf_token: String,
+    second_factor: bool,
+    created_at: DateTime<Utc>,
+    last_seen_at: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+}
+
 /// How long sessions last.
 #[derive(Debug, Clone, Copy)]
 pub struct SessionLimits {
@@ -385,21 +395,21 @@ impl Store {
     pub async fn session(&self, token: &str, limits: SessionLimits) -> Result<Option<Session>> {
         let hash = token_hash(token);
         let now = Utc::now();
-        let row: Option<(
-            Uuid,
-            String,
-            bool,
-            DateTime<Utc>,
-            DateTime<Utc>,
-            DateTime<Utc>,
-        )> = on_pool!(self, pool => sqlx::query_as(
-                "SELECT user_id, csrf_token, second_factor, created_at, last_seen_at, expires_at
-                 FROM sessions WHERE token_hash = $1",
-            )
-            .bind(&hash)
-            .fetch_optional(pool)
-            .await?);
-        let Some((user_id, csrf_token, second_factor, created_at, last_seen_at, expires_at)) = row
+        let row: Option<SessionRow> = on_pool!(self, pool => sqlx::query_as(
+            "SELECT user_id, csrf_token, second_factor, created_at, last_seen_at, expires_at
+             FROM sessions WHERE token_hash = $1",
+        )
+        .bind(&hash)
+        .fetch_optional(pool)
+        .await?);
+        let Some(SessionRow {
+            user_id,
+            csrf_token,
+            second_factor,
+            created_at,
+            last_seen_at,
+            expires_at,
+        }) = row
         else {
             return Ok(None);
         };
