@@ -9,7 +9,7 @@ use crate::on_both_backends;
 fn event(n: usize, hub: Option<Uuid>) -> AuditEvent {
     AuditEvent {
         actor_id: Some(Uuid::from_u128(7)),
-        action: if n % 2 == 0 {
+        action: if n.is_multiple_of(2) {
             "person.view".into()
         } else {
             "sign-in".into()
@@ -40,9 +40,11 @@ async fn concurrent_appends_form_one_intact_chain() {
         let tasks: Vec<_> = (0..24)
             .map(|n| {
                 let store = store.clone();
-                tokio::spawn(
-                    async move { store.audit(&event(n, (n % 3 == 0).then_some(hub))).await },
-                )
+                tokio::spawn(async move {
+                    store
+                        .audit(&event(n, n.is_multiple_of(3).then_some(hub)))
+                        .await
+                })
             })
             .collect();
         let mut seqs = vec![];
