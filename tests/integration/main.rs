@@ -8,5 +8,6 @@
 mod accounts;
 mod audit;
 mod http;
+mod staff;
 mod storage;
 mod support;

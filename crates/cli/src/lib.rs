@@ -8,7 +8,8 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use bluedot_store::Store;
-use bluedot_store::audit::ChainCheck;
+use bluedot_store::audit::{AuditEvent, ChainCheck};
+use bluedot_store::crypto::KeyRing;
 use clap::{Args, Parser, Subcommand};
 
 pub use settings::Settings;
@@ -40,6 +41,68 @@ enum Command {
     /// The audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Staff accounts: create, reset, disable. New and reset accounts get a one-time set-up link.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Encryption keys for sensitive fields.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an account and print its one-time set-up link.
+    Add(UserAddArgs),
+    /// Clear an account's password and second factor and print a new set-up link.
+    Reset(UserArgs),
+    /// Disable an account and end its sessions.
+    Disable(UserArgs),
+}
+
+#[derive(Args)]
+struct UserArgs {
+    username: String,
+    #[command(flatten)]
+    db: DbArgs,
+    /// Address of the site, used to write the set-up link.
+    #[arg(
+        long,
+        env = "BLUEDOT_BASE_URL",
+        default_value = "http://127.0.0.1:8080"
+    )]
+    base_url: String,
+}
+
+#[derive(Args)]
+struct UserAddArgs {
+    #[command(flatten)]
+    user: UserArgs,
+    /// Full name as colleagues know it.
+    #[arg(long)]
+    name: String,
+    /// information-desk, social-worker, psychosocial, legal-aid, hub-coordinator,
+    /// country-coordinator, data-analyst or system-administrator.
+    #[arg(long)]
+    role: String,
+    /// A country the account covers (ISO code, e.g. RO); repeat for several.
+    #[arg(long = "country")]
+    countries: Vec<String>,
+    /// A hub the account covers (its slug, e.g. siret-border); repeat for several.
+    #[arg(long = "hub")]
+    hubs: Vec<String>,
+    /// The account covers the whole network (administrators).
+    #[arg(long)]
+    everywhere: bool,
+}
+
+#[derive(Subcommand)]
+enum KeysCommand {
+    /// Print a new random key as `ID:BASE64`, for BLUEDOT_ENCRYPTION_KEYS.
+    Generate {
+        /// The key's id, written into every value it encrypts.
+        #[arg(default_value = "k1")]
+        id: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -90,6 +153,15 @@ pub struct ServeArgs {
     /// Days after which an unverified entry is hidden from the public, 0 for never [default: 180]
     #[arg(long, env = "BLUEDOT_HIDE_AFTER_DAYS", value_name = "DAYS")]
     pub hide_after_days: Option<i64>,
+    /// Encryption keys for sensitive fields, `ID:BASE64KEY[,ID:BASE64KEY...]`, current first
+    /// (make one with `bluedot keys generate`). With --demo and no keys, one is generated.
+    #[arg(
+        long,
+        env = "BLUEDOT_ENCRYPTION_KEYS",
+        value_name = "KEYS",
+        hide_env_values = true
+    )]
+    pub encryption_keys: Option<String>,
     /// Seconds a process may serve the directory from memory before reading the database again
     /// [default: 5]
     #[arg(long, env = "BLUEDOT_CACHE_SECONDS", value_name = "SECONDS")]
@@ -150,6 +222,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 }
             }
         }
+        Command::User(command) => user_command(cli.config.as_deref(), command).await,
+        Command::Keys(KeysCommand::Generate { id }) => {
+            println!("{}", KeyRing::generate_spec(&id));
+            Ok(())
+        }
         Command::Stale(db) => {
             let (settings, store) = settings_and_store(cli.config.as_deref(), db).await?;
             let days = settings.freshness.review_after_days;
@@ -168,6 +245,140 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// How long a set-up link made on the command line stays valid.
+const LINK_HOURS: i64 = 72;
+
+async fn user_command(
+    config: Option<&std::path::Path>,
+    command: UserCommand,
+) -> anyhow::Result<()> {
+    use bluedot_core::policy::{Role, Scope};
+    let args = match &command {
+        UserCommand::Add(a) => &a.user,
+        UserCommand::Reset(a) | UserCommand::Disable(a) => a,
+    };
+    let (_, store) = settings_and_store(config, args.db.clone()).await?;
+    let base_url = args.base_url.trim_end_matches('/').to_owned();
+    let record = |action: &str, user: uuid::Uuid| AuditEvent {
+        actor_id: None,
+        action: action.to_owned(),
+        subject: format!("user:{user}"),
+        hub_id: None,
+        country: None,
+        source: "cli".to_owned(),
+        outcome: "ok".to_owned(),
+    };
+    let link_for = |token: &str| format!("{base_url}/staff/setup/{token}");
+    match command {
+        UserCommand::Add(a) => {
+            let role = Role::from_code(&a.role).with_context(|| {
+                format!(
+                    "unknown role {:?}; use one of: {}",
+                    a.role,
+                    Role::ALL
+                        .iter()
+                        .map(|r| r.code())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            })?;
+            let mut scope = Scope {
+                everywhere: a.everywhere,
+                ..Scope::default()
+            };
+            for c in &a.countries {
+                scope.countries.push(
+                    bluedot_core::Country::from_code(c)
+                        .with_context(|| format!("unknown country {c:?}"))?,
+                );
+            }
+            for slug in &a.hubs {
+                let hub = store
+                    .hub_by_slug(slug)
+                    .await?
+                    .with_context(|| format!("no hub {slug:?}"))?;
+                scope.hubs.push(hub.id);
+            }
+            let user = store
+                .create_user(&a.user.username, &a.name, role, &scope)
+                .await?;
+            let token = store
+                .create_setup_link(user.id, chrono::Duration::hours(LINK_HOURS))
+                .await?;
+            store.audit(&record("user.create", user.id)).await?;
+            println!(
+                "created {} ({}); one-time set-up link, valid {LINK_HOURS} hours:",
+                user.username, role
+            );
+            println!("{}", link_for(&token));
+        }
+        UserCommand::Reset(a) => {
+            let user = store
+                .user_by_username(&a.username)
+                .await?
+                .with_context(|| format!("no account {:?}", a.username))?;
+            let token = store
+                .create_setup_link(user.id, chrono::Duration::hours(LINK_HOURS))
+                .await?;
+            store.audit(&record("user.reset", user.id)).await?;
+            println!(
+                "{} must set up the account again; one-time link, valid {LINK_HOURS} hours:",
+                user.username
+            );
+            println!("{}", link_for(&token));
+        }
+        UserCommand::Disable(a) => {
+            let user = store
+                .user_by_username(&a.username)
+                .await?
+                .with_context(|| format!("no account {:?}", a.username))?;
+            store.set_disabled(user.id, true).await?;
+            store.audit(&record("user.disable", user.id)).await?;
+            println!("{} disabled and signed out everywhere", user.username);
+        }
+    }
+    Ok(())
+}
+
+/// The key ring from settings, or for the demo one kept in the data directory (made on first
+/// use), or none: then staff sign-in is unavailable.
+fn key_ring(settings: &Settings, demo: bool) -> anyhow::Result<Option<KeyRing>> {
+    if let Some(spec) = &settings.encryption_keys {
+        return Ok(Some(
+            KeyRing::parse(spec).context("BLUEDOT_ENCRYPTION_KEYS")?,
+        ));
+    }
+    if !demo {
+        return Ok(None);
+    }
+    let path = settings.data_dir.join("demo-encryption-key");
+    if !path.exists() {
+        std::fs::create_dir_all(&settings.data_dir)?;
+        write_private(&path, &KeyRing::generate_spec("demo1"))?;
+        println!(
+            "generated an encryption key for the demo in {} (for real data, set BLUEDOT_ENCRYPTION_KEYS; see `bluedot keys generate`)",
+            path.display()
+        );
+    }
+    let spec = std::fs::read_to_string(&path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    Ok(Some(KeyRing::parse(spec.trim())?))
+}
+
+/// Writes a file only its owner can read.
+fn write_private(path: &std::path::Path, contents: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options
+        .open(path)
+        .with_context(|| format!("cannot create {}", path.display()))?;
+    file.write_all(contents.as_bytes())?;
+    Ok(())
 }
 
 /// Settings for a command that only needs the database, and that database opened.
@@ -245,7 +456,15 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("cannot listen on {}", settings.listen))?;
     let address = listener.local_addr()?;
-    let app = bluedot_web::router(bluedot_web::AppState::new(store.clone(), settings.web()));
+    let mut state = bluedot_web::AppState::new(store.clone(), settings.web());
+    match key_ring(&settings, demo)? {
+        Some(keys) => state = state.with_keys(keys),
+        None => println!(
+            "no encryption keys configured: staff sign-in is disabled (set BLUEDOT_ENCRYPTION_KEYS)"
+        ),
+    }
+    let app =
+        bluedot_web::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     println!(
         "Digital Blue Dot is running on {} — open http://{address}/",
         store.backend_name()

@@ -24,6 +24,7 @@ pub struct Settings {
     pub behind_tls: bool,
     pub freshness: FreshnessPolicy,
     pub cache_seconds: u64,
+    pub encryption_keys: Option<String>,
 }
 
 impl Default for Settings {
@@ -38,6 +39,7 @@ impl Default for Settings {
             behind_tls: web.behind_tls,
             freshness: web.freshness,
             cache_seconds: web.cache_seconds,
+            encryption_keys: None,
         }
     }
 }
@@ -72,6 +74,9 @@ impl Settings {
         s.behind_tls |= args.behind_tls;
         if let Some(v) = args.review_after_days {
             s.freshness.review_after_days = v;
+        }
+        if let Some(v) = &args.encryption_keys {
+            s.encryption_keys = Some(v.clone()).filter(|k| !k.is_empty());
         }
         if let Some(v) = args.cache_seconds {
             s.cache_seconds = v;

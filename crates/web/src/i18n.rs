@@ -39,6 +39,17 @@ impl I18n {
             bundle
                 .add_resource(resource)
                 .map_err(|errors| format!("locales/{path}: {errors:?}"))?;
+            // Staff pages' messages, in the languages they are translated into so far.
+            let staff_path = format!("{}/staff.ftl", lang.code());
+            if let Some(file) = Locales::get(&staff_path) {
+                let source = String::from_utf8(file.data.into_owned())
+                    .map_err(|_| format!("locales/{staff_path} is not UTF-8"))?;
+                let resource = FluentResource::try_new(source)
+                    .map_err(|(_, errors)| format!("locales/{staff_path}: {errors:?}"))?;
+                bundle
+                    .add_resource(resource)
+                    .map_err(|errors| format!("locales/{staff_path}: {errors:?}"))?;
+            }
             bundles.insert(lang, bundle);
         }
         let mut i18n = I18n {
@@ -48,7 +59,8 @@ impl I18n {
         for lang in Lang::ALL {
             let bundle = &i18n.bundles[&lang];
             let mut plain = HashMap::new();
-            for id in i18n.ids(lang) {
+            let staff = Self::ids_in(&format!("{}/staff.ftl", lang.code()));
+            for id in i18n.ids(lang).into_iter().chain(staff) {
                 if let Some(pattern) = bundle.get_message(&id).and_then(|m| m.value()) {
                     let mut errors = vec![];
                     let text = bundle.format_pattern(pattern, None, &mut errors);
@@ -91,10 +103,13 @@ impl I18n {
         self.bundles[&lang].has_message(id)
     }
 
-    /// All message ids of a language's file.
+    /// All message ids of a language's public-site file.
     pub fn ids(&self, lang: Lang) -> Vec<String> {
-        let path = format!("{}/main.ftl", lang.code());
-        let Some(file) = Locales::get(&path) else {
+        Self::ids_in(&format!("{}/main.ftl", lang.code()))
+    }
+
+    fn ids_in(path: &str) -> Vec<String> {
+        let Some(file) = Locales::get(path) else {
             return vec![];
         };
         String::from_utf8_lossy(&file.data)

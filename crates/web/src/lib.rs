@@ -14,12 +14,15 @@ pub mod hsds;
 pub mod i18n;
 pub mod public;
 pub mod security;
+pub mod staff;
 
 use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
 use axum::Router;
 use bluedot_store::Store;
+use bluedot_store::accounts::SessionLimits;
+use bluedot_store::crypto::KeyRing;
 use tower_http::CompressionLevel;
 use tower_http::compression::CompressionLayer;
 use tower_http::timeout::TimeoutLayer;
@@ -36,6 +39,9 @@ pub struct AppState {
     pub store: Store,
     pub config: Arc<WebConfig>,
     pub directory: Arc<directory::DirectoryCache>,
+    /// Encrypts sensitive fields; without keys, staff sign-in is unavailable.
+    pub keys: Option<Arc<KeyRing>>,
+    pub session_limits: SessionLimits,
 }
 
 impl AppState {
@@ -48,7 +54,14 @@ impl AppState {
             store,
             config: Arc::new(config),
             directory,
+            keys: None,
+            session_limits: SessionLimits::default(),
         }
+    }
+
+    pub fn with_keys(mut self, keys: KeyRing) -> AppState {
+        self.keys = Some(Arc::new(keys));
+        self
     }
 }
 
@@ -63,6 +76,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(public::routes())
         .merge(hsds::routes())
+        .merge(staff::routes())
         .merge(assets::routes())
         .fallback(error::fallback)
         .with_state(state)

@@ -10,7 +10,7 @@ use axum::routing::get;
 
 pub use pages::ErrorPage;
 pub use view::Ctx;
-pub use view::visible;
+pub use view::{render, visible};
 
 use crate::AppState;
 

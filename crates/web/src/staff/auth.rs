@@ -1,0 +1,518 @@
+//! Signing in (password, then a TOTP or recovery code), signing out, and the one-time setup
+//! of an account's credentials.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Extension, Path, State};
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use bluedot_store::audit::AuditEvent;
+use chrono::Duration;
+use serde::Deserialize;
+
+use super::credentials::{
+    check_totp, hash_password, new_recovery_codes, new_totp_secret, password_problem,
+    recovery_hash, totp_url, verify_password,
+};
+use super::{
+    ClientAddr, StaffError, StaffResult, audit, check_csrf, same_origin, session_cookie,
+    session_token, signed_in, staff_lang, staff_t,
+};
+use crate::AppState;
+use crate::public::{Ctx, render};
+
+/// Failed attempts (password or code) before an account locks, and for how long.
+pub const MAX_FAILED_LOGINS: i32 = 5;
+pub const LOCKOUT_MINUTES: i64 = 15;
+
+#[derive(Template)]
+#[template(path = "staff/login.html")]
+struct LoginPage {
+    ctx: Ctx,
+    error: Option<String>,
+    username: String,
+}
+
+pub async fn login_form(headers: HeaderMap) -> Response {
+    let ctx = Ctx::new(staff_lang(&headers), "/", "staff");
+    render(&LoginPage {
+        ctx,
+        error: None,
+        username: String::new(),
+    })
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    username: String,
+    password: String,
+}
+
+fn event(
+    actor: Option<uuid::Uuid>,
+    action: &str,
+    subject: String,
+    source: &ClientAddr,
+    outcome: &str,
+) -> AuditEvent {
+    AuditEvent {
+        actor_id: actor,
+        action: action.to_owned(),
+        subject,
+        hub_id: None,
+        country: None,
+        source: source.0.clone(),
+        outcome: outcome.to_owned(),
+    }
+}
+
+pub async fn login(
+    State(state): State<AppState>,
+    Extension(from): Extension<ClientAddr>,
+    headers: HeaderMap,
+    Form(form): Form<LoginForm>,
+) -> StaffResult {
+    let lang = staff_lang(&headers);
+    if state.keys.is_none() {
+        return Err(StaffError::NoKeys(lang));
+    }
+    if !same_origin(&headers) {
+        return Err(StaffError::BadRequest(lang, staff_t(lang, "staff-csrf")));
+    }
+    let user = state
+        .store
+        .user_by_username(&form.username)
+        .await
+        .map_err(|e| StaffError::internal(lang, e))?;
+    // One message for every failure, so the page never tells whether an account exists.
+    let refuse = |username: String| {
+        let ctx = Ctx::new(lang, "/", "staff");
+        let page = LoginPage {
+            error: Some(ctx.t("staff-login-failed")),
+            username,
+            ctx,
+        };
+        Ok((axum::http::StatusCode::UNAUTHORIZED, render(&page)).into_response())
+    };
+    let password_ok = verify_password(
+        &form.password,
+        user.as_ref().and_then(|u| u.password_hash.as_deref()),
+    );
+    let Some(user) = user else {
+        audit(
+            &state,
+            lang,
+            event(
+                None,
+                "sign-in",
+                "user:unknown".into(),
+                &from,
+                "unknown-user",
+            ),
+        )
+        .await?;
+        return refuse(form.username);
+    };
+    let subject = format!("user:{}", user.id);
+    let locked = user.locked_until.is_some_and(|t| t > chrono::Utc::now());
+    if user.disabled || locked || user.totp_secret.is_none() {
+        let why = if user.disabled {
+            "disabled"
+        } else if locked {
+            "locked"
+        } else {
+            "not-set-up"
+        };
+        audit(
+            &state,
+            lang,
+            event(Some(user.id), "sign-in", subject, &from, why),
+        )
+        .await?;
+        return refuse(form.username);
+    }
+    if !password_ok {
+        state
+            .store
+            .record_failed_login(
+                user.id,
+                MAX_FAILED_LOGINS,
+                Duration::minutes(LOCKOUT_MINUTES),
+            )
+            .await
+            .map_err(|e| StaffError::internal(lang, e))?;
+        audit(
+            &state,
+            lang,
+            event(Some(user.id), "sign-in", subject, &from, "bad-password"),
+        )
+        .await?;
+        return refuse(form.username);
+    }
+    let token = state
+        .store
+        .create_session(user.id, false, state.session_limits)
+        .await
+        .map_err(|e| StaffError::internal(lang, e))?;
+    audit(
+        &state,
+        lang,
+        event(Some(user.id), "sign-in.password", subject, &from, "ok"),
+    )
+    .await?;
+    let mut response = Redirect::to("/staff/2fa").into_response();
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        session_cookie(
+            &token,
+            state.config.behind_tls,
+            state.session_limits.absolute.num_seconds(),
+        ),
+    );
+    Ok(response)
+}
+
+#[derive(Template)]
+#[template(path = "staff/two_factor.html")]
+struct SecondFactorPage {
+    ctx: Ctx,
+    csrf: String,
+    error: Option<String>,
+}
+
+/// The session that passed the password step, with its token.
+async fn half_signed_in(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> StaffResult<(String, bluedot_store::accounts::Session)> {
+    let lang = staff_lang(headers);
+    let token = session_token(headers).ok_or(StaffError::SignIn)?;
+    let session = state
+        .store
+        .session(&token, state.session_limits)
+        .await
+        .map_err(|e| StaffError::internal(lang, e))?
+        .ok_or(StaffError::SignIn)?;
+    Ok((token, session))
+}
+
+pub async fn second_factor_form(State(state): State<AppState>, headers: HeaderMap) -> StaffResult {
+    let (_, session) = half_signed_in(&state, &headers).await?;
+    if session.second_factor {
+        return Ok(Redirect::to("/staff").into_response());
+    }
+    let ctx = Ctx::new(staff_lang(&headers), "/", "staff");
+    Ok(render(&SecondFactorPage {
+        ctx,
+        csrf: session.csrf_token,
+        error: None,
+    }))
+}
+
+#[derive(Deserialize)]
+pub struct CodeForm {
+    code: String,
+    csrf: String,
+}
+
+pub async fn second_factor(
+    State(state): State<AppState>,
+    Extension(from): Extension<ClientAddr>,
+    headers: HeaderMap,
+    Form(form): Form<CodeForm>,
+) -> StaffResult {
+    let lang = staff_lang(&headers);
+    let (token, session) = half_signed_in(&state, &headers).await?;
+    if !same_origin(&headers) || !super::credentials::same_secret(&session.csrf_token, &form.csrf) {
+        return Err(StaffError::BadRequest(lang, staff_t(lang, "staff-csrf")));
+    }
+    let keys = state.keys.as_ref().ok_or(StaffError::NoKeys(lang))?;
+    let user = state
+        .store
+        .user(session.user_id)
+        .await
+        .map_err(|e| StaffError::internal(lang, e))?
+        .ok_or(StaffError::SignIn)?;
+    let subject = format!("user:{}", user.id);
+    let secret = user
+        .totp_secret
+        .as_deref()
+        .map(|s| keys.decrypt("users.totp_secret", s))
+        .transpose()
+        .map_err(|e| StaffError::internal(lang, e))?;
+    let locked = user.locked_until.is_some_and(|t| t > chrono::Utc::now());
+    let by_code = !locked
+        && !user.disabled
+        && secret
+            .as_deref()
+            .is_some_and(|s| check_totp(s, &user.username, &form.code));
+    let by_recovery = !locked
+        && !user.disabled
+        && !by_code
+        && state
+            .store
+            .use_recovery_code(user.id, &recovery_hash(&form.code))
+            .await
+            .map_err(|e| StaffError::internal(lang, e))?;
+    if !(by_code || by_recovery) {
+        state
+            .store
+            .record_failed_login(
+                user.id,
+                MAX_FAILED_LOGINS,
+                Duration::minutes(LOCKOUT_MINUTES),
+            )
+            .await
+            .map_err(|e| StaffError::internal(lang, e))?;
+        audit(
+            &state,
+            lang,
+            event(
+                Some(user.id),
+                "sign-in.second-factor",
+                subject,
+                &from,
+                if locked { "locked" } else { "bad-code" },
+            ),
+        )
+        .await?;
+        let ctx = Ctx::new(lang, "/", "staff");
+        let page = SecondFactorPage {
+            error: Some(ctx.t("staff-code-failed")),
+            csrf: session.csrf_token,
+            ctx,
+        };
+        return Ok((axum::http::StatusCode::UNAUTHORIZED, render(&page)).into_response());
+    }
+    state
+        .store
+        .mark_second_factor(&token)
+        .await
+        .map_err(|e| StaffError::internal(lang, e))?;
+    state
+        .store
+        .clear_failed_logins(user.id)
+        .await
+        .map_err(|e| StaffError::internal(lang, e))?;
+    let how = if by_code { "ok" } else { "ok-recovery-code" };
+    audit(
+        &state,
+        lang,
+        event(Some(user.id), "sign-in", subject, &from, how),
+    )
+    .await?;
+    Ok(Redirect::to("/staff").into_response())
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    csrf: String,
+}
+
+fn signed_out() -> Response {
+    let mut response = Redirect::to("/staff/login").into_response();
+    response
+        .headers_mut()
+        .insert(header::SET_COOKIE, super::session_cookie("", false, 0));
+    response
+}
+
+pub async fn logout(
+    State(state): State<AppState>,
+    Extension(from): Extension<ClientAddr>,
+    headers: HeaderMap,
+    Form(form): Form<CsrfForm>,
+) -> StaffResult {
+    let staff = signed_in(&state, &headers).await?;
+    check_csrf(&staff, &headers, &form.csrf)?;
+    state
+        .store
+        .end_session(&staff.token)
+        .await
+        .map_err(|e| StaffError::internal(staff.lang, e))?;
+    audit(
+        &state,
+        staff.lang,
+        event(
+            Some(staff.user.id),
+            "sign-out",
+            format!("user:{}", staff.user.id),
+            &from,
+            "ok",
+        ),
+    )
+    .await?;
+    Ok(signed_out())
+}
+
+pub async fn logout_everywhere(
+    State(state): State<AppState>,
+    Extension(from): Extension<ClientAddr>,
+    headers: HeaderMap,
+    Form(form): Form<CsrfForm>,
+) -> StaffResult {
+    let staff = signed_in(&state, &headers).await?;
+    check_csrf(&staff, &headers, &form.csrf)?;
+    state
+        .store
+        .end_all_sessions(staff.user.id)
+        .await
+        .map_err(|e| StaffError::internal(staff.lang, e))?;
+    audit(
+        &state,
+        staff.lang,
+        event(
+            Some(staff.user.id),
+            "sign-out.everywhere",
+            format!("user:{}", staff.user.id),
+            &from,
+            "ok",
+        ),
+    )
+    .await?;
+    Ok(signed_out())
+}
+
+#[derive(Template)]
+#[template(path = "staff/setup.html")]
+struct SetupPage {
+    ctx: Ctx,
+    token: String,
+    username: String,
+    secret: String,
+    otpauth: String,
+    error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "staff/setup_done.html")]
+struct SetupDonePage {
+    ctx: Ctx,
+    codes: Vec<String>,
+}
+
+async fn link_owner(
+    state: &AppState,
+    lang: bluedot_core::Lang,
+    token: &str,
+) -> StaffResult<bluedot_store::accounts::User> {
+    let user_id = state
+        .store
+        .setup_link_user(token)
+        .await
+        .map_err(|e| StaffError::internal(lang, e))?
+        .ok_or_else(|| StaffError::BadRequest(lang, staff_t(lang, "staff-link-invalid")))?;
+    state
+        .store
+        .user(user_id)
+        .await
+        .map_err(|e| StaffError::internal(lang, e))?
+        .filter(|u| !u.disabled)
+        .ok_or_else(|| StaffError::BadRequest(lang, staff_t(lang, "staff-link-invalid")))
+}
+
+fn setup_page(
+    ctx: Ctx,
+    token: String,
+    username: String,
+    secret: String,
+    error: Option<String>,
+) -> Response {
+    let otpauth = totp_url(&secret, &username).unwrap_or_default();
+    render(&SetupPage {
+        ctx,
+        token,
+        username,
+        secret,
+        otpauth,
+        error,
+    })
+}
+
+pub async fn setup_form(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+) -> StaffResult {
+    let lang = staff_lang(&headers);
+    state.keys.as_ref().ok_or(StaffError::NoKeys(lang))?;
+    let user = link_owner(&state, lang, &token).await?;
+    let ctx = Ctx::new(lang, "/", "staff");
+    Ok(setup_page(
+        ctx,
+        token,
+        user.username,
+        new_totp_secret(),
+        None,
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct SetupForm {
+    password: String,
+    password_again: String,
+    secret: String,
+    code: String,
+}
+
+pub async fn setup(
+    State(state): State<AppState>,
+    Extension(from): Extension<ClientAddr>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+    Form(form): Form<SetupForm>,
+) -> StaffResult {
+    let lang = staff_lang(&headers);
+    let keys = state.keys.as_ref().ok_or(StaffError::NoKeys(lang))?;
+    if !same_origin(&headers) {
+        return Err(StaffError::BadRequest(lang, staff_t(lang, "staff-csrf")));
+    }
+    let user = link_owner(&state, lang, &token).await?;
+    let ctx = Ctx::new(lang, "/", "staff");
+    let problem =
+        password_problem(&form.password, &form.password_again, &user.username).or_else(|| {
+            (!check_totp(&form.secret, &user.username, &form.code)).then_some("staff-code-failed")
+        });
+    if let Some(problem) = problem {
+        let error = Some(ctx.t(problem));
+        let page = setup_page(ctx, token, user.username, form.secret, error);
+        return Ok((axum::http::StatusCode::BAD_REQUEST, page).into_response());
+    }
+    // Use the link up first: of two submissions at once, only one gets this far.
+    if state
+        .store
+        .consume_setup_link(&token)
+        .await
+        .map_err(|e| StaffError::internal(lang, e))?
+        .is_none()
+    {
+        return Err(StaffError::BadRequest(
+            lang,
+            staff_t(lang, "staff-link-invalid"),
+        ));
+    }
+    let (codes, hashes) = new_recovery_codes();
+    state
+        .store
+        .set_credentials(
+            user.id,
+            &hash_password(&form.password),
+            &keys.encrypt("users.totp_secret", &form.secret),
+            &hashes,
+        )
+        .await
+        .map_err(|e| StaffError::internal(lang, e))?;
+    audit(
+        &state,
+        lang,
+        event(
+            Some(user.id),
+            "account.setup",
+            format!("user:{}", user.id),
+            &from,
+            "ok",
+        ),
+    )
+    .await?;
+    Ok(render(&SetupDonePage { ctx, codes }))
+}

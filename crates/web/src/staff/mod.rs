@@ -1,0 +1,265 @@
+//! Staff pages under `/staff`: sign-in with a password and a second factor, account
+//! management for administrators, the audit log for coordinators. Every decision goes through
+//! the permission policy in `bluedot_core::policy`; every sign-in, change and view is audited.
+//! Responses are never cached (`Cache-Control: no-store`) and never reach the public site's
+//! offline cache.
+
+mod admin;
+mod auth;
+pub mod credentials;
+
+use std::net::SocketAddr;
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{ConnectInfo, Request};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use bluedot_core::Lang;
+use bluedot_core::policy::{Action, Actor, Target, decide};
+use bluedot_store::accounts::{Session, User};
+use bluedot_store::audit::AuditEvent;
+
+use crate::AppState;
+use crate::public::Ctx;
+
+pub const SESSION_COOKIE: &str = "bluedot_staff";
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/staff", get(admin::home))
+        .route("/staff/login", get(auth::login_form).post(auth::login))
+        .route(
+            "/staff/2fa",
+            get(auth::second_factor_form).post(auth::second_factor),
+        )
+        .route("/staff/logout", post(auth::logout))
+        .route("/staff/logout-everywhere", post(auth::logout_everywhere))
+        .route(
+            "/staff/setup/{token}",
+            get(auth::setup_form).post(auth::setup),
+        )
+        .route("/staff/users", get(admin::users).post(admin::create_user))
+        .route("/staff/users/{id}/reset", post(admin::reset_user))
+        .route("/staff/users/{id}/disable", post(admin::disable_user))
+        .route("/staff/audit", get(admin::audit_log))
+        .layer(middleware::from_fn(staff_headers))
+}
+
+/// Where a request came from, for the audit log.
+#[derive(Clone, Debug)]
+pub struct ClientAddr(pub String);
+
+async fn staff_headers(mut req: Request, next: Next) -> Response {
+    let addr = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_else(|| "local".to_owned());
+    req.extensions_mut().insert(ClientAddr(addr));
+    let mut response = next.run(req).await;
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// Staff pages speak the browser's language where translated, English otherwise.
+pub fn staff_lang(headers: &HeaderMap) -> Lang {
+    headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(Lang::negotiate)
+        .unwrap_or(Lang::En)
+}
+
+/// A signed-in staff member who has passed both factors.
+pub struct Staff {
+    pub user: User,
+    pub actor: Actor,
+    pub session: Session,
+    pub token: String,
+    pub lang: Lang,
+}
+
+impl Staff {
+    pub fn may(&self, action: Action, target: Target) -> bool {
+        decide(&self.actor, action, target).allowed()
+    }
+}
+
+#[derive(Debug)]
+pub enum StaffError {
+    /// Not signed in (or not past the second factor): go to the sign-in page.
+    SignIn,
+    SecondFactor,
+    Forbidden(Lang),
+    BadRequest(Lang, String),
+    NotFound(Lang),
+    /// Staff sign-in needs encryption keys, which this deployment was not given.
+    NoKeys(Lang),
+    Internal(Lang),
+}
+
+impl StaffError {
+    pub fn internal(lang: Lang, e: impl std::fmt::Display) -> Self {
+        tracing::error!(error = %e, "staff request failed");
+        StaffError::Internal(lang)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "staff/message.html")]
+pub struct MessagePage {
+    pub ctx: Ctx,
+    pub title: String,
+    pub message: String,
+}
+
+impl IntoResponse for StaffError {
+    fn into_response(self) -> Response {
+        let (lang, status, title, message) = match self {
+            StaffError::SignIn => return Redirect::to("/staff/login").into_response(),
+            StaffError::SecondFactor => return Redirect::to("/staff/2fa").into_response(),
+            StaffError::Forbidden(l) => (
+                l,
+                StatusCode::FORBIDDEN,
+                "staff-forbidden-title",
+                Err("staff-forbidden"),
+            ),
+            StaffError::BadRequest(l, m) => {
+                (l, StatusCode::BAD_REQUEST, "error-bad-request-title", Ok(m))
+            }
+            StaffError::NotFound(l) => (
+                l,
+                StatusCode::NOT_FOUND,
+                "error-not-found-title",
+                Err("error-not-found"),
+            ),
+            StaffError::NoKeys(l) => (
+                l,
+                StatusCode::SERVICE_UNAVAILABLE,
+                "staff-no-keys-title",
+                Err("staff-no-keys"),
+            ),
+            StaffError::Internal(l) => (
+                l,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "error-internal-title",
+                Err("error-internal"),
+            ),
+        };
+        let ctx = Ctx::new(lang, "/", "");
+        // Either a message already written, or the id of one to translate.
+        let message = message.unwrap_or_else(|id| ctx.t(id));
+        let page = MessagePage {
+            title: ctx.t(title),
+            message,
+            ctx,
+        };
+        (status, crate::public::render(&page)).into_response()
+    }
+}
+
+pub type StaffResult<T = Response> = Result<T, StaffError>;
+
+/// The session token from the cookie header, if any.
+pub fn session_token(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == SESSION_COOKIE)
+        .map(|(_, v)| v.to_owned())
+}
+
+pub fn session_cookie(token: &str, secure: bool, max_age: i64) -> HeaderValue {
+    let secure = if secure { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!(
+        "{SESSION_COOKIE}={token}; Path=/staff; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}"
+    ))
+    .expect("cookie value is ASCII")
+}
+
+/// Form posts must come from our own pages: the Origin (or Referer) names this host.
+pub fn same_origin(headers: &HeaderMap) -> bool {
+    let Some(host) = headers.get(header::HOST).and_then(|v| v.to_str().ok()) else {
+        return true;
+    };
+    let from = headers
+        .get(header::ORIGIN)
+        .or_else(|| headers.get(header::REFERER))
+        .and_then(|v| v.to_str().ok());
+    match from {
+        None => true,
+        Some(url) => url
+            .split_once("://")
+            .map(|(_, rest)| rest.split('/').next() == Some(host))
+            .unwrap_or(false),
+    }
+}
+
+/// The signed-in staff member, fully authenticated, or where to send them.
+pub async fn signed_in(state: &AppState, headers: &HeaderMap) -> StaffResult<Staff> {
+    let lang = staff_lang(headers);
+    let token = session_token(headers).ok_or(StaffError::SignIn)?;
+    let session = state
+        .store
+        .session(&token, state.session_limits)
+        .await
+        .map_err(|e| StaffError::internal(lang, e))?
+        .ok_or(StaffError::SignIn)?;
+    if !session.second_factor {
+        return Err(StaffError::SecondFactor);
+    }
+    let user = state
+        .store
+        .user(session.user_id)
+        .await
+        .map_err(|e| StaffError::internal(lang, e))?
+        .filter(|u| !u.disabled)
+        .ok_or(StaffError::SignIn)?;
+    let actor = Actor {
+        user_id: user.id,
+        role: user.role,
+        scope: user.scope.clone(),
+    };
+    Ok(Staff {
+        user,
+        actor,
+        session,
+        token,
+        lang,
+    })
+}
+
+/// Checks the form's CSRF token against the session's, and the request's origin.
+pub fn check_csrf(staff: &Staff, headers: &HeaderMap, form_token: &str) -> StaffResult<()> {
+    if same_origin(headers) && credentials::same_secret(&staff.session.csrf_token, form_token) {
+        Ok(())
+    } else {
+        Err(StaffError::BadRequest(
+            staff.lang,
+            staff_t(staff.lang, "staff-csrf"),
+        ))
+    }
+}
+
+pub fn staff_t(lang: Lang, id: &str) -> String {
+    crate::I18N.message(lang, id, None)
+}
+
+/// Appends to the audit log; a failure to audit fails the request, so nothing happens
+/// unrecorded.
+pub async fn audit(state: &AppState, lang: Lang, event: AuditEvent) -> StaffResult<()> {
+    state
+        .store
+        .audit(&event)
+        .await
+        .map(|_| ())
+        .map_err(|e| StaffError::internal(lang, e))
+}

@@ -1,0 +1,455 @@
+//! Staff sign-in with two factors, roles and scopes, CSRF and the audit trail, over HTTP on
+//! both backends.
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use bluedot_core::Country;
+use bluedot_core::policy::{Role, Scope};
+use bluedot_store::Store;
+use bluedot_store::audit::{AuditQuery, ChainCheck};
+use bluedot_store::crypto::KeyRing;
+use bluedot_web::staff::credentials::current_totp;
+use bluedot_web::{AppState, WebConfig};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+use crate::on_both_backends;
+
+const PASSWORD: &str = "a long staff passphrase";
+
+struct Reply {
+    status: StatusCode,
+    location: Option<String>,
+    cookie: Option<String>,
+    cache_control: Option<String>,
+    body: String,
+}
+
+async fn send(
+    app: &Router,
+    method: &str,
+    path: &str,
+    cookie: Option<&str>,
+    form: Option<&str>,
+) -> Reply {
+    let mut req = Request::builder()
+        .method(method)
+        .uri(path)
+        .header(header::HOST, "staff.test");
+    if let Some(c) = cookie {
+        req = req.header(header::COOKIE, format!("bluedot_staff={c}"));
+    }
+    let body = match form {
+        Some(f) => {
+            req = req.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+            Body::from(f.to_owned())
+        }
+        None => Body::empty(),
+    };
+    let res = app.clone().oneshot(req.body(body).unwrap()).await.unwrap();
+    let header = |name| {
+        res.headers()
+            .get(name)
+            .map(|v: &header::HeaderValue| v.to_str().unwrap().to_owned())
+    };
+    let location = header(header::LOCATION);
+    let cache_control = header(header::CACHE_CONTROL);
+    let cookie = header(header::SET_COOKIE)
+        .and_then(|c| c.split(';').next().map(str::to_owned))
+        .and_then(|c| c.strip_prefix("bluedot_staff=").map(str::to_owned));
+    let status = res.status();
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    Reply {
+        status,
+        location,
+        cookie,
+        cache_control,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    }
+}
+
+/// The value of `<... id="{id}" ...>{value}<` or of a hidden input named `name`.
+fn between<'a>(body: &'a str, start: &str, end: &str) -> &'a str {
+    let from = body
+        .find(start)
+        .unwrap_or_else(|| panic!("{start} not in {body}"))
+        + start.len();
+    &body[from..from + body[from..].find(end).unwrap()]
+}
+
+fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+fn app(store: &Store) -> Router {
+    let keys = KeyRing::parse(&KeyRing::generate_spec("t1")).unwrap();
+    bluedot_web::router(AppState::new(store.clone(), WebConfig::default()).with_keys(keys))
+}
+
+/// Creates an account, completes its set-up link in the browser's way, and signs it in with
+/// both factors. Returns the session cookie.
+async fn account_signed_in(
+    app: &Router,
+    store: &Store,
+    username: &str,
+    role: Role,
+    scope: Scope,
+) -> String {
+    let user = store
+        .create_user(username, username, role, &scope)
+        .await
+        .unwrap();
+    let token = store
+        .create_setup_link(user.id, chrono::Duration::hours(1))
+        .await
+        .unwrap();
+    let page = send(app, "GET", &format!("/staff/setup/{token}"), None, None).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let secret = between(&page.body, "id=\"totp-secret\">", "<").to_owned();
+    let code = current_totp(&secret, username).unwrap();
+    let done = send(
+        app,
+        "POST",
+        &format!("/staff/setup/{token}"),
+        None,
+        Some(&format!(
+            "password={p}&password_again={p}&secret={secret}&code={code}",
+            p = encode(PASSWORD)
+        )),
+    )
+    .await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    assert!(done.body.contains("id=\"recovery-codes\""));
+    sign_in(app, username, &secret).await
+}
+
+async fn sign_in(app: &Router, username: &str, secret: &str) -> String {
+    let login = send(
+        app,
+        "POST",
+        "/staff/login",
+        None,
+        Some(&format!(
+            "username={username}&password={}",
+            encode(PASSWORD)
+        )),
+    )
+    .await;
+    assert_eq!(
+        login.location.as_deref(),
+        Some("/staff/2fa"),
+        "{}",
+        login.body
+    );
+    let cookie = login.cookie.unwrap();
+    let form = send(app, "GET", "/staff/2fa", Some(&cookie), None).await;
+    let csrf = between(&form.body, "name=\"csrf\" value=\"", "\"").to_owned();
+    let code = current_totp(secret, username).unwrap();
+    let done = send(
+        app,
+        "POST",
+        "/staff/2fa",
+        Some(&cookie),
+        Some(&format!("code={code}&csrf={csrf}")),
+    )
+    .await;
+    assert_eq!(done.location.as_deref(), Some("/staff"), "{}", done.body);
+    cookie
+}
+
+fn romania() -> Scope {
+    Scope {
+        countries: vec![Country::Romania],
+        ..Scope::default()
+    }
+}
+
+#[tokio::test]
+async fn staff_sign_in_with_two_factors_and_see_only_their_part() {
+    on_both_backends!(async |store: Store, backend: &str, url: String| {
+        bluedot_cli::load_demo(&store).await.unwrap();
+        let app = app(&store);
+        // Nobody gets in without signing in.
+        let r = send(&app, "GET", "/staff", None, None).await;
+        assert_eq!(r.location.as_deref(), Some("/staff/login"), "{backend}");
+
+        let siret = store.hub_by_slug("siret-border").await.unwrap().unwrap();
+        let admin = account_signed_in(
+            &app,
+            &store,
+            "admin",
+            Role::SystemAdministrator,
+            Scope {
+                everywhere: true,
+                ..Scope::default()
+            },
+        )
+        .await;
+        let coordinator = account_signed_in(
+            &app,
+            &store,
+            "coord.ro",
+            Role::CountryCoordinator,
+            romania(),
+        )
+        .await;
+        let worker = account_signed_in(
+            &app,
+            &store,
+            "worker",
+            Role::SocialWorker,
+            Scope {
+                hubs: vec![siret.id],
+                ..Scope::default()
+            },
+        )
+        .await;
+
+        let home = send(&app, "GET", "/staff", Some(&worker), None).await;
+        assert_eq!(home.status, StatusCode::OK);
+        assert_eq!(home.cache_control.as_deref(), Some("no-store"), "{backend}");
+        assert!(home.body.contains("Social worker") && home.body.contains("Blue Dot Siret"));
+        assert!(!home.body.contains("href=\"/staff/users\""));
+        // The worker may not manage accounts nor read the audit log.
+        assert_eq!(
+            send(&app, "GET", "/staff/users", Some(&worker), None)
+                .await
+                .status,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            send(&app, "GET", "/staff/audit", Some(&worker), None)
+                .await
+                .status,
+            StatusCode::FORBIDDEN
+        );
+        // The coordinator sees Romania's entries overdue for checking.
+        let home = send(&app, "GET", "/staff", Some(&coordinator), None).await;
+        assert!(home.body.contains("brasov-station"), "{backend}");
+        assert!(
+            !home.body.contains("krakow-station"),
+            "{backend}: Poland is not in scope"
+        );
+        assert_eq!(
+            send(&app, "GET", "/staff/users", Some(&coordinator), None)
+                .await
+                .status,
+            StatusCode::FORBIDDEN
+        );
+
+        // The administrator creates an account; the page shows its one-time link.
+        let users = send(&app, "GET", "/staff/users", Some(&admin), None).await;
+        assert_eq!(users.status, StatusCode::OK);
+        let csrf = between(&users.body, "name=\"csrf\" value=\"", "\"").to_owned();
+        let created = send(
+            &app,
+            "POST",
+            "/staff/users",
+            Some(&admin),
+            Some(&format!(
+                "csrf={csrf}&username=legal.pl&display_name=Ewa&role=legal-aid&country=PL"
+            )),
+        )
+        .await;
+        assert_eq!(created.status, StatusCode::OK, "{}", created.body);
+        assert!(
+            created.body.contains("http://staff.test/staff/setup/"),
+            "{backend}"
+        );
+        // Without the form's token nothing happens.
+        let forged = send(
+            &app,
+            "POST",
+            "/staff/users",
+            Some(&admin),
+            Some("csrf=guess&username=evil&display_name=E&role=system-administrator&country=PL"),
+        )
+        .await;
+        assert_eq!(forged.status, StatusCode::BAD_REQUEST, "{backend}");
+        assert!(store.user_by_username("evil").await.unwrap().is_none());
+
+        // The audit log holds the sign-ins and the account creation; the chain is intact.
+        let audit = send(
+            &app,
+            "GET",
+            "/staff/audit?action=user.create",
+            Some(&admin),
+            None,
+        )
+        .await;
+        assert_eq!(audit.status, StatusCode::OK);
+        assert!(audit.body.contains("user.create"));
+        let csv = send(&app, "GET", "/staff/audit?format=csv", Some(&admin), None).await;
+        assert!(
+            csv.body
+                .starts_with("seq,at,actor,action,subject,source,outcome\n")
+        );
+        let entries = store.search_audit(&AuditQuery::default()).await.unwrap();
+        assert!(
+            entries
+                .iter()
+                .filter(|e| e.action == "sign-in" && e.outcome == "ok")
+                .count()
+                >= 3
+        );
+        assert!(
+            entries
+                .iter()
+                .any(|e| e.action == "user.create" && e.outcome == "ok")
+        );
+        assert!(matches!(
+            store.verify_audit_chain().await.unwrap(),
+            ChainCheck::Intact { .. }
+        ));
+
+        // Second-factor secrets are not stored in the clear.
+        let user = store.user_by_username("worker").await.unwrap().unwrap();
+        assert!(
+            user.totp_secret.unwrap().starts_with("enc:v1:t1:"),
+            "{backend}"
+        );
+        assert!(user.password_hash.unwrap().starts_with("$argon2id$"));
+        let _ = url;
+
+        // Signing out ends the session.
+        let home = send(&app, "GET", "/staff", Some(&worker), None).await;
+        let csrf = between(&home.body, "name=\"csrf\" value=\"", "\"").to_owned();
+        let out = send(
+            &app,
+            "POST",
+            "/staff/logout",
+            Some(&worker),
+            Some(&format!("csrf={csrf}")),
+        )
+        .await;
+        assert_eq!(out.location.as_deref(), Some("/staff/login"));
+        assert_eq!(
+            send(&app, "GET", "/staff", Some(&worker), None)
+                .await
+                .location
+                .as_deref(),
+            Some("/staff/login")
+        );
+    });
+}
+
+#[tokio::test]
+async fn failed_sign_ins_lock_and_never_tell_which_part_was_wrong() {
+    on_both_backends!(async |store: Store, backend: &str, _url: String| {
+        let app = app(&store);
+        account_signed_in(&app, &store, "ana", Role::LegalAid, romania()).await;
+        let unknown = send(
+            &app,
+            "POST",
+            "/staff/login",
+            None,
+            Some("username=nobody&password=whatever123"),
+        )
+        .await;
+        let wrong = send(
+            &app,
+            "POST",
+            "/staff/login",
+            None,
+            Some("username=ana&password=wrong-password"),
+        )
+        .await;
+        assert_eq!(unknown.status, StatusCode::UNAUTHORIZED, "{backend}");
+        assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+        let message = |b: &str| between(b, "id=\"error-message\">", "<").to_owned();
+        assert_eq!(
+            message(&unknown.body),
+            message(&wrong.body),
+            "no account enumeration"
+        );
+        for _ in 0..4 {
+            send(
+                &app,
+                "POST",
+                "/staff/login",
+                None,
+                Some("username=ana&password=wrong-password"),
+            )
+            .await;
+        }
+        // Locked now: even the right password is refused.
+        let right = send(
+            &app,
+            "POST",
+            "/staff/login",
+            None,
+            Some(&format!("username=ana&password={}", encode(PASSWORD))),
+        )
+        .await;
+        assert_eq!(right.status, StatusCode::UNAUTHORIZED, "{backend}");
+        let locked = store
+            .search_audit(&AuditQuery {
+                action_prefix: Some("sign-in".into()),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert!(locked.iter().any(|e| e.outcome == "locked"), "{backend}");
+        assert!(locked.iter().any(|e| e.outcome == "unknown-user"));
+    });
+}
+
+#[tokio::test]
+async fn a_password_alone_does_not_open_staff_pages() {
+    on_both_backends!(async |store: Store, backend: &str, _url: String| {
+        let app = app(&store);
+        account_signed_in(&app, &store, "ion", Role::HubCoordinator, romania()).await;
+        let login = send(
+            &app,
+            "POST",
+            "/staff/login",
+            None,
+            Some(&format!("username=ion&password={}", encode(PASSWORD))),
+        )
+        .await;
+        let cookie = login.cookie.unwrap();
+        let home = send(&app, "GET", "/staff", Some(&cookie), None).await;
+        assert_eq!(home.location.as_deref(), Some("/staff/2fa"), "{backend}");
+        let form = send(&app, "GET", "/staff/2fa", Some(&cookie), None).await;
+        let csrf = between(&form.body, "name=\"csrf\" value=\"", "\"").to_owned();
+        let bad = send(
+            &app,
+            "POST",
+            "/staff/2fa",
+            Some(&cookie),
+            Some(&format!("code=000000&csrf={csrf}")),
+        )
+        .await;
+        assert_eq!(bad.status, StatusCode::UNAUTHORIZED, "{backend}");
+        assert_eq!(
+            send(&app, "GET", "/staff/audit", Some(&cookie), None)
+                .await
+                .location
+                .as_deref(),
+            Some("/staff/2fa")
+        );
+        // A used set-up link does not work again.
+        let user = store.user_by_username("ion").await.unwrap().unwrap();
+        let token = store
+            .create_setup_link(user.id, chrono::Duration::hours(1))
+            .await
+            .unwrap();
+        assert!(store.consume_setup_link(&token).await.unwrap().is_some());
+        assert_eq!(
+            send(&app, "GET", &format!("/staff/setup/{token}"), None, None)
+                .await
+                .status,
+            StatusCode::BAD_REQUEST
+        );
+    });
+}
