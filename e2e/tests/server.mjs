@@ -1,11 +1,12 @@
 // Starts a `bluedot serve --demo` on a free port with a fresh SQLite database, and a headless
 // Chromium (Debian's, never a downloaded one) for the tests.
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { createHmac } from "node:crypto";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
@@ -28,6 +29,15 @@ export async function startServer() {
   });
   return {
     url,
+    dataDir,
+    binary,
+    /// Runs `bluedot ARGS...` against this server's database and returns what it printed.
+    run(...args) {
+      const out = execFileSync(binary, [...args, "--data-dir", dataDir], {
+        env: { ...process.env, BLUEDOT_LOG: "warn" },
+      });
+      return out.toString();
+    },
     async stop() {
       child.kill("SIGTERM");
       await new Promise((r) => child.once("exit", r));
@@ -54,4 +64,19 @@ export async function phone(browser, options = {}) {
     locale: "uk-UA",
     ...options,
   });
+}
+
+/// The current RFC 6238 code for a base32 secret (SHA-1, 6 digits, 30 s), as an authenticator
+/// app would show it.
+export function totp(secretBase32, now = Date.now()) {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  let bits = "";
+  for (const ch of secretBase32.replace(/=+$/, "")) bits += alphabet.indexOf(ch).toString(2).padStart(5, "0");
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(now / 1000 / 30)));
+  const mac = createHmac("sha1", key).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0xf;
+  const code = (mac.readUInt32BE(offset) & 0x7fffffff) % 1000000;
+  return code.toString().padStart(6, "0");
 }

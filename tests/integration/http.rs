@@ -368,7 +368,7 @@ async fn responses_carry_security_headers() {
         let csp = r.headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
         assert!(csp.contains("script-src 'self';") && csp.contains("frame-ancestors 'none'"));
         assert_eq!(r.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
-        assert_eq!(r.headers[header::REFERRER_POLICY], "no-referrer");
+        assert_eq!(r.headers[header::REFERRER_POLICY], "same-origin");
         assert!(
             r.headers.get(header::STRICT_TRANSPORT_SECURITY).is_none(),
             "no HSTS without TLS"

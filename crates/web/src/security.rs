@@ -34,7 +34,9 @@ pub async fn headers(csp: std::sync::Arc<str>, hsts: bool, req: Request, next: N
     set(header::CONTENT_SECURITY_POLICY, &csp);
     set(header::X_CONTENT_TYPE_OPTIONS, "nosniff");
     set(header::X_FRAME_OPTIONS, "DENY");
-    set(header::REFERRER_POLICY, "no-referrer");
+    // Nothing leaks to other sites; our own form posts keep their Origin header, which the
+    // staff pages check (with no-referrer, browsers send `Origin: null`).
+    set(header::REFERRER_POLICY, "same-origin");
     set(
         HeaderName::from_static("permissions-policy"),
         "geolocation=(self), camera=(), microphone=(), interest-cohort=()",

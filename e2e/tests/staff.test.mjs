@@ -1,0 +1,90 @@
+// Staff accounts in a real browser: set-up from a one-time link, two-factor sign-in, and what
+// each role may and may not open.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { startServer, launchBrowser, phone, totp } from "./server.mjs";
+
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+const PASSWORD = "a long staff passphrase";
+
+let server, browser;
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+/// Creates an account with the command line, sets it up through its link and signs it in.
+async function signedIn(username, ...userArgs) {
+  const printed = server.run("user", "add", username, "--name", `Test ${username}`, "--base-url", server.url, ...userArgs);
+  const link = printed.match(/https?:\/\/\S+\/staff\/setup\/\S+/)[0];
+  const context = await phone(browser, { locale: "en-GB" });
+  const page = await context.newPage();
+  await page.goto(link);
+  const secret = (await page.locator("#totp-secret").innerText()).trim();
+  await page.fill("#password", PASSWORD);
+  await page.fill("#password_again", PASSWORD);
+  await page.fill("#code", totp(secret));
+  await page.click("button[type=submit]");
+  await page.waitForSelector("#recovery-codes");
+  assert.equal(await page.locator("#recovery-codes li").count(), 8);
+  await page.goto(`${server.url}/staff/login`);
+  await page.fill("#username", username);
+  await page.fill("#password", PASSWORD);
+  await page.click("button[type=submit]");
+  await page.waitForURL(/\/staff\/2fa$/);
+  await page.fill("#code", totp(secret));
+  await page.click("button[type=submit]");
+  await page.waitForURL(/\/staff$/);
+  return { context, page };
+}
+
+test("a hub coordinator and a social worker sign in with two factors and see only their part", async () => {
+  const coordinator = await signedIn("coord.ro", "--role", "country-coordinator", "--country", "RO");
+  assert.match(await coordinator.page.locator("#who").innerText(), /Country coordinator · Romania/);
+  assert.match(await coordinator.page.locator("#stale").innerText(), /brasov-station/);
+  await coordinator.page.click("a[href='/staff/audit']");
+  await coordinator.page.waitForSelector("#audit");
+
+  const worker = await signedIn("worker.siret", "--role", "social-worker", "--hub", "siret-border");
+  assert.match(await worker.page.locator("#who").innerText(), /Social worker · Blue Dot Siret/);
+  assert.equal(await worker.page.locator("a[href='/staff/audit']").count(), 0);
+  const denied = await worker.page.goto(`${server.url}/staff/audit`);
+  assert.equal(denied.status(), 403);
+  assert.equal(denied.headers()["cache-control"], "no-store");
+
+  // Signing out ends the session in this browser.
+  await worker.page.goto(`${server.url}/staff`);
+  await worker.page.click("form[action='/staff/logout'] button");
+  await worker.page.waitForURL(/\/staff\/login$/);
+  await worker.page.goto(`${server.url}/staff`);
+  assert.match(worker.page.url(), /\/staff\/login$/);
+  await coordinator.context.close();
+  await worker.context.close();
+
+  const verify = server.run("audit", "verify");
+  assert.match(verify, /audit log intact: \d+ entries/);
+});
+
+test("an administrator creates an account and gets its one-time link", async () => {
+  const admin = await signedIn("admin", "--role", "system-administrator", "--everywhere");
+  await admin.page.click("a[href='/staff/users']");
+  await admin.page.fill("#username", "legal.md");
+  await admin.page.fill("#display_name", "Legal Aid Chișinău");
+  await admin.page.selectOption("#role", "legal-aid");
+  await admin.page.check("input[name=country][value=MD]");
+  await admin.page.click("#new-user button[type=submit]");
+  await admin.page.waitForSelector("#setup-link");
+  assert.match(await admin.page.locator("#setup-link code").innerText(), /\/staff\/setup\//);
+  assert.match(await admin.page.locator("#users").innerText(), /legal\.md[\s\S]*waiting for set-up/);
+  await admin.page.evaluate(axeSource);
+  const result = await admin.page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
+  assert.deepEqual(result.violations.map((v) => v.id), []);
+  await admin.context.close();
+});
