@@ -8,6 +8,7 @@
 mod accounts;
 mod audit;
 mod http;
+mod people;
 mod staff;
 mod storage;
 mod support;

@@ -8,6 +8,7 @@ pub mod geo;
 pub mod hours;
 pub mod hub;
 pub mod lang;
+pub mod person;
 pub mod policy;
 pub mod provider;
 pub mod taxonomy;

@@ -33,6 +33,8 @@ coded_enum! {
         ViewPerson => "view-person",
         /// Register a person with specific needs or change their record.
         EditPerson => "edit-person",
+        /// Anonymise or erase a person's record (a request to be forgotten, or retention).
+        ErasePerson => "erase-person",
         /// Open, assess, plan and follow up child protection cases.
         ManageCase => "manage-case",
         /// Approve case closures, best interests decisions and reassignments.
@@ -135,6 +137,7 @@ pub fn role_allows(role: Role, action: Action) -> bool {
                 | ViewAggregates
                 | ViewPerson
                 | EditPerson
+                | ErasePerson
                 | ManageCase
                 | SuperviseCase
                 | EditDirectory
@@ -158,6 +161,23 @@ pub fn role_sees(role: Role, field: Field) -> bool {
         LegalAid => matches!(field, Identity | Needs | LegalNotes),
         InformationDesk | DataAnalyst | SystemAdministrator => false,
     }
+}
+
+/// The part of a record a role writes its notes in, if it writes any.
+pub fn note_field(role: Role) -> Option<Field> {
+    use Role::*;
+    match role {
+        SocialWorker | HubCoordinator | CountryCoordinator => Some(Field::CaseWork),
+        Psychosocial => Some(Field::PsychosocialNotes),
+        LegalAid => Some(Field::LegalNotes),
+        InformationDesk | DataAnalyst | SystemAdministrator => None,
+    }
+}
+
+/// Decides whether `actor` may add a note to the record at `target`: in the part their role
+/// writes, which they must also be able to read.
+pub fn may_write_note(actor: &Actor, target: Target) -> Option<Field> {
+    note_field(actor.role).filter(|field| may_see(actor, *field, target))
 }
 
 /// Decides an action on a target.
@@ -203,6 +223,7 @@ mod tests {
                 ViewAggregates,
                 ViewPerson,
                 EditPerson,
+                ErasePerson,
                 ManageCase,
                 SuperviseCase,
                 EditDirectory,
@@ -333,5 +354,28 @@ mod tests {
             Field::Identity,
             elsewhere
         ));
+    }
+
+    #[test]
+    fn each_role_writes_notes_only_where_it_reads() {
+        let here = Target::Hub {
+            hub: HUB,
+            country: Country::Romania,
+        };
+        let scope = Scope {
+            hubs: vec![HUB],
+            ..Scope::default()
+        };
+        let writes = |role| may_write_note(&actor(role, scope.clone()), here);
+        assert_eq!(writes(Role::SocialWorker), Some(Field::CaseWork));
+        assert_eq!(writes(Role::Psychosocial), Some(Field::PsychosocialNotes));
+        assert_eq!(writes(Role::LegalAid), Some(Field::LegalNotes));
+        assert_eq!(writes(Role::InformationDesk), None);
+        assert_eq!(writes(Role::SystemAdministrator), None);
+        let elsewhere = Target::Country(Country::Poland);
+        assert_eq!(
+            may_write_note(&actor(Role::SocialWorker, scope), elsewhere),
+            None
+        );
     }
 }

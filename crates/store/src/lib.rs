@@ -9,6 +9,7 @@ pub mod accounts;
 pub mod audit;
 pub mod crypto;
 mod directory;
+pub mod people;
 
 use std::path::Path;
 use std::str::FromStr;

@@ -1,0 +1,543 @@
+//! People registered for follow-up, their notes and consents. Identity and notes are encrypted
+//! with the key ring before they reach the database and decrypted on the way out; a record is
+//! never half-written (the person and their first consent go in one transaction).
+
+use bluedot_core::Country;
+use bluedot_core::person::{
+    ConsentGiver, ConsentPurpose, Identity, PersonStatus, Sex, SpecificNeed, birth_year,
+};
+use bluedot_core::policy::{Field, Scope};
+use chrono::{DateTime, SubsecRound, Utc};
+use sqlx::types::Json;
+use uuid::Uuid;
+
+use crate::crypto::KeyRing;
+use crate::{Result, Store, StoreError, decode_code, on_pool};
+
+const IDENTITY: &str = "people.identity";
+const NOTE_BODY: &str = "person_notes.body";
+
+/// What a registration writes.
+#[derive(Debug, Clone)]
+pub struct NewPerson {
+    pub hub_id: Uuid,
+    pub country: Country,
+    pub sex: Sex,
+    pub identity: Identity,
+    pub needs: Vec<SpecificNeed>,
+    pub consent: NewConsent,
+    pub registered_by: Option<Uuid>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewConsent {
+    pub purpose: ConsentPurpose,
+    pub given_by: ConsentGiver,
+    pub recorded_by: Option<Uuid>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PersonRecord {
+    pub id: Uuid,
+    pub hub_id: Uuid,
+    pub country: Country,
+    pub status: PersonStatus,
+    pub sex: Sex,
+    pub birth_year: Option<i32>,
+    pub needs: Vec<SpecificNeed>,
+    /// `None` once anonymised.
+    pub identity: Option<Identity>,
+    pub registered_by: Option<Uuid>,
+    pub registered_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub closure_reason: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    pub id: Uuid,
+    pub field: Field,
+    pub author_id: Option<Uuid>,
+    pub written_at: DateTime<Utc>,
+    pub body: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ConsentRow {
+    pub id: Uuid,
+    pub purpose: String,
+    pub given_by: String,
+    pub recorded_by: Option<Uuid>,
+    pub recorded_at: DateTime<Utc>,
+    pub withdrawn_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Consent {
+    pub id: Uuid,
+    pub purpose: ConsentPurpose,
+    pub given_by: ConsentGiver,
+    pub recorded_by: Option<Uuid>,
+    pub recorded_at: DateTime<Utc>,
+    pub withdrawn_at: Option<DateTime<Utc>>,
+}
+
+impl Consent {
+    pub fn in_force(&self) -> bool {
+        self.withdrawn_at.is_none()
+    }
+}
+
+/// How many values `rotate_keys` re-encrypted, per column.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RotationReport {
+    pub totp_secrets: u64,
+    pub identities: u64,
+    pub notes: u64,
+}
+
+#[derive(sqlx::FromRow)]
+struct PersonRow {
+    id: Uuid,
+    hub_id: Uuid,
+    country: String,
+    status: String,
+    sex: String,
+    birth_year: Option<i32>,
+    needs: Json<Vec<SpecificNeed>>,
+    identity: Option<String>,
+    registered_by: Option<Uuid>,
+    registered_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    closed_at: Option<DateTime<Utc>>,
+    closure_reason: Option<String>,
+}
+
+const PERSON_COLUMNS: &str = "id, hub_id, country, status, sex, birth_year, needs, identity,
+    registered_by, registered_at, updated_at, closed_at, closure_reason";
+
+impl PersonRow {
+    fn decrypt(self, keys: &KeyRing) -> Result<PersonRecord> {
+        let identity = match &self.identity {
+            Some(sealed) => {
+                let json = keys
+                    .decrypt(IDENTITY, sealed)
+                    .map_err(|e| StoreError::Corrupt(format!("people.identity: {e}")))?;
+                Some(
+                    serde_json::from_str(&json)
+                        .map_err(|e| StoreError::Corrupt(format!("people.identity: {e}")))?,
+                )
+            }
+            None => None,
+        };
+        Ok(PersonRecord {
+            id: self.id,
+            hub_id: self.hub_id,
+            country: decode_code("people.country", &self.country, Country::from_code)?,
+            status: decode_code("people.status", &self.status, PersonStatus::from_code)?,
+            sex: decode_code("people.sex", &self.sex, Sex::from_code)?,
+            birth_year: self.birth_year,
+            needs: self.needs.0,
+            identity,
+            registered_by: self.registered_by,
+            registered_at: self.registered_at,
+            updated_at: self.updated_at,
+            closed_at: self.closed_at,
+            closure_reason: self.closure_reason,
+        })
+    }
+}
+
+fn seal_identity(keys: &KeyRing, identity: &Identity) -> String {
+    let json = serde_json::to_string(identity).expect("identity serialises");
+    keys.encrypt(IDENTITY, &json)
+}
+
+fn now() -> DateTime<Utc> {
+    Utc::now().trunc_subsecs(6)
+}
+
+/// Inserts a consent inside the caller's transaction; a macro so that one text serves both
+/// backends' transaction types.
+macro_rules! insert_consent {
+    ($tx:expr, $person_id:expr, $consent:expr, $at:expr) => {{
+        let id = Uuid::now_v7();
+        sqlx::query(
+            "INSERT INTO consents (id, person_id, purpose, given_by, recorded_by, recorded_at)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(id)
+        .bind($person_id)
+        .bind($consent.purpose.code())
+        .bind($consent.given_by.code())
+        .bind($consent.recorded_by)
+        .bind($at)
+        .execute(&mut *$tx)
+        .await?;
+        id
+    }};
+}
+
+impl Store {
+    /// Registers a person with their first consent, in one transaction.
+    pub async fn create_person(&self, keys: &KeyRing, new: &NewPerson) -> Result<Uuid> {
+        let identity = new.identity.clone().validate()?;
+        let id = Uuid::now_v7();
+        let at = now();
+        let mut needs = new.needs.clone();
+        needs.sort();
+        needs.dedup();
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            sqlx::query(
+                "INSERT INTO people (id, hub_id, country, status, sex, birth_year, needs, identity,
+                     registered_by, registered_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)",
+            )
+            .bind(id)
+            .bind(new.hub_id)
+            .bind(new.country.code())
+            .bind(PersonStatus::Active.code())
+            .bind(new.sex.code())
+            .bind(birth_year(&identity))
+            .bind(Json(&needs))
+            .bind(seal_identity(keys, &identity))
+            .bind(new.registered_by)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+            insert_consent!(tx, id, new.consent, at);
+            tx.commit().await?;
+        });
+        Ok(id)
+    }
+
+    pub async fn person(&self, keys: &KeyRing, id: Uuid) -> Result<Option<PersonRecord>> {
+        let sql = format!("SELECT {PERSON_COLUMNS} FROM people WHERE id = $1");
+        let row: Option<PersonRow> = on_pool!(self, pool => sqlx::query_as(&sql)
+            .bind(id)
+            .fetch_optional(pool)
+            .await?);
+        row.map(|r| r.decrypt(keys)).transpose()
+    }
+
+    /// Records within a scope, newest first, at most `limit`.
+    pub async fn people_in_scope(
+        &self,
+        keys: &KeyRing,
+        scope: &Scope,
+        limit: i64,
+    ) -> Result<Vec<PersonRecord>> {
+        if scope.is_empty() {
+            return Ok(Vec::new());
+        }
+        let hubs: Vec<String> = scope.hubs.iter().map(Uuid::to_string).collect();
+        let countries: Vec<&str> = scope.countries.iter().map(|c| c.code()).collect();
+        // Scopes are a handful of hubs and countries; they travel as one JSON list each, which
+        // both backends can unpack, so the query text stays the same.
+        let sql = format!(
+            "SELECT {PERSON_COLUMNS} FROM people
+             WHERE $1 OR country IN (SELECT value FROM {countries})
+                OR {hub_text} IN (SELECT value FROM {hubs})
+             ORDER BY registered_at DESC LIMIT $4",
+            countries = self.json_list("$2"),
+            hubs = self.json_list("$3"),
+            hub_text = self.uuid_text("hub_id"),
+        );
+        let rows: Vec<PersonRow> = on_pool!(self, pool => sqlx::query_as(&sql)
+            .bind(scope.everywhere)
+            .bind(serde_json::to_string(&countries).expect("list serialises"))
+            .bind(serde_json::to_string(&hubs).expect("list serialises"))
+            .bind(limit)
+            .fetch_all(pool)
+            .await?);
+        rows.into_iter().map(|r| r.decrypt(keys)).collect()
+    }
+
+    /// Replaces a person's identity and needs.
+    pub async fn update_person(
+        &self,
+        keys: &KeyRing,
+        id: Uuid,
+        sex: Sex,
+        identity: &Identity,
+        needs: &[SpecificNeed],
+    ) -> Result<bool> {
+        let identity = identity.clone().validate()?;
+        let done = on_pool!(self, pool => sqlx::query(
+            "UPDATE people SET sex = $2, birth_year = $3, needs = $4, identity = $5, updated_at = $6
+             WHERE id = $1 AND status <> 'anonymised'",
+        )
+        .bind(id)
+        .bind(sex.code())
+        .bind(birth_year(&identity))
+        .bind(Json(needs))
+        .bind(seal_identity(keys, &identity))
+        .bind(now())
+        .execute(pool)
+        .await?
+        .rows_affected());
+        Ok(done == 1)
+    }
+
+    pub async fn add_note(
+        &self,
+        keys: &KeyRing,
+        person_id: Uuid,
+        field: Field,
+        author_id: Option<Uuid>,
+        body: &str,
+    ) -> Result<Uuid> {
+        let body = body.trim();
+        if body.is_empty() || body.chars().count() > 20_000 {
+            return Err(bluedot_core::ValidationError::new(
+                "note",
+                "a note has 1 to 20,000 characters",
+            )
+            .into());
+        }
+        let id = Uuid::now_v7();
+        on_pool!(self, pool => sqlx::query(
+            "INSERT INTO person_notes (id, person_id, field, author_id, written_at, body)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(id)
+        .bind(person_id)
+        .bind(field.code())
+        .bind(author_id)
+        .bind(now())
+        .bind(keys.encrypt(NOTE_BODY, body))
+        .execute(pool)
+        .await
+        .map(|_| ())?);
+        Ok(id)
+    }
+
+    /// A person's notes in the given parts of the record, oldest first. Notes in other parts
+    /// are never read, let alone decrypted.
+    pub async fn notes(
+        &self,
+        keys: &KeyRing,
+        person_id: Uuid,
+        fields: &[Field],
+    ) -> Result<Vec<Note>> {
+        let rows: Vec<(Uuid, String, Option<Uuid>, DateTime<Utc>, String)> = on_pool!(self, pool => sqlx::query_as(
+                "SELECT id, field, author_id, written_at, body FROM person_notes
+                 WHERE person_id = $1 ORDER BY written_at, id",
+            )
+            .bind(person_id)
+            .fetch_all(pool)
+            .await?);
+        let mut out = Vec::new();
+        for (id, field, author_id, written_at, body) in rows {
+            let field = decode_code("person_notes.field", &field, Field::from_code)?;
+            if !fields.contains(&field) {
+                continue;
+            }
+            let body = keys
+                .decrypt(NOTE_BODY, &body)
+                .map_err(|e| StoreError::Corrupt(format!("person_notes.body: {e}")))?;
+            out.push(Note {
+                id,
+                field,
+                author_id,
+                written_at,
+                body,
+            });
+        }
+        Ok(out)
+    }
+
+    pub async fn record_consent(&self, person_id: Uuid, consent: &NewConsent) -> Result<Uuid> {
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let id = insert_consent!(tx, person_id, consent, now());
+            tx.commit().await?;
+            Ok(id)
+        })
+    }
+
+    /// Withdraws a consent of this person; false when there is no such consent in force.
+    pub async fn withdraw_consent(
+        &self,
+        person_id: Uuid,
+        consent_id: Uuid,
+        by: Option<Uuid>,
+    ) -> Result<bool> {
+        let done = on_pool!(self, pool => sqlx::query(
+            "UPDATE consents SET withdrawn_at = $3, withdrawn_by = $4
+             WHERE id = $1 AND person_id = $2 AND withdrawn_at IS NULL",
+        )
+        .bind(consent_id)
+        .bind(person_id)
+        .bind(now())
+        .bind(by)
+        .execute(pool)
+        .await?
+        .rows_affected());
+        Ok(done == 1)
+    }
+
+    pub async fn consents(&self, person_id: Uuid) -> Result<Vec<Consent>> {
+        let rows: Vec<ConsentRow> = on_pool!(self, pool => sqlx::query_as(
+            "SELECT id, purpose, given_by, recorded_by, recorded_at, withdrawn_at FROM consents
+             WHERE person_id = $1 ORDER BY recorded_at, id",
+        )
+        .bind(person_id)
+        .fetch_all(pool)
+        .await?);
+        rows.into_iter()
+            .map(|r| {
+                Ok(Consent {
+                    id: r.id,
+                    purpose: decode_code(
+                        "consents.purpose",
+                        &r.purpose,
+                        ConsentPurpose::from_code,
+                    )?,
+                    given_by: decode_code(
+                        "consents.given_by",
+                        &r.given_by,
+                        ConsentGiver::from_code,
+                    )?,
+                    recorded_by: r.recorded_by,
+                    recorded_at: r.recorded_at,
+                    withdrawn_at: r.withdrawn_at,
+                })
+            })
+            .collect()
+    }
+
+    /// Ends follow-up; the retention period runs from now.
+    pub async fn close_person(&self, id: Uuid, reason: &str) -> Result<bool> {
+        let at = now();
+        let done = on_pool!(self, pool => sqlx::query(
+            "UPDATE people SET status = 'closed', closed_at = $2, closure_reason = $3, updated_at = $2
+             WHERE id = $1 AND status = 'active'",
+        )
+        .bind(id)
+        .bind(at)
+        .bind(reason)
+        .execute(pool)
+        .await?
+        .rows_affected());
+        Ok(done == 1)
+    }
+
+    /// Removes everything that identifies a person and every note; keeps hub, sex, birth year
+    /// and needs so that figures stay right. Consents stay as the record of what was agreed.
+    pub async fn anonymise_person(&self, id: Uuid) -> Result<bool> {
+        let at = now();
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let done = sqlx::query(
+                "UPDATE people SET status = 'anonymised', identity = NULL, updated_at = $2,
+                     closed_at = COALESCE(closed_at, $2)
+                 WHERE id = $1 AND status <> 'anonymised'",
+            )
+            .bind(id)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            sqlx::query("DELETE FROM person_notes WHERE person_id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok(done == 1)
+        })
+    }
+
+    /// Deletes a person's record with its notes and consents. The audit log keeps only the id.
+    pub async fn erase_person(&self, id: Uuid) -> Result<bool> {
+        let done = on_pool!(self, pool => sqlx::query("DELETE FROM people WHERE id = $1")
+            .bind(id)
+            .execute(pool)
+            .await?
+            .rows_affected());
+        Ok(done == 1)
+    }
+
+    /// Anonymises every record closed before `closed_before`; returns their ids.
+    pub async fn apply_retention(&self, closed_before: DateTime<Utc>) -> Result<Vec<Uuid>> {
+        let due: Vec<(Uuid,)> = on_pool!(self, pool => sqlx::query_as(
+            "SELECT id FROM people WHERE status = 'closed' AND closed_at < $1 ORDER BY closed_at",
+        )
+        .bind(closed_before)
+        .fetch_all(pool)
+        .await?);
+        let mut done = Vec::new();
+        for (id,) in due {
+            if self.anonymise_person(id).await? {
+                done.push(id);
+            }
+        }
+        Ok(done)
+    }
+
+    /// Re-encrypts every value written under an old key with the current one. Runs in batches
+    /// that each commit, so it can be interrupted and run again.
+    pub async fn rotate_keys(&self, keys: &KeyRing) -> Result<RotationReport> {
+        let mut report = RotationReport::default();
+        for (table, column, field, key_column) in [
+            ("users", "totp_secret", "users.totp_secret", "id"),
+            ("people", "identity", IDENTITY, "id"),
+            ("person_notes", "body", NOTE_BODY, "id"),
+        ] {
+            let rows: Vec<(Uuid, String)> = on_pool!(self, pool => sqlx::query_as(&format!(
+                "SELECT {key_column}, {column} FROM {table} WHERE {column} IS NOT NULL"
+            ))
+            .fetch_all(pool)
+            .await?);
+            let stale: Vec<_> = rows
+                .into_iter()
+                .filter(|(_, v)| keys.needs_rotation(v))
+                .collect();
+            for batch in stale.chunks(500) {
+                on_pool!(self, pool => {
+                    let mut tx = pool.begin().await?;
+                    for (id, sealed) in batch {
+                        let plain = keys
+                            .decrypt(field, sealed)
+                            .map_err(|e| StoreError::Corrupt(format!("{table}.{column}: {e}")))?;
+                        sqlx::query(&format!(
+                            "UPDATE {table} SET {column} = $2 WHERE {key_column} = $1 AND {column} = $3"
+                        ))
+                        .bind(id)
+                        .bind(keys.encrypt(field, &plain))
+                        .bind(sealed)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                    tx.commit().await?;
+                });
+            }
+            let count = stale.len() as u64;
+            match table {
+                "users" => report.totp_secrets = count,
+                "people" => report.identities = count,
+                _ => report.notes = count,
+            }
+        }
+        Ok(report)
+    }
+
+    fn json_list(&self, param: &str) -> String {
+        match self.backend_name() {
+            "postgres" => format!("jsonb_array_elements_text({param}::jsonb)"),
+            _ => format!("json_each({param})"),
+        }
+    }
+
+    fn uuid_text(&self, column: &str) -> String {
+        match self.backend_name() {
+            "postgres" => format!("{column}::text"),
+            // SQLite holds UUIDs as 16 bytes; this spells them as Uuid's Display does.
+            _ => format!(
+                "lower(substr(hex({column}),1,8)||'-'||substr(hex({column}),9,4)||'-'||substr(hex({column}),13,4)||'-'||substr(hex({column}),17,4)||'-'||substr(hex({column}),21))"
+            ),
+        }
+    }
+}
