@@ -47,6 +47,36 @@ enum Command {
     /// Encryption keys for sensitive fields.
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// Anonymise people's records closed longer than the retention period (run it daily, from
+    /// cron or a systemd timer).
+    Retention(RetentionArgs),
+}
+
+#[derive(Args)]
+struct RetentionArgs {
+    #[command(flatten)]
+    db: DbArgs,
+    /// Days a closed record is kept [default: 730, or retention_days in the configuration]
+    #[arg(long, env = "BLUEDOT_RETENTION_DAYS", value_name = "DAYS")]
+    days: Option<i64>,
+    /// Only count what is due; change nothing.
+    #[arg(long)]
+    dry_run: bool,
+}
+
+/// Where the data lives and the keys that open it.
+#[derive(Args, Clone)]
+struct KeyedDbArgs {
+    #[command(flatten)]
+    db: DbArgs,
+    /// Encryption keys, current first: `NEW_ID:KEY,OLD_ID:KEY`.
+    #[arg(
+        long,
+        env = "BLUEDOT_ENCRYPTION_KEYS",
+        value_name = "KEYS",
+        hide_env_values = true
+    )]
+    encryption_keys: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -103,6 +133,9 @@ enum KeysCommand {
         #[arg(default_value = "k1")]
         id: String,
     },
+    /// Re-encrypt every sensitive value under the current (first) key, so older keys can be
+    /// retired. Safe to interrupt and run again.
+    Rotate(KeyedDbArgs),
 }
 
 #[derive(Subcommand)]
@@ -166,6 +199,10 @@ pub struct ServeArgs {
     /// [default: 5]
     #[arg(long, env = "BLUEDOT_CACHE_SECONDS", value_name = "SECONDS")]
     pub cache_seconds: Option<u64>,
+    /// Days a closed person's record is kept before `bluedot retention` anonymises it
+    /// [default: 730]
+    #[arg(long, env = "BLUEDOT_RETENTION_DAYS", value_name = "DAYS")]
+    pub retention_days: Option<i64>,
 }
 
 pub fn main() -> ExitCode {
@@ -227,6 +264,61 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("{}", KeyRing::generate_spec(&id));
             Ok(())
         }
+        Command::Keys(KeysCommand::Rotate(args)) => {
+            let serve_args = ServeArgs {
+                db: args.db,
+                encryption_keys: args.encryption_keys,
+                ..Default::default()
+            };
+            let settings = Settings::load(cli.config.as_deref(), &serve_args)?;
+            let keys = key_ring(&settings, false)?.context(
+                "set BLUEDOT_ENCRYPTION_KEYS (or --encryption-keys) to NEW_ID:KEY,OLD_ID:KEY",
+            )?;
+            let store = open_store(&settings).await?;
+            let report = store.rotate_keys(&keys).await?;
+            store
+                .audit(&cli_event("keys.rotate", format!("key:{}", keys.current_id())))
+                .await?;
+            println!(
+                "re-encrypted under key {:?}: {} second-factor secrets, {} identities, {} notes",
+                keys.current_id(),
+                report.totp_secrets,
+                report.identities,
+                report.notes
+            );
+            Ok(())
+        }
+        Command::Retention(args) => {
+            let serve_args = ServeArgs {
+                db: args.db,
+                retention_days: args.days,
+                ..Default::default()
+            };
+            let settings = Settings::load(cli.config.as_deref(), &serve_args)?;
+            let store = open_store(&settings).await?;
+            let cutoff = chrono::Utc::now() - chrono::Duration::days(settings.retention_days);
+            if args.dry_run {
+                let due = store.retention_due(cutoff).await?;
+                println!(
+                    "{} records closed more than {} days ago would be anonymised",
+                    due.len(),
+                    settings.retention_days
+                );
+                return Ok(());
+            }
+            let done = store.apply_retention(cutoff).await?;
+            for id in &done {
+                store
+                    .audit(&cli_event("person.anonymise", format!("person:{id}")))
+                    .await?;
+            }
+            println!(
+                "{} records closed more than {} days ago anonymised",
+                done.len(),
+                settings.retention_days
+            );
+            Ok(())
+        }
         Command::Stale(db) => {
             let (settings, store) = settings_and_store(cli.config.as_deref(), db).await?;
             let days = settings.freshness.review_after_days;
@@ -247,6 +339,19 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
+/// An audit entry for something done on the command line.
+fn cli_event(action: &str, subject: String) -> AuditEvent {
+    AuditEvent {
+        actor_id: None,
+        action: action.to_owned(),
+        subject,
+        hub_id: None,
+        country: None,
+        source: "cli".to_owned(),
+        outcome: "ok".to_owned(),
+    }
+}
+
 /// How long a set-up link made on the command line stays valid.
 const LINK_HOURS: i64 = 72;
 
@@ -261,15 +366,7 @@ async fn user_command(
     };
     let (_, store) = settings_and_store(config, args.db.clone()).await?;
     let base_url = args.base_url.trim_end_matches('/').to_owned();
-    let record = |action: &str, user: uuid::Uuid| AuditEvent {
-        actor_id: None,
-        action: action.to_owned(),
-        subject: format!("user:{user}"),
-        hub_id: None,
-        country: None,
-        source: "cli".to_owned(),
-        outcome: "ok".to_owned(),
-    };
+    let record = |action: &str, user: uuid::Uuid| cli_event(action, format!("user:{user}"));
     let link_for = |token: &str| format!("{base_url}/staff/setup/{token}");
     match command {
         UserCommand::Add(a) => {

@@ -25,6 +25,8 @@ pub struct Settings {
     pub freshness: FreshnessPolicy,
     pub cache_seconds: u64,
     pub encryption_keys: Option<String>,
+    /// Days a closed person's record is kept before `bluedot retention` anonymises it.
+    pub retention_days: i64,
 }
 
 impl Default for Settings {
@@ -40,6 +42,7 @@ impl Default for Settings {
             freshness: web.freshness,
             cache_seconds: web.cache_seconds,
             encryption_keys: None,
+            retention_days: 730,
         }
     }
 }
@@ -77,6 +80,12 @@ impl Settings {
         }
         if let Some(v) = &args.encryption_keys {
             s.encryption_keys = Some(v.clone()).filter(|k| !k.is_empty());
+        }
+        if let Some(v) = args.retention_days {
+            s.retention_days = v;
+        }
+        if s.retention_days < 1 {
+            anyhow::bail!("retention_days must be at least 1, not {}", s.retention_days);
         }
         if let Some(v) = args.cache_seconds {
             s.cache_seconds = v;

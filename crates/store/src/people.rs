@@ -460,16 +460,21 @@ impl Store {
         Ok(done == 1)
     }
 
-    /// Anonymises every record closed before `closed_before`; returns their ids.
-    pub async fn apply_retention(&self, closed_before: DateTime<Utc>) -> Result<Vec<Uuid>> {
+    /// Records closed before `closed_before`, which retention would anonymise.
+    pub async fn retention_due(&self, closed_before: DateTime<Utc>) -> Result<Vec<Uuid>> {
         let due: Vec<(Uuid,)> = on_pool!(self, pool => sqlx::query_as(
             "SELECT id FROM people WHERE status = 'closed' AND closed_at < $1 ORDER BY closed_at",
         )
         .bind(closed_before)
         .fetch_all(pool)
         .await?);
+        Ok(due.into_iter().map(|(id,)| id).collect())
+    }
+
+    /// Anonymises every record closed before `closed_before`; returns their ids.
+    pub async fn apply_retention(&self, closed_before: DateTime<Utc>) -> Result<Vec<Uuid>> {
         let mut done = Vec::new();
-        for (id,) in due {
+        for id in self.retention_due(closed_before).await? {
             if self.anonymise_person(id).await? {
                 done.push(id);
             }
