@@ -9,6 +9,7 @@ mod accounts;
 mod audit;
 mod http;
 mod people;
+mod people_http;
 mod staff;
 mod storage;
 mod support;

@@ -18,15 +18,15 @@ use crate::on_both_backends;
 
 const PASSWORD: &str = "a long staff passphrase";
 
-struct Reply {
-    status: StatusCode,
-    location: Option<String>,
-    cookie: Option<String>,
-    cache_control: Option<String>,
-    body: String,
+pub struct Reply {
+    pub status: StatusCode,
+    pub location: Option<String>,
+    pub cookie: Option<String>,
+    pub cache_control: Option<String>,
+    pub body: String,
 }
 
-async fn send(
+pub async fn send(
     app: &Router,
     method: &str,
     path: &str,
@@ -70,7 +70,7 @@ async fn send(
 }
 
 /// The value of `<... id="{id}" ...>{value}<` or of a hidden input named `name`.
-fn between<'a>(body: &'a str, start: &str, end: &str) -> &'a str {
+pub fn between<'a>(body: &'a str, start: &str, end: &str) -> &'a str {
     let from = body
         .find(start)
         .unwrap_or_else(|| panic!("{start} not in {body}"))
@@ -78,7 +78,7 @@ fn between<'a>(body: &'a str, start: &str, end: &str) -> &'a str {
     &body[from..from + body[from..].find(end).unwrap()]
 }
 
-fn encode(value: &str) -> String {
+pub fn encode(value: &str) -> String {
     value
         .bytes()
         .map(|b| {
@@ -91,14 +91,14 @@ fn encode(value: &str) -> String {
         .collect()
 }
 
-fn app(store: &Store) -> Router {
+pub fn app(store: &Store) -> Router {
     let keys = KeyRing::parse(&KeyRing::generate_spec("t1")).unwrap();
     bluedot_web::router(AppState::new(store.clone(), WebConfig::default()).with_keys(keys))
 }
 
 /// Creates an account, completes its set-up link in the browser's way, and signs it in with
 /// both factors. Returns the session cookie.
-async fn account_signed_in(
+pub async fn account_signed_in(
     app: &Router,
     store: &Store,
     username: &str,
@@ -133,7 +133,7 @@ async fn account_signed_in(
     sign_in(app, username, &secret).await
 }
 
-async fn sign_in(app: &Router, username: &str, secret: &str) -> String {
+pub async fn sign_in(app: &Router, username: &str, secret: &str) -> String {
     let login = send(
         app,
         "POST",
@@ -167,7 +167,7 @@ async fn sign_in(app: &Router, username: &str, secret: &str) -> String {
     cookie
 }
 
-fn romania() -> Scope {
+pub fn romania() -> Scope {
     Scope {
         countries: vec![Country::Romania],
         ..Scope::default()

@@ -277,7 +277,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let store = open_store(&settings).await?;
             let report = store.rotate_keys(&keys).await?;
             store
-                .audit(&cli_event("keys.rotate", format!("key:{}", keys.current_id())))
+                .audit(&cli_event(
+                    "keys.rotate",
+                    format!("key:{}", keys.current_id()),
+                ))
                 .await?;
             println!(
                 "re-encrypted under key {:?}: {} second-factor secrets, {} identities, {} notes",

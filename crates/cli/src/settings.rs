@@ -85,7 +85,10 @@ impl Settings {
             s.retention_days = v;
         }
         if s.retention_days < 1 {
-            anyhow::bail!("retention_days must be at least 1, not {}", s.retention_days);
+            anyhow::bail!(
+                "retention_days must be at least 1, not {}",
+                s.retention_days
+            );
         }
         if let Some(v) = args.cache_seconds {
             s.cache_seconds = v;

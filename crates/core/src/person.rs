@@ -90,6 +90,9 @@ pub struct Identity {
     pub latin_given_name: String,
     pub latin_family_name: String,
     pub birth_date: Option<NaiveDate>,
+    /// When the date is unknown: the year from the age the person gives or appears to be.
+    #[serde(default)]
+    pub birth_year_estimated: Option<i32>,
     #[serde(default)]
     pub languages: Vec<String>,
     pub nationality: Option<String>,
@@ -179,7 +182,10 @@ pub fn age_on(birth: NaiveDate, today: NaiveDate) -> u32 {
 
 /// The birth year kept in clear for figures by age band; the exact date stays encrypted.
 pub fn birth_year(identity: &Identity) -> Option<i32> {
-    identity.birth_date.map(|d| d.year())
+    identity
+        .birth_date
+        .map(|d| d.year())
+        .or(identity.birth_year_estimated)
 }
 
 #[cfg(test)]

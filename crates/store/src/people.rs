@@ -98,6 +98,15 @@ pub struct RotationReport {
 }
 
 #[derive(sqlx::FromRow)]
+struct NoteRow {
+    id: Uuid,
+    field: String,
+    author_id: Option<Uuid>,
+    written_at: DateTime<Utc>,
+    body: String,
+}
+
+#[derive(sqlx::FromRow)]
 struct PersonRow {
     id: Uuid,
     hub_id: Uuid,
@@ -322,7 +331,7 @@ impl Store {
         person_id: Uuid,
         fields: &[Field],
     ) -> Result<Vec<Note>> {
-        let rows: Vec<(Uuid, String, Option<Uuid>, DateTime<Utc>, String)> = on_pool!(self, pool => sqlx::query_as(
+        let rows: Vec<NoteRow> = on_pool!(self, pool => sqlx::query_as(
                 "SELECT id, field, author_id, written_at, body FROM person_notes
                  WHERE person_id = $1 ORDER BY written_at, id",
             )
@@ -330,7 +339,14 @@ impl Store {
             .fetch_all(pool)
             .await?);
         let mut out = Vec::new();
-        for (id, field, author_id, written_at, body) in rows {
+        for NoteRow {
+            id,
+            field,
+            author_id,
+            written_at,
+            body,
+        } in rows
+        {
             let field = decode_code("person_notes.field", &field, Field::from_code)?;
             if !fields.contains(&field) {
                 continue;

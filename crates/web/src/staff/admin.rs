@@ -12,7 +12,9 @@ use chrono::{Duration, NaiveDate, Utc};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::{ClientAddr, Staff, StaffError, StaffResult, audit, check_csrf, signed_in, staff_t};
+use super::{
+    ClientAddr, Nav, Staff, StaffError, StaffResult, audit, check_csrf, signed_in, staff_t,
+};
 use crate::AppState;
 use crate::public::{Ctx, render};
 
@@ -41,29 +43,12 @@ fn scope_label(ctx: &Ctx, scope: &Scope, hubs: &[Hub]) -> String {
     parts.join(", ")
 }
 
-/// Targets an account's scope spans, to check that a manager covers all of them.
 fn targets(scope: &Scope, hubs: &[Hub]) -> Vec<Target> {
-    if scope.everywhere {
-        return vec![Target::Network];
-    }
-    let mut out: Vec<Target> = scope
-        .countries
-        .iter()
-        .map(|c| Target::Country(*c))
-        .collect();
-    out.extend(scope.hubs.iter().filter_map(|id| {
-        hubs.iter().find(|h| h.id == *id).map(|h| Target::Hub {
-            hub: h.id,
-            country: h.country,
-        })
-    }));
-    out
+    super::scope_targets(scope, hubs)
 }
 
 fn may_anywhere(staff: &Staff, action: Action, hubs: &[Hub]) -> bool {
-    targets(&staff.actor.scope, hubs)
-        .into_iter()
-        .any(|t| staff.may(action, t))
+    staff.may_anywhere(action, hubs)
 }
 
 pub struct StaleRow {
@@ -80,8 +65,7 @@ struct HomePage {
     role: String,
     scope: String,
     csrf: String,
-    can_manage_users: bool,
-    can_view_audit: bool,
+    nav: Nav,
     stale: Option<Vec<StaleRow>>,
 }
 
@@ -132,8 +116,7 @@ pub async fn home(State(state): State<AppState>, headers: HeaderMap) -> StaffRes
         role: ctx.t(&format!("role-{}", staff.user.role.code())),
         scope: scope_label(&ctx, &staff.user.scope, &hubs),
         csrf: staff.session.csrf_token.clone(),
-        can_manage_users: may_anywhere(&staff, Action::ManageUsers, &hubs),
-        can_view_audit: may_anywhere(&staff, Action::ViewAudit, &hubs),
+        nav: Nav::for_staff(&staff, &hubs),
         stale,
         ctx,
     };
@@ -159,6 +142,7 @@ pub struct SelectOption {
 #[template(path = "staff/users.html")]
 struct UsersPage {
     ctx: Ctx,
+    nav: Nav,
     csrf: String,
     users: Vec<UserRow>,
     roles: Vec<SelectOption>,
@@ -212,6 +196,7 @@ async fn users_page(
         })
         .collect();
     let page = UsersPage {
+        nav: Nav::for_staff(staff, &hubs),
         csrf: staff.session.csrf_token.clone(),
         users,
         roles: Role::ALL
@@ -534,6 +519,7 @@ pub struct AuditRow {
 #[template(path = "staff/audit.html")]
 struct AuditPage {
     ctx: Ctx,
+    nav: Nav,
     action: String,
     since: String,
     until: String,
@@ -668,6 +654,7 @@ pub async fn audit_log(
             .into_response());
     }
     let page = AuditPage {
+        nav: Nav::for_staff(&staff, &hubs),
         ctx: ctx_for(&staff, "audit"),
         action: params.action.unwrap_or_default(),
         since: params.since.unwrap_or_default(),

@@ -7,6 +7,7 @@
 mod admin;
 mod auth;
 pub mod credentials;
+mod people;
 
 use std::net::SocketAddr;
 
@@ -17,8 +18,8 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use bluedot_core::Lang;
-use bluedot_core::policy::{Action, Actor, Target, decide};
+use bluedot_core::policy::{Action, Actor, Scope, Target, decide};
+use bluedot_core::{Hub, Lang};
 use bluedot_store::accounts::{Session, User};
 use bluedot_store::audit::AuditEvent;
 
@@ -45,6 +46,19 @@ pub fn routes() -> Router<AppState> {
         .route("/staff/users/{id}/reset", post(admin::reset_user))
         .route("/staff/users/{id}/disable", post(admin::disable_user))
         .route("/staff/audit", get(admin::audit_log))
+        .route("/staff/people", get(people::list).post(people::create))
+        .route("/staff/people/new", get(people::new_form))
+        .route("/staff/people/{id}", get(people::view))
+        .route("/staff/people/{id}/notes", post(people::add_note))
+        .route("/staff/people/{id}/consents", post(people::record_consent))
+        .route(
+            "/staff/people/{id}/consents/{consent}/withdraw",
+            post(people::withdraw_consent),
+        )
+        .route("/staff/people/{id}/export", get(people::export))
+        .route("/staff/people/{id}/close", post(people::close))
+        .route("/staff/people/{id}/anonymise", post(people::anonymise))
+        .route("/staff/people/{id}/erase", post(people::erase))
         .layer(middleware::from_fn(staff_headers))
 }
 
@@ -87,6 +101,71 @@ pub struct Staff {
 impl Staff {
     pub fn may(&self, action: Action, target: Target) -> bool {
         decide(&self.actor, action, target).allowed()
+    }
+
+    /// Whether the account may take `action` somewhere in its scope.
+    pub fn may_anywhere(&self, action: Action, hubs: &[Hub]) -> bool {
+        scope_targets(&self.actor.scope, hubs)
+            .into_iter()
+            .any(|t| self.may(action, t))
+    }
+
+    /// An audit entry for something this staff member did, successful unless changed.
+    pub fn event(&self, action: &str, subject: String, from: &ClientAddr) -> AuditEvent {
+        AuditEvent {
+            actor_id: Some(self.user.id),
+            action: action.to_owned(),
+            subject,
+            hub_id: None,
+            country: None,
+            source: from.0.clone(),
+            outcome: "ok".to_owned(),
+        }
+    }
+}
+
+/// The targets a scope spans: used to check that a manager covers all of another account's
+/// scope, and where an account may act at all.
+pub fn scope_targets(scope: &Scope, hubs: &[Hub]) -> Vec<Target> {
+    if scope.everywhere {
+        return vec![Target::Network];
+    }
+    let mut out: Vec<Target> = scope
+        .countries
+        .iter()
+        .map(|c| Target::Country(*c))
+        .collect();
+    out.extend(scope.hubs.iter().filter_map(|id| {
+        hubs.iter().find(|h| h.id == *id).map(|h| Target::Hub {
+            hub: h.id,
+            country: h.country,
+        })
+    }));
+    out
+}
+
+/// The target a record at `hub` is.
+pub fn hub_target(hub: &Hub) -> Target {
+    Target::Hub {
+        hub: hub.id,
+        country: hub.country,
+    }
+}
+
+/// Which sections the staff navigation offers this account.
+pub struct Nav {
+    pub people: bool,
+    pub users: bool,
+    pub audit: bool,
+}
+
+impl Nav {
+    pub fn for_staff(staff: &Staff, hubs: &[Hub]) -> Nav {
+        Nav {
+            people: staff.may_anywhere(Action::ViewPerson, hubs),
+            users: staff.may_anywhere(Action::ManageUsers, hubs),
+            audit: staff.may_anywhere(Action::ViewAudit, hubs),
+        }
     }
 }
 
