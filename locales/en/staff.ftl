@@ -164,3 +164,5 @@ need-pregnant-or-lactating = Pregnant or breastfeeding
 need-woman-at-risk = Woman at risk
 need-without-documents = Without documents
 need-legal-protection-needs = Legal and protection needs
+staff-too-many-title = Too many attempts
+staff-too-many = Too many sign-in attempts came from this network. Wait a minute and try again.

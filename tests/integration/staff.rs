@@ -405,6 +405,49 @@ async fn failed_sign_ins_lock_and_never_tell_which_part_was_wrong() {
 }
 
 #[tokio::test]
+async fn one_address_cannot_keep_guessing_across_accounts() {
+    on_both_backends!(async |store: Store, backend: &str, _url: String| {
+        let app = app(&store);
+        // Different usernames each time, so no account's own lock-out ever triggers.
+        let mut statuses = Vec::new();
+        for i in 0..40 {
+            let r = send(
+                &app,
+                "POST",
+                "/staff/login",
+                None,
+                Some(&format!("username=guess{i}&password=whatever123")),
+            )
+            .await;
+            statuses.push(r.status);
+        }
+        let limited = statuses
+            .iter()
+            .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
+            .count();
+        assert!(
+            statuses[..30]
+                .iter()
+                .all(|s| *s == StatusCode::UNAUTHORIZED),
+            "{backend}: the first burst is answered"
+        );
+        // One attempt comes back every two seconds, so a slow machine may let one or two more in.
+        assert!(limited >= 5, "{backend}: only {limited} refused");
+        let entries = store
+            .search_audit(&AuditQuery {
+                action_prefix: Some("sign-in".into()),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert!(
+            entries.iter().any(|e| e.outcome == "rate-limited"),
+            "{backend}"
+        );
+    });
+}
+
+#[tokio::test]
 async fn a_password_alone_does_not_open_staff_pages() {
     on_both_backends!(async |store: Store, backend: &str, _url: String| {
         let app = app(&store);

@@ -42,6 +42,8 @@ pub struct AppState {
     /// Encrypts sensitive fields; without keys, staff sign-in is unavailable.
     pub keys: Option<Arc<KeyRing>>,
     pub session_limits: SessionLimits,
+    /// Sign-in attempts per client address, on top of the per-account lock-out.
+    pub sign_in_limiter: Arc<staff::SignInLimiter>,
 }
 
 impl AppState {
@@ -56,6 +58,7 @@ impl AppState {
             directory,
             keys: None,
             session_limits: SessionLimits::default(),
+            sign_in_limiter: Arc::new(staff::SignInLimiter::new()),
         }
     }
 

@@ -79,6 +79,21 @@ pub async fn login(
     if !same_origin(&headers) {
         return Err(StaffError::BadRequest(lang, staff_t(lang, "staff-csrf")));
     }
+    if !state.sign_in_limiter.attempt(&from) {
+        audit(
+            &state,
+            lang,
+            event(
+                None,
+                "sign-in",
+                "user:unknown".into(),
+                &from,
+                "rate-limited",
+            ),
+        )
+        .await?;
+        return Err(StaffError::TooManyAttempts(lang));
+    }
     let user = state
         .store
         .user_by_username(&form.username)
@@ -225,6 +240,9 @@ pub async fn second_factor(
     let (token, session) = half_signed_in(&state, &headers).await?;
     if !same_origin(&headers) || !super::credentials::same_secret(&session.csrf_token, &form.csrf) {
         return Err(StaffError::BadRequest(lang, staff_t(lang, "staff-csrf")));
+    }
+    if !state.sign_in_limiter.attempt(&from) {
+        return Err(StaffError::TooManyAttempts(lang));
     }
     let keys = state.keys.as_ref().ok_or(StaffError::NoKeys(lang))?;
     let user = state

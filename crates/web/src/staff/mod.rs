@@ -62,6 +62,42 @@ pub fn routes() -> Router<AppState> {
         .layer(middleware::from_fn(staff_headers))
 }
 
+/// Sign-in attempts allowed from one client address: a burst of this many, refilled at one
+/// every two seconds. Generous for a hub whose staff share one address, hopeless for guessing.
+const SIGN_IN_BURST: u32 = 30;
+
+/// Limits password and second-factor attempts per client address, so that guessing across
+/// many accounts is as slow as the per-account lock-out makes guessing one.
+pub struct SignInLimiter {
+    limiter: governor::DefaultKeyedRateLimiter<String>,
+}
+
+impl Default for SignInLimiter {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl SignInLimiter {
+    pub fn new() -> Self {
+        let quota = governor::Quota::with_period(std::time::Duration::from_secs(2))
+            .expect("period is not zero")
+            .allow_burst(std::num::NonZeroU32::new(SIGN_IN_BURST).expect("burst is not zero"));
+        SignInLimiter {
+            limiter: governor::RateLimiter::keyed(quota),
+        }
+    }
+
+    /// Whether another attempt from `from` may go ahead now.
+    pub fn attempt(&self, from: &ClientAddr) -> bool {
+        // Forget addresses that have been quiet long enough to be back at a full burst.
+        if self.limiter.len() > 10_000 {
+            self.limiter.retain_recent();
+        }
+        self.limiter.check_key(&from.0).is_ok()
+    }
+}
+
 /// Where a request came from, for the audit log.
 #[derive(Clone, Debug)]
 pub struct ClientAddr(pub String);
@@ -175,6 +211,8 @@ pub enum StaffError {
     SignIn,
     SecondFactor,
     Forbidden(Lang),
+    /// Too many sign-in attempts from this address.
+    TooManyAttempts(Lang),
     BadRequest(Lang, String),
     NotFound(Lang),
     /// Staff sign-in needs encryption keys, which this deployment was not given.
@@ -207,6 +245,12 @@ impl IntoResponse for StaffError {
                 StatusCode::FORBIDDEN,
                 "staff-forbidden-title",
                 Err("staff-forbidden"),
+            ),
+            StaffError::TooManyAttempts(l) => (
+                l,
+                StatusCode::TOO_MANY_REQUESTS,
+                "staff-too-many-title",
+                Err("staff-too-many"),
             ),
             StaffError::BadRequest(l, m) => {
                 (l, StatusCode::BAD_REQUEST, "error-bad-request-title", Ok(m))
