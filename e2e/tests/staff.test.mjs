@@ -88,3 +88,41 @@ test("an administrator creates an account and gets its one-time link", async () 
   assert.deepEqual(result.violations.map((v) => v.id), []);
   await admin.context.close();
 });
+
+test("a social worker registers a child on a phone, writes a note, and the view is audited", async () => {
+  const worker = await signedIn("worker.people", "--role", "social-worker", "--hub", "siret-border");
+  const page = worker.page;
+  await page.click("a[href='/staff/people']");
+  await page.click("#register");
+  // A mistake is refused with a message and the form keeps what was typed.
+  await page.fill("#given_name", "Олена");
+  await page.fill("#family_name", "Кравченко");
+  await page.check("input[name=sex][value=female]");
+  await page.fill("#age", "300");
+  await page.check("input[name=need][value=unaccompanied-child]");
+  await page.selectOption("#consent_by", "child-assent");
+  await page.click("#new-person button[type=submit]");
+  assert.match(await page.locator("#error-message").innerText(), /age is 0 to 120/);
+  assert.equal(await page.inputValue("#given_name"), "Олена");
+  await page.fill("#age", "11");
+  await page.click("#new-person button[type=submit]");
+  await page.waitForSelector("#person-name");
+  assert.equal(await page.locator("#person-name").innerText(), "Олена Кравченко");
+  assert.match(await page.locator("#identity").innerText(), /Olena Kravchenko/);
+  await page.fill("#note-body", "Arrived alone on the night bus.");
+  await page.click("#add-note button[type=submit]");
+  await page.waitForSelector(".note-entry");
+  assert.match(await page.locator("#notes-case-work").innerText(), /night bus/);
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
+  assert.deepEqual(result.violations.map((v) => v.id), []);
+  // Found again from a Latin spelling.
+  await page.goto(`${server.url}/staff/people?q=olena`);
+  assert.equal(await page.locator("#people li").count(), 1);
+
+  const coordinator = await signedIn("coord.audit", "--role", "hub-coordinator", "--hub", "siret-border");
+  await coordinator.page.goto(`${server.url}/staff/audit?action=person.view`);
+  assert.match(await coordinator.page.locator("#audit").innerText(), /person\.view/);
+  await worker.context.close();
+  await coordinator.context.close();
+});

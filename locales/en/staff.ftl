@@ -166,3 +166,4 @@ need-without-documents = Without documents
 need-legal-protection-needs = Legal and protection needs
 staff-too-many-title = Too many attempts
 staff-too-many = Too many sign-in attempts came from this network. Wait a minute and try again.
+person-age-about = about { $years }

@@ -160,7 +160,7 @@ fn age_label(ctx: &Ctx, person: &PersonRecord) -> String {
         Some(born) => age_on(born, today).to_string(),
         None => person
             .birth_year
-            .map(|y| format!("~{}", today.year() - y))
+            .map(|y| ctx.ts("person-age-about", "years", &(today.year() - y).to_string()))
             .unwrap_or_else(|| ctx.t("staff-unknown")),
     }
 }
