@@ -27,7 +27,7 @@ pub enum StoreError {
     Database(#[from] sqlx::Error),
     #[error("migration failed: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
-    #[error("{0}")]
+    #[error(transparent)]
     Invalid(#[from] bluedot_core::ValidationError),
     /// A stored value no longer parses: a bug or a hand edit, never user input.
     #[error("stored data is corrupt: {0}")]
