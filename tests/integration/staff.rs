@@ -9,7 +9,7 @@ use bluedot_core::policy::{Role, Scope};
 use bluedot_store::Store;
 use bluedot_store::audit::{AuditQuery, ChainCheck};
 use bluedot_store::crypto::KeyRing;
-use bluedot_web::staff::credentials::current_totp;
+use bluedot_web::staff::credentials::{current_totp, totp_code};
 use bluedot_web::{AppState, WebConfig};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
@@ -105,6 +105,18 @@ pub async fn account_signed_in(
     role: Role,
     scope: Scope,
 ) -> String {
+    let secret = account_set_up(app, store, username, role, scope).await;
+    sign_in(app, username, &secret).await
+}
+
+/// Creates an account and completes its set-up link; returns its second-factor secret.
+pub async fn account_set_up(
+    app: &Router,
+    store: &Store,
+    username: &str,
+    role: Role,
+    scope: Scope,
+) -> String {
     let user = store
         .create_user(username, username, role, &scope)
         .await
@@ -130,7 +142,7 @@ pub async fn account_signed_in(
     .await;
     assert_eq!(done.status, StatusCode::OK, "{}", done.body);
     assert!(done.body.contains("id=\"recovery-codes\""));
-    sign_in(app, username, &secret).await
+    secret
 }
 
 pub async fn sign_in(app: &Router, username: &str, secret: &str) -> String {
@@ -154,7 +166,8 @@ pub async fn sign_in(app: &Router, username: &str, secret: &str) -> String {
     let cookie = login.cookie.unwrap();
     let form = send(app, "GET", "/staff/2fa", Some(&cookie), None).await;
     let csrf = between(&form.body, "name=\"csrf\" value=\"", "\"").to_owned();
-    let code = current_totp(secret, username).unwrap();
+    // The set-up spent the current code; the authenticator's next one is accepted as drift.
+    let code = totp_code(secret, username, 1).unwrap();
     let done = send(
         app,
         "POST",
@@ -442,6 +455,55 @@ async fn one_address_cannot_keep_guessing_across_accounts() {
             .unwrap();
         assert!(
             entries.iter().any(|e| e.outcome == "rate-limited"),
+            "{backend}"
+        );
+    });
+}
+
+#[tokio::test]
+async fn a_second_factor_code_works_only_once() {
+    on_both_backends!(async |store: Store, backend: &str, _url: String| {
+        let app = app(&store);
+        let secret = account_set_up(&app, &store, "ana", Role::LegalAid, romania()).await;
+        let code = totp_code(&secret, "ana", 1).unwrap();
+        let second_factor = async |code: &str| {
+            let login = send(
+                &app,
+                "POST",
+                "/staff/login",
+                None,
+                Some(&format!("username=ana&password={}", encode(PASSWORD))),
+            )
+            .await;
+            let cookie = login.cookie.unwrap();
+            let form = send(&app, "GET", "/staff/2fa", Some(&cookie), None).await;
+            let csrf = between(&form.body, "name=\"csrf\" value=\"", "\"").to_owned();
+            send(
+                &app,
+                "POST",
+                "/staff/2fa",
+                Some(&cookie),
+                Some(&format!("code={code}&csrf={csrf}")),
+            )
+            .await
+            .status
+        };
+        assert_eq!(
+            second_factor(&code).await,
+            StatusCode::SEE_OTHER,
+            "{backend}"
+        );
+        // The same code, seen over a shoulder, does not open a second session.
+        assert_eq!(
+            second_factor(&code).await,
+            StatusCode::UNAUTHORIZED,
+            "{backend}"
+        );
+        // Nor does the set-up's earlier one.
+        let earlier = current_totp(&secret, "ana").unwrap();
+        assert_eq!(
+            second_factor(&earlier).await,
+            StatusCode::UNAUTHORIZED,
             "{backend}"
         );
     });

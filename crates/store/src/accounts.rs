@@ -214,7 +214,7 @@ impl Store {
     ) -> Result<()> {
         on_pool!(self, pool => sqlx::query(
             "UPDATE users SET password_hash = $2, totp_secret = $3, recovery_codes = $4,
-                 failed_logins = 0, locked_until = NULL, updated_at = $5
+                 failed_logins = 0, locked_until = NULL, updated_at = $5, totp_last_step = NULL
              WHERE id = $1",
         )
         .bind(id)
@@ -226,6 +226,22 @@ impl Store {
         .await?
         .rows_affected());
         Ok(())
+    }
+
+    /// Claims a second-factor code's time step for this account; false if that step or a later
+    /// one was already used, so a code seen over someone's shoulder cannot be replayed. The
+    /// check and the claim are one statement, so two requests cannot both win.
+    pub async fn claim_totp_step(&self, id: Uuid, step: i64) -> Result<bool> {
+        let done = on_pool!(self, pool => sqlx::query(
+            "UPDATE users SET totp_last_step = $2
+             WHERE id = $1 AND (totp_last_step IS NULL OR totp_last_step < $2)",
+        )
+        .bind(id)
+        .bind(step)
+        .execute(pool)
+        .await?
+        .rows_affected());
+        Ok(done == 1)
     }
 
     /// Removes a used recovery code; false if it was not (or no longer) there.

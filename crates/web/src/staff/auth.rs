@@ -259,11 +259,19 @@ pub async fn second_factor(
         .transpose()
         .map_err(|e| StaffError::internal(lang, e))?;
     let locked = user.locked_until.is_some_and(|t| t > chrono::Utc::now());
-    let by_code = !locked
-        && !user.disabled
-        && secret
-            .as_deref()
-            .is_some_and(|s| check_totp(s, &user.username, &form.code));
+    let step = secret
+        .as_deref()
+        .and_then(|s| check_totp(s, &user.username, &form.code))
+        .filter(|_| !locked && !user.disabled);
+    // A code counts once: a replayed one fails like a wrong one.
+    let by_code = match step {
+        Some(step) => state
+            .store
+            .claim_totp_step(user.id, step)
+            .await
+            .map_err(|e| StaffError::internal(lang, e))?,
+        None => false,
+    };
     let by_recovery = !locked
         && !user.disabled
         && !by_code
@@ -489,7 +497,9 @@ pub async fn setup(
     let ctx = Ctx::new(lang, "/", "staff");
     let problem =
         password_problem(&form.password, &form.password_again, &user.username).or_else(|| {
-            (!check_totp(&form.secret, &user.username, &form.code)).then_some("staff-code-failed")
+            check_totp(&form.secret, &user.username, &form.code)
+                .is_none()
+                .then_some("staff-code-failed")
         });
     if let Some(problem) = problem {
         let error = Some(ctx.t(problem));
@@ -520,6 +530,14 @@ pub async fn setup(
         )
         .await
         .map_err(|e| StaffError::internal(lang, e))?;
+    // The code that proved the authenticator works is spent like any other.
+    if let Some(step) = check_totp(&form.secret, &user.username, &form.code) {
+        state
+            .store
+            .claim_totp_step(user.id, step)
+            .await
+            .map_err(|e| StaffError::internal(lang, e))?;
+    }
     audit(
         &state,
         lang,

@@ -75,18 +75,39 @@ pub fn totp_url(secret_base32: &str, username: &str) -> Option<String> {
     totp(secret_base32, username).map(|t| t.get_url())
 }
 
-/// Checks a six-digit code, allowing one step of clock drift either way.
-pub fn check_totp(secret_base32: &str, username: &str, code: &str) -> bool {
-    let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
-    code.len() == 6
-        && totp(secret_base32, username)
-            .and_then(|t| t.check_current(&code).ok())
-            .unwrap_or(false)
+const TOTP_STEP_SECONDS: u64 = 30;
+
+fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
 }
 
-/// The current code, for tests and for the command line's self-check.
+/// Checks a six-digit code, allowing one step of clock drift either way. Returns the time step
+/// the code belongs to, which the caller claims so that the code cannot be used twice.
+pub fn check_totp(secret_base32: &str, username: &str, code: &str) -> Option<i64> {
+    let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+    if code.len() != 6 {
+        return None;
+    }
+    let totp = totp(secret_base32, username)?;
+    let now_step = unix_now() / TOTP_STEP_SECONDS;
+    (now_step.saturating_sub(1)..=now_step + 1)
+        .find(|step| same_secret(&totp.generate(step * TOTP_STEP_SECONDS), &code))
+        .and_then(|step| i64::try_from(step).ok())
+}
+
+/// The code an authenticator shows `steps_ahead` steps from now, for tests and for the command
+/// line's self-check.
+pub fn totp_code(secret_base32: &str, username: &str, steps_ahead: i64) -> Option<String> {
+    let at = unix_now().checked_add_signed(steps_ahead * TOTP_STEP_SECONDS as i64)?;
+    totp(secret_base32, username).map(|t| t.generate(at))
+}
+
+/// The current code.
 pub fn current_totp(secret_base32: &str, username: &str) -> Option<String> {
-    totp(secret_base32, username).and_then(|t| t.generate_current().ok())
+    totp_code(secret_base32, username, 0)
 }
 
 /// Fresh recovery codes: what to show once, and the hashes to keep.
@@ -153,15 +174,19 @@ mod tests {
     fn totp_codes_check() {
         let secret = new_totp_secret();
         let code = current_totp(&secret, "ana").unwrap();
-        assert!(check_totp(&secret, "ana", &code));
-        assert!(check_totp(
-            &secret,
-            "ana",
-            &format!("{} {}", &code[..3], &code[3..])
-        ));
+        let step = check_totp(&secret, "ana", &code).expect("current code");
+        assert_eq!(
+            check_totp(&secret, "ana", &format!("{} {}", &code[..3], &code[3..])),
+            Some(step)
+        );
+        // One step of drift either way, not two.
+        let next = totp_code(&secret, "ana", 1).unwrap();
+        assert_eq!(check_totp(&secret, "ana", &next), Some(step + 1));
+        let later = totp_code(&secret, "ana", 3).unwrap();
+        assert!(later == code || check_totp(&secret, "ana", &later).is_none());
         let wrong = format!("{:06}", (code.parse::<u32>().unwrap() + 1) % 1_000_000);
-        assert!(!check_totp(&secret, "ana", &wrong));
-        assert!(!check_totp(&secret, "ana", "12345"));
+        assert!(wrong == next || check_totp(&secret, "ana", &wrong).is_none());
+        assert_eq!(check_totp(&secret, "ana", "12345"), None);
         assert!(
             totp_url(&secret, "ana")
                 .unwrap()
