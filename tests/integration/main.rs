@@ -13,3 +13,4 @@ mod people_http;
 mod staff;
 mod storage;
 mod support;
+mod visits;

@@ -13,6 +13,7 @@ pub mod policy;
 pub mod provider;
 pub mod taxonomy;
 pub mod text;
+pub mod visit;
 
 pub use country::Country;
 pub use hub::{Hub, HubKind, HubStatus};

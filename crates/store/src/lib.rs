@@ -10,6 +10,7 @@ pub mod audit;
 pub mod crypto;
 mod directory;
 pub mod people;
+pub mod visits;
 
 use std::path::Path;
 use std::str::FromStr;
@@ -29,6 +30,9 @@ pub enum StoreError {
     Migration(#[from] sqlx::migrate::MigrateError),
     #[error(transparent)]
     Invalid(#[from] bluedot_core::ValidationError),
+    /// The change lost a race with another one; nothing was written.
+    #[error("{0}")]
+    Conflict(String),
     /// A stored value no longer parses: a bug or a hand edit, never user input.
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),

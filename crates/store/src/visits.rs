@@ -1,0 +1,353 @@
+//! Visits: recorded once however often a submission is retried (idempotency keys), corrected
+//! or voided only by a logged change, summed per hub and day.
+
+use bluedot_core::visit::{Counts, VisitDraft};
+use bluedot_core::{Country, PriorityGroup, ServiceKind};
+use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
+use sqlx::types::Json;
+use uuid::Uuid;
+
+use crate::{Result, Store, StoreError, decode_code, on_pool};
+
+const COUNT_COLUMNS: &str = "female_0_4, female_5_11, female_12_17, female_18_59, female_60,
+    male_0_4, male_5_11, male_12_17, male_18_59, male_60";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewVisit {
+    pub hub_id: Uuid,
+    pub country: Country,
+    /// The hub's local date.
+    pub day: NaiveDate,
+    /// Chosen by the form when it is shown; a retried submission carries the same key.
+    pub idempotency_key: String,
+    pub recorded_by: Option<Uuid>,
+    pub draft: VisitDraft,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VisitStatus {
+    Current,
+    Corrected,
+    Voided,
+}
+
+impl VisitStatus {
+    pub fn code(self) -> &'static str {
+        match self {
+            VisitStatus::Current => "current",
+            VisitStatus::Corrected => "corrected",
+            VisitStatus::Voided => "voided",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<VisitStatus> {
+        match code {
+            "current" => Some(VisitStatus::Current),
+            "corrected" => Some(VisitStatus::Corrected),
+            "voided" => Some(VisitStatus::Voided),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Visit {
+    pub id: Uuid,
+    pub hub_id: Uuid,
+    pub country: Country,
+    pub day: NaiveDate,
+    pub recorded_by: Option<Uuid>,
+    pub recorded_at: DateTime<Utc>,
+    pub draft: VisitDraft,
+    pub status: VisitStatus,
+    pub corrects: Option<Uuid>,
+    pub change_reason: Option<String>,
+}
+
+/// The outcome of recording: the visit's id, and whether this call created it or found it
+/// already recorded under the same key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Recorded {
+    pub id: Uuid,
+    pub created: bool,
+}
+
+/// A hub's figures for one day, from current visits only.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DayFigures {
+    pub visits: u32,
+    pub counts: Counts,
+    pub with_disability: u32,
+    pub groups: Vec<(PriorityGroup, u32)>,
+    pub services: Vec<(ServiceKind, u32)>,
+}
+
+#[derive(sqlx::FromRow)]
+struct VisitRow {
+    id: Uuid,
+    hub_id: Uuid,
+    country: String,
+    day: NaiveDate,
+    recorded_by: Option<Uuid>,
+    recorded_at: DateTime<Utc>,
+    female_0_4: i32,
+    female_5_11: i32,
+    female_12_17: i32,
+    female_18_59: i32,
+    female_60: i32,
+    male_0_4: i32,
+    male_5_11: i32,
+    male_12_17: i32,
+    male_18_59: i32,
+    male_60: i32,
+    with_disability: i32,
+    groups: Json<Vec<PriorityGroup>>,
+    nationality: String,
+    services: Json<Vec<ServiceKind>>,
+    status: String,
+    corrects: Option<Uuid>,
+    change_reason: Option<String>,
+}
+
+fn count(n: i32) -> u32 {
+    u32::try_from(n).unwrap_or(0)
+}
+
+impl VisitRow {
+    fn into_visit(self) -> Result<Visit> {
+        let counts = Counts {
+            female: [
+                self.female_0_4,
+                self.female_5_11,
+                self.female_12_17,
+                self.female_18_59,
+                self.female_60,
+            ]
+            .map(count),
+            male: [
+                self.male_0_4,
+                self.male_5_11,
+                self.male_12_17,
+                self.male_18_59,
+                self.male_60,
+            ]
+            .map(count),
+        };
+        Ok(Visit {
+            id: self.id,
+            hub_id: self.hub_id,
+            country: decode_code("visits.country", &self.country, Country::from_code)?,
+            day: self.day,
+            recorded_by: self.recorded_by,
+            recorded_at: self.recorded_at,
+            draft: VisitDraft {
+                counts,
+                with_disability: count(self.with_disability),
+                groups: self.groups.0,
+                nationality: self.nationality,
+                services: self.services.0,
+            },
+            status: decode_code("visits.status", &self.status, VisitStatus::from_code)?,
+            corrects: self.corrects,
+            change_reason: self.change_reason,
+        })
+    }
+}
+
+const VISIT_COLUMNS: &str = "id, hub_id, country, day, recorded_by, recorded_at,
+    female_0_4, female_5_11, female_12_17, female_18_59, female_60,
+    male_0_4, male_5_11, male_12_17, male_18_59, male_60,
+    with_disability, groups, nationality, services, status, corrects, change_reason";
+
+/// Inserts a visit unless its key is already taken, inside the caller's transaction; a macro
+/// so one text serves both backends. Evaluates to the number of rows inserted (0 or 1).
+macro_rules! insert_visit {
+    ($conn:expr, $id:expr, $new:expr, $draft:expr, $corrects:expr) => {{
+        let c = &$draft.counts;
+        let sql = format!(
+            "INSERT INTO visits (id, hub_id, country, day, idempotency_key, recorded_by,
+                 recorded_at, {COUNT_COLUMNS}, total, with_disability, groups, nationality,
+                 services, status, corrects)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
+                 $17, $18, $19, $20, $21, $22, 'current', $23)
+             ON CONFLICT (idempotency_key) DO NOTHING"
+        );
+        let mut q = sqlx::query(&sql)
+            .bind($id)
+            .bind($new.hub_id)
+            .bind($new.country.code())
+            .bind($new.day)
+            .bind(&$new.idempotency_key)
+            .bind($new.recorded_by)
+            .bind(Utc::now().trunc_subsecs(6));
+        for n in c.female.iter().chain(&c.male) {
+            q = q.bind(*n as i32);
+        }
+        q.bind(c.total() as i32)
+            .bind($draft.with_disability as i32)
+            .bind(Json(&$draft.groups))
+            .bind(&$draft.nationality)
+            .bind(Json(&$draft.services))
+            .bind($corrects)
+            .execute(&mut *$conn)
+            .await?
+            .rows_affected()
+    }};
+}
+
+impl Store {
+    /// Records a visit once: a second call with the same key returns the first visit.
+    pub async fn record_visit(&self, new: &NewVisit) -> Result<Recorded> {
+        let draft = new.draft.clone().validate()?;
+        let id = Uuid::now_v7();
+        let inserted = on_pool!(self, pool => {
+            let mut conn = pool.acquire().await?;
+            insert_visit!(conn, id, new, draft, None::<Uuid>)
+        });
+        if inserted == 1 {
+            return Ok(Recorded { id, created: true });
+        }
+        self.visit_by_key(new).await
+    }
+
+    /// The visit already recorded under `new`'s key, which must be for the same hub.
+    async fn visit_by_key(&self, new: &NewVisit) -> Result<Recorded> {
+        let (id, hub_id): (Uuid, Uuid) = on_pool!(self, pool => sqlx::query_as(
+            "SELECT id, hub_id FROM visits WHERE idempotency_key = $1",
+        )
+        .bind(&new.idempotency_key)
+        .fetch_one(pool)
+        .await?);
+        if hub_id != new.hub_id {
+            return Err(bluedot_core::ValidationError::new(
+                "idempotency_key",
+                "this key was used for another hub's visit",
+            )
+            .into());
+        }
+        Ok(Recorded { id, created: false })
+    }
+
+    pub async fn visit(&self, id: Uuid) -> Result<Option<Visit>> {
+        let sql = format!("SELECT {VISIT_COLUMNS} FROM visits WHERE id = $1");
+        let row: Option<VisitRow> =
+            on_pool!(self, pool => sqlx::query_as(&sql).bind(id).fetch_optional(pool).await?);
+        row.map(VisitRow::into_visit).transpose()
+    }
+
+    /// A hub's visits on a day, newest first, corrected and voided ones included.
+    pub async fn visits_on(&self, hub_id: Uuid, day: NaiveDate) -> Result<Vec<Visit>> {
+        let sql = format!(
+            "SELECT {VISIT_COLUMNS} FROM visits WHERE hub_id = $1 AND day = $2
+             ORDER BY recorded_at DESC, id DESC"
+        );
+        let rows: Vec<VisitRow> = on_pool!(self, pool => sqlx::query_as(&sql)
+            .bind(hub_id)
+            .bind(day)
+            .fetch_all(pool)
+            .await?);
+        rows.into_iter().map(VisitRow::into_visit).collect()
+    }
+
+    /// Replaces a current visit by a corrected one; the old row stays, marked `corrected` with
+    /// who, when and why. Retrying with the same key returns the first correction.
+    pub async fn correct_visit(&self, old: Uuid, new: &NewVisit, reason: &str) -> Result<Recorded> {
+        let draft = new.draft.clone().validate()?;
+        let reason = change_reason(reason)?;
+        let id = Uuid::now_v7();
+        let outcome = on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let inserted = insert_visit!(tx, id, new, draft, Some(old));
+            if inserted == 0 {
+                None
+            } else {
+                let changed = sqlx::query(
+                    "UPDATE visits SET status = 'corrected', changed_by = $2, changed_at = $3,
+                         change_reason = $4
+                     WHERE id = $1 AND status = 'current' AND hub_id = $5",
+                )
+                .bind(old)
+                .bind(new.recorded_by)
+                .bind(Utc::now().trunc_subsecs(6))
+                .bind(&reason)
+                .bind(new.hub_id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if changed != 1 {
+                    // Someone corrected or voided it first: nothing of this attempt stays.
+                    tx.rollback().await?;
+                    return Err(StoreError::Conflict(
+                        "this visit was already corrected or voided".into(),
+                    ));
+                }
+                tx.commit().await?;
+                Some(id)
+            }
+        });
+        match outcome {
+            Some(id) => Ok(Recorded { id, created: true }),
+            None => self.visit_by_key(new).await,
+        }
+    }
+
+    /// Marks a current visit as recorded by mistake; false if it was not current.
+    pub async fn void_visit(&self, id: Uuid, by: Option<Uuid>, reason: &str) -> Result<bool> {
+        let reason = change_reason(reason)?;
+        let done = on_pool!(self, pool => sqlx::query(
+            "UPDATE visits SET status = 'voided', changed_by = $2, changed_at = $3,
+                 change_reason = $4
+             WHERE id = $1 AND status = 'current'",
+        )
+        .bind(id)
+        .bind(by)
+        .bind(Utc::now().trunc_subsecs(6))
+        .bind(&reason)
+        .execute(pool)
+        .await?
+        .rows_affected());
+        Ok(done == 1)
+    }
+
+    /// A hub's figures for a day, from current visits.
+    pub async fn day_figures(&self, hub_id: Uuid, day: NaiveDate) -> Result<DayFigures> {
+        let mut figures = DayFigures::default();
+        for visit in self.visits_on(hub_id, day).await? {
+            if visit.status != VisitStatus::Current {
+                continue;
+            }
+            figures.visits += 1;
+            figures.counts.add(&visit.draft.counts);
+            figures.with_disability += visit.draft.with_disability;
+            for g in visit.draft.groups {
+                tally(&mut figures.groups, g);
+            }
+            for s in visit.draft.services {
+                tally(&mut figures.services, s);
+            }
+        }
+        Ok(figures)
+    }
+}
+
+fn tally<T: PartialEq + Ord + Copy>(list: &mut Vec<(T, u32)>, item: T) {
+    match list.iter_mut().find(|(t, _)| *t == item) {
+        Some((_, n)) => *n += 1,
+        None => {
+            list.push((item, 1));
+            list.sort();
+        }
+    }
+}
+
+fn change_reason(reason: &str) -> Result<String> {
+    let reason = reason.trim();
+    if reason.is_empty() || reason.chars().count() > 200 {
+        return Err(bluedot_core::ValidationError::new(
+            "reason",
+            "say in up to 200 characters why the visit changes",
+        )
+        .into());
+    }
+    Ok(reason.to_owned())
+}
