@@ -4,11 +4,10 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { startServer, launchBrowser, phone, totp } from "./server.mjs";
+import { startServer, launchBrowser, signedInAs } from "./server.mjs";
 
 const require = createRequire(import.meta.url);
 const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
-const PASSWORD = "a long staff passphrase";
 
 let server, browser;
 before(async () => {
@@ -20,30 +19,8 @@ after(async () => {
   await server?.stop();
 });
 
-/// Creates an account with the command line, sets it up through its link and signs it in.
 async function signedIn(username, ...userArgs) {
-  const printed = server.run("user", "add", username, "--name", `Test ${username}`, "--base-url", server.url, ...userArgs);
-  const link = printed.match(/https?:\/\/\S+\/staff\/setup\/\S+/)[0];
-  const context = await phone(browser, { locale: "en-GB" });
-  const page = await context.newPage();
-  await page.goto(link);
-  const secret = (await page.locator("#totp-secret").innerText()).trim();
-  await page.fill("#password", PASSWORD);
-  await page.fill("#password_again", PASSWORD);
-  await page.fill("#code", totp(secret));
-  await page.click("button[type=submit]");
-  await page.waitForSelector("#recovery-codes");
-  assert.equal(await page.locator("#recovery-codes li").count(), 8);
-  await page.goto(`${server.url}/staff/login`);
-  await page.fill("#username", username);
-  await page.fill("#password", PASSWORD);
-  await page.click("button[type=submit]");
-  await page.waitForURL(/\/staff\/2fa$/);
-  // The set-up spent the current code; the authenticator's next one is accepted as drift.
-  await page.fill("#code", totp(secret, Date.now() + 30_000));
-  await page.click("button[type=submit]");
-  await page.waitForURL(/\/staff$/);
-  return { context, page };
+  return signedInAs(server, browser, username, ...userArgs);
 }
 
 test("a hub coordinator and a social worker sign in with two factors and see only their part", async () => {

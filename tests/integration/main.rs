@@ -14,3 +14,4 @@ mod staff;
 mod storage;
 mod support;
 mod visits;
+mod visits_http;

@@ -8,6 +8,7 @@ mod admin;
 mod auth;
 pub mod credentials;
 mod people;
+mod visits;
 
 use std::net::SocketAddr;
 
@@ -46,6 +47,12 @@ pub fn routes() -> Router<AppState> {
         .route("/staff/users/{id}/reset", post(admin::reset_user))
         .route("/staff/users/{id}/disable", post(admin::disable_user))
         .route("/staff/audit", get(admin::audit_log))
+        .route("/staff/visits", get(visits::counter).post(visits::record))
+        .route(
+            "/staff/visits/{id}/correct",
+            get(visits::correct_form).post(visits::correct),
+        )
+        .route("/staff/visits/{id}/void", post(visits::void))
         .route("/staff/people", get(people::list).post(people::create))
         .route("/staff/people/new", get(people::new_form))
         .route("/staff/people/{id}", get(people::view))
@@ -160,6 +167,23 @@ impl Staff {
     }
 }
 
+impl Staff {
+    /// An audit entry for something done to a record held at `hub`, which lets coordinators
+    /// of that hub or country find it.
+    pub fn event_at(
+        &self,
+        action: &str,
+        subject: String,
+        from: &ClientAddr,
+        hub: &Hub,
+    ) -> AuditEvent {
+        let mut event = self.event(action, subject, from);
+        event.hub_id = Some(hub.id);
+        event.country = Some(hub.country.code().to_owned());
+        event
+    }
+}
+
 /// The targets a scope spans: used to check that a manager covers all of another account's
 /// scope, and where an account may act at all.
 pub fn scope_targets(scope: &Scope, hubs: &[Hub]) -> Vec<Target> {
@@ -190,6 +214,7 @@ pub fn hub_target(hub: &Hub) -> Target {
 
 /// Which sections the staff navigation offers this account.
 pub struct Nav {
+    pub visits: bool,
     pub people: bool,
     pub users: bool,
     pub audit: bool,
@@ -198,6 +223,7 @@ pub struct Nav {
 impl Nav {
     pub fn for_staff(staff: &Staff, hubs: &[Hub]) -> Nav {
         Nav {
+            visits: staff.may_anywhere(Action::RecordVisit, hubs),
             people: staff.may_anywhere(Action::ViewPerson, hubs),
             users: staff.may_anywhere(Action::ManageUsers, hubs),
             audit: staff.may_anywhere(Action::ViewAudit, hubs),

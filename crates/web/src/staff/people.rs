@@ -81,9 +81,9 @@ impl Loaded {
             .cloned()
             .ok_or_else(|| self.internal("person's hub is missing"))?;
         if !self.staff.may(action, hub_target(&hub)) {
-            let mut event = self.staff.event(verb, format!("person:{id}"), from);
-            event.hub_id = Some(hub.id);
-            event.country = Some(hub.country.code().to_owned());
+            let mut event = self
+                .staff
+                .event_at(verb, format!("person:{id}"), from, &hub);
             event.outcome = "denied".into();
             audit(state, lang, event).await?;
             return Err(StaffError::NotFound(lang));
@@ -99,9 +99,7 @@ impl Loaded {
         subject: String,
         hub: &Hub,
     ) -> StaffResult<()> {
-        let mut event = self.staff.event(verb, subject, from);
-        event.hub_id = Some(hub.id);
-        event.country = Some(hub.country.code().to_owned());
+        let event = self.staff.event_at(verb, subject, from, hub);
         audit(state, self.staff.lang, event).await
     }
 }
@@ -470,9 +468,9 @@ pub async fn create(
         }
     };
     if !l.staff.may(Action::EditPerson, hub_target(&hub)) {
-        let mut event = l.staff.event("person.create", "person:new".into(), &from);
-        event.hub_id = Some(hub.id);
-        event.country = Some(hub.country.code().to_owned());
+        let mut event = l
+            .staff
+            .event_at("person.create", "person:new".into(), &from, &hub);
         event.outcome = "denied".into();
         audit(&state, l.staff.lang, event).await?;
         return Err(StaffError::Forbidden(l.staff.lang));

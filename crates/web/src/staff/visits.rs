@@ -1,0 +1,676 @@
+//! The visit counter: a group recorded in a few taps at a busy border point, today's figures at
+//! a glance, and corrections that are logged rather than overwritten. A submission carries an
+//! idempotency key chosen when the form was shown, so a retried or doubled submission records
+//! the group once; `staff.js` queues submissions while the connection is down.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Extension, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use bluedot_core::policy::Action;
+use bluedot_core::visit::{AgeBand, Counts, MAX_GROUP, VisitDraft};
+use bluedot_core::{Hub, PriorityGroup, ServiceKind, ValidationError};
+use bluedot_store::StoreError;
+use bluedot_store::visits::{DayFigures, NewVisit, Visit, VisitStatus};
+use chrono::{NaiveDate, Utc};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::people::Choice;
+use super::{
+    ClientAddr, Nav, Staff, StaffError, StaffResult, audit, check_csrf, hub_target, signed_in,
+};
+use crate::AppState;
+use crate::public::{Ctx, render};
+
+/// Today at a hub, by its own clock: a night shift's visits count for the day they began.
+fn hub_today(hub: &Hub) -> NaiveDate {
+    Utc::now()
+        .with_timezone(&hub.country.timezone())
+        .date_naive()
+}
+
+/// A band as a form field and element id: its code with `+` spelled out, since `+` means a
+/// space in form encoding.
+fn band_slug(band: AgeBand) -> String {
+    band.code().replace('+', "plus")
+}
+
+/// One age band row of the counter.
+pub struct BandField {
+    pub label: &'static str,
+    pub slug: String,
+    pub female: u32,
+    pub male: u32,
+}
+
+fn new_key() -> String {
+    Uuid::new_v4().to_string()
+}
+
+/// The hubs where this account may record visits.
+fn recording_hubs(staff: &Staff, hubs: &[Hub]) -> Vec<Hub> {
+    hubs.iter()
+        .filter(|h| staff.may(Action::RecordVisit, hub_target(h)))
+        .cloned()
+        .collect()
+}
+
+/// The counter form as submitted (or prefilled for a correction).
+#[derive(Default, Clone)]
+pub struct VisitForm {
+    pub hub: String,
+    pub key: String,
+    pub counts: Counts,
+    pub with_disability: u32,
+    pub groups: Vec<String>,
+    pub nationality: String,
+    pub services: Vec<String>,
+    pub reason: String,
+    pub csrf: String,
+}
+
+impl VisitForm {
+    fn from_pairs(pairs: &[(String, String)]) -> Result<VisitForm, ValidationError> {
+        let mut f = VisitForm::default();
+        let number = |field: &'static str, v: &str| -> Result<u32, ValidationError> {
+            if v.trim().is_empty() {
+                return Ok(0);
+            }
+            v.trim()
+                .parse::<u32>()
+                .ok()
+                .filter(|n| *n <= MAX_GROUP)
+                .ok_or_else(|| {
+                    ValidationError::new(field, format!("a number from 0 to {MAX_GROUP}"))
+                })
+        };
+        for (k, v) in pairs {
+            match k.as_str() {
+                "hub" => f.hub = v.clone(),
+                "key" => f.key = v.clone(),
+                "disability" => f.with_disability = number("with_disability", v)?,
+                "group" => f.groups.push(v.clone()),
+                "service" => f.services.push(v.clone()),
+                "nationality" => f.nationality = v.clone(),
+                "reason" => f.reason = v.clone(),
+                "csrf" => f.csrf = v.clone(),
+                other => {
+                    let band = other
+                        .strip_prefix("female-")
+                        .map(|b| (b, true))
+                        .or_else(|| other.strip_prefix("male-").map(|b| (b, false)));
+                    if let Some((slug, female)) = band {
+                        let band = AgeBand::ALL
+                            .iter()
+                            .copied()
+                            .find(|b| band_slug(*b) == slug)
+                            .ok_or_else(|| ValidationError::new("counts", "unknown age band"))?;
+                        f.counts.set(band, female, number("counts", v)?);
+                    }
+                }
+            }
+        }
+        Ok(f)
+    }
+
+    fn from_visit(visit: &Visit) -> VisitForm {
+        VisitForm {
+            hub: visit.hub_id.to_string(),
+            key: new_key(),
+            counts: visit.draft.counts,
+            with_disability: visit.draft.with_disability,
+            groups: visit
+                .draft
+                .groups
+                .iter()
+                .map(|g| g.code().to_owned())
+                .collect(),
+            nationality: visit.draft.nationality.clone(),
+            services: visit
+                .draft
+                .services
+                .iter()
+                .map(|s| s.code().to_owned())
+                .collect(),
+            reason: String::new(),
+            csrf: String::new(),
+        }
+    }
+
+    fn draft(&self) -> Result<VisitDraft, ValidationError> {
+        let mut groups = Vec::new();
+        for g in &self.groups {
+            groups.push(
+                PriorityGroup::from_code(g)
+                    .ok_or_else(|| ValidationError::new("group", "choose from the list"))?,
+            );
+        }
+        let mut services = Vec::new();
+        for s in &self.services {
+            services.push(
+                ServiceKind::from_code(s)
+                    .ok_or_else(|| ValidationError::new("service", "choose from the list"))?,
+            );
+        }
+        VisitDraft {
+            counts: self.counts,
+            with_disability: self.with_disability,
+            groups,
+            nationality: self.nationality.clone(),
+            services,
+        }
+        .validate()
+    }
+
+    fn band_fields(&self) -> Vec<BandField> {
+        AgeBand::ALL
+            .iter()
+            .map(|b| BandField {
+                label: b.code(),
+                slug: band_slug(*b),
+                female: self.counts.get(*b, true),
+                male: self.counts.get(*b, false),
+            })
+            .collect()
+    }
+
+    pub fn has_group(&self, code: &str) -> bool {
+        self.groups.iter().any(|g| g == code)
+    }
+
+    pub fn has_service(&self, code: &str) -> bool {
+        self.services.iter().any(|s| s == code)
+    }
+}
+
+pub struct BandRow {
+    pub code: &'static str,
+    pub slug: String,
+    pub female: u32,
+    pub male: u32,
+}
+
+pub struct VisitRow {
+    pub id: Uuid,
+    pub time: String,
+    pub people: u32,
+    pub children: u32,
+    pub status: String,
+    pub current: bool,
+    pub reason: String,
+}
+
+/// Today's figures as the page shows them.
+pub struct Today {
+    pub visits: u32,
+    pub people: u32,
+    pub children: u32,
+    pub with_disability: u32,
+    pub bands: Vec<BandRow>,
+    pub services: Vec<(String, u32)>,
+}
+
+impl Today {
+    fn new(ctx: &Ctx, f: &DayFigures) -> Today {
+        Today {
+            visits: f.visits,
+            people: f.counts.total(),
+            children: f.counts.children(),
+            with_disability: f.with_disability,
+            bands: AgeBand::ALL
+                .iter()
+                .map(|b| BandRow {
+                    code: b.code(),
+                    slug: band_slug(*b),
+                    female: f.counts.get(*b, true),
+                    male: f.counts.get(*b, false),
+                })
+                .collect(),
+            services: f
+                .services
+                .iter()
+                .map(|(s, n)| (ctx.t(&format!("service-{}", s.code())), *n))
+                .collect(),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "staff/visits.html")]
+struct CounterPage {
+    ctx: Ctx,
+    nav: Nav,
+    csrf: String,
+    hub_name: String,
+    hubs: Vec<Choice>,
+    form: VisitForm,
+    bands: Vec<BandField>,
+    groups: Vec<Choice>,
+    services: Vec<Choice>,
+    today: Today,
+    day: String,
+    visits: Vec<VisitRow>,
+    recorded: bool,
+    error: Option<String>,
+    /// Set when correcting a visit: its id.
+    correcting: Option<Uuid>,
+}
+
+struct Loaded {
+    staff: Staff,
+    hubs: Vec<Hub>,
+}
+
+async fn load(state: &AppState, headers: &HeaderMap) -> StaffResult<Loaded> {
+    let staff = signed_in(state, headers).await?;
+    let all = state
+        .directory
+        .hubs()
+        .await
+        .map_err(|e| StaffError::internal(staff.lang, e))?;
+    let hubs = recording_hubs(&staff, &all);
+    if hubs.is_empty() {
+        return Err(StaffError::Forbidden(staff.lang));
+    }
+    Ok(Loaded { staff, hubs })
+}
+
+impl Loaded {
+    fn hub(&self, id: &str) -> Option<&Hub> {
+        let id: Uuid = id.parse().ok()?;
+        self.hubs.iter().find(|h| h.id == id)
+    }
+
+    fn internal(&self, e: impl std::fmt::Display) -> StaffError {
+        StaffError::internal(self.staff.lang, e)
+    }
+
+    async fn page(
+        &self,
+        state: &AppState,
+        hub: &Hub,
+        form: VisitForm,
+        recorded: bool,
+        error: Option<String>,
+        correcting: Option<Uuid>,
+    ) -> StaffResult {
+        let ctx = Ctx::new(self.staff.lang, "/", "visits");
+        let day = hub_today(hub);
+        let figures = state
+            .store
+            .day_figures(hub.id, day)
+            .await
+            .map_err(|e| self.internal(e))?;
+        let visits = state
+            .store
+            .visits_on(hub.id, day)
+            .await
+            .map_err(|e| self.internal(e))?;
+        let all_hubs = state.directory.hubs().await.map_err(|e| self.internal(e))?;
+        let tz = hub.country.timezone();
+        let page = CounterPage {
+            nav: Nav::for_staff(&self.staff, &all_hubs),
+            csrf: self.staff.session.csrf_token.clone(),
+            hub_name: hub.name.text(ctx.lang).to_owned(),
+            hubs: self
+                .hubs
+                .iter()
+                .map(|h| Choice {
+                    value: h.id.to_string(),
+                    label: h.name.text(ctx.lang).to_owned(),
+                })
+                .collect(),
+            bands: form.band_fields(),
+            groups: PriorityGroup::ALL
+                .iter()
+                .map(|g| Choice {
+                    value: g.code().to_owned(),
+                    label: ctx.t(&format!("group-{}", g.code())),
+                })
+                .collect(),
+            // The services this hub offers, which are the ones given on the spot.
+            services: hub
+                .services
+                .iter()
+                .map(|s| Choice {
+                    value: s.kind.code().to_owned(),
+                    label: ctx.t(&format!("service-{}", s.kind.code())),
+                })
+                .collect(),
+            today: Today::new(&ctx, &figures),
+            day: day.format("%Y-%m-%d").to_string(),
+            visits: visits
+                .iter()
+                .map(|v| VisitRow {
+                    id: v.id,
+                    time: v.recorded_at.with_timezone(&tz).format("%H:%M").to_string(),
+                    people: v.draft.counts.total(),
+                    children: v.draft.counts.children(),
+                    status: ctx.t(&format!("visit-status-{}", v.status.code())),
+                    current: v.status == VisitStatus::Current,
+                    reason: v.change_reason.clone().unwrap_or_default(),
+                })
+                .collect(),
+            form,
+            recorded,
+            error,
+            correcting,
+            ctx,
+        };
+        let status = if page.error.is_some() {
+            StatusCode::BAD_REQUEST
+        } else {
+            StatusCode::OK
+        };
+        Ok((status, render(&page)).into_response())
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CounterParams {
+    hub: Option<String>,
+    recorded: Option<String>,
+}
+
+/// A new, empty counter for `hub`, with a fresh idempotency key.
+fn empty_form(hub: &Hub) -> VisitForm {
+    VisitForm {
+        hub: hub.id.to_string(),
+        key: new_key(),
+        nationality: "UA".into(),
+        ..VisitForm::default()
+    }
+}
+
+pub async fn counter(
+    State(state): State<AppState>,
+    Query(params): Query<CounterParams>,
+    headers: HeaderMap,
+) -> StaffResult {
+    let l = load(&state, &headers).await?;
+    let hub = match params.hub.as_deref() {
+        Some(id) => l.hub(id).ok_or(StaffError::NotFound(l.staff.lang))?,
+        None => &l.hubs[0],
+    }
+    .clone();
+    l.page(
+        &state,
+        &hub,
+        empty_form(&hub),
+        params.recorded.is_some(),
+        None,
+        None,
+    )
+    .await
+}
+
+/// Whether the request came from the counter's script, which wants JSON back.
+fn wants_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"))
+}
+
+fn field_message(staff: &Staff, e: &ValidationError) -> String {
+    let label = crate::I18N.message(
+        staff.lang,
+        &format!("visit-{}", e.field.replace('_', "-")),
+        None,
+    );
+    format!("{label}: {}", e.message)
+}
+
+fn json_reply(status: StatusCode, body: serde_json::Value) -> Response {
+    (status, axum::Json(body)).into_response()
+}
+
+pub async fn record(
+    State(state): State<AppState>,
+    Extension(from): Extension<ClientAddr>,
+    headers: HeaderMap,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> StaffResult {
+    let l = load(&state, &headers).await?;
+    let json = wants_json(&headers);
+    let csrf = pairs
+        .iter()
+        .find(|(k, _)| k == "csrf")
+        .map(|(_, v)| v.as_str())
+        .unwrap_or("");
+    check_csrf(&l.staff, &headers, csrf)?;
+    let hub_id = pairs
+        .iter()
+        .find(|(k, _)| k == "hub")
+        .map(|(_, v)| v.as_str())
+        .unwrap_or("");
+    let hub = l
+        .hub(hub_id)
+        .ok_or(StaffError::Forbidden(l.staff.lang))?
+        .clone();
+    let parsed =
+        VisitForm::from_pairs(&pairs).and_then(|form| form.draft().map(|draft| (form, draft)));
+    let (form, draft) = match parsed {
+        Ok(ok) => ok,
+        Err(e) => {
+            let message = field_message(&l.staff, &e);
+            if json {
+                return Ok(json_reply(
+                    StatusCode::BAD_REQUEST,
+                    serde_json::json!({ "error": message }),
+                ));
+            }
+            let form = VisitForm::from_pairs(&pairs).unwrap_or_else(|_| empty_form(&hub));
+            return l.page(&state, &hub, form, false, Some(message), None).await;
+        }
+    };
+    if form.key.len() < 8 || form.key.len() > 64 {
+        return Err(StaffError::BadRequest(l.staff.lang, "key".into()));
+    }
+    let new = NewVisit {
+        hub_id: hub.id,
+        country: hub.country,
+        day: hub_today(&hub),
+        idempotency_key: form.key.clone(),
+        recorded_by: Some(l.staff.user.id),
+        draft,
+    };
+    let recorded = match state.store.record_visit(&new).await {
+        Ok(r) => r,
+        Err(StoreError::Invalid(e)) => {
+            return Err(StaffError::BadRequest(
+                l.staff.lang,
+                field_message(&l.staff, &e),
+            ));
+        }
+        Err(e) => return Err(l.internal(e)),
+    };
+    if recorded.created {
+        let event = l.staff.event_at(
+            "visit.create",
+            format!("visit:{}", recorded.id),
+            &from,
+            &hub,
+        );
+        audit(&state, l.staff.lang, event).await?;
+    }
+    if json {
+        let f = state
+            .store
+            .day_figures(hub.id, new.day)
+            .await
+            .map_err(|e| l.internal(e))?;
+        return Ok(json_reply(
+            StatusCode::OK,
+            serde_json::json!({
+                "id": recorded.id,
+                "created": recorded.created,
+                "today": {
+                    "visits": f.visits,
+                    "people": f.counts.total(),
+                    "children": f.counts.children(),
+                    "with_disability": f.with_disability,
+                    "bands": AgeBand::ALL.iter().map(|b| serde_json::json!({
+                        "band": band_slug(*b),
+                        "female": f.counts.get(*b, true),
+                        "male": f.counts.get(*b, false),
+                    })).collect::<Vec<_>>(),
+                },
+            }),
+        ));
+    }
+    Ok(Redirect::to(&format!(
+        "/staff/visits?hub={}&recorded={}",
+        hub.id, recorded.id
+    ))
+    .into_response())
+}
+
+/// The visit `id` at a hub where this account records visits.
+async fn own_visit(state: &AppState, l: &Loaded, id: &str) -> StaffResult<(Visit, Hub)> {
+    let lang = l.staff.lang;
+    let id: Uuid = id.parse().map_err(|_| StaffError::NotFound(lang))?;
+    let visit = state
+        .store
+        .visit(id)
+        .await
+        .map_err(|e| l.internal(e))?
+        .ok_or(StaffError::NotFound(lang))?;
+    let hub = l
+        .hubs
+        .iter()
+        .find(|h| h.id == visit.hub_id)
+        .cloned()
+        .ok_or(StaffError::NotFound(lang))?;
+    Ok((visit, hub))
+}
+
+pub async fn correct_form(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> StaffResult {
+    let l = load(&state, &headers).await?;
+    let (visit, hub) = own_visit(&state, &l, &id).await?;
+    if visit.status != VisitStatus::Current {
+        return Err(StaffError::BadRequest(
+            l.staff.lang,
+            crate::I18N.message(l.staff.lang, "visit-not-current", None),
+        ));
+    }
+    l.page(
+        &state,
+        &hub,
+        VisitForm::from_visit(&visit),
+        false,
+        None,
+        Some(visit.id),
+    )
+    .await
+}
+
+pub async fn correct(
+    State(state): State<AppState>,
+    Extension(from): Extension<ClientAddr>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> StaffResult {
+    let l = load(&state, &headers).await?;
+    let (visit, hub) = own_visit(&state, &l, &id).await?;
+    let form = VisitForm::from_pairs(&pairs)
+        .map_err(|e| StaffError::BadRequest(l.staff.lang, field_message(&l.staff, &e)))?;
+    check_csrf(&l.staff, &headers, &form.csrf)?;
+    let draft = match form.draft() {
+        Ok(d) => d,
+        Err(e) => {
+            let message = field_message(&l.staff, &e);
+            return l
+                .page(&state, &hub, form, false, Some(message), Some(visit.id))
+                .await;
+        }
+    };
+    let new = NewVisit {
+        hub_id: hub.id,
+        country: hub.country,
+        day: visit.day,
+        idempotency_key: form.key.clone(),
+        recorded_by: Some(l.staff.user.id),
+        draft,
+    };
+    let fixed = match state
+        .store
+        .correct_visit(visit.id, &new, &form.reason)
+        .await
+    {
+        Ok(r) => r,
+        Err(StoreError::Invalid(e)) => {
+            let message = field_message(&l.staff, &e);
+            return l
+                .page(&state, &hub, form, false, Some(message), Some(visit.id))
+                .await;
+        }
+        Err(StoreError::Conflict(_)) => {
+            return Err(StaffError::BadRequest(
+                l.staff.lang,
+                crate::I18N.message(l.staff.lang, "visit-not-current", None),
+            ));
+        }
+        Err(e) => return Err(l.internal(e)),
+    };
+    if fixed.created {
+        let event = l.staff.event_at(
+            "visit.correct",
+            format!("visit:{}/by:{}", visit.id, fixed.id),
+            &from,
+            &hub,
+        );
+        audit(&state, l.staff.lang, event).await?;
+    }
+    Ok(Redirect::to(&format!("/staff/visits?hub={}", hub.id)).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct VoidForm {
+    csrf: String,
+    reason: String,
+}
+
+pub async fn void(
+    State(state): State<AppState>,
+    Extension(from): Extension<ClientAddr>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Form(form): Form<VoidForm>,
+) -> StaffResult {
+    let l = load(&state, &headers).await?;
+    check_csrf(&l.staff, &headers, &form.csrf)?;
+    let (visit, hub) = own_visit(&state, &l, &id).await?;
+    let done = match state
+        .store
+        .void_visit(visit.id, Some(l.staff.user.id), &form.reason)
+        .await
+    {
+        Ok(done) => done,
+        Err(StoreError::Invalid(e)) => {
+            return Err(StaffError::BadRequest(
+                l.staff.lang,
+                field_message(&l.staff, &e),
+            ));
+        }
+        Err(e) => return Err(l.internal(e)),
+    };
+    if !done {
+        return Err(StaffError::BadRequest(
+            l.staff.lang,
+            crate::I18N.message(l.staff.lang, "visit-not-current", None),
+        ));
+    }
+    let event = l
+        .staff
+        .event_at("visit.void", format!("visit:{}", visit.id), &from, &hub);
+    audit(&state, l.staff.lang, event).await?;
+    Ok(Redirect::to(&format!("/staff/visits?hub={}", hub.id)).into_response())
+}
