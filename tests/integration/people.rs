@@ -334,3 +334,83 @@ async fn rotation_re_encrypts_under_the_current_key() {
         );
     });
 }
+
+#[tokio::test]
+async fn likely_duplicates_are_found_across_scripts_and_survive_rotation() {
+    on_both_backends!(async |store: Store, backend: &str, url: String| {
+        let old_spec = KeyRing::generate_spec("old");
+        let keys = KeyRing::parse(&old_spec).unwrap();
+        let hub = demo_hub(&store, "siret-border").await;
+        let mut boy = child(&hub);
+        boy.identity.given_name = "Олександр".into();
+        boy.identity.family_name = "Коваленко".into();
+        let id = store.create_person(&keys, &boy).await.unwrap();
+        let named = |given: &str, family: &str| Identity {
+            given_name: given.into(),
+            family_name: family.into(),
+            ..Identity::default()
+        };
+        for (given, family) in [
+            ("Aleksandr", "Kovalenko"),
+            ("Kowalenko", "Oleksandr"),
+            ("Александр", "Коваленко"),
+        ] {
+            let found = store
+                .likely_duplicates(&keys, &named(given, family))
+                .await
+                .unwrap();
+            assert_eq!(
+                found.iter().map(|p| p.id).collect::<Vec<_>>(),
+                vec![id],
+                "{backend}: {given} {family}"
+            );
+        }
+        assert!(
+            store
+                .likely_duplicates(&keys, &named("Oleksandr", "Shevchenko"))
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        // The index holds keyed hashes, not the skeletons themselves.
+        let raw: Vec<(String,)> = if url.starts_with("postgres") {
+            let mut c = sqlx::PgConnection::connect(&url).await.unwrap();
+            sqlx::query_as("SELECT hash FROM person_name_keys")
+                .fetch_all(&mut c)
+                .await
+                .unwrap()
+        } else {
+            let mut c = sqlx::SqliteConnection::connect(&url).await.unwrap();
+            sqlx::query_as("SELECT hash FROM person_name_keys")
+                .fetch_all(&mut c)
+                .await
+                .unwrap()
+        };
+        assert!(
+            !raw.is_empty()
+                && raw
+                    .iter()
+                    .all(|(h,)| h.len() == 32 && !h.contains("lksndr")),
+            "{backend}"
+        );
+        // After rotating to a new key, the index is rebuilt and still finds the boy.
+        let both =
+            KeyRing::parse(&format!("{},{old_spec}", KeyRing::generate_spec("new"))).unwrap();
+        let report = store.rotate_keys(&both).await.unwrap();
+        assert_eq!(report.name_index, 1, "{backend}");
+        let found = store
+            .likely_duplicates(&both, &named("Alexander", "Kovalenko"))
+            .await
+            .unwrap();
+        assert_eq!(found.len(), 1, "{backend}");
+        // Anonymised records no longer match.
+        store.anonymise_person(id).await.unwrap();
+        assert!(
+            store
+                .likely_duplicates(&both, &named("Alexander", "Kovalenko"))
+                .await
+                .unwrap()
+                .is_empty()
+        );
+    });
+}

@@ -175,6 +175,61 @@ pub fn latin_form(name: &str) -> String {
         .collect()
 }
 
+/// A spelling-blind key of one name, for finding the same person registered twice: the Latin
+/// form, folded to ASCII, with the letter groups that transliteration systems and European
+/// officials write differently made equal (shch/sch/sh/sz → s, ch/cz/tsch/ts → c, zh/ž → z,
+/// kh → h, x → ks, w → v, ph → f), then without vowels, y, j and h, and without doubled
+/// letters. Олександр, Oleksandr, Aleksandr and Alexander all give `lksndr`.
+pub fn name_skeleton(name: &str) -> String {
+    let ascii = deunicode::deunicode(&latin_form(name)).to_lowercase();
+    let mut s: String = ascii.chars().filter(|c| c.is_ascii_alphabetic()).collect();
+    for (from, to) in [
+        ("shch", "s"),
+        ("tsch", "c"),
+        ("sch", "s"),
+        ("sh", "s"),
+        ("sz", "s"),
+        ("ch", "c"),
+        ("cz", "c"),
+        ("ts", "c"),
+        ("tz", "c"),
+        ("zh", "z"),
+        ("kh", "h"),
+        ("ck", "k"),
+        ("ph", "f"),
+        ("x", "ks"),
+        ("w", "v"),
+        ("q", "k"),
+    ] {
+        s = s.replace(from, to);
+    }
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars().filter(|c| !"aeiouyjh".contains(*c)) {
+        if !out.ends_with(c) {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The skeletons of every name a person is known by, as written and in Latin letters.
+pub fn name_skeletons(identity: &Identity) -> Vec<String> {
+    let mut keys: Vec<String> = [
+        &identity.given_name,
+        &identity.family_name,
+        &identity.latin_given_name,
+        &identity.latin_family_name,
+    ]
+    .iter()
+    .flat_map(|n| n.split([' ', '-']))
+    .map(name_skeleton)
+    .filter(|k| !k.is_empty())
+    .collect();
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
 /// Age in whole years on `today`.
 pub fn age_on(birth: NaiveDate, today: NaiveDate) -> u32 {
     today.years_since(birth).unwrap_or(0)
@@ -226,6 +281,25 @@ mod tests {
         .validate()
         .unwrap_err();
         assert_eq!(err.field, "phone");
+    }
+
+    #[test]
+    fn skeletons_see_through_scripts_and_spellings() {
+        for name in [
+            "Олександр",
+            "Oleksandr",
+            "Aleksandr",
+            "Alexander",
+            "Александр",
+        ] {
+            assert_eq!(name_skeleton(name), "lksndr", "{name}");
+        }
+        for name in ["Кравченко", "Kravchenko", "Krawczenko", "Kravtschenko"] {
+            assert_eq!(name_skeleton(name), "krvcnk", "{name}");
+        }
+        assert_eq!(name_skeleton("Шевченко"), name_skeleton("Szewczenko"));
+        assert_eq!(name_skeleton("Юлія"), name_skeleton("Julia"));
+        assert_ne!(name_skeleton("Олена"), name_skeleton("Олег"));
     }
 
     #[test]

@@ -143,6 +143,26 @@ impl KeyRing {
         String::from_utf8(plain).map_err(|_| CryptoError::Corrupt)
     }
 
+    /// A keyed hash of `value` for finding equal values without storing them: HMAC-SHA256 under
+    /// a key derived from the current one, cut to 128 bits. Returns the key id with the hash,
+    /// since hashes made under different keys do not compare.
+    pub fn blind_index(&self, value: &str) -> (String, String) {
+        use hmac::{Hmac, Mac};
+        let key = self
+            .keys
+            .get(&self.current)
+            .expect("current key is in the ring");
+        let mut derive =
+            <Hmac<sha2::Sha256> as Mac>::new_from_slice(&key[..]).expect("any key length");
+        derive.update(b"bluedot blind index v1");
+        let derived: Zeroizing<[u8; 32]> = Zeroizing::new(derive.finalize().into_bytes().into());
+        let mut mac =
+            <Hmac<sha2::Sha256> as Mac>::new_from_slice(&derived[..]).expect("any key length");
+        mac.update(value.as_bytes());
+        let digest = mac.finalize().into_bytes();
+        (self.current.clone(), hex::encode(&digest[..16]))
+    }
+
     /// Whether a stored value was written under a key other than the current one.
     pub fn needs_rotation(&self, stored: &str) -> bool {
         stored
@@ -155,6 +175,17 @@ impl KeyRing {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn blind_indexes_are_stable_per_key_and_differ_between_keys() {
+        let ring = KeyRing::parse(&KeyRing::generate_spec("a")).unwrap();
+        let other = KeyRing::parse(&KeyRing::generate_spec("b")).unwrap();
+        assert_eq!(ring.blind_index("lksndr"), ring.blind_index("lksndr"));
+        assert_ne!(ring.blind_index("lksndr").1, ring.blind_index("lksnd").1);
+        assert_ne!(ring.blind_index("lksndr").1, other.blind_index("lksndr").1);
+        assert_eq!(ring.blind_index("x").0, "a");
+        assert_eq!(ring.blind_index("x").1.len(), 32);
+    }
 
     #[test]
     fn round_trips_and_binds_the_field() {

@@ -5,6 +5,7 @@
 use bluedot_core::Country;
 use bluedot_core::person::{
     ConsentGiver, ConsentPurpose, Identity, PersonStatus, Sex, SpecificNeed, birth_year,
+    name_skeletons,
 };
 use bluedot_core::policy::{Field, Scope};
 use chrono::{DateTime, SubsecRound, Utc};
@@ -95,6 +96,8 @@ pub struct RotationReport {
     pub totp_secrets: u64,
     pub identities: u64,
     pub notes: u64,
+    /// People whose blind name index was rebuilt under the current key.
+    pub name_index: u64,
 }
 
 #[derive(sqlx::FromRow)]
@@ -188,6 +191,37 @@ macro_rules! insert_consent {
     }};
 }
 
+/// Replaces a person's rows in the blind name index inside the caller's transaction.
+macro_rules! write_name_keys {
+    ($tx:expr, $keys:expr, $person_id:expr, $identity:expr) => {{
+        sqlx::query("DELETE FROM person_name_keys WHERE person_id = $1")
+            .bind($person_id)
+            .execute(&mut *$tx)
+            .await?;
+        for (key_id, hash) in name_hashes($keys, $identity) {
+            sqlx::query(
+                "INSERT INTO person_name_keys (person_id, key_id, hash) VALUES ($1, $2, $3)",
+            )
+            .bind($person_id)
+            .bind(key_id)
+            .bind(hash)
+            .execute(&mut *$tx)
+            .await?;
+        }
+    }};
+}
+
+/// The blind-index hashes of a person's name skeletons.
+fn name_hashes(keys: &KeyRing, identity: &Identity) -> Vec<(String, String)> {
+    let mut hashes: Vec<_> = name_skeletons(identity)
+        .iter()
+        .map(|k| keys.blind_index(&format!("name:{k}")))
+        .collect();
+    hashes.sort();
+    hashes.dedup();
+    hashes
+}
+
 impl Store {
     /// Registers a person with their first consent, in one transaction.
     pub async fn create_person(&self, keys: &KeyRing, new: &NewPerson) -> Result<Uuid> {
@@ -217,6 +251,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
             insert_consent!(tx, id, new.consent, at);
+            write_name_keys!(tx, keys, id, &identity);
             tx.commit().await?;
         });
         Ok(id)
@@ -264,6 +299,72 @@ impl Store {
         rows.into_iter().map(|r| r.decrypt(keys)).collect()
     }
 
+    /// Records whose names are spelled like `identity`'s, in any script, anywhere in the
+    /// deployment: sharing at least two name skeletons (one if only one name is given). The
+    /// caller decides what of them the staff member may see.
+    pub async fn likely_duplicates(
+        &self,
+        keys: &KeyRing,
+        identity: &Identity,
+    ) -> Result<Vec<PersonRecord>> {
+        let hashes: Vec<String> = name_hashes(keys, identity)
+            .into_iter()
+            .map(|(_, h)| h)
+            .collect();
+        if hashes.is_empty() {
+            return Ok(Vec::new());
+        }
+        let parts = [&identity.given_name, &identity.family_name]
+            .iter()
+            .filter(|n| !n.trim().is_empty())
+            .count()
+            .max(1) as i64;
+        let sql = format!(
+            "SELECT person_id FROM person_name_keys
+             WHERE hash IN (SELECT value FROM {list})
+             GROUP BY person_id HAVING COUNT(DISTINCT hash) >= $2
+             LIMIT 20",
+            list = self.json_list("$1"),
+        );
+        let ids: Vec<(Uuid,)> = on_pool!(self, pool => sqlx::query_as(&sql)
+            .bind(serde_json::to_string(&hashes).expect("list serialises"))
+            .bind(parts.min(2))
+            .fetch_all(pool)
+            .await?);
+        let mut out = Vec::new();
+        for (id,) in ids {
+            if let Some(p) = self.person(keys, id).await? {
+                out.push(p);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Rebuilds the name index of every identifiable person whose index rows were made under
+    /// another key (after a rotation) or are missing.
+    async fn rebuild_name_keys(&self, keys: &KeyRing) -> Result<u64> {
+        let ids: Vec<(Uuid,)> = on_pool!(self, pool => sqlx::query_as(
+            "SELECT id FROM people p WHERE identity IS NOT NULL AND (
+                 NOT EXISTS (SELECT 1 FROM person_name_keys k WHERE k.person_id = p.id)
+                 OR EXISTS (SELECT 1 FROM person_name_keys k
+                            WHERE k.person_id = p.id AND k.key_id <> $1))",
+        )
+        .bind(keys.current_id())
+        .fetch_all(pool)
+        .await?);
+        for (id,) in &ids {
+            let Some(identity) = self.person(keys, *id).await?.and_then(|p| p.identity) else {
+                continue;
+            };
+            on_pool!(self, pool => {
+                let mut tx = pool.begin().await?;
+                write_name_keys!(tx, keys, *id, &identity);
+                tx.commit().await?;
+            });
+        }
+        Ok(ids.len() as u64)
+    }
+
     /// Replaces a person's identity and needs.
     pub async fn update_person(
         &self,
@@ -274,20 +375,28 @@ impl Store {
         needs: &[SpecificNeed],
     ) -> Result<bool> {
         let identity = identity.clone().validate()?;
-        let done = on_pool!(self, pool => sqlx::query(
-            "UPDATE people SET sex = $2, birth_year = $3, needs = $4, identity = $5, updated_at = $6
-             WHERE id = $1 AND status <> 'anonymised'",
-        )
-        .bind(id)
-        .bind(sex.code())
-        .bind(birth_year(&identity))
-        .bind(Json(needs))
-        .bind(seal_identity(keys, &identity))
-        .bind(now())
-        .execute(pool)
-        .await?
-        .rows_affected());
-        Ok(done == 1)
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let done = sqlx::query(
+                "UPDATE people SET sex = $2, birth_year = $3, needs = $4, identity = $5,
+                     updated_at = $6
+                 WHERE id = $1 AND status <> 'anonymised'",
+            )
+            .bind(id)
+            .bind(sex.code())
+            .bind(birth_year(&identity))
+            .bind(Json(needs))
+            .bind(seal_identity(keys, &identity))
+            .bind(now())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if done == 1 {
+                write_name_keys!(tx, keys, id, &identity);
+            }
+            tx.commit().await?;
+            Ok(done == 1)
+        })
     }
 
     pub async fn add_note(
@@ -457,10 +566,12 @@ impl Store {
             .execute(&mut *tx)
             .await?
             .rows_affected();
-            sqlx::query("DELETE FROM person_notes WHERE person_id = $1")
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
+            for table in ["person_notes", "person_name_keys"] {
+                sqlx::query(&format!("DELETE FROM {table} WHERE person_id = $1"))
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
             tx.commit().await?;
             Ok(done == 1)
         })
@@ -542,6 +653,7 @@ impl Store {
                 _ => report.notes = count,
             }
         }
+        report.name_index = self.rebuild_name_keys(keys).await?;
         Ok(report)
     }
 
