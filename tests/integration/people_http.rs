@@ -401,3 +401,122 @@ async fn coordinators_export_anonymise_and_erase() {
         );
     });
 }
+
+#[tokio::test]
+async fn a_second_registration_of_the_same_child_is_caught_across_scripts() {
+    on_both_backends!(async |store: Store, backend: &str, _url: String| {
+        bluedot_cli::load_demo(&store).await.unwrap();
+        let app = app(&store);
+        let siret = store.hub_by_slug("siret-border").await.unwrap().unwrap();
+        let medyka = store.hub_by_slug("medyka-border").await.unwrap().unwrap();
+        let worker = account_signed_in(
+            &app,
+            &store,
+            "worker",
+            Role::SocialWorker,
+            hub_scope(siret.id),
+        )
+        .await;
+        let polish = account_signed_in(
+            &app,
+            &store,
+            "polish",
+            Role::SocialWorker,
+            hub_scope(medyka.id),
+        )
+        .await;
+        let register = async |cookie: &str,
+                              hub: uuid::Uuid,
+                              given: &str,
+                              family: &str,
+                              extra: &str| {
+            let csrf = csrf_of(
+                &send(&app, "GET", "/staff/people/new", Some(cookie), None)
+                    .await
+                    .body,
+            );
+            send(
+                &app,
+                "POST",
+                "/staff/people",
+                Some(cookie),
+                Some(&format!(
+                    "csrf={csrf}&hub={hub}&given_name={}&family_name={}&sex=male&age=10&consent_by=parent{extra}",
+                    encode(given),
+                    encode(family)
+                )),
+            )
+            .await
+        };
+        let first = register(&worker, siret.id, "Олександр", "Коваленко", "").await;
+        assert_eq!(
+            first.status,
+            StatusCode::SEE_OTHER,
+            "{backend}: {}",
+            first.body
+        );
+        let path = first.location.unwrap();
+
+        // The same boy, spelled the Russian way in Latin letters: warned, nothing written.
+        let again = register(&worker, siret.id, "Aleksandr", "Kovalenko", "").await;
+        assert_eq!(again.status, StatusCode::BAD_REQUEST, "{backend}");
+        assert!(again.body.contains("id=\"duplicates\""), "{backend}");
+        assert!(again.body.contains(&path), "the earlier record is linked");
+        assert!(again.body.contains("name=\"confirmed_new\""));
+
+        // At a Polish hub the worker learns only that a match exists outside their scope.
+        let elsewhere = register(&polish, medyka.id, "Oleksandr", "Kowalenko", "").await;
+        assert_eq!(elsewhere.status, StatusCode::BAD_REQUEST, "{backend}");
+        assert!(
+            elsewhere.body.contains("outside your scope: 1"),
+            "{}",
+            elsewhere.body
+        );
+        assert!(!elsewhere.body.contains(&path) && !elsewhere.body.contains("Коваленко"));
+        assert!(
+            !elsewhere.body.contains("Siret"),
+            "{backend}: no hint where the child is"
+        );
+
+        // A confirmed new registration goes through; a namesake thirty years older is not
+        // flagged at all.
+        let confirmed = register(
+            &worker,
+            siret.id,
+            "Aleksandr",
+            "Kovalenko",
+            "&confirmed_new=yes",
+        )
+        .await;
+        assert_eq!(confirmed.status, StatusCode::SEE_OTHER, "{backend}");
+        let father = register(&worker, siret.id, "Oleksandr", "Kovalenko", "").await;
+        assert_eq!(
+            father.status,
+            StatusCode::BAD_REQUEST,
+            "{backend}: same age, still warned"
+        );
+        let csrf = csrf_of(
+            &send(&app, "GET", "/staff/people/new", Some(&worker), None)
+                .await
+                .body,
+        );
+        let father = send(
+            &app,
+            "POST",
+            "/staff/people",
+            Some(&worker),
+            Some(&format!(
+                "csrf={csrf}&hub={}&given_name=Oleksandr&family_name=Kovalenko&sex=male&age=40&consent_by=person",
+                siret.id
+            )),
+        )
+        .await;
+        assert_eq!(
+            father.status,
+            StatusCode::SEE_OTHER,
+            "{backend}: thirty years apart"
+        );
+        let warnings = audited(&store, "person.duplicate-warning").await;
+        assert_eq!(warnings.len(), 3, "{backend}");
+    });
+}

@@ -283,11 +283,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 ))
                 .await?;
             println!(
-                "re-encrypted under key {:?}: {} second-factor secrets, {} identities, {} notes",
+                "re-encrypted under key {:?}: {} second-factor secrets, {} identities, {} notes; name index rebuilt for {} people",
                 keys.current_id(),
                 report.totp_secrets,
                 report.identities,
-                report.notes
+                report.notes,
+                report.name_index
             );
             Ok(())
         }

@@ -255,6 +255,8 @@ pub struct PersonForm {
     pub document_number: String,
     pub needs: Vec<String>,
     pub consent_by: String,
+    /// Ticked after a duplicate warning: the person is not one of those shown.
+    pub confirmed_new: bool,
     pub csrf: String,
 }
 
@@ -279,6 +281,7 @@ impl PersonForm {
                 "document_number" => f.document_number = v,
                 "need" => f.needs.push(v),
                 "consent_by" => f.consent_by = v,
+                "confirmed_new" => f.confirmed_new = v == "yes",
                 "csrf" => f.csrf = v,
                 _ => {}
             }
@@ -380,6 +383,15 @@ pub struct Choice {
     pub label: String,
 }
 
+/// Possible earlier registrations of the person being registered.
+#[derive(Default)]
+pub struct Duplicates {
+    /// Those the staff member may open.
+    pub visible: Vec<PersonRow>,
+    /// How many more are at hubs outside their scope.
+    pub elsewhere: usize,
+}
+
 #[derive(Template)]
 #[template(path = "staff/person_new.html")]
 struct NewPage {
@@ -387,6 +399,7 @@ struct NewPage {
     nav: Nav,
     csrf: String,
     form: PersonForm,
+    duplicates: Option<Duplicates>,
     hubs: Vec<Choice>,
     sexes: Vec<Choice>,
     needs: Vec<Choice>,
@@ -408,7 +421,12 @@ fn choices<T: Copy>(
         .collect()
 }
 
-fn new_page(l: &Loaded, form: PersonForm, error: Option<String>) -> StaffResult {
+fn new_page(
+    l: &Loaded,
+    form: PersonForm,
+    error: Option<String>,
+    duplicates: Option<Duplicates>,
+) -> StaffResult {
     let ctx = ctx_for(&l.staff);
     let hubs: Vec<Choice> = l
         .hubs
@@ -431,9 +449,10 @@ fn new_page(l: &Loaded, form: PersonForm, error: Option<String>) -> StaffResult 
         hubs,
         form,
         error,
+        duplicates,
         ctx,
     };
-    let status = if page.error.is_some() {
+    let status = if page.error.is_some() || page.duplicates.is_some() {
         axum::http::StatusCode::BAD_REQUEST
     } else {
         axum::http::StatusCode::OK
@@ -448,7 +467,7 @@ pub async fn new_form(State(state): State<AppState>, headers: HeaderMap) -> Staf
     if let [only] = &l.staff.actor.scope.hubs[..] {
         form.hub = only.to_string();
     }
-    new_page(&l, form, None)
+    new_page(&l, form, None, None)
 }
 
 pub async fn create(
@@ -464,7 +483,7 @@ pub async fn create(
         Ok(parsed) => parsed,
         Err(e) => {
             let message = field_message(&l.staff, &e);
-            return new_page(&l, form, Some(message));
+            return new_page(&l, form, Some(message), None);
         }
     };
     if !l.staff.may(Action::EditPerson, hub_target(&hub)) {
@@ -474,6 +493,21 @@ pub async fn create(
         event.outcome = "denied".into();
         audit(&state, l.staff.lang, event).await?;
         return Err(StaffError::Forbidden(l.staff.lang));
+    }
+    if !form.confirmed_new {
+        let duplicates = likely_duplicates(&state, &l, &identity).await?;
+        if !duplicates.visible.is_empty() || duplicates.elsewhere > 0 {
+            let mut event =
+                l.staff
+                    .event_at("person.duplicate-warning", "person:new".into(), &from, &hub);
+            event.outcome = format!(
+                "{} shown, {} elsewhere",
+                duplicates.visible.len(),
+                duplicates.elsewhere
+            );
+            audit(&state, l.staff.lang, event).await?;
+            return new_page(&l, form, None, Some(duplicates));
+        }
     }
     let new = NewPerson {
         hub_id: hub.id,
@@ -492,13 +526,57 @@ pub async fn create(
         Ok(id) => id,
         Err(StoreError::Invalid(e)) => {
             let message = field_message(&l.staff, &e);
-            return new_page(&l, form, Some(message));
+            return new_page(&l, form, Some(message), None);
         }
         Err(e) => return Err(l.internal(e)),
     };
     l.audit_ok(&state, &from, "person.create", format!("person:{id}"), &hub)
         .await?;
     Ok(Redirect::to(&format!("/staff/people/{id}")).into_response())
+}
+
+/// Earlier records that are likely the same person: names alike in any script and, where both
+/// are known, birth years at most two apart.
+async fn likely_duplicates(
+    state: &AppState,
+    l: &Loaded,
+    identity: &Identity,
+) -> StaffResult<Duplicates> {
+    let ctx = ctx_for(&l.staff);
+    let year = identity
+        .birth_date
+        .map(|d| d.year())
+        .or(identity.birth_year_estimated);
+    let found = state
+        .store
+        .likely_duplicates(&l.keys, identity)
+        .await
+        .map_err(|e| l.internal(e))?;
+    let mut out = Duplicates::default();
+    for p in found {
+        if let (Some(a), Some(b)) = (year, p.birth_year)
+            && (a - b).abs() > 2
+        {
+            continue;
+        }
+        let Some(hub) = l.hub(p.hub_id) else { continue };
+        match (
+            &p.identity,
+            l.staff.may(Action::ViewPerson, hub_target(hub)),
+        ) {
+            (Some(found), true) => out.visible.push(PersonRow {
+                id: p.id,
+                name: found.full_name(),
+                latin: format!("{} {}", found.latin_given_name, found.latin_family_name),
+                age: age_label(&ctx, &p),
+                hub: hub.name.text(ctx.lang).to_owned(),
+                needs: Vec::new(),
+                status: ctx.t(&format!("person-status-{}", p.status.code())),
+            }),
+            _ => out.elsewhere += 1,
+        }
+    }
+    Ok(out)
 }
 
 /// "Field: message", with the field's label in the staff member's language.
