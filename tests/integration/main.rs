@@ -12,6 +12,7 @@ mod people;
 mod people_http;
 mod staff;
 mod storage;
+mod supplies;
 mod support;
 mod visits;
 mod visits_http;

@@ -27,7 +27,7 @@ fn day() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()
 }
 
-fn new_visit(hub: &bluedot_core::Hub, key: &str, draft: VisitDraft) -> NewVisit {
+pub fn new_visit(hub: &bluedot_core::Hub, key: &str, draft: VisitDraft) -> NewVisit {
     NewVisit {
         hub_id: hub.id,
         country: hub.country,
@@ -35,6 +35,7 @@ fn new_visit(hub: &bluedot_core::Hub, key: &str, draft: VisitDraft) -> NewVisit 
         idempotency_key: key.into(),
         recorded_by: None,
         draft,
+        items: Vec::new(),
     }
 }
 

@@ -39,6 +39,8 @@ coded_enum! {
         ManageCase => "manage-case",
         /// Approve case closures, best interests decisions and reassignments.
         SuperviseCase => "supervise-case",
+        /// Receive, transfer and count a hub's supplies (handing them out comes with a visit).
+        ManageStock => "manage-stock",
         /// Change the public directory: hubs, services, articles, providers.
         EditDirectory => "edit-directory",
         /// Search and export the audit log.
@@ -128,7 +130,7 @@ pub fn role_allows(role: Role, action: Action) -> bool {
     use Action::*;
     use Role::*;
     match role {
-        InformationDesk => matches!(action, RecordVisit),
+        InformationDesk => matches!(action, RecordVisit | ManageStock),
         SocialWorker => matches!(action, RecordVisit | ViewPerson | EditPerson | ManageCase),
         Psychosocial | LegalAid => matches!(action, RecordVisit | ViewPerson),
         HubCoordinator | CountryCoordinator => matches!(
@@ -140,6 +142,7 @@ pub fn role_allows(role: Role, action: Action) -> bool {
                 | ErasePerson
                 | ManageCase
                 | SuperviseCase
+                | ManageStock
                 | EditDirectory
                 | ViewAudit
         ),
@@ -214,7 +217,7 @@ mod tests {
         use Action::*;
         use Role::*;
         let row: &[Action] = match role {
-            InformationDesk => &[RecordVisit],
+            InformationDesk => &[RecordVisit, ManageStock],
             SocialWorker => &[RecordVisit, ViewPerson, EditPerson, ManageCase],
             Psychosocial => &[RecordVisit, ViewPerson],
             LegalAid => &[RecordVisit, ViewPerson],
@@ -226,6 +229,7 @@ mod tests {
                 ErasePerson,
                 ManageCase,
                 SuperviseCase,
+                ManageStock,
                 EditDirectory,
                 ViewAudit,
             ],

@@ -10,6 +10,7 @@ pub mod audit;
 pub mod crypto;
 mod directory;
 pub mod people;
+pub mod supplies;
 pub mod visits;
 
 use std::path::Path;
@@ -30,6 +31,12 @@ pub enum StoreError {
     Migration(#[from] sqlx::migrate::MigrateError),
     #[error(transparent)]
     Invalid(#[from] bluedot_core::ValidationError),
+    /// A hub has less of an item than asked for; nothing was written.
+    #[error("not enough {item} in stock: {available} left")]
+    OutOfStock {
+        item: bluedot_core::supply::SupplyItem,
+        available: u32,
+    },
     /// The change lost a race with another one; nothing was written.
     #[error("{0}")]
     Conflict(String),

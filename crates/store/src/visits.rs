@@ -1,12 +1,14 @@
 //! Visits: recorded once however often a submission is retried (idempotency keys), corrected
 //! or voided only by a logged change, summed per hub and day.
 
+use bluedot_core::supply::{MovementKind, SupplyItem};
 use bluedot_core::visit::{Counts, VisitDraft};
 use bluedot_core::{Country, PriorityGroup, ServiceKind};
 use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
 use sqlx::types::Json;
 use uuid::Uuid;
 
+use crate::supplies::{MovementBy, check_quantity, movement, take_stock};
 use crate::{Result, Store, StoreError, decode_code, on_pool};
 
 const COUNT_COLUMNS: &str = "female_0_4, female_5_11, female_12_17, female_18_59, female_60,
@@ -22,6 +24,8 @@ pub struct NewVisit {
     pub idempotency_key: String,
     pub recorded_by: Option<Uuid>,
     pub draft: VisitDraft,
+    /// Items handed out to the group, taken from the hub's stock with the visit.
+    pub items: Vec<(SupplyItem, u32)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -196,13 +200,30 @@ macro_rules! insert_visit {
 }
 
 impl Store {
-    /// Records a visit once: a second call with the same key returns the first visit.
+    /// Records a visit once, with the items handed out: a second call with the same key
+    /// returns the first visit. If the hub has too little of an item, nothing is recorded.
     pub async fn record_visit(&self, new: &NewVisit) -> Result<Recorded> {
         let draft = new.draft.clone().validate()?;
+        let mut items = Vec::new();
+        for (item, n) in &new.items {
+            items.push((*item, check_quantity(*n)?));
+        }
+        let by = MovementBy {
+            recorded_by: new.recorded_by,
+            note: String::new(),
+        };
         let id = Uuid::now_v7();
         let inserted = on_pool!(self, pool => {
-            let mut conn = pool.acquire().await?;
-            insert_visit!(conn, id, new, draft, None::<Uuid>)
+            let mut tx = pool.begin().await?;
+            let inserted = insert_visit!(tx, id, new, draft, None::<Uuid>);
+            if inserted == 1 {
+                for (item, n) in &items {
+                    take_stock!(tx, new.hub_id, *item, *n);
+                    movement!(tx, new.hub_id, *item, MovementKind::Distribution, -*n, Some(id), None::<Uuid>, by);
+                }
+            }
+            tx.commit().await?;
+            inserted
         });
         if inserted == 1 {
             return Ok(Recorded { id, created: true });

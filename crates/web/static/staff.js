@@ -100,6 +100,8 @@
           });
           if (rest.length) { showQueue(rest); flush(); } else { show(form.dataset.sent); }
         } else {
+          // Refused (too little in stock, say): put the group back in the form to fix it.
+          refill(item.body);
           show(answer.error || "", true);
         }
       });
@@ -109,6 +111,20 @@
       showQueue(load());
       setTimeout(flush, 5000);
     });
+  }
+
+  function refill(body) {
+    var data = new URLSearchParams(body);
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!el.name || el.name === "csrf" || el.name === "hub") return;
+      if (el.type === "checkbox") {
+        el.checked = data.getAll(el.name).indexOf(el.value) !== -1;
+      } else if (data.has(el.name)) {
+        el.value = data.get(el.name);
+      }
+    });
+    // The refused group gets a new key: the old one may not be used for another group.
+    form.elements.key.value = newKey();
   }
 
   form.addEventListener("submit", function (event) {

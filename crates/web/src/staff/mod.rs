@@ -8,6 +8,7 @@ mod admin;
 mod auth;
 pub mod credentials;
 mod people;
+mod supplies;
 mod visits;
 
 use std::net::SocketAddr;
@@ -53,6 +54,10 @@ pub fn routes() -> Router<AppState> {
             get(visits::correct_form).post(visits::correct),
         )
         .route("/staff/visits/{id}/void", post(visits::void))
+        .route(
+            "/staff/supplies",
+            get(supplies::page).post(supplies::change),
+        )
         .route("/staff/people", get(people::list).post(people::create))
         .route("/staff/people/new", get(people::new_form))
         .route("/staff/people/{id}", get(people::view))
@@ -215,6 +220,7 @@ pub fn hub_target(hub: &Hub) -> Target {
 /// Which sections the staff navigation offers this account.
 pub struct Nav {
     pub visits: bool,
+    pub supplies: bool,
     pub people: bool,
     pub users: bool,
     pub audit: bool,
@@ -224,6 +230,8 @@ impl Nav {
     pub fn for_staff(staff: &Staff, hubs: &[Hub]) -> Nav {
         Nav {
             visits: staff.may_anywhere(Action::RecordVisit, hubs),
+            supplies: staff.may_anywhere(Action::ManageStock, hubs)
+                || staff.may_anywhere(Action::RecordVisit, hubs),
             people: staff.may_anywhere(Action::ViewPerson, hubs),
             users: staff.may_anywhere(Action::ManageUsers, hubs),
             audit: staff.may_anywhere(Action::ViewAudit, hubs),

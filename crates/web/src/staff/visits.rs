@@ -9,6 +9,7 @@ use axum::extract::{Extension, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use bluedot_core::policy::Action;
+use bluedot_core::supply::SupplyItem;
 use bluedot_core::visit::{AgeBand, Counts, MAX_GROUP, VisitDraft};
 use bluedot_core::{Hub, PriorityGroup, ServiceKind, ValidationError};
 use bluedot_store::StoreError;
@@ -68,6 +69,8 @@ pub struct VisitForm {
     pub nationality: String,
     pub services: Vec<String>,
     pub reason: String,
+    /// Items handed out to the group, from the hub's stock.
+    pub items: Vec<(SupplyItem, u32)>,
     pub csrf: String,
 }
 
@@ -96,6 +99,14 @@ impl VisitForm {
                 "nationality" => f.nationality = v.clone(),
                 "reason" => f.reason = v.clone(),
                 "csrf" => f.csrf = v.clone(),
+                other if other.starts_with("item-") => {
+                    let item = SupplyItem::from_code(&other["item-".len()..])
+                        .ok_or_else(|| ValidationError::new("item", "unknown item"))?;
+                    let n = number("item", v)?;
+                    if n > 0 {
+                        f.items.push((item, n));
+                    }
+                }
                 other => {
                     let band = other
                         .strip_prefix("female-")
@@ -135,6 +146,7 @@ impl VisitForm {
                 .map(|s| s.code().to_owned())
                 .collect(),
             reason: String::new(),
+            items: Vec::new(),
             csrf: String::new(),
         }
     }
@@ -190,6 +202,14 @@ pub struct BandRow {
     pub slug: String,
     pub female: u32,
     pub male: u32,
+}
+
+/// An item the hub has in stock, offered on the counter.
+pub struct StockField {
+    pub code: &'static str,
+    pub label: String,
+    pub available: u32,
+    pub given: u32,
 }
 
 pub struct VisitRow {
@@ -249,6 +269,7 @@ struct CounterPage {
     bands: Vec<BandField>,
     groups: Vec<Choice>,
     services: Vec<Choice>,
+    stock: Vec<StockField>,
     today: Today,
     day: String,
     visits: Vec<VisitRow>,
@@ -310,6 +331,11 @@ impl Loaded {
             .map_err(|e| self.internal(e))?;
         let all_hubs = state.directory.hubs().await.map_err(|e| self.internal(e))?;
         let tz = hub.country.timezone();
+        let stock = state
+            .store
+            .stock(hub.id)
+            .await
+            .map_err(|e| self.internal(e))?;
         let page = CounterPage {
             nav: Nav::for_staff(&self.staff, &all_hubs),
             csrf: self.staff.session.csrf_token.clone(),
@@ -337,6 +363,21 @@ impl Loaded {
                 .map(|s| Choice {
                     value: s.kind.code().to_owned(),
                     label: ctx.t(&format!("service-{}", s.kind.code())),
+                })
+                .collect(),
+            stock: stock
+                .iter()
+                .filter(|line| line.quantity > 0 && correcting.is_none())
+                .map(|line| StockField {
+                    code: line.item.code(),
+                    label: ctx.t(&format!("item-{}", line.item.code())),
+                    available: line.quantity,
+                    given: form
+                        .items
+                        .iter()
+                        .find(|(i, _)| *i == line.item)
+                        .map(|(_, n)| *n)
+                        .unwrap_or(0),
                 })
                 .collect(),
             today: Today::new(&ctx, &figures),
@@ -423,6 +464,18 @@ fn field_message(staff: &Staff, e: &ValidationError) -> String {
     format!("{label}: {}", e.message)
 }
 
+/// "Not enough blankets: 3 left", in the staff member's language.
+pub fn out_of_stock(staff: &Staff, item: SupplyItem, available: u32) -> String {
+    let lang = staff.lang;
+    let mut args = fluent_bundle::FluentArgs::new();
+    args.set(
+        "item",
+        crate::I18N.message(lang, &format!("item-{}", item.code()), None),
+    );
+    args.set("available", available);
+    crate::I18N.message(lang, "stock-not-enough", Some(&args))
+}
+
 fn json_reply(status: StatusCode, body: serde_json::Value) -> Response {
     (status, axum::Json(body)).into_response()
 }
@@ -476,6 +529,7 @@ pub async fn record(
         idempotency_key: form.key.clone(),
         recorded_by: Some(l.staff.user.id),
         draft,
+        items: form.items.clone(),
     };
     let recorded = match state.store.record_visit(&new).await {
         Ok(r) => r,
@@ -484,6 +538,16 @@ pub async fn record(
                 l.staff.lang,
                 field_message(&l.staff, &e),
             ));
+        }
+        Err(StoreError::OutOfStock { item, available }) => {
+            let message = out_of_stock(&l.staff, item, available);
+            if json {
+                return Ok(json_reply(
+                    StatusCode::CONFLICT,
+                    serde_json::json!({ "error": message }),
+                ));
+            }
+            return l.page(&state, &hub, form, false, Some(message), None).await;
         }
         Err(e) => return Err(l.internal(e)),
     };
@@ -599,6 +663,7 @@ pub async fn correct(
         idempotency_key: form.key.clone(),
         recorded_by: Some(l.staff.user.id),
         draft,
+        items: Vec::new(),
     };
     let fixed = match state
         .store
