@@ -11,6 +11,7 @@ pub mod lang;
 pub mod person;
 pub mod policy;
 pub mod provider;
+pub mod referral;
 pub mod supply;
 pub mod taxonomy;
 pub mod text;

@@ -1,7 +1,5 @@
 //! What hubs hand out, and the movements of their stock.
 
-use serde::{Deserialize, Serialize};
-
 use crate::taxonomy::coded_enum;
 
 coded_enum! {

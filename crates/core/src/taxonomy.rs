@@ -2,14 +2,13 @@
 //! is meant for. Codes are stable: they appear in URLs, the open-data API and the database.
 //! Names and descriptions live in the translations (`service-<code>`, `group-<code>`).
 
-use serde::{Deserialize, Serialize};
 
 /// Defines a code-carrying enum with `code()`, `from_code()` and `ALL` in one place, so a new
 /// entry cannot be forgotten in one of them.
 macro_rules! coded_enum {
     ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $code:literal),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]
         pub enum $name {
             $($(#[$vmeta])* #[serde(rename = $code)] $variant),+
         }
