@@ -10,6 +10,7 @@ mod audit;
 mod http;
 mod people;
 mod people_http;
+mod referrals;
 mod staff;
 mod storage;
 mod supplies;

@@ -283,11 +283,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 ))
                 .await?;
             println!(
-                "re-encrypted under key {:?}: {} second-factor secrets, {} identities, {} notes; name index rebuilt for {} people",
+                "re-encrypted under key {:?}: {} second-factor secrets, {} identities, {} notes, {} referral texts; name index rebuilt for {} people",
                 keys.current_id(),
                 report.totp_secrets,
                 report.identities,
                 report.notes,
+                report.referrals,
                 report.name_index
             );
             Ok(())

@@ -87,7 +87,10 @@ mod tests {
         use ReferralStatus::*;
         assert!(Sent.check_move(Accepted, "").is_ok());
         assert!(Accepted.check_move(Completed, "Seen by the lawyer").is_ok());
-        assert_eq!(Accepted.check_move(Completed, " ").unwrap_err().field, "feedback");
+        assert_eq!(
+            Accepted.check_move(Completed, " ").unwrap_err().field,
+            "feedback"
+        );
         assert_eq!(Sent.check_move(Completed, "x").unwrap_err().field, "status");
         assert!(Completed.check_move(Accepted, "x").is_err());
         assert!(Declined.next().is_empty());

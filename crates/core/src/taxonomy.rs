@@ -2,7 +2,6 @@
 //! is meant for. Codes are stable: they appear in URLs, the open-data API and the database.
 //! Names and descriptions live in the translations (`service-<code>`, `group-<code>`).
 
-
 /// Defines a code-carrying enum with `code()`, `from_code()` and `ALL` in one place, so a new
 /// entry cannot be forgotten in one of them.
 macro_rules! coded_enum {

@@ -10,6 +10,7 @@ pub mod audit;
 pub mod crypto;
 mod directory;
 pub mod people;
+pub mod referrals;
 pub mod supplies;
 pub mod visits;
 

@@ -96,6 +96,8 @@ pub struct RotationReport {
     pub totp_secrets: u64,
     pub identities: u64,
     pub notes: u64,
+    /// Referral reasons and feedback.
+    pub referrals: u64,
     /// People whose blind name index was rebuilt under the current key.
     pub name_index: u64,
 }
@@ -617,6 +619,8 @@ impl Store {
             ("users", "totp_secret", "users.totp_secret", "id"),
             ("people", "identity", IDENTITY, "id"),
             ("person_notes", "body", NOTE_BODY, "id"),
+            ("referrals", "reason", "referrals.reason", "id"),
+            ("referrals", "feedback", "referrals.feedback", "id"),
         ] {
             let rows: Vec<(Uuid, String)> = on_pool!(self, pool => sqlx::query_as(&format!(
                 "SELECT {key_column}, {column} FROM {table} WHERE {column} IS NOT NULL"
@@ -650,21 +654,22 @@ impl Store {
             match table {
                 "users" => report.totp_secrets = count,
                 "people" => report.identities = count,
-                _ => report.notes = count,
+                "person_notes" => report.notes = count,
+                _ => report.referrals += count,
             }
         }
         report.name_index = self.rebuild_name_keys(keys).await?;
         Ok(report)
     }
 
-    fn json_list(&self, param: &str) -> String {
+    pub(crate) fn json_list(&self, param: &str) -> String {
         match self.backend_name() {
             "postgres" => format!("jsonb_array_elements_text({param}::jsonb)"),
             _ => format!("json_each({param})"),
         }
     }
 
-    fn uuid_text(&self, column: &str) -> String {
+    pub(crate) fn uuid_text(&self, column: &str) -> String {
         match self.backend_name() {
             "postgres" => format!("{column}::text"),
             // SQLite holds UUIDs as 16 bytes; this spells them as Uuid's Display does.
