@@ -183,3 +183,21 @@ language-code = език { $code }
 emergency-general = полиция, бърза помощ, пожарна
 emergency-child-helpline = телефон за деца
 organization-description = Центрове за подкрепа „Синя точка“ с УНИЦЕФ, ВКБООН, правителството на приемащата държава и местни партньори.
+
+## Referral slip, printed for the person to take to the provider
+slip-title = Насочване
+slip-reference = Номер
+slip-service = Услуга
+slip-where = Къде да отидете
+slip-hours = Работно време
+slip-contacts = Контакти
+slip-when = Кога
+slip-show = Покажете този лист, когато пристигнете. Не сте длъжни да го показвате на никого другиго.
+slip-free = Услугите на мрежата „Синя точка“ са безплатни. Никой не може да ви иска пари, документи или услуги в замяна на помощ.
+slip-ask-hub = Попитайте в пункта „Синя точка“
+slip-role-social-worker = социален работник
+slip-role-psychosocial = психолог
+slip-role-legal-aid = правна помощ
+slip-urgency-high = Моля, отидете днес.
+slip-urgency-medium = Моля, отидете до 3 дни.
+slip-urgency-low = Моля, отидете до една седмица.

@@ -183,3 +183,21 @@ language-code = language { $code }
 emergency-general = police, ambulance, fire brigade
 emergency-child-helpline = helpline for children
 organization-description = Blue Dot support hubs run with UNICEF, UNHCR, the host government and local partners.
+
+## Referral slip, printed for the person to take to the provider
+slip-title = Referral
+slip-reference = Reference
+slip-service = Service
+slip-where = Where to go
+slip-hours = Opening hours
+slip-contacts = Contacts
+slip-when = When
+slip-show = Show this slip when you arrive. You do not have to show it to anyone else.
+slip-free = Services of the Blue Dot network are free of charge. No one may ask you for money, documents or favours in exchange for help.
+slip-ask-hub = Ask at the Blue Dot hub
+slip-role-social-worker = social worker
+slip-role-psychosocial = psychologist
+slip-role-legal-aid = legal aid
+slip-urgency-high = Please go today.
+slip-urgency-medium = Please go within 3 days.
+slip-urgency-low = Please go within a week.

@@ -180,3 +180,21 @@ language-code = { $code } nyelv
 emergency-general = rendőrség, mentők, tűzoltóság
 emergency-child-helpline = gyermeksegélyvonal
 organization-description = Kék Pont támogató pontok az UNICEF, az UNHCR, a fogadó ország kormánya és helyi partnerek közreműködésével.
+
+## Referral slip, printed for the person to take to the provider
+slip-title = Beutaló
+slip-reference = Azonosító
+slip-service = Szolgáltatás
+slip-where = Hová menjen
+slip-hours = Nyitvatartás
+slip-contacts = Elérhetőség
+slip-when = Mikor
+slip-show = Érkezéskor mutassa meg ezt a lapot. Senki másnak nem kell megmutatnia.
+slip-free = A Blue Dot hálózat szolgáltatásai ingyenesek. Senki nem kérhet Öntől pénzt, iratokat vagy szívességet a segítségért cserébe.
+slip-ask-hub = Kérdezzen a Blue Dot ponton
+slip-role-social-worker = szociális munkás
+slip-role-psychosocial = pszichológus
+slip-role-legal-aid = jogi segítség
+slip-urgency-high = Kérjük, még ma menjen el.
+slip-urgency-medium = Kérjük, 3 napon belül menjen el.
+slip-urgency-low = Kérjük, egy héten belül menjen el.

@@ -183,3 +183,21 @@ language-code = lingua { $code }
 emergency-general = polizia, ambulanza, vigili del fuoco
 emergency-child-helpline = linea di aiuto per bambini
 organization-description = Punti Blu di supporto gestiti con UNICEF, UNHCR, il governo del paese ospitante e partner locali.
+
+## Referral slip, printed for the person to take to the provider
+slip-title = Invio
+slip-reference = Riferimento
+slip-service = Servizio
+slip-where = Dove andare
+slip-hours = Orari
+slip-contacts = Contatti
+slip-when = Quando
+slip-show = Mostri questo foglio all'arrivo. Non è tenuto a mostrarlo a nessun altro.
+slip-free = I servizi della rete Blue Dot sono gratuiti. Nessuno può chiederle denaro, documenti o favori in cambio di aiuto.
+slip-ask-hub = Chieda al punto Blue Dot
+slip-role-social-worker = assistente sociale
+slip-role-psychosocial = psicologo
+slip-role-legal-aid = assistenza legale
+slip-urgency-high = Per favore, vada oggi.
+slip-urgency-medium = Per favore, vada entro 3 giorni.
+slip-urgency-low = Per favore, vada entro una settimana.

@@ -184,3 +184,21 @@ language-code = język { $code }
 emergency-general = policja, pogotowie, straż pożarna
 emergency-child-helpline = telefon zaufania dla dzieci
 organization-description = Niebieskie Punkty prowadzone z UNICEF, UNHCR, rządem kraju przyjmującego i partnerami lokalnymi.
+
+## Referral slip, printed for the person to take to the provider
+slip-title = Skierowanie
+slip-reference = Numer
+slip-service = Usługa
+slip-where = Dokąd się udać
+slip-hours = Godziny otwarcia
+slip-contacts = Kontakt
+slip-when = Kiedy
+slip-show = Pokaż tę kartkę po przyjściu. Nie musisz jej pokazywać nikomu innemu.
+slip-free = Usługi sieci Blue Dot są bezpłatne. Nikt nie może żądać od ciebie pieniędzy, dokumentów ani przysług w zamian za pomoc.
+slip-ask-hub = Zapytaj w punkcie Blue Dot
+slip-role-social-worker = pracownik socjalny
+slip-role-psychosocial = psycholog
+slip-role-legal-aid = pomoc prawna
+slip-urgency-high = Prosimy udać się tam dzisiaj.
+slip-urgency-medium = Prosimy udać się tam w ciągu 3 dni.
+slip-urgency-low = Prosimy udać się tam w ciągu tygodnia.

@@ -184,3 +184,21 @@ language-code = limba { $code }
 emergency-general = poliție, ambulanță, pompieri
 emergency-child-helpline = linie de ajutor pentru copii
 organization-description = Puncte Albastre de sprijin, organizate cu UNICEF, UNHCR, guvernul țării gazdă și parteneri locali.
+
+## Referral slip, printed for the person to take to the provider
+slip-title = Trimitere
+slip-reference = Număr
+slip-service = Serviciu
+slip-where = Unde mergeți
+slip-hours = Program
+slip-contacts = Contact
+slip-when = Când
+slip-show = Arătați această foaie când ajungeți. Nu trebuie să o arătați altcuiva.
+slip-free = Serviciile rețelei Blue Dot sunt gratuite. Nimeni nu vă poate cere bani, documente sau favoruri în schimbul ajutorului.
+slip-ask-hub = Întrebați la punctul Blue Dot
+slip-role-social-worker = asistent social
+slip-role-psychosocial = psiholog
+slip-role-legal-aid = asistență juridică
+slip-urgency-high = Vă rugăm să mergeți astăzi.
+slip-urgency-medium = Vă rugăm să mergeți în 3 zile.
+slip-urgency-low = Vă rugăm să mergeți într-o săptămână.

@@ -184,3 +184,21 @@ language-code = язык { $code }
 emergency-general = полиция, скорая помощь, пожарная служба
 emergency-child-helpline = линия помощи детям
 organization-description = Пункты поддержки «Голубая точка», работающие вместе с ЮНИСЕФ, УВКБ ООН, правительством страны и местными партнёрами.
+
+## Referral slip, printed for the person to take to the provider
+slip-title = Направление
+slip-reference = Номер
+slip-service = Услуга
+slip-where = Куда обратиться
+slip-hours = Часы работы
+slip-contacts = Контакты
+slip-when = Когда
+slip-show = Покажите этот лист, когда придёте. Вы не обязаны показывать его кому-либо ещё.
+slip-free = Услуги сети «Голубая точка» бесплатны. Никто не вправе требовать от вас деньги, документы или услуги в обмен на помощь.
+slip-ask-hub = Спросите в пункте «Голубая точка»
+slip-role-social-worker = социальный работник
+slip-role-psychosocial = психолог
+slip-role-legal-aid = юридическая помощь
+slip-urgency-high = Пожалуйста, обратитесь сегодня.
+slip-urgency-medium = Пожалуйста, обратитесь в течение 3 дней.
+slip-urgency-low = Пожалуйста, обратитесь в течение недели.

@@ -184,3 +184,21 @@ language-code = jazyk { $code }
 emergency-general = polícia, záchranka, hasiči
 emergency-child-helpline = linka pomoci pre deti
 organization-description = Modré body podpory prevádzkované s UNICEF, UNHCR, vládou hostiteľskej krajiny a miestnymi partnermi.
+
+## Referral slip, printed for the person to take to the provider
+slip-title = Odporúčanie
+slip-reference = Číslo
+slip-service = Služba
+slip-where = Kam ísť
+slip-hours = Otváracie hodiny
+slip-contacts = Kontakt
+slip-when = Kedy
+slip-show = Pri príchode ukážte tento lístok. Nikomu inému ho ukazovať nemusíte.
+slip-free = Služby siete Blue Dot sú bezplatné. Nikto od vás nesmie žiadať peniaze, doklady ani láskavosti výmenou za pomoc.
+slip-ask-hub = Opýtajte sa v bode Blue Dot
+slip-role-social-worker = sociálny pracovník
+slip-role-psychosocial = psychológ
+slip-role-legal-aid = právna pomoc
+slip-urgency-high = Choďte tam, prosím, ešte dnes.
+slip-urgency-medium = Choďte tam, prosím, do 3 dní.
+slip-urgency-low = Choďte tam, prosím, do týždňa.

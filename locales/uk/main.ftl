@@ -184,3 +184,21 @@ language-code = мова { $code }
 emergency-general = поліція, швидка допомога, пожежна служба
 emergency-child-helpline = лінія допомоги дітям
 organization-description = Пункти підтримки «Блакитна точка», що працюють разом з ЮНІСЕФ, УВКБ ООН, урядом країни та місцевими партнерами.
+
+## Referral slip, printed for the person to take to the provider
+slip-title = Скерування
+slip-reference = Номер
+slip-service = Послуга
+slip-where = Куди звернутися
+slip-hours = Години роботи
+slip-contacts = Контакти
+slip-when = Коли
+slip-show = Покажіть цей аркуш, коли прийдете. Ви не зобов'язані показувати його будь-кому іншому.
+slip-free = Послуги мережі «Блакитна точка» безкоштовні. Ніхто не має права вимагати від вас гроші, документи чи послуги в обмін на допомогу.
+slip-ask-hub = Запитайте в пункті «Блакитна точка»
+slip-role-social-worker = соціальний працівник
+slip-role-psychosocial = психолог
+slip-role-legal-aid = юридична допомога
+slip-urgency-high = Будь ласка, зверніться сьогодні.
+slip-urgency-medium = Будь ласка, зверніться протягом 3 днів.
+slip-urgency-low = Будь ласка, зверніться протягом тижня.

@@ -11,6 +11,7 @@ mod http;
 mod people;
 mod people_http;
 mod referrals;
+mod referrals_http;
 mod staff;
 mod storage;
 mod supplies;

@@ -8,6 +8,7 @@ mod admin;
 mod auth;
 pub mod credentials;
 mod people;
+mod referrals;
 mod supplies;
 mod visits;
 
@@ -58,6 +59,11 @@ pub fn routes() -> Router<AppState> {
             "/staff/supplies",
             get(supplies::page).post(supplies::change),
         )
+        .route("/staff/people/{id}/referrals", post(referrals::send))
+        .route("/staff/referrals", get(referrals::queue))
+        .route("/staff/referrals/{id}", get(referrals::view))
+        .route("/staff/referrals/{id}/status", post(referrals::move_on))
+        .route("/staff/referrals/{id}/slip", get(referrals::slip))
         .route("/staff/people", get(people::list).post(people::create))
         .route("/staff/people/new", get(people::new_form))
         .route("/staff/people/{id}", get(people::view))
@@ -220,6 +226,7 @@ pub fn hub_target(hub: &Hub) -> Target {
 /// Which sections the staff navigation offers this account.
 pub struct Nav {
     pub visits: bool,
+    pub referrals: bool,
     pub supplies: bool,
     pub people: bool,
     pub users: bool,
@@ -230,6 +237,9 @@ impl Nav {
     pub fn for_staff(staff: &Staff, hubs: &[Hub]) -> Nav {
         Nav {
             visits: staff.may_anywhere(Action::RecordVisit, hubs),
+            referrals: staff.may_anywhere(Action::SuperviseCase, hubs)
+                || (bluedot_core::referral::IN_HUB_ROLES.contains(&staff.user.role)
+                    && staff.may_anywhere(Action::ViewPerson, hubs)),
             supplies: staff.may_anywhere(Action::ManageStock, hubs)
                 || staff.may_anywhere(Action::RecordVisit, hubs),
             people: staff.may_anywhere(Action::ViewPerson, hubs),

@@ -634,6 +634,8 @@ struct RecordPage {
     sections: Vec<NoteSection>,
     can_edit: bool,
     can_erase: bool,
+    referrals: Vec<super::referrals::ReferralLine>,
+    refer: Option<super::referrals::ReferralOptions>,
 }
 
 pub struct IdentityView {
@@ -717,7 +719,36 @@ pub async fn view(
         Vec::new()
     };
     let today = Utc::now().date_naive();
+    let can_edit = person.status == PersonStatus::Active && l.staff.may(Action::EditPerson, target);
+    let referrals = if sees(Field::Needs) {
+        let providers = state
+            .store
+            .list_providers(Some(hub.country))
+            .await
+            .map_err(|e| l.internal(e))?;
+        state
+            .store
+            .referrals_of(&l.keys, person.id)
+            .await
+            .map_err(|e| l.internal(e))?
+            .iter()
+            .map(|r| super::referrals::line(&ctx, r, String::new(), &providers, &hub))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let refer = if can_edit {
+        Some(
+            super::referrals::options(&state, &ctx, &hub)
+                .await
+                .map_err(|e| l.internal(e))?,
+        )
+    } else {
+        None
+    };
     let page = RecordPage {
+        referrals,
+        refer,
         nav: Nav::for_staff(&l.staff, &l.hubs),
         csrf: l.staff.session.csrf_token.clone(),
         id: person.id,
