@@ -216,3 +216,117 @@ async fn a_child_is_referred_to_legal_aid_and_followed_to_the_end() {
         );
     });
 }
+
+#[tokio::test]
+async fn a_referral_to_an_outside_provider_is_answered_by_the_sender_and_printed_with_its_hours() {
+    on_both_backends!(async |store: Store, backend: &str, _url: String| {
+        bluedot_cli::load_demo(&store).await.unwrap();
+        let app = app(&store);
+        let siret = store.hub_by_slug("siret-border").await.unwrap().unwrap();
+        let provider = store
+            .list_providers(Some(bluedot_core::Country::Romania))
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|p| p.organization.starts_with("Legal aid network"))
+            .unwrap();
+        let scope = Scope {
+            hubs: vec![siret.id],
+            ..Scope::default()
+        };
+        let worker =
+            account_signed_in(&app, &store, "worker", Role::SocialWorker, scope.clone()).await;
+        let legal = account_signed_in(&app, &store, "legal", Role::LegalAid, scope).await;
+        let csrf = csrf_of(
+            &send(&app, "GET", "/staff/people/new", Some(&worker), None)
+                .await
+                .body,
+        );
+        let person = send(
+            &app,
+            "POST",
+            "/staff/people",
+            Some(&worker),
+            Some(&format!(
+                "csrf={csrf}&hub={}&given_name={}&family_name={}&sex=female&age=34&languages=ru&need=single-caregiver&consent_by=person",
+                siret.id,
+                encode("Ирина"),
+                encode("Коваль")
+            )),
+        )
+        .await
+        .location
+        .unwrap();
+        send(
+            &app,
+            "POST",
+            &format!("{person}/consents"),
+            Some(&worker),
+            Some(&format!("csrf={csrf}&purpose=referral&given_by=person")),
+        )
+        .await;
+        let form = send(&app, "GET", &person, Some(&worker), None).await;
+        assert!(
+            form.body
+                .contains(&format!("value=\"provider:{}\"", provider.id)),
+            "{backend}: the country's providers are offered"
+        );
+        let r = send(
+            &app,
+            "POST",
+            &format!("{person}/referrals"),
+            Some(&worker),
+            Some(&format!(
+                "csrf={csrf}&service=legal-counselling&to=provider%3A{}&urgency=medium&share=identity&reason={}",
+                provider.id,
+                encode("Residence questions")
+            )),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{backend}: {}", r.body);
+        let referral = r.location.unwrap();
+
+        // No account at the provider: nobody's queue holds it, the sender records the answer.
+        let queue = send(&app, "GET", "/staff/referrals", Some(&legal), None).await;
+        assert!(!queue.body.contains(&referral), "{backend}");
+        let page = send(&app, "GET", &referral, Some(&worker), None).await;
+        assert!(page.body.contains("Legal aid network"), "{backend}");
+        for (status, feedback) in [
+            ("accepted", ""),
+            ("completed", "Seen on 24 Nov, advice given"),
+        ] {
+            let r = send(
+                &app,
+                "POST",
+                &format!("{referral}/status"),
+                Some(&worker),
+                Some(&format!(
+                    "csrf={csrf}&status={status}&feedback={}",
+                    encode(feedback)
+                )),
+            )
+            .await;
+            assert_eq!(r.status, StatusCode::SEE_OTHER, "{backend}: {status}");
+        }
+        let page = send(&app, "GET", &referral, Some(&worker), None).await;
+        assert!(page.body.contains("Seen on 24 Nov, advice given"));
+
+        // The slip in Russian names the provider, its phone and its week of opening hours.
+        let slip = send(
+            &app,
+            "GET",
+            &format!("{referral}/slip?lang=ru"),
+            Some(&worker),
+            None,
+        )
+        .await;
+        assert_eq!(slip.status, StatusCode::OK, "{backend}");
+        assert!(slip.body.contains("<html lang=\"ru\">"));
+        assert!(slip.body.contains("Ирина Коваль") && slip.body.contains("+40 21 800 900"));
+        assert!(
+            slip.body.contains("09:00–17:00") && slip.body.contains("Mo-Fr 09:00-17:00"),
+            "{}",
+            slip.body
+        );
+    });
+}

@@ -10,7 +10,7 @@ use axum::routing::get;
 
 pub use pages::ErrorPage;
 pub use view::Ctx;
-pub use view::{render, visible};
+pub use view::{DayRow, render, visible, week_rows};
 
 use crate::AppState;
 

@@ -6,14 +6,12 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use bluedot_core::geo::Point;
-use bluedot_core::hours;
 use bluedot_core::hub::{Hub, MessagingApp};
 use bluedot_core::taxonomy::ServiceArea;
 use bluedot_core::{Country, Lang, PriorityGroup, ServiceKind};
-use chrono::Datelike;
 use serde::Deserialize;
 
-use super::view::{Ctx, HubCard, OpenLabel, Text, open_label, render, visible, weekday};
+use super::view::{Ctx, DayRow, HubCard, OpenLabel, Text, open_label, render, visible, week_rows};
 use crate::error::{OrPageError, PageError};
 use crate::{AppState, GAZETTEER};
 
@@ -384,12 +382,6 @@ pub struct ServiceSection {
     pub items: Vec<ServiceItem>,
 }
 
-pub struct DayRow {
-    pub day: String,
-    pub hours: String,
-    pub today: bool,
-}
-
 pub struct ContactRow {
     pub label: String,
     pub value: String,
@@ -492,27 +484,7 @@ pub async fn hub_page(
             });
         }
     }
-    let tz = hub.country.timezone();
-    let today = ctx.now.with_timezone(&tz).date_naive();
-    let week = hours::week_from(&hub.opening_hours, tz, ctx.now)
-        .unwrap_or_default()
-        .into_iter()
-        .map(|d| DayRow {
-            day: weekday(&ctx, d.date.weekday()),
-            hours: if d.open.is_empty() {
-                ctx.t("day-closed")
-            } else if d.open == [("00:00".to_owned(), "24:00".to_owned())] {
-                ctx.t("open-always")
-            } else {
-                d.open
-                    .iter()
-                    .map(|(a, b)| format!("{a}–{b}"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            },
-            today: d.date == today,
-        })
-        .collect();
+    let week = week_rows(&ctx, &hub.opening_hours, hub.country);
     let oldest = hub.oldest_verification();
     let page = HubPage {
         slug: hub.slug.clone(),

@@ -200,6 +200,39 @@ pub fn weekday(ctx: &Ctx, day: chrono::Weekday) -> String {
     ctx.t(&format!("weekday-{}", day.number_from_monday()))
 }
 
+/// One day of the coming week's opening hours, in the reader's words.
+pub struct DayRow {
+    pub day: String,
+    pub hours: String,
+    pub today: bool,
+}
+
+/// The next seven days of an opening-hours expression, from today in the country's time zone; empty
+/// when the expression cannot be read (the raw text is shown beside it anyway).
+pub fn week_rows(ctx: &Ctx, opening_hours: &str, country: Country) -> Vec<DayRow> {
+    let tz = country.timezone();
+    let today = ctx.now.with_timezone(&tz).date_naive();
+    hours::week_from(opening_hours, tz, ctx.now)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|d| DayRow {
+            day: weekday(ctx, d.date.weekday()),
+            hours: if d.open.is_empty() {
+                ctx.t("day-closed")
+            } else if d.open == [("00:00".to_owned(), "24:00".to_owned())] {
+                ctx.t("open-always")
+            } else {
+                d.open
+                    .iter()
+                    .map(|(a, b)| format!("{a}–{b}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            },
+            today: d.date == today,
+        })
+        .collect()
+}
+
 /// A hub as lists and search results show it.
 pub struct HubCard {
     pub slug: String,

@@ -25,7 +25,7 @@ use super::{
     ClientAddr, Nav, Staff, StaffError, StaffResult, audit, check_csrf, hub_target, signed_in,
 };
 use crate::AppState;
-use crate::public::{Ctx, render};
+use crate::public::{Ctx, DayRow, render, week_rows};
 
 struct Loaded {
     staff: Staff,
@@ -606,6 +606,7 @@ struct SlipPage {
     receiver: String,
     address: String,
     hours: String,
+    week: Vec<DayRow>,
     contacts: Vec<String>,
     urgency: String,
     hub: String,
@@ -684,6 +685,7 @@ pub async fn slip(
         service: ctx.t(&format!("service-{}", referral.service.code())),
         receiver,
         address,
+        week: week_rows(&ctx, &hours, hub.country),
         hours,
         contacts,
         urgency: ctx.t(&format!("slip-urgency-{}", referral.urgency.code())),
