@@ -7,6 +7,7 @@
 
 mod accounts;
 mod audit;
+mod deployments;
 mod http;
 mod people;
 mod people_http;

@@ -28,6 +28,7 @@ async fn a_referral_needs_consent_and_moves_only_forward() {
             shared: vec![Field::Identity, Field::Needs],
             reason: "Needs temporary protection papers".into(),
             created_by: None,
+            deployment_id: None,
         };
         let err = store.create_referral(&keys, &new).await.unwrap_err();
         assert!(err.to_string().contains("consent"), "{backend}: {err}");

@@ -36,6 +36,7 @@ pub fn new_visit(hub: &bluedot_core::Hub, key: &str, draft: VisitDraft) -> NewVi
         recorded_by: None,
         draft,
         items: Vec::new(),
+        deployment_id: None,
     }
 }
 

@@ -3,6 +3,7 @@
 
 pub mod article;
 pub mod country;
+pub mod deployment;
 pub mod freshness;
 pub mod geo;
 pub mod hours;

@@ -41,6 +41,8 @@ coded_enum! {
         SuperviseCase => "supervise-case",
         /// Receive, transfer and count a hub's supplies (handing them out comes with a visit).
         ManageStock => "manage-stock",
+        /// Plan, cancel and staff a hub's mobile team deployments (the team starts and ends them).
+        PlanDeployment => "plan-deployment",
         /// Change the public directory: hubs, services, articles, providers.
         EditDirectory => "edit-directory",
         /// Search and export the audit log.
@@ -143,6 +145,7 @@ pub fn role_allows(role: Role, action: Action) -> bool {
                 | ManageCase
                 | SuperviseCase
                 | ManageStock
+                | PlanDeployment
                 | EditDirectory
                 | ViewAudit
         ),
@@ -230,6 +233,7 @@ mod tests {
                 ManageCase,
                 SuperviseCase,
                 ManageStock,
+                PlanDeployment,
                 EditDirectory,
                 ViewAudit,
             ],

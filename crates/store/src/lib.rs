@@ -8,6 +8,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod crypto;
+pub mod deployments;
 mod directory;
 pub mod people;
 pub mod referrals;

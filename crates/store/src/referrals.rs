@@ -35,6 +35,8 @@ pub struct NewReferral {
     pub shared: Vec<Field>,
     pub reason: String,
     pub created_by: Option<Uuid>,
+    /// The mobile team deployment the referral was made on, if not at the hub itself.
+    pub deployment_id: Option<Uuid>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,6 +56,7 @@ pub struct Referral {
     pub created_at: DateTime<Utc>,
     pub due_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    pub deployment_id: Option<Uuid>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -74,10 +77,11 @@ struct ReferralRow {
     created_at: DateTime<Utc>,
     due_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
+    deployment_id: Option<Uuid>,
 }
 
 const COLUMNS: &str = "id, person_id, hub_id, country, service, to_role, to_provider, urgency,
-    status, shared, reason, feedback, created_by, created_at, due_at, updated_at";
+    status, shared, reason, feedback, created_by, created_at, due_at, updated_at, deployment_id";
 
 impl ReferralRow {
     fn decrypt(self, keys: &KeyRing) -> Result<Referral> {
@@ -108,6 +112,7 @@ impl ReferralRow {
             created_at: self.created_at,
             due_at: self.due_at,
             updated_at: self.updated_at,
+            deployment_id: self.deployment_id,
         })
     }
 }
@@ -139,6 +144,9 @@ impl Store {
             )
             .into());
         }
+        if let Some(deployment) = new.deployment_id {
+            self.check_deployment(deployment, new.hub_id).await?;
+        }
         let mut shared = new.shared.clone();
         shared.sort();
         shared.dedup();
@@ -150,7 +158,8 @@ impl Store {
         let at = Utc::now().trunc_subsecs(6);
         on_pool!(self, pool => sqlx::query(&format!(
             "INSERT INTO referrals ({COLUMNS}, updated_by)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'sent', $9, $10, NULL, $11, $12, $13, $12, $11)"
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'sent', $9, $10, NULL, $11, $12, $13, $12,
+                 $14, $11)"
         ))
         .bind(id)
         .bind(new.person_id)
@@ -165,6 +174,7 @@ impl Store {
         .bind(new.created_by)
         .bind(at)
         .bind(at + new.urgency.window())
+        .bind(new.deployment_id)
         .execute(pool)
         .await
         .map(|_| ())?);

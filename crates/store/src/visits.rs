@@ -26,6 +26,8 @@ pub struct NewVisit {
     pub draft: VisitDraft,
     /// Items handed out to the group, taken from the hub's stock with the visit.
     pub items: Vec<(SupplyItem, u32)>,
+    /// The mobile team deployment the visit was made on, if not at the hub itself.
+    pub deployment_id: Option<Uuid>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,6 +68,7 @@ pub struct Visit {
     pub status: VisitStatus,
     pub corrects: Option<Uuid>,
     pub change_reason: Option<String>,
+    pub deployment_id: Option<Uuid>,
 }
 
 /// The outcome of recording: the visit's id, and whether this call created it or found it
@@ -111,6 +114,7 @@ struct VisitRow {
     status: String,
     corrects: Option<Uuid>,
     change_reason: Option<String>,
+    deployment_id: Option<Uuid>,
 }
 
 fn count(n: i32) -> u32 {
@@ -154,6 +158,7 @@ impl VisitRow {
             status: decode_code("visits.status", &self.status, VisitStatus::from_code)?,
             corrects: self.corrects,
             change_reason: self.change_reason,
+            deployment_id: self.deployment_id,
         })
     }
 }
@@ -161,7 +166,8 @@ impl VisitRow {
 const VISIT_COLUMNS: &str = "id, hub_id, country, day, recorded_by, recorded_at,
     female_0_4, female_5_11, female_12_17, female_18_59, female_60,
     male_0_4, male_5_11, male_12_17, male_18_59, male_60,
-    with_disability, groups, nationality, services, status, corrects, change_reason";
+    with_disability, groups, nationality, services, status, corrects, change_reason,
+    deployment_id";
 
 /// Inserts a visit unless its key is already taken, inside the caller's transaction; a macro
 /// so one text serves both backends. Evaluates to the number of rows inserted (0 or 1).
@@ -171,9 +177,9 @@ macro_rules! insert_visit {
         let sql = format!(
             "INSERT INTO visits (id, hub_id, country, day, idempotency_key, recorded_by,
                  recorded_at, {COUNT_COLUMNS}, total, with_disability, groups, nationality,
-                 services, status, corrects)
+                 services, status, corrects, deployment_id)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
-                 $17, $18, $19, $20, $21, $22, 'current', $23)
+                 $17, $18, $19, $20, $21, $22, 'current', $23, $24)
              ON CONFLICT (idempotency_key) DO NOTHING"
         );
         let mut q = sqlx::query(&sql)
@@ -193,6 +199,7 @@ macro_rules! insert_visit {
             .bind(&$draft.nationality)
             .bind(Json(&$draft.services))
             .bind($corrects)
+            .bind($new.deployment_id)
             .execute(&mut *$conn)
             .await?
             .rows_affected()
@@ -207,6 +214,9 @@ impl Store {
         let mut items = Vec::new();
         for (item, n) in &new.items {
             items.push((*item, check_quantity(*n)?));
+        }
+        if let Some(deployment) = new.deployment_id {
+            self.check_deployment(deployment, new.hub_id).await?;
         }
         let by = MovementBy {
             recorded_by: new.recorded_by,

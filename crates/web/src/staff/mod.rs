@@ -7,6 +7,7 @@
 mod admin;
 mod auth;
 pub mod credentials;
+mod deployments;
 mod people;
 mod referrals;
 mod supplies;
@@ -59,6 +60,12 @@ pub fn routes() -> Router<AppState> {
             "/staff/supplies",
             get(supplies::page).post(supplies::change),
         )
+        .route(
+            "/staff/deployments",
+            get(deployments::list).post(deployments::plan),
+        )
+        .route("/staff/deployments/{id}", get(deployments::view))
+        .route("/staff/deployments/{id}/status", post(deployments::move_on))
         .route("/staff/people/{id}/referrals", post(referrals::send))
         .route("/staff/referrals", get(referrals::queue))
         .route("/staff/referrals/{id}", get(referrals::view))
@@ -228,6 +235,7 @@ pub struct Nav {
     pub visits: bool,
     pub referrals: bool,
     pub supplies: bool,
+    pub deployments: bool,
     pub people: bool,
     pub users: bool,
     pub audit: bool,
@@ -242,6 +250,8 @@ impl Nav {
                     && staff.may_anywhere(Action::ViewPerson, hubs)),
             supplies: staff.may_anywhere(Action::ManageStock, hubs)
                 || staff.may_anywhere(Action::RecordVisit, hubs),
+            deployments: staff.may_anywhere(Action::RecordVisit, hubs)
+                || staff.may_anywhere(Action::PlanDeployment, hubs),
             people: staff.may_anywhere(Action::ViewPerson, hubs),
             users: staff.may_anywhere(Action::ManageUsers, hubs),
             audit: staff.may_anywhere(Action::ViewAudit, hubs),

@@ -739,7 +739,7 @@ pub async fn view(
     };
     let refer = if can_edit {
         Some(
-            super::referrals::options(&state, &ctx, &hub)
+            super::referrals::options(&state, &ctx, &l.staff, &hub)
                 .await
                 .map_err(|e| l.internal(e))?,
         )

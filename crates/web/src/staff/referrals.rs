@@ -154,6 +154,8 @@ pub struct SendForm {
     urgency: String,
     #[serde(default)]
     reason: String,
+    /// The deployment the person was met on; empty at the hub itself.
+    deployment: String,
 }
 
 /// Sends a referral from a person's record; the parts shared come as repeated `share` fields.
@@ -179,6 +181,7 @@ pub async fn send(
         to: get("to"),
         urgency: get("urgency"),
         reason: get("reason"),
+        deployment: get("deployment"),
     };
     check_csrf(&l.staff, &headers, &form.csrf)?;
     let person_id: Uuid = person.parse().map_err(|_| StaffError::NotFound(lang))?;
@@ -231,7 +234,12 @@ pub async fn send(
             shared.push(Field::from_code(v).ok_or_else(|| bad("referral-bad-share"))?);
         }
     }
+    let deployment_id = match form.deployment.trim() {
+        "" => None,
+        id => Some(id.parse().map_err(|_| bad("referral-bad-deployment"))?),
+    };
     let new = NewReferral {
+        deployment_id,
         person_id,
         hub_id: hub.id,
         country: hub.country,
@@ -269,14 +277,19 @@ pub struct ReferralOptions {
     pub receivers: Vec<Choice>,
     pub urgencies: Vec<Choice>,
     pub parts: Vec<Choice>,
+    /// Deployments of the hub under way, and the one this account is on.
+    pub deployments: Vec<Choice>,
+    pub own_deployment: String,
 }
 
 pub async fn options(
     state: &AppState,
     ctx: &Ctx,
+    staff: &Staff,
     hub: &Hub,
 ) -> Result<ReferralOptions, StoreError> {
     let providers = state.store.list_providers(Some(hub.country)).await?;
+    let deployments = super::deployments::under_way(state, hub).await?;
     let mut receivers: Vec<Choice> = IN_HUB_ROLES
         .iter()
         .map(|r| Choice {
@@ -311,6 +324,8 @@ pub async fn options(
                 label: ctx.t(&format!("field-{}", f.code())),
             })
             .collect(),
+        own_deployment: super::deployments::own(&deployments, staff).unwrap_or_default(),
+        deployments: super::deployments::choices(&deployments),
     })
 }
 

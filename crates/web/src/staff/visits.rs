@@ -71,6 +71,8 @@ pub struct VisitForm {
     pub reason: String,
     /// Items handed out to the group, from the hub's stock.
     pub items: Vec<(SupplyItem, u32)>,
+    /// The deployment the group was met on; empty at the hub itself.
+    pub deployment: String,
     pub csrf: String,
 }
 
@@ -99,6 +101,7 @@ impl VisitForm {
                 "nationality" => f.nationality = v.clone(),
                 "reason" => f.reason = v.clone(),
                 "csrf" => f.csrf = v.clone(),
+                "deployment" => f.deployment = v.trim().to_owned(),
                 other if other.starts_with("item-") => {
                     let item = SupplyItem::from_code(&other["item-".len()..])
                         .ok_or_else(|| ValidationError::new("item", "unknown item"))?;
@@ -147,8 +150,22 @@ impl VisitForm {
                 .collect(),
             reason: String::new(),
             items: Vec::new(),
+            deployment: visit
+                .deployment_id
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
             csrf: String::new(),
         }
+    }
+
+    fn deployment_id(&self) -> Result<Option<Uuid>, ValidationError> {
+        if self.deployment.is_empty() {
+            return Ok(None);
+        }
+        self.deployment
+            .parse()
+            .map(Some)
+            .map_err(|_| ValidationError::new("deployment", "choose from the list"))
     }
 
     fn draft(&self) -> Result<VisitDraft, ValidationError> {
@@ -270,6 +287,8 @@ struct CounterPage {
     groups: Vec<Choice>,
     services: Vec<Choice>,
     stock: Vec<StockField>,
+    /// Deployments of the hub under way, where the group may have been met instead.
+    deployments: Vec<Choice>,
     today: Today,
     day: String,
     visits: Vec<VisitRow>,
@@ -312,7 +331,7 @@ impl Loaded {
         &self,
         state: &AppState,
         hub: &Hub,
-        form: VisitForm,
+        mut form: VisitForm,
         recorded: bool,
         error: Option<String>,
         correcting: Option<Uuid>,
@@ -336,6 +355,19 @@ impl Loaded {
             .stock(hub.id)
             .await
             .map_err(|e| self.internal(e))?;
+        let deployments = if correcting.is_none() {
+            let found = super::deployments::under_way(state, hub)
+                .await
+                .map_err(|e| self.internal(e))?;
+            if form.deployment.is_empty()
+                && let Some(own) = super::deployments::own(&found, &self.staff)
+            {
+                form.deployment = own;
+            }
+            super::deployments::choices(&found)
+        } else {
+            Vec::new()
+        };
         let page = CounterPage {
             nav: Nav::for_staff(&self.staff, &all_hubs),
             csrf: self.staff.session.csrf_token.clone(),
@@ -380,6 +412,7 @@ impl Loaded {
                         .unwrap_or(0),
                 })
                 .collect(),
+            deployments,
             today: Today::new(&ctx, &figures),
             day: day.format("%Y-%m-%d").to_string(),
             visits: visits
@@ -413,6 +446,8 @@ impl Loaded {
 pub struct CounterParams {
     hub: Option<String>,
     recorded: Option<String>,
+    /// Preselects a deployment, from its page's "record visits here".
+    deployment: Option<String>,
 }
 
 /// A new, empty counter for `hub`, with a fresh idempotency key.
@@ -436,15 +471,10 @@ pub async fn counter(
         None => &l.hubs[0],
     }
     .clone();
-    l.page(
-        &state,
-        &hub,
-        empty_form(&hub),
-        params.recorded.is_some(),
-        None,
-        None,
-    )
-    .await
+    let mut form = empty_form(&hub);
+    form.deployment = params.deployment.unwrap_or_default();
+    l.page(&state, &hub, form, params.recorded.is_some(), None, None)
+        .await
 }
 
 /// Whether the request came from the counter's script, which wants JSON back.
@@ -503,9 +533,12 @@ pub async fn record(
         .hub(hub_id)
         .ok_or(StaffError::Forbidden(l.staff.lang))?
         .clone();
-    let parsed =
-        VisitForm::from_pairs(&pairs).and_then(|form| form.draft().map(|draft| (form, draft)));
-    let (form, draft) = match parsed {
+    let parsed = VisitForm::from_pairs(&pairs).and_then(|form| {
+        let draft = form.draft()?;
+        let deployment_id = form.deployment_id()?;
+        Ok((form, draft, deployment_id))
+    });
+    let (form, draft, deployment_id) = match parsed {
         Ok(ok) => ok,
         Err(e) => {
             let message = field_message(&l.staff, &e);
@@ -530,14 +563,19 @@ pub async fn record(
         recorded_by: Some(l.staff.user.id),
         draft,
         items: form.items.clone(),
+        deployment_id,
     };
     let recorded = match state.store.record_visit(&new).await {
         Ok(r) => r,
         Err(StoreError::Invalid(e)) => {
-            return Err(StaffError::BadRequest(
-                l.staff.lang,
-                field_message(&l.staff, &e),
-            ));
+            let message = field_message(&l.staff, &e);
+            if json {
+                return Ok(json_reply(
+                    StatusCode::BAD_REQUEST,
+                    serde_json::json!({ "error": message }),
+                ));
+            }
+            return l.page(&state, &hub, form, false, Some(message), None).await;
         }
         Err(StoreError::OutOfStock { item, available }) => {
             let message = out_of_stock(&l.staff, item, available);
@@ -664,6 +702,8 @@ pub async fn correct(
         recorded_by: Some(l.staff.user.id),
         draft,
         items: Vec::new(),
+        // Where the group was met does not change with a correction.
+        deployment_id: visit.deployment_id,
     };
     let fixed = match state
         .store
