@@ -2,12 +2,7 @@
 // a team member starts it, counts a group out there, and the deployment's page counts it.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { startServer, launchBrowser, signedInAs } from "./server.mjs";
-
-const require = createRequire(import.meta.url);
-const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+import { startServer, launchBrowser, signedInAs, axeViolations } from "./server.mjs";
 
 let server, browser;
 before(async () => {
@@ -20,9 +15,7 @@ after(async () => {
 });
 
 async function noViolations(page) {
-  await page.evaluate(axeSource);
-  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
-  assert.deepEqual(result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(" ")}`), []);
+  assert.deepEqual(await axeViolations(page), []);
 }
 
 /// `datetime-local` text `hours` from now in Romania's time zone.

@@ -7,6 +7,8 @@ import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import { createHmac } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
@@ -107,4 +109,14 @@ export async function signedInAs(server, browser, username, ...userArgs) {
   await page.click("button[type=submit]");
   await page.waitForURL(/\/staff$/);
   return { context, page };
+}
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+/// The accessibility rules axe finds broken on the page, with where; injected through the
+/// DevTools protocol, since the pages' CSP rightly refuses inline script.
+export async function axeViolations(page) {
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
+  return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(" ")}`);
 }

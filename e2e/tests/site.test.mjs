@@ -1,12 +1,7 @@
 // What a refugee does on the Digital Blue Dot, in a real browser on a phone-sized screen.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { startServer, launchBrowser, phone } from "./server.mjs";
-
-const require = createRequire(import.meta.url);
-const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+import { startServer, launchBrowser, phone, axeViolations } from "./server.mjs";
 
 let server, browser;
 before(async () => {
@@ -125,11 +120,7 @@ for (const path of ["/uk/", "/uk/?q=Siret", "/uk/hubs", "/uk/map", "/uk/hubs/sir
     if (path.endsWith("/map")) {
       await page.waitForFunction(() => document.querySelectorAll("path.leaflet-interactive").length > 0);
     }
-    // Injected through the DevTools protocol: the page's CSP rightly refuses inline script.
-    await page.evaluate(axeSource);
-    const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
-    const summary = result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-    assert.deepEqual(summary, []);
+    assert.deepEqual(await axeViolations(page), []);
     await context.close();
   });
 }

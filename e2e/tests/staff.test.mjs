@@ -2,12 +2,7 @@
 // each role may and may not open.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { startServer, launchBrowser, signedInAs } from "./server.mjs";
-
-const require = createRequire(import.meta.url);
-const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+import { startServer, launchBrowser, signedInAs, axeViolations } from "./server.mjs";
 
 let server, browser;
 before(async () => {
@@ -61,9 +56,7 @@ test("an administrator creates an account and gets its one-time link", async () 
   await admin.page.waitForSelector("#setup-link");
   assert.match(await admin.page.locator("#setup-link code").innerText(), /\/staff\/setup\//);
   assert.match(await admin.page.locator("#users").innerText(), /legal\.md[\s\S]*waiting for set-up/);
-  await admin.page.evaluate(axeSource);
-  const result = await admin.page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
-  assert.deepEqual(result.violations.map((v) => v.id), []);
+  assert.deepEqual(await axeViolations(admin.page), []);
   await admin.context.close();
 });
 
@@ -91,9 +84,7 @@ test("a social worker registers a child on a phone, writes a note, and the view 
   await page.click("#add-note button[type=submit]");
   await page.waitForSelector(".note-entry");
   assert.match(await page.locator("#notes-case-work").innerText(), /night bus/);
-  await page.evaluate(axeSource);
-  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
-  assert.deepEqual(result.violations.map((v) => v.id), []);
+  assert.deepEqual(await axeViolations(page), []);
   // Found again from a Latin spelling.
   await page.goto(`${server.url}/staff/people?q=olena`);
   assert.equal(await page.locator("#people li").count(), 1);

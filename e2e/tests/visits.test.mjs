@@ -2,12 +2,7 @@
 // while the connection is down that is sent, once, when it comes back.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { startServer, launchBrowser, signedInAs } from "./server.mjs";
-
-const require = createRequire(import.meta.url);
-const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+import { startServer, launchBrowser, signedInAs, axeViolations } from "./server.mjs";
 
 let server, browser;
 before(async () => {
@@ -25,9 +20,7 @@ test("the information desk records groups, even through a dropped connection", a
   const { context, page } = await signedInAs(server, browser, "desk.siret", "--role", "information-desk", "--hub", "siret-border");
   await page.click("a[href='/staff/visits']");
   await page.waitForSelector("#visit-form");
-  await page.evaluate(axeSource);
-  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
-  assert.deepEqual(result.violations.map((v) => v.id), []);
+  assert.deepEqual(await axeViolations(page), []);
 
   // A mother with two boys: four taps and a submit.
   await page.click("button[aria-label='+ Women and girls 18-59']");

@@ -632,6 +632,20 @@ pub struct SlipParams {
     lang: Option<String>,
 }
 
+/// "Phone: +40 …", one per channel, in the slip's language.
+fn contact_lines(ctx: &Ctx, contacts: &[bluedot_core::hub::Contact]) -> Vec<String> {
+    contacts
+        .iter()
+        .map(|c| {
+            format!(
+                "{}: {}",
+                ctx.t(&format!("contact-{}", c.channel.code())),
+                c.value
+            )
+        })
+        .collect()
+}
+
 /// A slip the person takes to the provider, in the language they read: who sent them, where to
 /// go, when it is open, how to get in touch. Only the sender prints it.
 pub async fn slip(
@@ -669,7 +683,7 @@ pub async fn slip(
                 format!("{} — {}", p.organization, p.name.text(lang)),
                 p.address.text(lang).to_owned(),
                 p.opening_hours.clone().unwrap_or_default(),
-                p.contacts.iter().map(|c| c.value.clone()).collect(),
+                contact_lines(&ctx, &p.contacts),
             ),
             None => (
                 ctx.t("slip-ask-hub"),
@@ -686,7 +700,7 @@ pub async fn slip(
             ),
             hub.address.text(lang).to_owned(),
             hub.opening_hours.clone(),
-            hub.contacts.iter().map(|c| c.value.clone()).collect(),
+            contact_lines(&ctx, &hub.contacts),
         ),
     };
     let page = SlipPage {
