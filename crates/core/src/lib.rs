@@ -2,6 +2,7 @@
 //! reads (callers pass `now`), so rules can be tested exactly.
 
 pub mod article;
+pub mod case;
 pub mod country;
 pub mod deployment;
 pub mod freshness;
