@@ -7,6 +7,7 @@
 
 mod accounts;
 mod audit;
+mod cases;
 mod deployments;
 mod http;
 mod people;

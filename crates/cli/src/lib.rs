@@ -283,12 +283,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 ))
                 .await?;
             println!(
-                "re-encrypted under key {:?}: {} second-factor secrets, {} identities, {} notes, {} referral texts; name index rebuilt for {} people",
+                "re-encrypted under key {:?}: {} second-factor secrets, {} identities, {} notes, {} referral texts, {} case texts and documents; name index rebuilt for {} people",
                 keys.current_id(),
                 report.totp_secrets,
                 report.identities,
                 report.notes,
                 report.referrals,
+                report.cases,
                 report.name_index
             );
             Ok(())

@@ -98,6 +98,8 @@ pub struct RotationReport {
     pub notes: u64,
     /// Referral reasons and feedback.
     pub referrals: u64,
+    /// Case history entries and case documents (name and content).
+    pub cases: u64,
     /// People whose blind name index was rebuilt under the current key.
     pub name_index: u64,
 }
@@ -552,8 +554,9 @@ impl Store {
         Ok(done == 1)
     }
 
-    /// Removes everything that identifies a person and every note; keeps hub, sex, birth year
-    /// and needs so that figures stay right. Consents stay as the record of what was agreed.
+    /// Removes everything that identifies a person, every note, the text of their cases'
+    /// history and their cases' documents; keeps hub, sex, birth year, needs and the cases'
+    /// plain state so that figures stay right. Consents stay as the record of what was agreed.
     pub async fn anonymise_person(&self, id: Uuid) -> Result<bool> {
         let at = now();
         on_pool!(self, pool => {
@@ -574,6 +577,20 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
             }
+            // The cases stay for the figures; what they said about the child goes.
+            sqlx::query(
+                "UPDATE case_events SET body = NULL
+                 WHERE case_id IN (SELECT id FROM cases WHERE person_id = $1)",
+            )
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(
+                "DELETE FROM case_documents WHERE case_id IN (SELECT id FROM cases WHERE person_id = $1)",
+            )
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
             tx.commit().await?;
             Ok(done == 1)
         })
@@ -621,6 +638,14 @@ impl Store {
             ("person_notes", "body", NOTE_BODY, "id"),
             ("referrals", "reason", "referrals.reason", "id"),
             ("referrals", "feedback", "referrals.feedback", "id"),
+            ("case_events", "body", crate::cases::EVENT_BODY, "id"),
+            ("case_documents", "name", crate::cases::DOCUMENT_NAME, "id"),
+            (
+                "case_documents",
+                "content",
+                crate::cases::DOCUMENT_CONTENT,
+                "id",
+            ),
         ] {
             let rows: Vec<(Uuid, String)> = on_pool!(self, pool => sqlx::query_as(&format!(
                 "SELECT {key_column}, {column} FROM {table} WHERE {column} IS NOT NULL"
@@ -655,7 +680,8 @@ impl Store {
                 "users" => report.totp_secrets = count,
                 "people" => report.identities = count,
                 "person_notes" => report.notes = count,
-                _ => report.referrals += count,
+                "referrals" => report.referrals += count,
+                _ => report.cases += count,
             }
         }
         report.name_index = self.rebuild_name_keys(keys).await?;
