@@ -8,6 +8,7 @@
 mod accounts;
 mod audit;
 mod cases;
+mod cases_http;
 mod deployments;
 mod http;
 mod people;

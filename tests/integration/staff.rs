@@ -23,7 +23,10 @@ pub struct Reply {
     pub location: Option<String>,
     pub cookie: Option<String>,
     pub cache_control: Option<String>,
+    pub content_type: Option<String>,
+    pub content_disposition: Option<String>,
     pub body: String,
+    pub bytes: Vec<u8>,
 }
 
 pub async fn send(
@@ -33,6 +36,41 @@ pub async fn send(
     cookie: Option<&str>,
     form: Option<&str>,
 ) -> Reply {
+    let body = form.map(|f| ("application/x-www-form-urlencoded", f.as_bytes().to_vec()));
+    send_body(app, method, path, cookie, body).await
+}
+
+/// A `multipart/form-data` body with text fields and one file, and its content type.
+pub fn multipart(fields: &[(&str, &str)], file: (&str, &str, &[u8])) -> (String, Vec<u8>) {
+    let boundary = "bluedot-test-boundary-7f3a";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    let (name, file_name, bytes) = file;
+    body.extend(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend(bytes);
+    body.extend(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+pub async fn send_body(
+    app: &Router,
+    method: &str,
+    path: &str,
+    cookie: Option<&str>,
+    body: Option<(&str, Vec<u8>)>,
+) -> Reply {
     let mut req = Request::builder()
         .method(method)
         .uri(path)
@@ -40,10 +78,10 @@ pub async fn send(
     if let Some(c) = cookie {
         req = req.header(header::COOKIE, format!("bluedot_staff={c}"));
     }
-    let body = match form {
-        Some(f) => {
-            req = req.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
-            Body::from(f.to_owned())
+    let body = match body {
+        Some((content_type, bytes)) => {
+            req = req.header(header::CONTENT_TYPE, content_type);
+            Body::from(bytes)
         }
         None => Body::empty(),
     };
@@ -55,6 +93,8 @@ pub async fn send(
     };
     let location = header(header::LOCATION);
     let cache_control = header(header::CACHE_CONTROL);
+    let content_type = header(header::CONTENT_TYPE);
+    let content_disposition = header(header::CONTENT_DISPOSITION);
     let cookie = header(header::SET_COOKIE)
         .and_then(|c| c.split(';').next().map(str::to_owned))
         .and_then(|c| c.strip_prefix("bluedot_staff=").map(str::to_owned));
@@ -65,7 +105,10 @@ pub async fn send(
         location,
         cookie,
         cache_control,
+        content_type,
+        content_disposition,
         body: String::from_utf8_lossy(&bytes).into_owned(),
+        bytes: bytes.to_vec(),
     }
 }
 

@@ -27,6 +27,9 @@ pub struct Settings {
     pub encryption_keys: Option<String>,
     /// Days a closed person's record is kept before `bluedot retention` anonymises it.
     pub retention_days: i64,
+    /// `[case_deadlines]`: hours for high risk, days for medium and low, days between
+    /// follow-ups.
+    pub case_deadlines: bluedot_core::case::CaseDeadlines,
 }
 
 impl Default for Settings {
@@ -43,6 +46,7 @@ impl Default for Settings {
             cache_seconds: web.cache_seconds,
             encryption_keys: None,
             retention_days: 730,
+            case_deadlines: web.case_deadlines,
         }
     }
 }
@@ -122,6 +126,7 @@ impl Settings {
             freshness: self.freshness,
             behind_tls: self.behind_tls,
             cache_seconds: self.cache_seconds,
+            case_deadlines: self.case_deadlines,
         }
     }
 }

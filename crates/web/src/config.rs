@@ -15,6 +15,8 @@ pub struct WebConfig {
     pub behind_tls: bool,
     /// How long a process may serve the directory from memory before reading it again.
     pub cache_seconds: u64,
+    /// How soon each risk level of a child protection case demands action.
+    pub case_deadlines: bluedot_core::case::CaseDeadlines,
 }
 
 impl Default for WebConfig {
@@ -25,6 +27,7 @@ impl Default for WebConfig {
             freshness: FreshnessPolicy::default(),
             behind_tls: false,
             cache_seconds: 5,
+            case_deadlines: bluedot_core::case::CaseDeadlines::default(),
         }
     }
 }

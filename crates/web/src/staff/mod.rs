@@ -6,6 +6,7 @@
 
 mod admin;
 mod auth;
+mod cases;
 pub mod credentials;
 mod deployments;
 mod people;
@@ -71,6 +72,19 @@ pub fn routes() -> Router<AppState> {
         .route("/staff/referrals/{id}", get(referrals::view))
         .route("/staff/referrals/{id}/status", post(referrals::move_on))
         .route("/staff/referrals/{id}/slip", get(referrals::slip))
+        .route("/staff/cases", get(cases::list))
+        .route("/staff/people/{id}/cases", post(cases::open))
+        .route("/staff/cases/{id}", get(cases::view))
+        .route("/staff/cases/{id}/step", post(cases::step))
+        .route("/staff/cases/{id}/notes", post(cases::note))
+        .route(
+            "/staff/cases/{id}/documents",
+            post(cases::upload).layer(axum::extract::DefaultBodyLimit::max(
+                bluedot_store::cases::MAX_DOCUMENT_BYTES + 64 * 1024,
+            )),
+        )
+        .route("/staff/cases/{id}/documents/{doc}", get(cases::download))
+        .route("/staff/cases/{id}/summary", get(cases::summary))
         .route("/staff/people", get(people::list).post(people::create))
         .route("/staff/people/new", get(people::new_form))
         .route("/staff/people/{id}", get(people::view))
@@ -237,6 +251,7 @@ pub struct Nav {
     pub supplies: bool,
     pub deployments: bool,
     pub people: bool,
+    pub cases: bool,
     pub users: bool,
     pub audit: bool,
 }
@@ -253,6 +268,7 @@ impl Nav {
             deployments: staff.may_anywhere(Action::RecordVisit, hubs)
                 || staff.may_anywhere(Action::PlanDeployment, hubs),
             people: staff.may_anywhere(Action::ViewPerson, hubs),
+            cases: cases::in_nav(staff, hubs),
             users: staff.may_anywhere(Action::ManageUsers, hubs),
             audit: staff.may_anywhere(Action::ViewAudit, hubs),
         }

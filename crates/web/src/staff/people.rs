@@ -636,6 +636,8 @@ struct RecordPage {
     can_erase: bool,
     referrals: Vec<super::referrals::ReferralLine>,
     refer: Option<super::referrals::ReferralOptions>,
+    cases: Vec<super::cases::CaseLink>,
+    open_case: Option<super::cases::OpenOptions>,
 }
 
 pub struct IdentityView {
@@ -746,9 +748,14 @@ pub async fn view(
     } else {
         None
     };
+    let (cases, open_case) = super::cases::of_person(&state, &ctx, &l.staff, &person, &hub)
+        .await
+        .map_err(|e| l.internal(e))?;
     let page = RecordPage {
         referrals,
         refer,
+        cases,
+        open_case: open_case.filter(|_| person.status == PersonStatus::Active),
         nav: Nav::for_staff(&l.staff, &l.hubs),
         csrf: l.staff.session.csrf_token.clone(),
         id: person.id,
