@@ -637,6 +637,8 @@ struct CasePage {
     age: String,
     hub: String,
     stage: String,
+    /// Opens the form of the step the case waits for.
+    stage_code: &'static str,
     risk: String,
     risk_code: &'static str,
     concerns: Vec<String>,
@@ -772,6 +774,7 @@ impl Loaded {
                 .unwrap_or_else(|| ctx.t("staff-unknown")),
             hub: hub.name.text(ctx.lang).to_owned(),
             stage: ctx.t(&format!("case-stage-{}", s.stage.code())),
+            stage_code: s.stage.code(),
             risk: ctx.t(&format!("case-risk-{}", s.risk.code())),
             risk_code: s.risk.code(),
             concerns: s
