@@ -224,6 +224,17 @@ impl CaseRow {
     }
 }
 
+/// A history entry's text that is only a note, sealed.
+pub(crate) fn seal_event_text(keys: &KeyRing, note: &str) -> String {
+    seal_text(
+        keys,
+        &StepText {
+            note: note.to_owned(),
+            ..StepText::default()
+        },
+    )
+}
+
 fn seal_text(keys: &KeyRing, text: &StepText) -> String {
     keys.encrypt(
         EVENT_BODY,
@@ -260,6 +271,8 @@ macro_rules! insert_event {
         .await?
     };
 }
+
+pub(crate) use insert_event;
 
 /// Binds a state's columns after `$1` (the id) in COLUMNS' order from `stage` on, for the
 /// insert and the update alike.

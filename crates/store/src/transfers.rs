@@ -1,0 +1,532 @@
+//! Case transfers in the database: outgoing ones with the sealed package until it is delivered
+//! (retried with back-off, never duplicated: the receiver keys on the package id), incoming ones
+//! waiting for a coordinator, and the answer going back. Within one deployment a transfer moves
+//! the case to the other hub when that hub accepts it.
+
+use bluedot_core::policy::Scope;
+use bluedot_core::transfer::{
+    Answer, CasePackage, TransferDirection, TransferPart, TransferStatus,
+};
+use bluedot_core::{Country, ValidationError};
+use chrono::{DateTime, Duration, NaiveDate, SubsecRound, Utc};
+use sqlx::types::Json;
+use uuid::Uuid;
+
+use crate::crypto::KeyRing;
+use crate::{Result, Store, StoreError, decode_code, on_pool};
+
+const PAYLOAD: &str = "transfers.payload";
+const DECISION: &str = "transfers.decision_note";
+
+#[derive(Debug, Clone)]
+pub struct NewTransfer {
+    pub id: Uuid,
+    pub case_id: Uuid,
+    pub from_hub: Uuid,
+    /// Another hub of this deployment, or `None` for a partner deployment.
+    pub to_hub: Option<Uuid>,
+    pub partner: Option<String>,
+    /// The receiving country: who there may see the transfer.
+    pub country: Country,
+    pub payload: CasePackage,
+    /// The sealed package to deliver to the partner.
+    pub package: Option<Vec<u8>>,
+    pub created_by: Option<Uuid>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Transfer {
+    pub id: Uuid,
+    pub direction: TransferDirection,
+    pub partner: Option<String>,
+    pub case_id: Option<Uuid>,
+    pub from_hub: Option<Uuid>,
+    pub to_hub: Option<Uuid>,
+    pub country: Country,
+    pub status: TransferStatus,
+    pub payload: CasePackage,
+    pub attempts: i64,
+    pub last_error: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub decision_note: Option<String>,
+}
+
+/// Something to send to a partner: a case package, or the answer to one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Delivery {
+    pub id: Uuid,
+    pub partner: String,
+    pub bytes: Vec<u8>,
+    pub answer: bool,
+    pub attempts: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct TransferRow {
+    id: Uuid,
+    direction: String,
+    partner: Option<String>,
+    case_id: Option<Uuid>,
+    from_hub: Option<Uuid>,
+    to_hub: Option<Uuid>,
+    country: String,
+    status: String,
+    payload: String,
+    attempts: i64,
+    last_error: Option<String>,
+    created_at: DateTime<Utc>,
+    decided_at: Option<DateTime<Utc>>,
+    decision_note: Option<String>,
+}
+
+const COLUMNS: &str = "id, direction, partner, case_id, from_hub, to_hub, country, status,
+    payload, attempts, last_error, created_at, decided_at, decision_note";
+
+impl TransferRow {
+    fn open(self, keys: &KeyRing) -> Result<Transfer> {
+        let corrupt = |e: String| StoreError::Corrupt(format!("{PAYLOAD}: {e}"));
+        let payload = keys
+            .decrypt(PAYLOAD, &self.payload)
+            .map_err(|e| corrupt(e.to_string()))?;
+        Ok(Transfer {
+            id: self.id,
+            direction: decode_code(
+                "transfers.direction",
+                &self.direction,
+                TransferDirection::from_code,
+            )?,
+            partner: self.partner,
+            case_id: self.case_id,
+            from_hub: self.from_hub,
+            to_hub: self.to_hub,
+            country: decode_code("transfers.country", &self.country, Country::from_code)?,
+            status: decode_code("transfers.status", &self.status, TransferStatus::from_code)?,
+            payload: serde_json::from_str(&payload).map_err(|e| corrupt(e.to_string()))?,
+            attempts: self.attempts,
+            last_error: self.last_error,
+            created_at: self.created_at,
+            decided_at: self.decided_at,
+            decision_note: self
+                .decision_note
+                .map(|n| {
+                    keys.decrypt(DECISION, &n)
+                        .map_err(|e| StoreError::Corrupt(format!("{DECISION}: {e}")))
+                })
+                .transpose()?,
+        })
+    }
+}
+
+fn now() -> DateTime<Utc> {
+    Utc::now().trunc_subsecs(6)
+}
+
+/// How long to wait before the next delivery attempt: doubling from 5 s up to 10 min.
+pub fn retry_after(attempts: i64) -> Duration {
+    Duration::seconds((5_i64 << attempts.clamp(0, 7)).min(600))
+}
+
+impl Store {
+    /// Records an outgoing transfer. Refused without the child's consent to transfer, for a
+    /// closed case, or while the case is already on its way somewhere.
+    pub async fn create_transfer(&self, keys: &KeyRing, new: &NewTransfer) -> Result<()> {
+        let case = self
+            .case(new.case_id)
+            .await?
+            .ok_or_else(|| ValidationError::new("case", "no such case"))?;
+        if !case.state.is_open() {
+            return Err(ValidationError::new("case", "the case is closed").into());
+        }
+        let consented =
+            self.consents(case.person_id).await?.iter().any(|c| {
+                c.in_force() && c.purpose == bluedot_core::person::ConsentPurpose::Transfer
+            });
+        if !consented {
+            return Err(
+                ValidationError::new("consent", "record the consent to transfer first").into(),
+            );
+        }
+        let payload = keys.encrypt(
+            PAYLOAD,
+            &serde_json::to_string(&new.payload).expect("serialises"),
+        );
+        // A transfer inside the deployment is at its receiver at once; a package waits for
+        // delivery.
+        let status = if new.partner.is_some() {
+            TransferStatus::Pending
+        } else {
+            TransferStatus::Received
+        };
+        let at = now();
+        let done = on_pool!(self, pool => sqlx::query(
+            "INSERT INTO transfers (id, direction, partner, case_id, from_hub, to_hub, country,
+                 status, parts, payload, expected_arrival, package, next_attempt_at, created_by,
+                 created_at)
+             VALUES ($1, 'out', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $12)",
+        )
+        .bind(new.id)
+        .bind(&new.partner)
+        .bind(new.case_id)
+        .bind(new.from_hub)
+        .bind(new.to_hub)
+        .bind(new.country.code())
+        .bind(status.code())
+        .bind(Json(&new.payload.parts))
+        .bind(payload)
+        .bind(new.payload.expected_arrival)
+        .bind(new.package.as_ref().map(|p| String::from_utf8_lossy(p).into_owned()))
+        .bind(at)
+        .bind(new.created_by)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()));
+        match done {
+            Ok(_) => Ok(()),
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+                Err(ValidationError::new("case", "this case is already being transferred").into())
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    pub async fn transfer(&self, keys: &KeyRing, id: Uuid) -> Result<Option<Transfer>> {
+        let sql = format!("SELECT {COLUMNS} FROM transfers WHERE id = $1");
+        let row: Option<TransferRow> =
+            on_pool!(self, pool => sqlx::query_as(&sql).bind(id).fetch_optional(pool).await?);
+        row.map(|r| r.open(keys)).transpose()
+    }
+
+    /// Transfers an account with `scope` deals with: coming to its country or hubs, or leaving
+    /// from its hubs; newest first.
+    pub async fn transfers_in_scope(&self, keys: &KeyRing, scope: &Scope) -> Result<Vec<Transfer>> {
+        if scope.is_empty() {
+            return Ok(Vec::new());
+        }
+        let hubs: Vec<String> = scope.hubs.iter().map(Uuid::to_string).collect();
+        let countries: Vec<&str> = scope.countries.iter().map(|c| c.code()).collect();
+        let sql = format!(
+            "SELECT {COLUMNS} FROM transfers
+             WHERE $1
+                OR (direction = 'in' AND country IN (SELECT value FROM {countries}))
+                OR {from_text} IN (SELECT value FROM {hubs})
+                OR {to_text} IN (SELECT value FROM {hubs})
+                OR (direction = 'out' AND from_hub IN (SELECT id FROM hubs WHERE country IN (SELECT value FROM {countries})))
+                OR (direction = 'out' AND to_hub IN (SELECT id FROM hubs WHERE country IN (SELECT value FROM {countries})))
+             ORDER BY created_at DESC LIMIT 200",
+            countries = self.json_list("$2"),
+            hubs = self.json_list("$3"),
+            from_text = self.uuid_text("from_hub"),
+            to_text = self.uuid_text("to_hub"),
+        );
+        let rows: Vec<TransferRow> = on_pool!(self, pool => sqlx::query_as(&sql)
+            .bind(scope.everywhere)
+            .bind(serde_json::to_string(&countries).expect("list serialises"))
+            .bind(serde_json::to_string(&hubs).expect("list serialises"))
+            .fetch_all(pool)
+            .await?);
+        rows.into_iter().map(|r| r.open(keys)).collect()
+    }
+
+    pub async fn transfers_of_case(&self, keys: &KeyRing, case_id: Uuid) -> Result<Vec<Transfer>> {
+        let sql =
+            format!("SELECT {COLUMNS} FROM transfers WHERE case_id = $1 ORDER BY created_at DESC");
+        let rows: Vec<TransferRow> =
+            on_pool!(self, pool => sqlx::query_as(&sql).bind(case_id).fetch_all(pool).await?);
+        rows.into_iter().map(|r| r.open(keys)).collect()
+    }
+
+    /// Packages and answers whose next delivery attempt is due.
+    pub async fn due_deliveries(&self, at: DateTime<Utc>) -> Result<Vec<Delivery>> {
+        let rows: Vec<(Uuid, String, Option<String>, Option<String>, String, i64)> = on_pool!(self, pool => sqlx::query_as(
+                "SELECT id, partner, package, answer_package, direction, attempts FROM transfers
+                 WHERE partner IS NOT NULL AND next_attempt_at <= $1
+                   AND ((direction = 'out' AND status = 'pending')
+                        OR (direction = 'in' AND answer_package IS NOT NULL
+                            AND answer_delivered_at IS NULL))
+                 ORDER BY next_attempt_at LIMIT 50",
+            )
+            .bind(at)
+            .fetch_all(pool)
+            .await?);
+        Ok(rows
+            .into_iter()
+            .filter_map(|(id, partner, package, answer, direction, attempts)| {
+                let answering = direction == "in";
+                let bytes = if answering { answer } else { package }?;
+                Some(Delivery {
+                    id,
+                    partner,
+                    bytes: bytes.into_bytes(),
+                    answer: answering,
+                    attempts,
+                })
+            })
+            .collect())
+    }
+
+    /// The partner took the delivery: a package is now at the receiver, an answer is home.
+    pub async fn delivery_done(&self, delivery: &Delivery) -> Result<()> {
+        let sql = if delivery.answer {
+            "UPDATE transfers SET answer_delivered_at = $2, last_error = NULL WHERE id = $1"
+        } else {
+            "UPDATE transfers SET status = 'received', last_error = NULL
+             WHERE id = $1 AND status = 'pending'"
+        };
+        on_pool!(self, pool => sqlx::query(sql)
+            .bind(delivery.id)
+            .bind(now())
+            .execute(pool)
+            .await
+            .map(|_| ())?);
+        Ok(())
+    }
+
+    /// Notes a failed attempt and when to try again.
+    pub async fn delivery_failed(&self, delivery: &Delivery, error: &str) -> Result<()> {
+        let error: String = error.chars().take(300).collect();
+        on_pool!(self, pool => sqlx::query(
+            "UPDATE transfers SET attempts = attempts + 1, last_error = $2, next_attempt_at = $3
+             WHERE id = $1",
+        )
+        .bind(delivery.id)
+        .bind(error)
+        .bind(now() + retry_after(delivery.attempts))
+        .execute(pool)
+        .await
+        .map(|_| ())?);
+        Ok(())
+    }
+
+    /// Stores a case package that arrived from `partner`; false if it was already here (a
+    /// retried delivery), which is not an error.
+    pub async fn receive_case_package(
+        &self,
+        keys: &KeyRing,
+        partner: &str,
+        id: Uuid,
+        package: &CasePackage,
+    ) -> Result<bool> {
+        let country = Country::from_code(&package.to_country).ok_or_else(|| {
+            ValidationError::new(
+                "to_country",
+                "the package names no country this deployment knows",
+            )
+        })?;
+        let payload = keys.encrypt(
+            PAYLOAD,
+            &serde_json::to_string(package).expect("serialises"),
+        );
+        let done = on_pool!(self, pool => sqlx::query(
+            "INSERT INTO transfers (id, direction, partner, country, status, parts, payload,
+                 expected_arrival, created_at)
+             VALUES ($1, 'in', $2, $3, 'received', $4, $5, $6, $7)
+             ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(id)
+        .bind(partner)
+        .bind(country.code())
+        .bind(Json(&package.parts))
+        .bind(payload)
+        .bind(package.expected_arrival)
+        .bind(now())
+        .execute(pool)
+        .await?
+        .rows_affected());
+        Ok(done == 1)
+    }
+
+    /// Records a coordinator's decision on an incoming transfer, with the case it became (if
+    /// accepted) and the sealed answer to send back. False if someone decided first.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn decide_incoming(
+        &self,
+        keys: &KeyRing,
+        id: Uuid,
+        accepted: bool,
+        note: &str,
+        by: Uuid,
+        case_id: Option<Uuid>,
+        to_hub: Option<Uuid>,
+        answer: Option<Vec<u8>>,
+    ) -> Result<bool> {
+        let status = if accepted {
+            TransferStatus::Accepted
+        } else {
+            TransferStatus::Declined
+        };
+        let at = now();
+        let done = on_pool!(self, pool => sqlx::query(
+            "UPDATE transfers SET status = $2, decided_by = $3, decided_at = $4,
+                 decision_note = $5, case_id = COALESCE($6, case_id), to_hub = COALESCE($7, to_hub),
+                 answer_package = $8, next_attempt_at = $4
+             WHERE id = $1 AND direction = 'in' AND status = 'received'",
+        )
+        .bind(id)
+        .bind(status.code())
+        .bind(by)
+        .bind(at)
+        .bind(keys.encrypt(DECISION, note.trim()))
+        .bind(case_id)
+        .bind(to_hub)
+        .bind(answer.map(|a| String::from_utf8_lossy(&a).into_owned()))
+        .execute(pool)
+        .await?
+        .rows_affected());
+        Ok(done == 1)
+    }
+
+    /// Takes the receiver's answer to an outgoing package. An accepted case is closed here as
+    /// transferred. False if the answer was already taken (a retried delivery).
+    pub async fn receive_answer(
+        &self,
+        keys: &KeyRing,
+        partner: &str,
+        answer: &Answer,
+    ) -> Result<bool> {
+        let status = if answer.accepted {
+            TransferStatus::Accepted
+        } else {
+            TransferStatus::Declined
+        };
+        let at = now();
+        let note = keys.encrypt(DECISION, answer.note.trim());
+        let event =
+            crate::cases::seal_event_text(keys, &format!("{partner}: {}", answer.note.trim()));
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let case: Option<(Option<Uuid>,)> = sqlx::query_as(
+                "UPDATE transfers SET status = $2, decided_at = $3, decision_note = $4
+                 WHERE id = $1 AND direction = 'out' AND partner = $5
+                   AND status IN ('pending', 'received')
+                 RETURNING case_id",
+            )
+            .bind(answer.package)
+            .bind(status.code())
+            .bind(at)
+            .bind(&note)
+            .bind(partner)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some((case_id,)) = case else {
+                tx.rollback().await?;
+                return Ok(false);
+            };
+            if let Some(case_id) = case_id {
+                if answer.accepted {
+                    sqlx::query(
+                        "UPDATE cases SET stage = 'closed', closure_reason = 'transferred',
+                             closed_at = $2, next_follow_up = NULL, closure_requested = NULL,
+                             closure_requested_by = NULL, version = version + 1, updated_at = $2
+                         WHERE id = $1 AND stage <> 'closed'",
+                    )
+                    .bind(case_id)
+                    .bind(at)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                let step = if answer.accepted { "transfer-accepted" } else { "transfer-declined" };
+                crate::cases::insert_event!(tx, case_id, step, at, None::<Uuid>, Some(event));
+            }
+            tx.commit().await?;
+            Ok(true)
+        })
+    }
+
+    /// Accepts a transfer from another hub of this deployment: the case and the child's record
+    /// move to the receiving hub with a new case worker. False if someone decided first.
+    pub async fn accept_local_transfer(
+        &self,
+        keys: &KeyRing,
+        id: Uuid,
+        assigned_to: Uuid,
+        by: Uuid,
+        note: &str,
+    ) -> Result<bool> {
+        let transfer = self
+            .transfer(keys, id)
+            .await?
+            .ok_or_else(|| ValidationError::new("transfer", "no such transfer"))?;
+        let (Some(case_id), Some(to_hub), None) =
+            (transfer.case_id, transfer.to_hub, transfer.partner.as_ref())
+        else {
+            return Err(ValidationError::new("transfer", "not a transfer between hubs").into());
+        };
+        let at = now();
+        let event = crate::cases::seal_event_text(keys, note.trim());
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let claimed = sqlx::query(
+                "UPDATE transfers SET status = 'accepted', decided_by = $2, decided_at = $3,
+                     decision_note = $4
+                 WHERE id = $1 AND status = 'received'",
+            )
+            .bind(id)
+            .bind(by)
+            .bind(at)
+            .bind(keys.encrypt(DECISION, note.trim()))
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if claimed != 1 {
+                tx.rollback().await?;
+                return Ok(false);
+            }
+            sqlx::query(
+                "UPDATE cases SET hub_id = $2, assigned_to = $3, version = version + 1,
+                     updated_at = $4
+                 WHERE id = $1",
+            )
+            .bind(case_id)
+            .bind(to_hub)
+            .bind(assigned_to)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(
+                "UPDATE people SET hub_id = $2, updated_at = $3
+                 WHERE id = (SELECT person_id FROM cases WHERE id = $1)",
+            )
+            .bind(case_id)
+            .bind(to_hub)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+            crate::cases::insert_event!(tx, case_id, "transfer-accepted", at, Some(by), Some(event));
+            tx.commit().await?;
+            Ok(true)
+        })
+    }
+
+    /// Declines a transfer between hubs: the case stays where it was.
+    pub async fn decline_local_transfer(
+        &self,
+        keys: &KeyRing,
+        id: Uuid,
+        by: Uuid,
+        note: &str,
+    ) -> Result<bool> {
+        let at = now();
+        let done = on_pool!(self, pool => sqlx::query(
+            "UPDATE transfers SET status = 'declined', decided_by = $2, decided_at = $3,
+                 decision_note = $4
+             WHERE id = $1 AND status = 'received' AND partner IS NULL AND direction = 'out'",
+        )
+        .bind(id)
+        .bind(by)
+        .bind(at)
+        .bind(keys.encrypt(DECISION, note.trim()))
+        .execute(pool)
+        .await?
+        .rows_affected());
+        Ok(done == 1)
+    }
+}
+
+/// The parts a package always carries besides who the child is.
+pub const ALWAYS_SENT: [TransferPart; 1] = [TransferPart::Needs];
+
+/// Days from today a date may lie for an expected arrival.
+pub fn arrival_in_range(date: NaiveDate, today: NaiveDate) -> bool {
+    date >= today && date <= today + Duration::days(90)
+}
