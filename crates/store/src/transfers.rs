@@ -80,6 +80,16 @@ struct TransferRow {
     decision_note: Option<String>,
 }
 
+#[derive(sqlx::FromRow)]
+struct DueRow {
+    id: Uuid,
+    partner: String,
+    package: Option<String>,
+    answer_package: Option<String>,
+    direction: String,
+    attempts: i64,
+}
+
 const COLUMNS: &str = "id, direction, partner, case_id, from_hub, to_hub, country, status,
     payload, attempts, last_error, created_at, decided_at, decision_note";
 
@@ -251,15 +261,19 @@ impl Store {
             .await?);
         Ok(rows
             .into_iter()
-            .filter_map(|(id, partner, package, answer, direction, attempts)| {
-                let answering = direction == "in";
-                let bytes = if answering { answer } else { package }?;
+            .filter_map(|row| {
+                let answering = row.direction == "in";
+                let bytes = if answering {
+                    row.answer_package
+                } else {
+                    row.package
+                }?;
                 Some(Delivery {
-                    id,
-                    partner,
+                    id: row.id,
+                    partner: row.partner,
                     bytes: bytes.into_bytes(),
                     answer: answering,
-                    attempts,
+                    attempts: row.attempts,
                 })
             })
             .collect())
