@@ -248,7 +248,7 @@ impl Store {
 
     /// Packages and answers whose next delivery attempt is due.
     pub async fn due_deliveries(&self, at: DateTime<Utc>) -> Result<Vec<Delivery>> {
-        let rows: Vec<(Uuid, String, Option<String>, Option<String>, String, i64)> = on_pool!(self, pool => sqlx::query_as(
+        let rows: Vec<DueRow> = on_pool!(self, pool => sqlx::query_as(
                 "SELECT id, partner, package, answer_package, direction, attempts FROM transfers
                  WHERE partner IS NOT NULL AND next_attempt_at <= $1
                    AND ((direction = 'out' AND status = 'pending')
