@@ -19,5 +19,6 @@ mod staff;
 mod storage;
 mod supplies;
 mod support;
+mod transfers;
 mod visits;
 mod visits_http;

@@ -50,6 +50,41 @@ enum Command {
     /// Anonymise people's records closed longer than the retention period (run it daily, from
     /// cron or a systemd timer).
     Retention(RetentionArgs),
+    /// Case transfers between deployments: keys, and packages carried as files.
+    #[command(subcommand)]
+    Transfer(TransferCommand),
+}
+
+#[derive(Subcommand)]
+enum TransferCommand {
+    /// Make a transfer secret and print it with the public key partners configure.
+    Keygen,
+    /// Write a transfer's package (or the answer to one) to a file, for places without a
+    /// connection; the receiver imports it.
+    Export {
+        /// The transfer's id (from /staff/transfers).
+        id: uuid::Uuid,
+        /// The file to write.
+        #[arg(long)]
+        out: PathBuf,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Take in a package file from a partner, as if it had arrived over the network.
+    Import {
+        file: PathBuf,
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(
+            long,
+            env = "BLUEDOT_ENCRYPTION_KEYS",
+            value_name = "KEYS",
+            hide_env_values = true
+        )]
+        encryption_keys: Option<String>,
+        #[command(flatten)]
+        transfer: TransferArgs,
+    },
 }
 
 #[derive(Args)]
@@ -203,6 +238,28 @@ pub struct ServeArgs {
     /// [default: 730]
     #[arg(long, env = "BLUEDOT_RETENTION_DAYS", value_name = "DAYS")]
     pub retention_days: Option<i64>,
+    #[command(flatten)]
+    pub transfer: TransferArgs,
+}
+
+/// Case transfers between deployments.
+#[derive(Args, Clone, Default)]
+pub struct TransferArgs {
+    /// This deployment's name to its partners, e.g. RO
+    #[arg(long, env = "BLUEDOT_DEPLOYMENT_ID", value_name = "ID")]
+    pub deployment_id: Option<String>,
+    /// The transfer secret (`bluedot transfer keygen`)
+    #[arg(
+        long,
+        env = "BLUEDOT_TRANSFER_KEY",
+        value_name = "KEY",
+        hide_env_values = true
+    )]
+    pub transfer_key: Option<String>,
+    /// Partner deployments as JSON: [{"id","url","public_key","country"}] (or [[partners]] in the
+    /// configuration file)
+    #[arg(long, env = "BLUEDOT_PARTNERS", value_name = "JSON")]
+    pub partners: Option<String>,
 }
 
 pub fn main() -> ExitCode {
@@ -260,6 +317,66 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             }
         }
         Command::User(command) => user_command(cli.config.as_deref(), command).await,
+        Command::Transfer(TransferCommand::Keygen) => {
+            let secret = bluedot_store::package::TransferKeys::generate_secret();
+            let keys = bluedot_store::package::TransferKeys::from_secret("-", &secret)?;
+            println!("BLUEDOT_TRANSFER_KEY={secret}");
+            println!("public key for partners: {}", keys.public_key());
+            Ok(())
+        }
+        Command::Transfer(TransferCommand::Export { id, out, db }) => {
+            let serve_args = ServeArgs {
+                db,
+                ..Default::default()
+            };
+            let settings = Settings::load(cli.config.as_deref(), &serve_args)?;
+            let store = open_store(&settings).await?;
+            let bytes = store
+                .transfer_package(id)
+                .await?
+                .context("no package to carry for that transfer (unknown, or nothing to send)")?;
+            write_private(&out, &String::from_utf8_lossy(&bytes))?;
+            store
+                .audit(&cli_event("transfer.export", format!("transfer:{id}")))
+                .await?;
+            println!("wrote {} ({} bytes)", out.display(), bytes.len());
+            Ok(())
+        }
+        Command::Transfer(TransferCommand::Import {
+            file,
+            db,
+            encryption_keys,
+            transfer,
+        }) => {
+            let serve_args = ServeArgs {
+                db,
+                encryption_keys,
+                transfer,
+                ..Default::default()
+            };
+            let settings = Settings::load(cli.config.as_deref(), &serve_args)?;
+            let keys = key_ring(&settings, false)?.context("set BLUEDOT_ENCRYPTION_KEYS")?;
+            let exchange = exchange(&settings)?
+                .context("set BLUEDOT_DEPLOYMENT_ID, BLUEDOT_TRANSFER_KEY and the partners")?;
+            let bytes =
+                std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let store = open_store(&settings).await?;
+            match bluedot_web::exchange::ingest(&store, &keys, &exchange, &bytes, "file").await? {
+                bluedot_web::exchange::Ingested::Case { from, new } => println!(
+                    "case package from {from} {}",
+                    if new {
+                        "received: see /staff/transfers"
+                    } else {
+                        "was already here"
+                    }
+                ),
+                bluedot_web::exchange::Ingested::Answer { from, new } => println!(
+                    "answer from {from} {}",
+                    if new { "taken" } else { "was already taken" }
+                ),
+            }
+            Ok(())
+        }
         Command::Keys(KeysCommand::Generate { id }) => {
             println!("{}", KeyRing::generate_spec(&id));
             Ok(())
@@ -445,6 +562,19 @@ async fn user_command(
     Ok(())
 }
 
+/// Case transfers, when this deployment has a name and a transfer key.
+fn exchange(settings: &Settings) -> anyhow::Result<Option<bluedot_web::exchange::Exchange>> {
+    let (Some(id), Some(secret)) = (&settings.deployment_id, &settings.transfer_key) else {
+        return Ok(None);
+    };
+    let keys = bluedot_store::package::TransferKeys::from_secret(id, secret)
+        .context("BLUEDOT_TRANSFER_KEY")?;
+    Ok(Some(bluedot_web::exchange::Exchange::new(
+        keys,
+        settings.partners.clone(),
+    )))
+}
+
 /// The key ring from settings, or for the demo one kept in the data directory (made on first
 /// use), or none: then staff sign-in is unavailable.
 fn key_ring(settings: &Settings, demo: bool) -> anyhow::Result<Option<KeyRing>> {
@@ -565,6 +695,17 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
         None => println!(
             "no encryption keys configured: staff sign-in is disabled (set BLUEDOT_ENCRYPTION_KEYS)"
         ),
+    }
+    if let Some(exchange) = exchange(&settings)? {
+        println!(
+            "case transfers: deployment {} with {} partner(s)",
+            exchange.keys.deployment,
+            exchange.partners.len()
+        );
+        state = state.with_exchange(exchange);
+        if let Some(exchange) = state.exchange.clone() {
+            bluedot_web::exchange::spawn_delivery(store.clone(), exchange);
+        }
     }
     let app =
         bluedot_web::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();

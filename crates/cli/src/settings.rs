@@ -30,6 +30,12 @@ pub struct Settings {
     /// `[case_deadlines]`: hours for high risk, days for medium and low, days between
     /// follow-ups.
     pub case_deadlines: bluedot_core::case::CaseDeadlines,
+    /// This deployment's name to partners (e.g. `RO`), for case transfers.
+    pub deployment_id: Option<String>,
+    /// The 32-byte transfer secret, base64 (`bluedot transfer keygen`).
+    pub transfer_key: Option<String>,
+    /// `[[partners]]`: id, url, public_key, country of each partner deployment.
+    pub partners: Vec<bluedot_store::package::Partner>,
 }
 
 impl Default for Settings {
@@ -47,6 +53,9 @@ impl Default for Settings {
             encryption_keys: None,
             retention_days: 730,
             case_deadlines: web.case_deadlines,
+            deployment_id: None,
+            transfer_key: None,
+            partners: Vec::new(),
         }
     }
 }
@@ -87,6 +96,16 @@ impl Settings {
         }
         if let Some(v) = args.retention_days {
             s.retention_days = v;
+        }
+        if let Some(v) = &args.transfer.deployment_id {
+            s.deployment_id = Some(v.clone()).filter(|v| !v.is_empty());
+        }
+        if let Some(v) = &args.transfer.transfer_key {
+            s.transfer_key = Some(v.clone()).filter(|v| !v.is_empty());
+        }
+        if let Some(v) = &args.transfer.partners {
+            s.partners = serde_json::from_str(v)
+                .context("BLUEDOT_PARTNERS is a JSON list of {id, url, public_key, country}")?;
         }
         if s.retention_days < 1 {
             anyhow::bail!(

@@ -59,6 +59,8 @@ pub struct Partner {
     /// Base URL of its server, e.g. `https://bluedot.example.pl`.
     pub url: String,
     pub public_key: String,
+    /// The country it serves (ISO code), where the children sent to it are expected.
+    pub country: String,
 }
 
 struct PartnerKeys {
@@ -249,11 +251,13 @@ mod tests {
             id: "PL".into(),
             url: "http://pl".into(),
             public_key: pl.public_key(),
+            country: "PL".into(),
         }];
         let pl_partners = vec![Partner {
             id: "RO".into(),
             url: "http://ro".into(),
             public_key: ro.public_key(),
+            country: "RO".into(),
         }];
         (ro, pl, ro_partners, pl_partners)
     }
@@ -305,6 +309,7 @@ mod tests {
             id: "PL".into(),
             url: String::new(),
             public_key: pl.public_key(),
+            country: "PL".into(),
         };
         let forged = forger.seal(&to_pl, Uuid::now_v7(), b"{}").unwrap();
         assert_eq!(

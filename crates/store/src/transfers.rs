@@ -246,6 +246,20 @@ impl Store {
         rows.into_iter().map(|r| r.open(keys)).collect()
     }
 
+    /// The sealed bytes a transfer carries now: the package while it waits for delivery, or
+    /// the answer to an incoming one. For carrying as a file.
+    pub async fn transfer_package(&self, id: Uuid) -> Result<Option<Vec<u8>>> {
+        let row: Option<(Option<String>, Option<String>, String)> = on_pool!(self, pool => sqlx::query_as(
+            "SELECT package, answer_package, direction FROM transfers WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(pool)
+        .await?);
+        Ok(row.and_then(|(package, answer, direction)| {
+            if direction == "in" { answer } else { package }.map(String::into_bytes)
+        }))
+    }
+
     /// Packages and answers whose next delivery attempt is due.
     pub async fn due_deliveries(&self, at: DateTime<Utc>) -> Result<Vec<Delivery>> {
         let rows: Vec<DueRow> = on_pool!(self, pool => sqlx::query_as(

@@ -9,6 +9,7 @@ pub mod assets;
 pub mod config;
 pub mod directory;
 pub mod error;
+pub mod exchange;
 pub mod gazetteer;
 pub mod hsds;
 pub mod i18n;
@@ -44,6 +45,8 @@ pub struct AppState {
     pub session_limits: SessionLimits,
     /// Sign-in attempts per client address, on top of the per-account lock-out.
     pub sign_in_limiter: Arc<staff::SignInLimiter>,
+    /// Case transfers to and from partner deployments, when configured.
+    pub exchange: Option<Arc<exchange::Exchange>>,
 }
 
 impl AppState {
@@ -59,11 +62,17 @@ impl AppState {
             keys: None,
             session_limits: SessionLimits::default(),
             sign_in_limiter: Arc::new(staff::SignInLimiter::new()),
+            exchange: None,
         }
     }
 
     pub fn with_keys(mut self, keys: KeyRing) -> AppState {
         self.keys = Some(Arc::new(keys));
+        self
+    }
+
+    pub fn with_exchange(mut self, exchange: exchange::Exchange) -> AppState {
+        self.exchange = Some(Arc::new(exchange));
         self
     }
 }
@@ -80,6 +89,7 @@ pub fn router(state: AppState) -> Router {
         .merge(public::routes())
         .merge(hsds::routes())
         .merge(staff::routes())
+        .merge(exchange::routes())
         .merge(assets::routes())
         .fallback(error::fallback)
         .with_state(state)

@@ -12,6 +12,7 @@ mod deployments;
 mod people;
 mod referrals;
 mod supplies;
+mod transfers;
 mod visits;
 
 use std::net::SocketAddr;
@@ -85,6 +86,12 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/staff/cases/{id}/documents/{doc}", get(cases::download))
         .route("/staff/cases/{id}/summary", get(cases::summary))
+        .route(
+            "/staff/cases/{id}/transfer",
+            get(transfers::form).post(transfers::send),
+        )
+        .route("/staff/transfers", get(transfers::list))
+        .route("/staff/transfers/{id}/decision", post(transfers::decide))
         .route("/staff/people", get(people::list).post(people::create))
         .route("/staff/people/new", get(people::new_form))
         .route("/staff/people/{id}", get(people::view))
@@ -252,6 +259,7 @@ pub struct Nav {
     pub deployments: bool,
     pub people: bool,
     pub cases: bool,
+    pub transfers: bool,
     pub users: bool,
     pub audit: bool,
 }
@@ -269,6 +277,7 @@ impl Nav {
                 || staff.may_anywhere(Action::PlanDeployment, hubs),
             people: staff.may_anywhere(Action::ViewPerson, hubs),
             cases: cases::in_nav(staff, hubs),
+            transfers: transfers::in_nav(staff, hubs),
             users: staff.may_anywhere(Action::ManageUsers, hubs),
             audit: staff.may_anywhere(Action::ViewAudit, hubs),
         }

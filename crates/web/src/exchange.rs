@@ -1,0 +1,228 @@
+//! Case packages between deployments: `POST /api/transfers` takes a sealed package (a case, or
+//! the answer to one) from a partner server, and a delivery loop sends ours, retrying with
+//! back-off until the partner has it. A package already received is acknowledged again and
+//! not stored twice. The same bytes can travel as a file (`bluedot transfer export/import`).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use bluedot_core::transfer::Payload;
+use bluedot_store::Store;
+use bluedot_store::audit::AuditEvent;
+use bluedot_store::crypto::KeyRing;
+use bluedot_store::package::{Partner, TransferKeys};
+use bluedot_store::transfers::Delivery;
+use chrono::{DateTime, Utc};
+
+use crate::AppState;
+
+/// This deployment's transfer keys and its partners.
+pub struct Exchange {
+    pub keys: TransferKeys,
+    pub partners: Vec<Partner>,
+    client: reqwest::Client,
+}
+
+impl Exchange {
+    pub fn new(keys: TransferKeys, partners: Vec<Partner>) -> Exchange {
+        Exchange {
+            keys,
+            partners,
+            client: reqwest::Client::builder()
+                .timeout(Duration::from_secs(30))
+                .build()
+                .expect("an HTTP client builds"),
+        }
+    }
+
+    pub fn partner(&self, id: &str) -> Option<&Partner> {
+        self.partners.iter().find(|p| p.id == id)
+    }
+}
+
+/// What became of a package that arrived.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ingested {
+    Case { from: String, new: bool },
+    Answer { from: String, new: bool },
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    #[error("{0}")]
+    Refused(String),
+    #[error("storage failed: {0}")]
+    Store(#[from] bluedot_store::StoreError),
+}
+
+/// Opens, checks and stores a package, whether it came over HTTP or as a file. Every package,
+/// taken or refused, is audited.
+pub async fn ingest(
+    store: &Store,
+    keys: &KeyRing,
+    exchange: &Exchange,
+    bytes: &[u8],
+    source: &str,
+) -> Result<Ingested, IngestError> {
+    let audit = |action: &str, subject: String, outcome: &str| AuditEvent {
+        actor_id: None,
+        action: action.to_owned(),
+        subject,
+        hub_id: None,
+        country: None,
+        source: source.to_owned(),
+        outcome: outcome.to_owned(),
+    };
+    let opened = exchange.keys.open(&exchange.partners, bytes);
+    let (from, id, payload) = match opened {
+        Ok(ok) => ok,
+        Err(e) => {
+            store
+                .audit(&audit("transfer.receive", "package".into(), "refused"))
+                .await?;
+            return Err(IngestError::Refused(e.to_string()));
+        }
+    };
+    let payload: Payload = serde_json::from_slice(&payload)
+        .map_err(|_| IngestError::Refused("the package's content is not understood".into()))?;
+    let outcome = match payload {
+        Payload::Case(package) => {
+            let new = store
+                .receive_case_package(keys, &from, id, &package)
+                .await
+                .map_err(|e| match e {
+                    bluedot_store::StoreError::Invalid(v) => IngestError::Refused(v.to_string()),
+                    other => IngestError::Store(other),
+                })?;
+            let mut event = audit("transfer.receive", format!("transfer:{id}"), "ok");
+            event.country = Some(package.to_country.clone());
+            store.audit(&event).await?;
+            Ingested::Case { from, new }
+        }
+        Payload::Answer(answer) => {
+            if answer.package != id {
+                return Err(IngestError::Refused(
+                    "the answer names another package".into(),
+                ));
+            }
+            let new = store.receive_answer(keys, &from, &answer).await?;
+            let verdict = if answer.accepted {
+                "accepted"
+            } else {
+                "declined"
+            };
+            store
+                .audit(&audit(
+                    &format!("transfer.{verdict}-by-partner"),
+                    format!("transfer:{id}"),
+                    "ok",
+                ))
+                .await?;
+            Ingested::Answer { from, new }
+        }
+    };
+    Ok(outcome)
+}
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route(
+        "/api/transfers",
+        post(receive).layer(DefaultBodyLimit::max(2 * 1024 * 1024)),
+    )
+}
+
+async fn receive(State(state): State<AppState>, body: Bytes) -> Response {
+    let (Some(exchange), Some(keys)) = (state.exchange.clone(), state.keys.clone()) else {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            axum::Json(serde_json::json!({"error": "this deployment takes no transfers"})),
+        )
+            .into_response();
+    };
+    match ingest(&state.store, &keys, &exchange, &body, "api").await {
+        Ok(Ingested::Case { new, .. } | Ingested::Answer { new, .. }) => (
+            StatusCode::OK,
+            axum::Json(serde_json::json!({"received": true, "new": new})),
+        )
+            .into_response(),
+        Err(IngestError::Refused(why)) => (
+            StatusCode::BAD_REQUEST,
+            axum::Json(serde_json::json!({"error": why})),
+        )
+            .into_response(),
+        Err(IngestError::Store(e)) => {
+            tracing::error!(error = %e, "storing a transfer package failed");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                axum::Json(serde_json::json!({"error": "try again later"})),
+            )
+                .into_response()
+        }
+    }
+}
+
+/// Sends every package and answer due at `at`; returns how many the partners took.
+pub async fn deliver_due(
+    store: &Store,
+    exchange: &Exchange,
+    at: DateTime<Utc>,
+) -> Result<usize, bluedot_store::StoreError> {
+    let mut delivered = 0;
+    for delivery in store.due_deliveries(at).await? {
+        match send(exchange, &delivery).await {
+            Ok(()) => {
+                store.delivery_done(&delivery).await?;
+                delivered += 1;
+            }
+            Err(why) => {
+                tracing::warn!(transfer = %delivery.id, partner = %delivery.partner, error = %why, "delivery failed; will retry");
+                store.delivery_failed(&delivery, &why).await?;
+            }
+        }
+    }
+    Ok(delivered)
+}
+
+async fn send(exchange: &Exchange, delivery: &Delivery) -> Result<(), String> {
+    let partner = exchange
+        .partner(&delivery.partner)
+        .ok_or_else(|| format!("{} is no longer a configured partner", delivery.partner))?;
+    let url = format!("{}/api/transfers", partner.url.trim_end_matches('/'));
+    let response = exchange
+        .client
+        .post(&url)
+        .header("content-type", "application/octet-stream")
+        .body(delivery.bytes.clone())
+        .send()
+        .await
+        .map_err(|e| format!("{url}: {e}"))?;
+    if response.status().is_success() {
+        Ok(())
+    } else {
+        let status = response.status();
+        let text = response.text().await.unwrap_or_default();
+        Err(format!(
+            "{url}: {status} {}",
+            text.chars().take(200).collect::<String>()
+        ))
+    }
+}
+
+/// Delivers due packages every few seconds for as long as the server runs.
+pub fn spawn_delivery(store: Store, exchange: Arc<Exchange>) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(5));
+        loop {
+            tick.tick().await;
+            if let Err(e) = deliver_due(&store, &exchange, Utc::now()).await {
+                tracing::error!(error = %e, "transfer delivery failed");
+            }
+        }
+    });
+}

@@ -1,0 +1,987 @@
+//! Case transfers on the staff side: the sender chooses where the case goes and which parts of
+//! the file travel, sees exactly what will be sent, and sends it; the receiving hub's or
+//! country's coordinators see expected arrivals with the child's needs and accept (choosing
+//! the hub and case worker) or decline. Across borders the case travels as a sealed package
+//! (see `crate::exchange`); inside the deployment it moves when accepted.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Extension, Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect};
+use bluedot_core::case::{ApprovalState, RiskLevel};
+use bluedot_core::person::{ConsentPurpose, SpecificNeed};
+use bluedot_core::policy::{Action, Target, role_allows};
+use bluedot_core::transfer::{
+    Answer, BestInterestsSummary, CareSummary, CasePackage, Payload, TransferDirection,
+    TransferPart, TransferStatus,
+};
+use bluedot_core::{Country, Hub, ValidationError};
+use bluedot_store::StoreError;
+use bluedot_store::cases::NewCase;
+use bluedot_store::people::{NewConsent, NewPerson};
+use bluedot_store::transfers::{NewTransfer, Transfer, arrival_in_range};
+use chrono::{NaiveDate, Utc};
+use uuid::Uuid;
+
+use super::people::Choice;
+use super::{
+    ClientAddr, Nav, Staff, StaffError, StaffResult, audit, check_csrf, hub_target, signed_in,
+};
+use crate::AppState;
+use crate::public::{Ctx, render};
+
+fn ctx_for(staff: &Staff) -> Ctx {
+    Ctx::new(staff.lang, "/", "transfers")
+}
+
+/// The transfer form as submitted.
+#[derive(Default, Clone)]
+pub struct SendForm {
+    pub to: String,
+    pub parts: Vec<String>,
+    pub arrival: String,
+    pub note: String,
+}
+
+impl SendForm {
+    fn read(pairs: &[(String, String)]) -> (SendForm, String, bool) {
+        let mut f = SendForm::default();
+        let (mut csrf, mut confirm) = (String::new(), false);
+        for (k, v) in pairs {
+            match k.as_str() {
+                "to" => f.to = v.clone(),
+                "part" => f.parts.push(v.clone()),
+                "arrival" => f.arrival = v.trim().to_owned(),
+                "note" => f.note = v.trim().to_owned(),
+                "csrf" => csrf = v.clone(),
+                "confirm" => confirm = v == "1",
+                _ => {}
+            }
+        }
+        (f, csrf, confirm)
+    }
+
+    pub fn has(&self, part: &str) -> bool {
+        self.parts.iter().any(|p| p == part)
+    }
+}
+
+/// Where a case can go: a hub of this deployment, or a partner deployment.
+enum Destination {
+    Hub(Box<Hub>),
+    Partner(bluedot_store::package::Partner),
+}
+
+struct Prepared {
+    case: bluedot_store::cases::Case,
+    hub: Hub,
+    person: bluedot_store::people::PersonRecord,
+}
+
+async fn prepared(
+    state: &AppState,
+    staff: &Staff,
+    keys: &bluedot_store::crypto::KeyRing,
+    hubs: &[Hub],
+    from: &ClientAddr,
+    id: &str,
+) -> StaffResult<Prepared> {
+    let lang = staff.lang;
+    let id: Uuid = id.parse().map_err(|_| StaffError::NotFound(lang))?;
+    let internal = |e: StoreError| StaffError::internal(lang, e);
+    let case = state
+        .store
+        .case(id)
+        .await
+        .map_err(internal)?
+        .ok_or(StaffError::NotFound(lang))?;
+    let hub = hubs
+        .iter()
+        .find(|h| h.id == case.hub_id)
+        .cloned()
+        .ok_or(StaffError::NotFound(lang))?;
+    if !staff.may(Action::ManageCase, hub_target(&hub)) {
+        let mut event = staff.event_at("transfer.send", format!("case:{id}"), from, &hub);
+        event.outcome = "denied".into();
+        audit(state, lang, event).await?;
+        return Err(StaffError::NotFound(lang));
+    }
+    let person = state
+        .store
+        .person(keys, case.person_id)
+        .await
+        .map_err(internal)?
+        .ok_or(StaffError::NotFound(lang))?;
+    Ok(Prepared { case, hub, person })
+}
+
+fn destinations(state: &AppState, ctx: &Ctx, hubs: &[Hub], from: &Hub) -> Vec<Choice> {
+    let mut out: Vec<Choice> = hubs
+        .iter()
+        .filter(|h| h.id != from.id)
+        .map(|h| Choice {
+            value: format!("hub:{}", h.id),
+            label: format!(
+                "{} — {}",
+                ctx.country_name(h.country),
+                h.name.text(ctx.lang)
+            ),
+        })
+        .collect();
+    if let Some(exchange) = &state.exchange {
+        out.extend(exchange.partners.iter().map(|p| Choice {
+            value: format!("partner:{}", p.id),
+            label: ctx.ts("transfer-partner", "id", &p.id),
+        }));
+    }
+    out
+}
+
+fn destination(state: &AppState, hubs: &[Hub], value: &str) -> Option<Destination> {
+    match value.split_once(':')? {
+        ("hub", id) => {
+            let id: Uuid = id.parse().ok()?;
+            hubs.iter()
+                .find(|h| h.id == id)
+                .cloned()
+                .map(|h| Destination::Hub(Box::new(h)))
+        }
+        ("partner", id) => state
+            .exchange
+            .as_ref()?
+            .partner(id)
+            .cloned()
+            .map(Destination::Partner),
+        _ => None,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "staff/transfer_form.html")]
+struct FormPage {
+    ctx: Ctx,
+    nav: Nav,
+    csrf: String,
+    case_id: Uuid,
+    number: String,
+    child: String,
+    destinations: Vec<Choice>,
+    parts: Vec<Choice>,
+    form: SendForm,
+    error: Option<String>,
+    /// Set on the second step: what will travel, to be confirmed.
+    preview: Option<PackageView>,
+}
+
+/// A package as staff read it.
+pub struct PackageView {
+    pub child: String,
+    pub latin: String,
+    pub born: String,
+    pub sex: String,
+    pub languages: String,
+    pub needs: String,
+    pub concerns: String,
+    pub risk: String,
+    pub care: String,
+    pub best_interests: Vec<String>,
+    pub plan: Vec<String>,
+    pub arrival: String,
+    pub from: String,
+    pub note: String,
+    pub parts: String,
+}
+
+fn view_package(ctx: &Ctx, p: &CasePackage) -> PackageView {
+    let child = &p.child;
+    PackageView {
+        child: child.full_name(),
+        latin: format!("{} {}", child.latin_given_name, child.latin_family_name)
+            .trim()
+            .to_owned(),
+        born: child
+            .birth_date
+            .map(|d| d.format("%Y-%m-%d").to_string())
+            .or(child.birth_year_estimated.map(|y| format!("~{y}")))
+            .unwrap_or_default(),
+        sex: ctx.t(&format!("sex-{}", p.sex.code())),
+        languages: child.languages.join(", "),
+        needs: p
+            .needs
+            .iter()
+            .map(|n| ctx.t(&format!("need-{}", n.code())))
+            .collect::<Vec<_>>()
+            .join(", "),
+        concerns: p
+            .concerns
+            .iter()
+            .map(|c| ctx.t(&format!("concern-{}", c.code())))
+            .collect::<Vec<_>>()
+            .join(", "),
+        risk: p
+            .risk
+            .map(|r| ctx.t(&format!("case-risk-{}", r.code())))
+            .unwrap_or_default(),
+        care: p
+            .care
+            .as_ref()
+            .map(|c| {
+                let mut s = ctx.t(&format!("care-{}", c.arrangement.code()));
+                if let Some(name) = &c.caregiver {
+                    s.push_str(&format!(
+                        " · {name} ({})",
+                        c.relationship.clone().unwrap_or_default()
+                    ));
+                }
+                if c.verified {
+                    s.push_str(&format!(" · {}", ctx.t("case-caregiver-verified")));
+                }
+                s
+            })
+            .unwrap_or_default(),
+        best_interests: p
+            .best_interests
+            .as_ref()
+            .map(|b| {
+                let mut lines = vec![format!(
+                    "{}: {} · {}: {}",
+                    ctx.t("case-bia"),
+                    ctx.t(&format!("approval-{}", b.bia.code())),
+                    ctx.t("case-bid"),
+                    ctx.t(&format!("approval-{}", b.bid.code()))
+                )];
+                lines.extend(b.notes.iter().cloned());
+                lines
+            })
+            .unwrap_or_default(),
+        plan: p.plan.clone(),
+        arrival: p
+            .expected_arrival
+            .map(|d| d.format("%Y-%m-%d").to_string())
+            .unwrap_or_default(),
+        from: format!(
+            "{} · {} · {}",
+            p.sender_hub, p.case_number, p.sender_contact
+        ),
+        note: p.note.clone(),
+        parts: p
+            .parts
+            .iter()
+            .map(|t| ctx.t(&format!("transfer-part-{}", t.code())))
+            .collect::<Vec<_>>()
+            .join(", "),
+    }
+}
+
+fn part_choices(ctx: &Ctx) -> Vec<Choice> {
+    TransferPart::ALL
+        .iter()
+        .map(|p| Choice {
+            value: p.code().to_owned(),
+            label: ctx.t(&format!("transfer-part-{}", p.code())),
+        })
+        .collect()
+}
+
+pub async fn form(
+    State(state): State<AppState>,
+    Extension(from): Extension<ClientAddr>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> StaffResult {
+    let staff = signed_in(&state, &headers).await?;
+    let keys = state.keys.clone().ok_or(StaffError::NoKeys(staff.lang))?;
+    let hubs = state
+        .directory
+        .hubs()
+        .await
+        .map_err(|e| StaffError::internal(staff.lang, e))?;
+    let p = prepared(&state, &staff, &keys, &hubs, &from, &id).await?;
+    let ctx = ctx_for(&staff);
+    let page = FormPage {
+        nav: Nav::for_staff(&staff, &hubs),
+        csrf: staff.session.csrf_token.clone(),
+        case_id: p.case.id,
+        number: p.case.case_number.clone(),
+        child: p
+            .person
+            .identity
+            .as_ref()
+            .map(|i| i.full_name())
+            .unwrap_or_default(),
+        destinations: destinations(&state, &ctx, &hubs, &p.hub),
+        parts: part_choices(&ctx),
+        form: SendForm {
+            parts: TransferPart::ALL
+                .iter()
+                .map(|p| p.code().to_owned())
+                .collect(),
+            ..SendForm::default()
+        },
+        error: None,
+        preview: None,
+        ctx,
+    };
+    Ok(render(&page))
+}
+
+/// Builds the package from the case file, with only the chosen parts.
+async fn build_package(
+    state: &AppState,
+    keys: &bluedot_store::crypto::KeyRing,
+    p: &Prepared,
+    form: &SendForm,
+    to_country: Country,
+    ctx: &Ctx,
+) -> Result<CasePackage, ValidationError> {
+    let identity = p
+        .person
+        .identity
+        .clone()
+        .ok_or_else(|| ValidationError::new("case", "the child's record was anonymised"))?;
+    let mut parts: Vec<TransferPart> = form
+        .parts
+        .iter()
+        .filter_map(|c| TransferPart::from_code(c))
+        .collect();
+    parts.extend(bluedot_store::transfers::ALWAYS_SENT);
+    parts.sort();
+    parts.dedup();
+    let expected_arrival = match form.arrival.as_str() {
+        "" => None,
+        d => Some(
+            NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                .ok()
+                .filter(|d| arrival_in_range(*d, Utc::now().date_naive()))
+                .ok_or_else(|| {
+                    ValidationError::new("arrival", "a date from today to 90 days ahead")
+                })?,
+        ),
+    };
+    if form.note.chars().count() > 2_000 {
+        return Err(ValidationError::new("note", "up to 2,000 characters"));
+    }
+    let consent = state
+        .store
+        .consents(p.person.id)
+        .await
+        .map_err(|_| ValidationError::new("consent", "cannot read the consents"))?
+        .into_iter()
+        .find(|c| c.in_force() && c.purpose == ConsentPurpose::Transfer)
+        .ok_or_else(|| ValidationError::new("consent", "record the consent to transfer first"))?;
+    let history = state
+        .store
+        .case_history(keys, p.case.id)
+        .await
+        .map_err(|_| ValidationError::new("case", "cannot read the case history"))?;
+    let notes_of = |steps: &[&str]| -> Vec<String> {
+        history
+            .iter()
+            .filter(|e| steps.contains(&e.step.as_str()))
+            .filter_map(|e| e.text.as_ref())
+            .filter(|t| !t.note.is_empty() || !t.panel.is_empty())
+            .map(|t| {
+                if t.panel.is_empty() {
+                    t.note.clone()
+                } else {
+                    format!("{} ({}: {})", t.note, ctx.t("case-panel"), t.panel)
+                }
+            })
+            .collect()
+    };
+    let s = &p.case.state;
+    let with = |part| parts.contains(&part);
+    let caregiver = history
+        .iter()
+        .rev()
+        .filter(|e| e.step == "care")
+        .find_map(|e| e.text.as_ref().and_then(|t| t.caregiver.clone()));
+    Ok(CasePackage {
+        case_number: p.case.case_number.clone(),
+        sent_at: Utc::now(),
+        to_country: to_country.code().to_owned(),
+        expected_arrival,
+        sender_hub: p.hub.name.text(bluedot_core::Lang::En).to_owned(),
+        sender_contact: p
+            .hub
+            .contacts
+            .first()
+            .map(|c| c.value.clone())
+            .unwrap_or_default(),
+        note: form.note.clone(),
+        child: identity,
+        sex: p.person.sex,
+        consent_by: consent.given_by,
+        needs: if with(TransferPart::Needs) {
+            p.person.needs.clone()
+        } else {
+            Vec::<SpecificNeed>::new()
+        },
+        concerns: if with(TransferPart::Needs) {
+            s.concerns.clone()
+        } else {
+            Vec::new()
+        },
+        risk: with(TransferPart::Needs).then_some(s.risk),
+        care: if with(TransferPart::Care) {
+            s.care.map(|arrangement| CareSummary {
+                arrangement,
+                caregiver: caregiver.as_ref().map(|c| c.name.clone()),
+                relationship: caregiver.as_ref().map(|c| c.relationship.clone()),
+                verified: s.caregiver_verified,
+            })
+        } else {
+            None
+        },
+        best_interests: (with(TransferPart::BestInterests) && s.bia != ApprovalState::NotStarted)
+            .then(|| BestInterestsSummary {
+                bia: s.bia,
+                bid: s.bid,
+                notes: notes_of(&["bia", "bid"]),
+            }),
+        plan: if with(TransferPart::CasePlan) {
+            notes_of(&["assessment", "case-plan"])
+        } else {
+            Vec::new()
+        },
+        parts,
+    })
+}
+
+pub async fn send(
+    State(state): State<AppState>,
+    Extension(from): Extension<ClientAddr>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> StaffResult {
+    let staff = signed_in(&state, &headers).await?;
+    let lang = staff.lang;
+    let keys = state.keys.clone().ok_or(StaffError::NoKeys(lang))?;
+    let hubs = state
+        .directory
+        .hubs()
+        .await
+        .map_err(|e| StaffError::internal(lang, e))?;
+    let (form, csrf, confirm) = SendForm::read(&pairs);
+    check_csrf(&staff, &headers, &csrf)?;
+    let p = prepared(&state, &staff, &keys, &hubs, &from, &id).await?;
+    let ctx = ctx_for(&staff);
+    let dest = destination(&state, &hubs, &form.to).filter(|d| match d {
+        Destination::Hub(h) => h.id != p.hub.id,
+        Destination::Partner(_) => true,
+    });
+    let to_country = match &dest {
+        Some(Destination::Hub(h)) => Some(h.country),
+        Some(Destination::Partner(partner)) => Country::from_code(&partner.country),
+        None => None,
+    };
+    let built = match to_country {
+        None => Err(ValidationError::new("to", "choose where the case goes")),
+        Some(country) => build_package(&state, &keys, &p, &form, country, &ctx).await,
+    };
+    let page = |error: Option<String>, preview: Option<PackageView>| FormPage {
+        nav: Nav::for_staff(&staff, &hubs),
+        csrf: staff.session.csrf_token.clone(),
+        case_id: p.case.id,
+        number: p.case.case_number.clone(),
+        child: p
+            .person
+            .identity
+            .as_ref()
+            .map(|i| i.full_name())
+            .unwrap_or_default(),
+        destinations: destinations(&state, &ctx, &hubs, &p.hub),
+        parts: part_choices(&ctx),
+        form: form.clone(),
+        error,
+        preview,
+        ctx: ctx_for(&staff),
+    };
+    let package = match built {
+        Ok(package) => package,
+        Err(e) => {
+            let label = ctx.t(&format!("transfer-field-{}", e.field));
+            let page = page(Some(format!("{label}: {}", e.message)), None);
+            return Ok((StatusCode::BAD_REQUEST, render(&page)).into_response());
+        }
+    };
+    if !confirm {
+        // The sender sees exactly what will travel before anything does.
+        return Ok(render(&page(None, Some(view_package(&ctx, &package)))));
+    }
+    let transfer_id = Uuid::now_v7();
+    let (to_hub, partner, sealed) = match dest.expect("checked above") {
+        Destination::Hub(h) => (Some(h.id), None, None),
+        Destination::Partner(partner) => {
+            let exchange = state
+                .exchange
+                .as_ref()
+                .expect("a partner implies an exchange");
+            let bytes =
+                serde_json::to_vec(&Payload::Case(Box::new(package.clone()))).expect("serialises");
+            let sealed = exchange
+                .keys
+                .seal(&partner, transfer_id, &bytes)
+                .map_err(|e| StaffError::internal(lang, e))?;
+            (None, Some(partner.id.clone()), Some(sealed))
+        }
+    };
+    let new = NewTransfer {
+        id: transfer_id,
+        case_id: p.case.id,
+        from_hub: p.hub.id,
+        to_hub,
+        partner,
+        country: to_country.expect("checked above"),
+        payload: package,
+        package: sealed,
+        created_by: Some(staff.user.id),
+    };
+    match state.store.create_transfer(&keys, &new).await {
+        Ok(()) => {}
+        Err(StoreError::Invalid(e)) => {
+            let label = ctx.t(&format!("transfer-field-{}", e.field));
+            let page = page(Some(format!("{label}: {}", e.message)), None);
+            return Ok((StatusCode::BAD_REQUEST, render(&page)).into_response());
+        }
+        Err(e) => return Err(StaffError::internal(lang, e)),
+    }
+    let event = staff.event_at(
+        "transfer.send",
+        format!("transfer:{transfer_id}/case:{}", p.case.id),
+        &from,
+        &p.hub,
+    );
+    audit(&state, lang, event).await?;
+    Ok(Redirect::to("/staff/transfers").into_response())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Expected arrivals and outgoing transfers
+
+pub struct IncomingView {
+    pub id: Uuid,
+    pub origin: String,
+    pub received: String,
+    pub package: PackageView,
+    pub hubs: Vec<Choice>,
+    pub workers: Vec<Choice>,
+}
+
+pub struct OutgoingView {
+    pub id: Uuid,
+    pub case_id: Option<Uuid>,
+    pub child: String,
+    pub to: String,
+    pub status: String,
+    pub status_code: &'static str,
+    pub sent: String,
+    pub problem: String,
+    pub answer: String,
+}
+
+#[derive(Template)]
+#[template(path = "staff/transfers.html")]
+struct ListPage {
+    ctx: Ctx,
+    nav: Nav,
+    csrf: String,
+    incoming: Vec<IncomingView>,
+    outgoing: Vec<OutgoingView>,
+}
+
+/// Whether this account decides on a transfer arriving: it supervises cases at the receiving
+/// hub, or (for a package from abroad) somewhere in the receiving country.
+fn decides(staff: &Staff, t: &Transfer, hubs: &[Hub]) -> bool {
+    let at_hub = |id: Uuid| {
+        hubs.iter()
+            .find(|h| h.id == id)
+            .is_some_and(|h| staff.may(Action::SuperviseCase, hub_target(h)))
+    };
+    match (t.direction, t.partner.as_ref(), t.to_hub) {
+        (TransferDirection::Out, None, Some(to)) => at_hub(to),
+        (TransferDirection::In, Some(_), _) => hubs
+            .iter()
+            .filter(|h| h.country == t.country)
+            .any(|h| staff.may(Action::SuperviseCase, hub_target(h))),
+        _ => false,
+    }
+}
+
+async fn workers_at(state: &AppState, hubs: &[&Hub]) -> Result<Vec<Choice>, StoreError> {
+    Ok(state
+        .store
+        .list_users()
+        .await?
+        .into_iter()
+        .filter(|u| {
+            !u.disabled
+                && role_allows(u.role, Action::ManageCase)
+                && hubs.iter().any(|h| u.scope.covers(hub_target(h)))
+        })
+        .map(|u| Choice {
+            value: u.id.to_string(),
+            label: u.display_name,
+        })
+        .collect())
+}
+
+pub async fn list(State(state): State<AppState>, headers: HeaderMap) -> StaffResult {
+    let staff = signed_in(&state, &headers).await?;
+    let lang = staff.lang;
+    let keys = state.keys.clone().ok_or(StaffError::NoKeys(lang))?;
+    let hubs = state
+        .directory
+        .hubs()
+        .await
+        .map_err(|e| StaffError::internal(lang, e))?;
+    if !staff.may_anywhere(Action::ManageCase, &hubs)
+        && !staff.may_anywhere(Action::SuperviseCase, &hubs)
+    {
+        return Err(StaffError::Forbidden(lang));
+    }
+    let ctx = ctx_for(&staff);
+    let transfers = state
+        .store
+        .transfers_in_scope(&keys, &staff.actor.scope)
+        .await
+        .map_err(|e| StaffError::internal(lang, e))?;
+    let hub_name = |id: Option<Uuid>| {
+        id.and_then(|id| hubs.iter().find(|h| h.id == id))
+            .map(|h| h.name.text(lang).to_owned())
+            .unwrap_or_default()
+    };
+    let mut incoming = Vec::new();
+    let mut outgoing = Vec::new();
+    for t in &transfers {
+        if t.status == TransferStatus::Received && decides(&staff, t, &hubs) {
+            let receiving: Vec<&Hub> = hubs
+                .iter()
+                .filter(|h| match t.to_hub {
+                    Some(to) if t.partner.is_none() => h.id == to,
+                    _ => h.country == t.country,
+                })
+                .filter(|h| staff.may(Action::SuperviseCase, hub_target(h)))
+                .collect();
+            incoming.push(IncomingView {
+                id: t.id,
+                origin: match &t.partner {
+                    Some(p) => ctx.ts("transfer-partner", "id", p),
+                    None => hub_name(t.from_hub),
+                },
+                received: t.created_at.format("%Y-%m-%d").to_string(),
+                package: view_package(&ctx, &t.payload),
+                workers: workers_at(&state, &receiving)
+                    .await
+                    .map_err(|e| StaffError::internal(lang, e))?,
+                hubs: receiving
+                    .iter()
+                    .map(|h| Choice {
+                        value: h.id.to_string(),
+                        label: h.name.text(lang).to_owned(),
+                    })
+                    .collect(),
+            });
+        }
+        if t.direction == TransferDirection::Out
+            && t.from_hub
+                .and_then(|id| hubs.iter().find(|h| h.id == id))
+                .is_some_and(|h| {
+                    staff.may(Action::ManageCase, hub_target(h))
+                        || staff.may(Action::SuperviseCase, hub_target(h))
+                })
+        {
+            outgoing.push(OutgoingView {
+                id: t.id,
+                case_id: t.case_id,
+                child: t.payload.child.full_name(),
+                to: match &t.partner {
+                    Some(p) => ctx.ts("transfer-partner", "id", p),
+                    None => hub_name(t.to_hub),
+                },
+                status: ctx.t(&format!("transfer-status-{}", t.status.code())),
+                status_code: t.status.code(),
+                sent: t.created_at.format("%Y-%m-%d %H:%M").to_string(),
+                problem: if t.status == TransferStatus::Pending && t.attempts > 0 {
+                    ctx.ts("transfer-retrying", "count", &t.attempts.to_string())
+                } else {
+                    String::new()
+                },
+                answer: t.decision_note.clone().unwrap_or_default(),
+            });
+        }
+    }
+    let page = ListPage {
+        nav: Nav::for_staff(&staff, &hubs),
+        csrf: staff.session.csrf_token.clone(),
+        incoming,
+        outgoing,
+        ctx,
+    };
+    Ok(render(&page))
+}
+
+pub async fn decide(
+    State(state): State<AppState>,
+    Extension(from): Extension<ClientAddr>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> StaffResult {
+    let staff = signed_in(&state, &headers).await?;
+    let lang = staff.lang;
+    let keys = state.keys.clone().ok_or(StaffError::NoKeys(lang))?;
+    let hubs = state
+        .directory
+        .hubs()
+        .await
+        .map_err(|e| StaffError::internal(lang, e))?;
+    let get = |name: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.trim().to_owned())
+            .unwrap_or_default()
+    };
+    check_csrf(&staff, &headers, &get("csrf"))?;
+    let internal = |e: StoreError| StaffError::internal(lang, e);
+    let id: Uuid = id.parse().map_err(|_| StaffError::NotFound(lang))?;
+    let t = state
+        .store
+        .transfer(&keys, id)
+        .await
+        .map_err(internal)?
+        .ok_or(StaffError::NotFound(lang))?;
+    let country_hub = hubs.iter().find(|h| h.country == t.country).cloned();
+    if !decides(&staff, &t, &hubs) {
+        if let Some(h) = &country_hub {
+            let mut event = staff.event_at("transfer.decide", format!("transfer:{id}"), &from, h);
+            event.outcome = "denied".into();
+            audit(&state, lang, event).await?;
+        }
+        return Err(StaffError::NotFound(lang));
+    }
+    let accepted = get("decision") == "accept";
+    let note = get("note");
+    let bad = |key: &str| StaffError::BadRequest(lang, crate::I18N.message(lang, key, None));
+    if !accepted && note.is_empty() {
+        return Err(bad("transfer-decline-needs-reason"));
+    }
+    let hub = if accepted {
+        let wanted: Option<Uuid> = get("hub").parse().ok().or(t.to_hub);
+        Some(
+            hubs.iter()
+                .find(|h| Some(h.id) == wanted && h.country == t.country)
+                .filter(|h| staff.may(Action::SuperviseCase, hub_target(h)))
+                .cloned()
+                .ok_or_else(|| bad("transfer-choose-hub"))?,
+        )
+    } else {
+        None
+    };
+    let worker: Option<Uuid> = if accepted {
+        let hub = hub.as_ref().expect("set when accepted");
+        let workers = workers_at(&state, &[hub]).await.map_err(internal)?;
+        let w = get("assigned_to");
+        Some(
+            workers
+                .iter()
+                .find(|c| c.value == w)
+                .and_then(|c| c.value.parse().ok())
+                .ok_or_else(|| bad("transfer-choose-worker"))?,
+        )
+    } else {
+        None
+    };
+    let decided = match t.partner.clone() {
+        None => {
+            if accepted {
+                state
+                    .store
+                    .accept_local_transfer(&keys, id, worker.expect("set"), staff.user.id, &note)
+                    .await
+                    .map_err(internal)?
+            } else {
+                state
+                    .store
+                    .decline_local_transfer(&keys, id, staff.user.id, &note)
+                    .await
+                    .map_err(internal)?
+            }
+        }
+        Some(partner) => {
+            let exchange = state
+                .exchange
+                .clone()
+                .ok_or_else(|| bad("transfer-no-exchange"))?;
+            let partner_cfg = exchange
+                .partner(&partner)
+                .cloned()
+                .ok_or_else(|| bad("transfer-no-exchange"))?;
+            let new_case = if accepted {
+                Some(
+                    open_from_package(
+                        &state,
+                        &keys,
+                        &t,
+                        hub.as_ref().expect("set"),
+                        worker.expect("set"),
+                        &staff,
+                    )
+                    .await?,
+                )
+            } else {
+                None
+            };
+            let answer = Payload::Answer(Answer {
+                package: id,
+                accepted,
+                note: note.clone(),
+                at: Utc::now(),
+            });
+            let sealed = exchange
+                .keys
+                .seal(
+                    &partner_cfg,
+                    id,
+                    &serde_json::to_vec(&answer).expect("serialises"),
+                )
+                .map_err(|e| StaffError::internal(lang, e))?;
+            let done = state
+                .store
+                .decide_incoming(
+                    &keys,
+                    id,
+                    accepted,
+                    &note,
+                    staff.user.id,
+                    new_case.map(|(case, _)| case),
+                    hub.as_ref().map(|h| h.id),
+                    Some(sealed),
+                )
+                .await
+                .map_err(internal)?;
+            if !done && let Some((_, person)) = new_case {
+                // Someone decided first: the record made for this decision goes again.
+                state.store.erase_person(person).await.map_err(internal)?;
+            }
+            done
+        }
+    };
+    if !decided {
+        return Err(bad("transfer-already-decided"));
+    }
+    let verb = if accepted {
+        "transfer.accept"
+    } else {
+        "transfer.decline"
+    };
+    let at = hub
+        .or(country_hub)
+        .ok_or_else(|| bad("transfer-choose-hub"))?;
+    let event = staff.event_at(verb, format!("transfer:{id}"), &from, &at);
+    audit(&state, lang, event).await?;
+    Ok(Redirect::to("/staff/transfers").into_response())
+}
+
+/// Registers the child and opens the case at the receiving hub from an accepted package;
+/// returns the case and the person.
+async fn open_from_package(
+    state: &AppState,
+    keys: &bluedot_store::crypto::KeyRing,
+    t: &Transfer,
+    hub: &Hub,
+    worker: Uuid,
+    staff: &Staff,
+) -> StaffResult<(Uuid, Uuid)> {
+    let lang = staff.lang;
+    let p = &t.payload;
+    let internal = |e: StoreError| StaffError::internal(lang, e);
+    let person = state
+        .store
+        .create_person(
+            keys,
+            &NewPerson {
+                hub_id: hub.id,
+                country: hub.country,
+                sex: p.sex,
+                identity: p.child.clone(),
+                needs: p.needs.clone(),
+                consent: NewConsent {
+                    purpose: ConsentPurpose::Registration,
+                    given_by: p.consent_by,
+                    recorded_by: Some(staff.user.id),
+                },
+                registered_by: Some(staff.user.id),
+            },
+        )
+        .await
+        .map_err(internal)?;
+    let mut summary = vec![format!(
+        "Transferred from {} ({}), case {}.",
+        t.partner.clone().unwrap_or_default(),
+        p.sender_hub,
+        p.case_number
+    )];
+    if !p.note.is_empty() {
+        summary.push(p.note.clone());
+    }
+    summary.extend(p.plan.iter().cloned());
+    if let Some(b) = &p.best_interests {
+        summary.push(format!(
+            "Best interests assessment {}, determination {}.",
+            b.bia.code(),
+            b.bid.code()
+        ));
+        summary.extend(b.notes.iter().cloned());
+    }
+    if let Some(c) = &p.care {
+        summary.push(format!(
+            "Care: {}{}",
+            c.arrangement.code(),
+            c.caregiver
+                .as_ref()
+                .map(|n| format!(", {n} ({})", c.relationship.clone().unwrap_or_default()))
+                .unwrap_or_default()
+        ));
+    }
+    let concerns = if p.concerns.is_empty() {
+        vec![bluedot_core::case::ProtectionConcern::Separated]
+    } else {
+        p.concerns.clone()
+    };
+    let opened = state
+        .store
+        .open_case(
+            keys,
+            &NewCase {
+                person_id: person,
+                hub_id: hub.id,
+                country: hub.country,
+                concerns,
+                risk: p.risk.unwrap_or(RiskLevel::Medium),
+                assigned_to: worker,
+                opened_by: Some(staff.user.id),
+                screening: summary.join("\n"),
+            },
+            &state.config.case_deadlines,
+        )
+        .await;
+    match opened {
+        Ok(case) => Ok((case, person)),
+        Err(e) => {
+            state.store.erase_person(person).await.map_err(internal)?;
+            Err(internal(e))
+        }
+    }
+}
+
+/// Whether the navigation offers transfers.
+pub fn in_nav(staff: &Staff, hubs: &[Hub]) -> bool {
+    hubs.iter().any(|h| {
+        let t: Target = hub_target(h);
+        staff.may(Action::SuperviseCase, t) || staff.may(Action::ManageCase, t)
+    })
+}
