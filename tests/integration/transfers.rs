@@ -509,3 +509,122 @@ async fn a_case_crosses_the_border_through_a_receiver_that_was_down() {
         pl_db.drop_database().await;
     });
 }
+
+#[tokio::test]
+async fn a_case_moves_to_another_hub_when_that_hub_accepts_it() {
+    on_both_backends!(async |store: Store, backend: &str, _url: String| {
+        bluedot_cli::load_demo(&store).await.unwrap();
+        let keys = KeyRing::parse(&KeyRing::generate_spec("k1")).unwrap();
+        let app = bluedot_web::router(
+            AppState::new(store.clone(), WebConfig::default()).with_keys(keys.clone()),
+        );
+        let siret = store.hub_by_slug("siret-border").await.unwrap().unwrap();
+        let isaccea = store.hub_by_slug("isaccea-border").await.unwrap().unwrap();
+        let at = |hub: &bluedot_core::Hub| Scope {
+            hubs: vec![hub.id],
+            ..Scope::default()
+        };
+        let worker =
+            account_signed_in(&app, &store, "worker", Role::SocialWorker, at(&siret)).await;
+        let there =
+            account_signed_in(&app, &store, "worker.i", Role::SocialWorker, at(&isaccea)).await;
+        let lead =
+            account_signed_in(&app, &store, "lead.i", Role::HubCoordinator, at(&isaccea)).await;
+        let worker_id = store.user_by_username("worker").await.unwrap().unwrap().id;
+        let there_id = store
+            .user_by_username("worker.i")
+            .await
+            .unwrap()
+            .unwrap()
+            .id;
+        let csrf = csrf_of(
+            &send(&app, "GET", "/staff/people/new", Some(&worker), None)
+                .await
+                .body,
+        );
+        let person = send(
+            &app,
+            "POST",
+            "/staff/people",
+            Some(&worker),
+            Some(&format!(
+                "csrf={csrf}&hub={}&given_name=Ira&family_name=Boyko&sex=female&age=9&need=separated-child&consent_by=parent",
+                siret.id
+            )),
+        )
+        .await
+        .location
+        .unwrap();
+        send(
+            &app,
+            "POST",
+            &format!("{person}/consents"),
+            Some(&worker),
+            Some(&format!("csrf={csrf}&purpose=transfer&given_by=parent")),
+        )
+        .await;
+        let case = send(
+            &app,
+            "POST",
+            &format!("{person}/cases"),
+            Some(&worker),
+            Some(&format!(
+                "csrf={csrf}&concern=separated&risk=medium&assigned_to={worker_id}"
+            )),
+        )
+        .await
+        .location
+        .unwrap();
+        let sent = send(
+            &app,
+            "POST",
+            &format!("{case}/transfer"),
+            Some(&worker),
+            Some(&format!(
+                "csrf={csrf}&to=hub%3A{}&part=care&confirm=1",
+                isaccea.id
+            )),
+        )
+        .await;
+        assert_eq!(
+            sent.status,
+            StatusCode::SEE_OTHER,
+            "{backend}: {}",
+            sent.body
+        );
+        let arrivals = send(&app, "GET", "/staff/transfers", Some(&lead), None).await;
+        assert!(arrivals.body.contains("Ira Boyko"), "{backend}");
+        let transfer =
+            between(&arrivals.body, "action=\"/staff/transfers/", "/decision").to_owned();
+        let lead_csrf = csrf_of(&arrivals.body);
+        let accepted = send(
+            &app,
+            "POST",
+            &format!("/staff/transfers/{transfer}/decision"),
+            Some(&lead),
+            Some(&format!(
+                "csrf={lead_csrf}&decision=accept&hub={}&assigned_to={there_id}",
+                isaccea.id
+            )),
+        )
+        .await;
+        assert_eq!(
+            accepted.status,
+            StatusCode::SEE_OTHER,
+            "{backend}: {}",
+            accepted.body
+        );
+        assert_eq!(
+            send(&app, "GET", &case, Some(&worker), None).await.status,
+            StatusCode::NOT_FOUND,
+            "{backend}: the case left Siret"
+        );
+        let page = send(&app, "GET", &case, Some(&there), None).await;
+        assert_eq!(page.status, StatusCode::OK, "{backend}");
+        assert!(page.body.contains("Transfer accepted"));
+        assert_eq!(
+            between(&page.body, "id=\"case-assigned\">", "<"),
+            "worker.i"
+        );
+    });
+}
