@@ -12,12 +12,13 @@ import { createRequire } from "node:module";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
-export async function startServer() {
+/// Starts a server; `env` adds settings (e.g. a partner deployment's), `port` fixes the port.
+export async function startServer({ env = {}, port = 0 } = {}) {
   const binary = process.env.BLUEDOT_BIN || join(root, "target", "debug", "bluedot");
   const dataDir = mkdtempSync(join(tmpdir(), "bluedot-e2e-"));
-  const child = spawn(binary, ["serve", "--demo", "--data-dir", dataDir, "--listen", "127.0.0.1:0"], {
+  const child = spawn(binary, ["serve", "--demo", "--data-dir", dataDir, "--listen", `127.0.0.1:${port}`], {
     stdio: ["ignore", "pipe", "inherit"],
-    env: { ...process.env, BLUEDOT_LOG: "warn" },
+    env: { ...process.env, BLUEDOT_LOG: "warn", ...env },
   });
   const url = await new Promise((resolve, reject) => {
     let out = "";
@@ -36,7 +37,7 @@ export async function startServer() {
     /// Runs `bluedot ARGS...` against this server's database and returns what it printed.
     run(...args) {
       const out = execFileSync(binary, [...args, "--data-dir", dataDir], {
-        env: { ...process.env, BLUEDOT_LOG: "warn" },
+        env: { ...process.env, BLUEDOT_LOG: "warn", ...env },
       });
       return out.toString();
     },
@@ -119,4 +120,26 @@ export async function axeViolations(page) {
   await page.evaluate(axeSource);
   const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
   return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(" ")}`);
+}
+
+/// A port nothing listens on now, for a server that must be known before it starts.
+export async function freePort() {
+  const { createServer } = await import("node:net");
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/// A transfer secret and its public key, from `bluedot transfer keygen`.
+export function transferKeys() {
+  const binary = process.env.BLUEDOT_BIN || join(root, "target", "debug", "bluedot");
+  const out = execFileSync(binary, ["transfer", "keygen"]).toString();
+  return {
+    secret: out.match(/BLUEDOT_TRANSFER_KEY=(\S+)/)[1],
+    publicKey: out.match(/public key for partners: (\S+)/)[1],
+  };
 }

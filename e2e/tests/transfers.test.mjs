@@ -1,0 +1,86 @@
+// A case crossing a border in real browsers, between two servers on loopback: a Romanian social
+// worker sends an unaccompanied boy's case to the Polish deployment after checking what will
+// travel; the Polish coordinator sees the expected arrival and accepts it.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { startServer, launchBrowser, signedInAs, axeViolations, freePort, transferKeys } from "./server.mjs";
+
+let ro, pl, browser;
+before(async () => {
+  const [roPort, plPort] = [await freePort(), await freePort()];
+  const [roKeys, plKeys] = [transferKeys(), transferKeys()];
+  const partner = (id, port, keys, country) =>
+    JSON.stringify([{ id, url: `http://127.0.0.1:${port}`, public_key: keys.publicKey, country }]);
+  ro = await startServer({
+    port: roPort,
+    env: { BLUEDOT_DEPLOYMENT_ID: "RO", BLUEDOT_TRANSFER_KEY: roKeys.secret, BLUEDOT_PARTNERS: partner("PL", plPort, plKeys, "PL") },
+  });
+  pl = await startServer({
+    port: plPort,
+    env: { BLUEDOT_DEPLOYMENT_ID: "PL", BLUEDOT_TRANSFER_KEY: plKeys.secret, BLUEDOT_PARTNERS: partner("RO", roPort, roKeys, "RO") },
+  });
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await ro?.stop();
+  await pl?.stop();
+});
+
+test("a case is sent from Romania and accepted in Poland", async () => {
+  const worker = await signedInAs(ro, browser, "worker.ro", "--role", "social-worker", "--hub", "siret-border");
+  const page = worker.page;
+  await page.goto(`${ro.url}/staff/people/new`);
+  await page.fill("#given_name", "Марко");
+  await page.fill("#family_name", "Бойко");
+  await page.check("input[name=sex][value=male]");
+  await page.fill("#age", "10");
+  await page.check("input[name=need][value=unaccompanied-child]");
+  await page.selectOption("#consent_by", "child-assent");
+  await page.click("#new-person button[type=submit]");
+  await page.waitForSelector("#person-name");
+  await page.selectOption("#purpose", "transfer");
+  await page.click("#add-consent button[type=submit]");
+  await page.waitForSelector("#consent-list li >> nth=1");
+  await page.click("#cases summary");
+  await page.check("#open-case input[value=unaccompanied]");
+  await page.click("#open-case button[type=submit]");
+  await page.waitForSelector("#case-facts");
+
+  await page.click("#transfer-link");
+  await page.selectOption("#transfer-to", "partner:PL");
+  await page.uncheck("#transfer-form input[value=best-interests]");
+  await page.click("#transfer-form button[type=submit]");
+  await page.waitForSelector("#preview");
+  assert.match(await page.locator("#preview .package-child").innerText(), /Марко Бойко/);
+  assert.deepEqual(await axeViolations(page), []);
+  await page.screenshot({ path: "/tmp/bluedot-transfer-preview.png", fullPage: true });
+  await page.click("#confirm-transfer button[type=submit]");
+  await page.waitForSelector("#outgoing-list");
+  // The delivery loop sends it within seconds.
+  await page.waitForFunction(async () => {
+    const r = await fetch("/staff/transfers");
+    return /with the receiver|accepted/.test(await r.text());
+  }, null, { timeout: 20_000, polling: 1000 });
+
+  const lead = await signedInAs(pl, browser, "lead.pl", "--role", "country-coordinator", "--country", "PL");
+  await signedInAs(pl, browser, "worker.pl", "--role", "social-worker", "--hub", "przemysl-station").then((w) => w.context.close());
+  await lead.page.click("a[href='/staff/transfers']");
+  await lead.page.waitForSelector(".incoming-transfer");
+  assert.match(await lead.page.locator(".incoming-transfer .package-child").innerText(), /Марко Бойко/);
+  assert.match(await lead.page.locator(".incoming-transfer .package-needs").innerText(), /Unaccompanied/);
+  assert.deepEqual(await axeViolations(lead.page), []);
+  await lead.page.screenshot({ path: "/tmp/bluedot-transfer-arrival.png", fullPage: true });
+  await lead.page.selectOption(".incoming-transfer select[name=hub]", { label: await lead.page.locator(".incoming-transfer select[name=hub] option", { hasText: "Przemy" }).first().innerText() });
+  await lead.page.selectOption(".incoming-transfer select[name=assigned_to]", { label: "Test worker.pl" });
+  await lead.page.click(".incoming-transfer button[value=accept]");
+  await lead.page.waitForSelector("#no-incoming");
+
+  // Back in Romania the case closes as transferred once the answer arrives.
+  await page.waitForFunction(async () => {
+    const r = await fetch("/staff/transfers");
+    return /transfer-accepted/.test(await r.text());
+  }, null, { timeout: 20_000, polling: 1000 });
+  await worker.context.close();
+  await lead.context.close();
+});
