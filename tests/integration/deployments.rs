@@ -10,11 +10,7 @@ use chrono::{Duration, Utc};
 
 use crate::on_both_backends;
 use crate::people::demo_hub;
-use crate::staff::{account_signed_in, app, between, encode, send};
-
-fn csrf_of(body: &str) -> String {
-    between(body, "name=\"csrf\" value=\"", "\"").to_owned()
-}
+use crate::staff::{account_signed_in, app, between, csrf_of, encode, register, send};
 
 /// `datetime-local` text for a time `hours` from now in Romania.
 fn local(hours: i64) -> String {
@@ -212,21 +208,13 @@ async fn a_team_goes_out_and_what_it_reaches_is_counted_for_the_deployment() {
                 .await
                 .body,
         );
-        let person = send(
+        let person = register(
             &app,
-            "POST",
-            "/staff/people",
-            Some(&worker),
-            Some(&format!(
-                "csrf={worker_csrf}&hub={}&given_name={}&family_name={}&sex=male&age=9&languages=uk&need=separated-child&consent_by=parent",
-                siret.id,
-                encode("Марко"),
-                encode("Бойко")
-            )),
+            &worker,
+            siret.id,
+            &format!("given_name={}&family_name={}&sex=male&age=9&languages=uk&need=separated-child&consent_by=parent", encode("Марко"), encode("Бойко")),
         )
-        .await
-        .location
-        .unwrap();
+        .await;
         send(
             &app,
             "POST",

@@ -7,17 +7,13 @@ use bluedot_store::Store;
 use bluedot_store::audit::AuditQuery;
 
 use crate::on_both_backends;
-use crate::staff::{account_signed_in, app, between, encode, send};
+use crate::staff::{account_signed_in, app, csrf_of, encode, send};
 
 fn hub_scope(id: uuid::Uuid) -> Scope {
     Scope {
         hubs: vec![id],
         ..Scope::default()
     }
-}
-
-fn csrf_of(body: &str) -> String {
-    between(body, "name=\"csrf\" value=\"", "\"").to_owned()
 }
 
 /// Audit entries with this action, newest first.

@@ -6,11 +6,7 @@ use bluedot_core::policy::{Role, Scope};
 use bluedot_store::Store;
 
 use crate::on_both_backends;
-use crate::staff::{account_signed_in, app, between, encode, send};
-
-fn csrf_of(body: &str) -> String {
-    between(body, "name=\"csrf\" value=\"", "\"").to_owned()
-}
+use crate::staff::{account_signed_in, app, csrf_of, encode, send};
 
 #[tokio::test]
 async fn a_child_is_referred_to_legal_aid_and_followed_to_the_end() {

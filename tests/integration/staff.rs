@@ -121,6 +121,37 @@ pub fn between<'a>(body: &'a str, start: &str, end: &str) -> &'a str {
     &body[from..from + body[from..].find(end).unwrap()]
 }
 
+/// The CSRF token of the first form on a page.
+pub fn csrf_of(body: &str) -> String {
+    between(body, "name=\"csrf\" value=\"", "\"").to_owned()
+}
+
+/// The case version a case page's forms carry.
+pub fn version_of(body: &str) -> String {
+    between(body, "name=\"version\" value=\"", "\"").to_owned()
+}
+
+/// Registers a person at `hub` through the staff form; `fields` are the rest of the form
+/// (names, sex, age, needs, consent). Returns the record's address.
+pub async fn register(app: &Router, cookie: &str, hub: uuid::Uuid, fields: &str) -> String {
+    let csrf = csrf_of(
+        &send(app, "GET", "/staff/people/new", Some(cookie), None)
+            .await
+            .body,
+    );
+    let created = send(
+        app,
+        "POST",
+        "/staff/people",
+        Some(cookie),
+        Some(&format!("csrf={csrf}&hub={hub}&{fields}")),
+    )
+    .await;
+    created
+        .location
+        .unwrap_or_else(|| panic!("registration refused: {}", created.body))
+}
+
 pub fn encode(value: &str) -> String {
     value
         .bytes()

@@ -15,15 +15,7 @@ use bluedot_web::{AppState, WebConfig};
 use chrono::{Duration, Utc};
 
 use crate::on_both_backends;
-use crate::staff::{account_signed_in, between, encode, send};
-
-fn csrf_of(body: &str) -> String {
-    between(body, "name=\"csrf\" value=\"", "\"").to_owned()
-}
-
-fn version_of(body: &str) -> String {
-    between(body, "name=\"version\" value=\"", "\"").to_owned()
-}
+use crate::staff::{account_signed_in, between, csrf_of, encode, send, version_of};
 
 fn router(store: &Store, keys: &KeyRing, exchange: Exchange) -> axum::Router {
     bluedot_web::router(

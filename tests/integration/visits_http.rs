@@ -7,11 +7,7 @@ use bluedot_store::Store;
 use bluedot_store::visits::VisitStatus;
 
 use crate::on_both_backends;
-use crate::staff::{account_signed_in, app, between, send};
-
-fn csrf_of(body: &str) -> String {
-    between(body, "name=\"csrf\" value=\"", "\"").to_owned()
-}
+use crate::staff::{account_signed_in, app, between, csrf_of, send};
 
 #[tokio::test]
 async fn the_counter_records_each_group_once_and_corrects_with_a_reason() {

@@ -5,7 +5,6 @@
 //! that manage or supervise cases at the hub see a case; everyone else gets "not found".
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
 use askama::Template;
 use axum::Form;
@@ -22,35 +21,16 @@ use bluedot_core::policy::{Action, Field, may_see, role_allows};
 use bluedot_core::{Hub, ValidationError};
 use bluedot_store::StoreError;
 use bluedot_store::cases::{Caregiver, Case, CaseChange, CaseFilter, NewCase, StepText};
-use bluedot_store::crypto::KeyRing;
 use bluedot_store::people::PersonRecord;
 use chrono::{Datelike, NaiveDate, Utc};
 use serde::Deserialize;
 use uuid::Uuid;
 
+use super::Desk as Loaded;
 use super::people::Choice;
-use super::{
-    ClientAddr, Nav, Staff, StaffError, StaffResult, audit, check_csrf, hub_target, signed_in,
-};
+use super::{ClientAddr, Nav, Staff, StaffError, StaffResult, audit, check_csrf, hub_target};
 use crate::AppState;
 use crate::public::{Ctx, render};
-
-struct Loaded {
-    staff: Staff,
-    keys: Arc<KeyRing>,
-    hubs: Arc<Vec<Hub>>,
-}
-
-async fn load(state: &AppState, headers: &HeaderMap) -> StaffResult<Loaded> {
-    let staff = signed_in(state, headers).await?;
-    let keys = state.keys.clone().ok_or(StaffError::NoKeys(staff.lang))?;
-    let hubs = state
-        .directory
-        .hubs()
-        .await
-        .map_err(|e| StaffError::internal(staff.lang, e))?;
-    Ok(Loaded { staff, keys, hubs })
-}
 
 /// Whether an account works on cases at `hub`: it manages or supervises them there, and its
 /// role reads case work.
@@ -68,14 +48,6 @@ struct Opened {
 }
 
 impl Loaded {
-    fn internal(&self, e: impl std::fmt::Display) -> StaffError {
-        StaffError::internal(self.staff.lang, e)
-    }
-
-    fn hub(&self, id: Uuid) -> Option<&Hub> {
-        self.hubs.iter().find(|h| h.id == id)
-    }
-
     /// The case `id` if this account works on cases at its hub; otherwise the refusal is
     /// audited and answered as "not found".
     async fn case(
@@ -112,7 +84,7 @@ impl Loaded {
         Ok(Opened { case, hub, person })
     }
 
-    async fn audit_ok(
+    async fn audit_case(
         &self,
         state: &AppState,
         from: &ClientAddr,
@@ -276,7 +248,7 @@ pub async fn list(
     Query(params): Query<ListParams>,
     headers: HeaderMap,
 ) -> StaffResult {
-    let l = load(&state, &headers).await?;
+    let l = Loaded::open(&state, &headers).await?;
     let case_hubs: Vec<&Hub> = l
         .hubs
         .iter()
@@ -479,7 +451,7 @@ pub async fn open(
     headers: HeaderMap,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> StaffResult {
-    let l = load(&state, &headers).await?;
+    let l = Loaded::open(&state, &headers).await?;
     let lang = l.staff.lang;
     let get = |name: &str| {
         pairs
@@ -887,9 +859,9 @@ pub async fn view(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> StaffResult {
-    let l = load(&state, &headers).await?;
+    let l = Loaded::open(&state, &headers).await?;
     let opened = l.case(&state, &from, &id, "case.view").await?;
-    l.audit_ok(&state, &from, "case.view", &opened.case, &opened.hub)
+    l.audit_case(&state, &from, "case.view", &opened.case, &opened.hub)
         .await?;
     l.case_page(&state, &opened, None).await
 }
@@ -1034,7 +1006,7 @@ pub async fn step(
     headers: HeaderMap,
     Form(form): Form<StepForm>,
 ) -> StaffResult {
-    let l = load(&state, &headers).await?;
+    let l = Loaded::open(&state, &headers).await?;
     check_csrf(&l.staff, &headers, &form.csrf)?;
     let lang = l.staff.lang;
     let opened = l.case(&state, &from, &id, "case.step").await?;
@@ -1084,7 +1056,8 @@ pub async fn step(
         .await
     {
         Ok(case) => {
-            l.audit_ok(&state, &from, &verb, &case, &opened.hub).await?;
+            l.audit_case(&state, &from, &verb, &case, &opened.hub)
+                .await?;
             Ok(Redirect::to(&format!("/staff/cases/{}", case.id)).into_response())
         }
         Err(StoreError::Invalid(e)) => {
@@ -1117,7 +1090,7 @@ pub async fn note(
     headers: HeaderMap,
     Form(form): Form<NoteForm>,
 ) -> StaffResult {
-    let l = load(&state, &headers).await?;
+    let l = Loaded::open(&state, &headers).await?;
     check_csrf(&l.staff, &headers, &form.csrf)?;
     let opened = l.case(&state, &from, &id, "case.note").await?;
     if !l.staff.may(Action::ManageCase, hub_target(&opened.hub)) {
@@ -1140,7 +1113,7 @@ pub async fn note(
         }
         Err(e) => return Err(l.internal(e)),
     }
-    l.audit_ok(&state, &from, "case.note", &opened.case, &opened.hub)
+    l.audit_case(&state, &from, "case.note", &opened.case, &opened.hub)
         .await?;
     Ok(Redirect::to(&format!("/staff/cases/{}", opened.case.id)).into_response())
 }
@@ -1155,7 +1128,7 @@ pub async fn upload(
     headers: HeaderMap,
     mut multipart: Multipart,
 ) -> StaffResult {
-    let l = load(&state, &headers).await?;
+    let l = Loaded::open(&state, &headers).await?;
     let lang = l.staff.lang;
     let opened = l.case(&state, &from, &id, "case.document").await?;
     let mut csrf = String::new();
@@ -1231,7 +1204,7 @@ pub async fn download(
     Path((id, doc)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> StaffResult {
-    let l = load(&state, &headers).await?;
+    let l = Loaded::open(&state, &headers).await?;
     let lang = l.staff.lang;
     let opened = l.case(&state, &from, &id, "case.document.open").await?;
     let doc: Uuid = doc.parse().map_err(|_| StaffError::NotFound(lang))?;
@@ -1313,7 +1286,7 @@ pub async fn summary(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> StaffResult {
-    let l = load(&state, &headers).await?;
+    let l = Loaded::open(&state, &headers).await?;
     let opened = l.case(&state, &from, &id, "case.summary").await?;
     let Opened { case, hub, person } = &opened;
     let ctx = ctx_for(&l.staff);
@@ -1397,7 +1370,8 @@ pub async fn summary(
             .collect(),
         ctx,
     };
-    l.audit_ok(&state, &from, "case.summary", case, hub).await?;
+    l.audit_case(&state, &from, "case.summary", case, hub)
+        .await?;
     Ok(render(&page))
 }
 

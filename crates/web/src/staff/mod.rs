@@ -405,6 +405,35 @@ pub fn same_origin(headers: &HeaderMap) -> bool {
     }
 }
 
+/// A signed-in staff member with what pages about people's records need: the keys that open
+/// them and the hubs they are held at.
+pub struct Desk {
+    pub staff: Staff,
+    pub keys: std::sync::Arc<bluedot_store::crypto::KeyRing>,
+    pub hubs: std::sync::Arc<Vec<Hub>>,
+}
+
+impl Desk {
+    pub async fn open(state: &AppState, headers: &HeaderMap) -> StaffResult<Desk> {
+        let staff = signed_in(state, headers).await?;
+        let keys = state.keys.clone().ok_or(StaffError::NoKeys(staff.lang))?;
+        let hubs = state
+            .directory
+            .hubs()
+            .await
+            .map_err(|e| StaffError::internal(staff.lang, e))?;
+        Ok(Desk { staff, keys, hubs })
+    }
+
+    pub fn internal(&self, e: impl std::fmt::Display) -> StaffError {
+        StaffError::internal(self.staff.lang, e)
+    }
+
+    pub fn hub(&self, id: uuid::Uuid) -> Option<&Hub> {
+        self.hubs.iter().find(|h| h.id == id)
+    }
+}
+
 /// The signed-in staff member, fully authenticated, or where to send them.
 pub async fn signed_in(state: &AppState, headers: &HeaderMap) -> StaffResult<Staff> {
     let lang = staff_lang(headers);

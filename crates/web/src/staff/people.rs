@@ -14,15 +14,13 @@ use bluedot_core::person::{
 use bluedot_core::policy::{Action, Field, may_see, may_write_note};
 use bluedot_core::{Hub, ValidationError};
 use bluedot_store::StoreError;
-use bluedot_store::crypto::KeyRing;
 use bluedot_store::people::{Consent, NewConsent, NewPerson, Note, PersonRecord};
 use chrono::{Datelike, NaiveDate, Utc};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::{
-    ClientAddr, Nav, Staff, StaffError, StaffResult, audit, check_csrf, hub_target, signed_in,
-};
+use super::Desk as Loaded;
+use super::{ClientAddr, Nav, Staff, StaffError, StaffResult, audit, check_csrf, hub_target};
 use crate::AppState;
 use crate::public::{Ctx, render};
 
@@ -32,32 +30,7 @@ const LIST_LIMIT: i64 = 500;
 /// The parts of a record that hold notes, in the order the page shows them.
 const NOTE_FIELDS: [Field; 3] = [Field::CaseWork, Field::PsychosocialNotes, Field::LegalNotes];
 
-struct Loaded {
-    staff: Staff,
-    keys: std::sync::Arc<KeyRing>,
-    hubs: std::sync::Arc<Vec<Hub>>,
-}
-
-async fn load(state: &AppState, headers: &HeaderMap) -> StaffResult<Loaded> {
-    let staff = signed_in(state, headers).await?;
-    let keys = state.keys.clone().ok_or(StaffError::NoKeys(staff.lang))?;
-    let hubs = state
-        .directory
-        .hubs()
-        .await
-        .map_err(|e| StaffError::internal(staff.lang, e))?;
-    Ok(Loaded { staff, keys, hubs })
-}
-
 impl Loaded {
-    fn hub(&self, id: Uuid) -> Option<&Hub> {
-        self.hubs.iter().find(|h| h.id == id)
-    }
-
-    fn internal(&self, e: impl std::fmt::Display) -> StaffError {
-        StaffError::internal(self.staff.lang, e)
-    }
-
     /// The record `id` with its hub if the account may take `action` on it; otherwise the
     /// refusal is audited and answered as "not found".
     async fn record(
@@ -169,7 +142,7 @@ pub async fn list(
     Query(params): Query<ListParams>,
     headers: HeaderMap,
 ) -> StaffResult {
-    let l = load(&state, &headers).await?;
+    let l = Loaded::open(&state, &headers).await?;
     if !l.staff.may_anywhere(Action::ViewPerson, &l.hubs) {
         return Err(StaffError::Forbidden(l.staff.lang));
     }
@@ -461,7 +434,7 @@ fn new_page(
 }
 
 pub async fn new_form(State(state): State<AppState>, headers: HeaderMap) -> StaffResult {
-    let l = load(&state, &headers).await?;
+    let l = Loaded::open(&state, &headers).await?;
     let mut form = PersonForm::default();
     // One hub in scope: it is the obvious choice.
     if let [only] = &l.staff.actor.scope.hubs[..] {
@@ -476,7 +449,7 @@ pub async fn create(
     headers: HeaderMap,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> StaffResult {
-    let l = load(&state, &headers).await?;
+    let l = Loaded::open(&state, &headers).await?;
     let form = PersonForm::from_pairs(pairs);
     check_csrf(&l.staff, &headers, &form.csrf)?;
     let (hub, sex, identity, needs, given_by) = match form.parse(&l.hubs) {
@@ -676,7 +649,7 @@ pub async fn view(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> StaffResult {
-    let l = load(&state, &headers).await?;
+    let l = Loaded::open(&state, &headers).await?;
     let (person, hub) = l
         .record(&state, &from, &id, Action::ViewPerson, "person.view")
         .await?;
@@ -842,7 +815,7 @@ pub async fn add_note(
     headers: HeaderMap,
     Form(form): Form<NoteForm>,
 ) -> StaffResult {
-    let l = load(&state, &headers).await?;
+    let l = Loaded::open(&state, &headers).await?;
     check_csrf(&l.staff, &headers, &form.csrf)?;
     let (person, hub) = l
         .record(&state, &from, &id, Action::ViewPerson, "note.add")
@@ -900,7 +873,7 @@ pub async fn record_consent(
     headers: HeaderMap,
     Form(form): Form<ConsentForm>,
 ) -> StaffResult {
-    let l = load(&state, &headers).await?;
+    let l = Loaded::open(&state, &headers).await?;
     check_csrf(&l.staff, &headers, &form.csrf)?;
     let (person, hub) = l
         .record(&state, &from, &id, Action::EditPerson, "consent.record")
@@ -950,7 +923,7 @@ pub async fn withdraw_consent(
     headers: HeaderMap,
     Form(form): Form<CsrfOnly>,
 ) -> StaffResult {
-    let l = load(&state, &headers).await?;
+    let l = Loaded::open(&state, &headers).await?;
     check_csrf(&l.staff, &headers, &form.csrf)?;
     let (person, hub) = l
         .record(&state, &from, &id, Action::EditPerson, "consent.withdraw")
@@ -985,7 +958,7 @@ pub async fn export(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> StaffResult<Response> {
-    let l = load(&state, &headers).await?;
+    let l = Loaded::open(&state, &headers).await?;
     let (person, hub) = l
         .record(&state, &from, &id, Action::EditPerson, "person.export")
         .await?;
@@ -1066,7 +1039,7 @@ pub async fn close(
     headers: HeaderMap,
     Form(form): Form<CloseForm>,
 ) -> StaffResult {
-    let l = load(&state, &headers).await?;
+    let l = Loaded::open(&state, &headers).await?;
     check_csrf(&l.staff, &headers, &form.csrf)?;
     let (person, hub) = l
         .record(&state, &from, &id, Action::EditPerson, "person.close")
@@ -1117,7 +1090,7 @@ async fn irreversible(
     form: &ConfirmForm,
     verb: &str,
 ) -> StaffResult<(Loaded, PersonRecord, Hub)> {
-    let l = load(state, headers).await?;
+    let l = Loaded::open(state, headers).await?;
     check_csrf(&l.staff, headers, &form.csrf)?;
     let (person, hub) = l.record(state, from, id, Action::ErasePerson, verb).await?;
     if form.confirm != "yes" {

@@ -13,36 +13,16 @@ use bluedot_core::provider::Provider;
 use bluedot_core::referral::{IN_HUB_ROLES, ReferralStatus, Urgency, is_overdue};
 use bluedot_core::{Hub, Lang, ServiceKind};
 use bluedot_store::StoreError;
-use bluedot_store::crypto::KeyRing;
 use bluedot_store::referrals::{NewReferral, Referral, ReferralTo};
 use chrono::Utc;
 use serde::Deserialize;
-use std::sync::Arc;
 use uuid::Uuid;
 
+use super::Desk as Loaded;
 use super::people::Choice;
-use super::{
-    ClientAddr, Nav, Staff, StaffError, StaffResult, audit, check_csrf, hub_target, signed_in,
-};
+use super::{ClientAddr, Nav, Staff, StaffError, StaffResult, audit, check_csrf, hub_target};
 use crate::AppState;
 use crate::public::{Ctx, DayRow, render, week_rows};
-
-struct Loaded {
-    staff: Staff,
-    keys: Arc<KeyRing>,
-    hubs: Arc<Vec<Hub>>,
-}
-
-async fn load(state: &AppState, headers: &HeaderMap) -> StaffResult<Loaded> {
-    let staff = signed_in(state, headers).await?;
-    let keys = state.keys.clone().ok_or(StaffError::NoKeys(staff.lang))?;
-    let hubs = state
-        .directory
-        .hubs()
-        .await
-        .map_err(|e| StaffError::internal(staff.lang, e))?;
-    Ok(Loaded { staff, keys, hubs })
-}
 
 /// How a staff member stands to a referral.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,14 +34,6 @@ enum Side {
 }
 
 impl Loaded {
-    fn internal(&self, e: impl std::fmt::Display) -> StaffError {
-        StaffError::internal(self.staff.lang, e)
-    }
-
-    fn hub(&self, id: Uuid) -> Option<&Hub> {
-        self.hubs.iter().find(|h| h.id == id)
-    }
-
     fn side(&self, referral: &Referral, hub: &Hub) -> Option<Side> {
         let target = hub_target(hub);
         if self.staff.may(Action::EditPerson, target) {
@@ -166,7 +138,7 @@ pub async fn send(
     headers: HeaderMap,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> StaffResult {
-    let l = load(&state, &headers).await?;
+    let l = Loaded::open(&state, &headers).await?;
     let lang = l.staff.lang;
     let get = |name: &str| {
         pairs
@@ -381,7 +353,7 @@ pub async fn queue(
     Extension(from): Extension<ClientAddr>,
     headers: HeaderMap,
 ) -> StaffResult {
-    let l = load(&state, &headers).await?;
+    let l = Loaded::open(&state, &headers).await?;
     let role = l.staff.user.role;
     let supervises = l.staff.may_anywhere(Action::SuperviseCase, &l.hubs);
     if !supervises && !IN_HUB_ROLES.contains(&role) {
@@ -455,7 +427,7 @@ pub async fn view(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> StaffResult {
-    let l = load(&state, &headers).await?;
+    let l = Loaded::open(&state, &headers).await?;
     let (referral, hub, side) = l.referral(&state, &from, &id, "referral.view").await?;
     let ctx = Ctx::new(l.staff.lang, "/", "referrals");
     let providers = state
@@ -562,7 +534,7 @@ pub async fn move_on(
     headers: HeaderMap,
     Form(form): Form<MoveForm>,
 ) -> StaffResult {
-    let l = load(&state, &headers).await?;
+    let l = Loaded::open(&state, &headers).await?;
     check_csrf(&l.staff, &headers, &form.csrf)?;
     let lang = l.staff.lang;
     let (referral, hub, side) = l.referral(&state, &from, &id, "referral.update").await?;
@@ -655,7 +627,7 @@ pub async fn slip(
     Query(params): Query<SlipParams>,
     headers: HeaderMap,
 ) -> StaffResult {
-    let l = load(&state, &headers).await?;
+    let l = Loaded::open(&state, &headers).await?;
     let (referral, hub, side) = l.referral(&state, &from, &id, "referral.slip").await?;
     if side != Side::Sender {
         return Err(StaffError::Forbidden(l.staff.lang));

@@ -25,9 +25,7 @@ use chrono::{NaiveDate, Utc};
 use uuid::Uuid;
 
 use super::people::Choice;
-use super::{
-    ClientAddr, Nav, Staff, StaffError, StaffResult, audit, check_csrf, hub_target, signed_in,
-};
+use super::{ClientAddr, Desk, Nav, Staff, StaffError, StaffResult, audit, check_csrf, hub_target};
 use crate::AppState;
 use crate::public::{Ctx, render};
 
@@ -290,13 +288,7 @@ pub async fn form(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> StaffResult {
-    let staff = signed_in(&state, &headers).await?;
-    let keys = state.keys.clone().ok_or(StaffError::NoKeys(staff.lang))?;
-    let hubs = state
-        .directory
-        .hubs()
-        .await
-        .map_err(|e| StaffError::internal(staff.lang, e))?;
+    let Desk { staff, keys, hubs } = Desk::open(&state, &headers).await?;
     let p = prepared(&state, &staff, &keys, &hubs, &from, &id).await?;
     let ctx = ctx_for(&staff);
     let page = FormPage {
@@ -456,14 +448,8 @@ pub async fn send(
     headers: HeaderMap,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> StaffResult {
-    let staff = signed_in(&state, &headers).await?;
+    let Desk { staff, keys, hubs } = Desk::open(&state, &headers).await?;
     let lang = staff.lang;
-    let keys = state.keys.clone().ok_or(StaffError::NoKeys(lang))?;
-    let hubs = state
-        .directory
-        .hubs()
-        .await
-        .map_err(|e| StaffError::internal(lang, e))?;
     let (form, csrf, confirm) = SendForm::read(&pairs);
     check_csrf(&staff, &headers, &csrf)?;
     let p = prepared(&state, &staff, &keys, &hubs, &from, &id).await?;
@@ -629,14 +615,8 @@ async fn workers_at(state: &AppState, hubs: &[&Hub]) -> Result<Vec<Choice>, Stor
 }
 
 pub async fn list(State(state): State<AppState>, headers: HeaderMap) -> StaffResult {
-    let staff = signed_in(&state, &headers).await?;
+    let Desk { staff, keys, hubs } = Desk::open(&state, &headers).await?;
     let lang = staff.lang;
-    let keys = state.keys.clone().ok_or(StaffError::NoKeys(lang))?;
-    let hubs = state
-        .directory
-        .hubs()
-        .await
-        .map_err(|e| StaffError::internal(lang, e))?;
     if !staff.may_anywhere(Action::ManageCase, &hubs)
         && !staff.may_anywhere(Action::SuperviseCase, &hubs)
     {
@@ -730,14 +710,8 @@ pub async fn decide(
     headers: HeaderMap,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> StaffResult {
-    let staff = signed_in(&state, &headers).await?;
+    let Desk { staff, keys, hubs } = Desk::open(&state, &headers).await?;
     let lang = staff.lang;
-    let keys = state.keys.clone().ok_or(StaffError::NoKeys(lang))?;
-    let hubs = state
-        .directory
-        .hubs()
-        .await
-        .map_err(|e| StaffError::internal(lang, e))?;
     let get = |name: &str| {
         pairs
             .iter()
