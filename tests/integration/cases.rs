@@ -412,3 +412,130 @@ async fn documents_are_checked_encrypted_and_wiped_with_the_person() {
         );
     });
 }
+
+#[tokio::test]
+async fn a_declined_transfer_leaves_the_case_open_with_the_answer_in_its_history() {
+    use bluedot_core::person::{ConsentGiver, ConsentPurpose};
+    use bluedot_core::transfer::{Answer, CasePackage, TransferPart, TransferStatus};
+    use bluedot_store::people::NewConsent;
+    use bluedot_store::transfers::NewTransfer;
+
+    on_both_backends!(async |store: Store, backend: &str, _url: String| {
+        let keys = keys();
+        let hub = demo_hub(&store, "siret-border").await;
+        let worker = user(&store, "worker", Role::SocialWorker, hub.id).await;
+        let new_person = child(&hub);
+        let person = store.create_person(&keys, &new_person).await.unwrap();
+        let case = store
+            .open_case(
+                &keys,
+                &NewCase {
+                    person_id: person,
+                    hub_id: hub.id,
+                    country: hub.country,
+                    concerns: vec![ProtectionConcern::Unaccompanied],
+                    risk: RiskLevel::High,
+                    assigned_to: worker,
+                    opened_by: None,
+                    screening: String::new(),
+                },
+                &CaseDeadlines::default(),
+            )
+            .await
+            .unwrap();
+        let transfer = NewTransfer {
+            id: Uuid::now_v7(),
+            case_id: case,
+            from_hub: hub.id,
+            to_hub: None,
+            partner: Some("PL".into()),
+            country: bluedot_core::Country::Poland,
+            payload: CasePackage {
+                case_number: "RO-TEST".into(),
+                sent_at: Utc::now(),
+                to_country: "PL".into(),
+                expected_arrival: None,
+                sender_hub: "Siret".into(),
+                sender_contact: String::new(),
+                note: String::new(),
+                child: new_person.identity.clone(),
+                sex: new_person.sex,
+                consent_by: ConsentGiver::ChildAssent,
+                parts: vec![TransferPart::Needs],
+                needs: vec![],
+                concerns: vec![ProtectionConcern::Unaccompanied],
+                risk: Some(RiskLevel::High),
+                care: None,
+                best_interests: None,
+                plan: vec![],
+            },
+            package: Some(b"sealed".to_vec()),
+            created_by: Some(worker),
+        };
+        let refused = store.create_transfer(&keys, &transfer).await.unwrap_err();
+        assert!(
+            refused.to_string().contains("consent to transfer"),
+            "{backend}"
+        );
+        store
+            .record_consent(
+                person,
+                &NewConsent {
+                    purpose: ConsentPurpose::Transfer,
+                    given_by: ConsentGiver::ChildAssent,
+                    recorded_by: None,
+                },
+            )
+            .await
+            .unwrap();
+        store.create_transfer(&keys, &transfer).await.unwrap();
+        let twice = NewTransfer {
+            id: Uuid::now_v7(),
+            ..transfer.clone()
+        };
+        let err = store.create_transfer(&keys, &twice).await.unwrap_err();
+        assert!(
+            err.to_string().contains("already being transferred"),
+            "{backend}"
+        );
+        let answer = Answer {
+            package: transfer.id,
+            accepted: false,
+            note: "No placement available in Przemyśl".into(),
+            at: Utc::now(),
+        };
+        assert!(
+            !store.receive_answer(&keys, "MD", &answer).await.unwrap(),
+            "only the addressee answers"
+        );
+        assert!(store.receive_answer(&keys, "PL", &answer).await.unwrap());
+        assert!(
+            !store.receive_answer(&keys, "PL", &answer).await.unwrap(),
+            "taken once"
+        );
+        let t = store.transfer(&keys, transfer.id).await.unwrap().unwrap();
+        assert_eq!(t.status, TransferStatus::Declined, "{backend}");
+        assert_eq!(
+            t.decision_note.as_deref(),
+            Some("No placement available in Przemyśl")
+        );
+        let c = store.case(case).await.unwrap().unwrap();
+        assert!(
+            c.state.is_open(),
+            "{backend}: a declined transfer leaves the case open"
+        );
+        let history = store.case_history(&keys, case).await.unwrap();
+        assert_eq!(history.last().unwrap().step, "transfer-declined");
+        // Declined, the case may travel again.
+        store
+            .create_transfer(
+                &keys,
+                &NewTransfer {
+                    id: Uuid::now_v7(),
+                    ..transfer
+                },
+            )
+            .await
+            .unwrap();
+    });
+}
