@@ -1,0 +1,218 @@
+//! Folding names from any script and spelling system to one phonetic form, so that
+//! "Олександр", "Oleksandr", "Aleksandr", "Ołeksandr" and "Oleksandr" compare, and "Харченко",
+//! "Kharchenko", "Charczenko" and "Chartschenko" come close.
+//!
+//! The rules are general, by writing system, not by name:
+//! - Cyrillic (Ukrainian and Russian letters) is transliterated letter by letter into a
+//!   matching alphabet (not a display one): и, і, ї, й, ы all become `i`, г and ґ become `h`.
+//! - Latin letters with diacritics are read as the languages that use them write Ukrainian
+//!   names: Polish (ł, ż, ś, ć, cz, sz, rz, w), German (sch, tsch, z = ts, w, j), Romanian
+//!   (ș, ț, ă, â, î, c = k), Hungarian (cs, sz, zs, s), Czech/Slovak and ISO 9 (č, š, ž).
+//! - Sounds the systems write differently are merged: y/j/i, kh/h/g/ch(German, Polish), w/v,
+//!   ks/x; doubled letters collapse; soft signs and apostrophes go.
+//! Folding is lossy on purpose: a key to compare, never a name to show.
+
+/// The phonetic form of a name or place.
+pub fn fold(text: &str) -> String {
+    text.split(|c: char| c.is_whitespace() || c == '-')
+        .filter(|w| !w.is_empty())
+        .map(fold_word)
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Whether a Latin word is spelled the Romanian way, where "c" is k and "ce"/"ci" are че/чі;
+/// elsewhere (Polish, German, Czech) "c" is ц.
+fn romanian(word: &str) -> bool {
+    word.chars().any(|c| "ăâîșşțţ".contains(c)) || word.ends_with("co") || word.ends_with("sc")
+}
+
+fn fold_word(word: &str) -> String {
+    let lower = word.to_lowercase();
+    let romanian = romanian(&lower);
+    let mut latin = String::with_capacity(lower.len() + 8);
+    let chars: Vec<char> = lower.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        let next = chars.get(i + 1).copied();
+        match c {
+            // Cyrillic, Ukrainian and Russian together.
+            'а' => latin.push('a'),
+            'б' => latin.push('b'),
+            'в' => latin.push('v'),
+            'г' | 'ґ' => latin.push('h'),
+            'д' => latin.push('d'),
+            'е' | 'э' => latin.push('e'),
+            'є' => latin.push_str("ie"),
+            'ё' => latin.push_str("io"),
+            'ж' => latin.push_str("zh"),
+            'з' => latin.push('z'),
+            'и' | 'і' | 'ы' | 'й' => latin.push('i'),
+            'ї' => latin.push('i'),
+            'к' => latin.push('k'),
+            'л' => latin.push('l'),
+            'м' => latin.push('m'),
+            'н' => latin.push('n'),
+            'о' => latin.push('o'),
+            'п' => latin.push('p'),
+            'р' => latin.push('r'),
+            'с' => latin.push('s'),
+            'т' => latin.push('t'),
+            'у' => latin.push('u'),
+            'ф' => latin.push('f'),
+            'х' => latin.push('h'),
+            'ц' => latin.push_str("ts"),
+            'ч' => latin.push_str("ch"),
+            'ш' => latin.push_str("sh"),
+            'щ' => latin.push_str("shch"),
+            'ю' => latin.push_str("iu"),
+            'я' => latin.push_str("ia"),
+            'ь' | 'ъ' | '\'' | '’' | 'ʼ' | 'ʹ' | '`' => {}
+            // Latin letters whose sound the base letter loses.
+            'š' | 'ș' | 'ş' | 'ś' => latin.push_str("sh"),
+            'č' | 'ć' => latin.push_str("ch"),
+            'ž' | 'ż' | 'ź' => latin.push_str("zh"),
+            'ț' | 'ţ' => latin.push_str("ts"),
+            'ł' => latin.push('l'),
+            'ŭ' => latin.push('u'),
+            'ĭ' => latin.push('i'),
+            'c' if romanian && matches!(next, Some('e' | 'i')) => latin.push_str("ch"),
+            'c' if romanian => latin.push('k'),
+            // Elsewhere c is ц, but in "ch", "cz", "cs" it starts a letter group of its own.
+            'c' if matches!(next, Some('e' | 'i' | 'y')) => latin.push_str("ts"),
+            'c' if !matches!(next, Some('h' | 'z' | 's' | 'k')) => latin.push('k'),
+            c if c.is_alphabetic() => latin.push_str(&deunicode::deunicode_char(c).unwrap_or("")),
+            _ => latin.push(' '),
+        }
+    }
+    let s = latin.to_ascii_lowercase();
+    let s = rewrite(&s);
+    collapse(&s)
+}
+
+/// Spelling systems' letter groups, longest first, mapped to the matching alphabet.
+const GROUPS: &[(&str, &str)] = &[
+    ("schtsch", "shch"),
+    ("szcz", "shch"),
+    ("tsch", "ch"),
+    ("sch", "sh"),
+    ("tch", "ch"),
+    ("cz", "ch"),
+    ("cs", "ch"),
+    ("sz", "sh"),
+    ("zs", "zh"),
+    ("rz", "zh"),
+    ("kh", "h"),
+    ("tz", "ts"),
+    ("ck", "k"),
+    ("ph", "f"),
+    ("x", "ks"),
+    ("q", "k"),
+    ("w", "v"),
+    ("y", "i"),
+    ("j", "i"),
+    ("g", "h"),
+];
+
+fn rewrite(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = String::with_capacity(s.len());
+    let mut i = 0;
+    'outer: while i < bytes.len() {
+        for (from, to) in GROUPS {
+            if bytes[i..].starts_with(from.as_bytes()) {
+                out.push_str(to);
+                i += from.len();
+                continue 'outer;
+            }
+        }
+        out.push(bytes[i] as char);
+        i += 1;
+    }
+    // Polish and German "ch" is the sound of х (Charków, Charkiw); what reaches here as "ch"
+    // from them cannot be told from ч, so both stay "ch": names then differ in one letter.
+    out
+}
+
+/// Drops everything but letters and single spaces, and doubled letters.
+fn collapse(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut last = ' ';
+    for c in s.chars() {
+        let c = if c.is_ascii_alphabetic() { c } else { ' ' };
+        if c == last {
+            continue;
+        }
+        if c == ' ' && out.is_empty() {
+            continue;
+        }
+        out.push(c);
+        last = c;
+    }
+    out.trim_end().to_owned()
+}
+
+/// A family name without its grammatical gender, so a girl's "Ковальова" meets her father's
+/// "Коваль"/"Ковальов" and "Шевчук" stays itself: -ska/-sky, -ova/-ov, -eva/-ev, -ina/-in,
+/// -aia/-ii endings are reduced to one form.
+pub fn family_stem(folded: &str) -> String {
+    for (feminine, stem) in [
+        ("skaia", "sk"),
+        ("ska", "sk"),
+        ("skii", "sk"),
+        ("ski", "sk"),
+        ("tskaia", "tsk"),
+        ("tska", "tsk"),
+        ("tskii", "tsk"),
+        ("ova", "ov"),
+        ("eva", "ev"),
+        ("iova", "iov"),
+        ("ina", "in"),
+        ("aia", ""),
+    ] {
+        if let Some(base) = folded.strip_suffix(feminine)
+            && base.len() >= 3
+        {
+            return format!("{base}{stem}");
+        }
+    }
+    folded.to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scripts_and_spelling_systems_meet() {
+        let one = |names: &[&str]| {
+            let forms: Vec<String> = names.iter().map(|n| fold(n)).collect();
+            assert!(forms.windows(2).all(|w| w[0] == w[1]), "{names:?} → {forms:?}");
+        };
+        one(&["Олександр", "Oleksandr", "Ołeksandr"]);
+        one(&["Ярослав", "Yaroslav", "Jarosław", "Jaroslaw", "Iaroslav"]);
+        one(&["Юлія", "Yuliia", "Julija", "Iuliia"]);
+        one(&["Шевченко", "Shevchenko", "Szewczenko", "Schewtschenko", "Șevcenko", "Ševčenko"]);
+        one(&["Євгенія", "Yevheniia", "Ievhenija"]);
+        one(&["Чернівці", "Chernivtsi", "Czerniwci"]);
+        one(&["Тетяна", "Tetiana", "Tetjana", "Tetyana"]);
+        assert_eq!(fold("Natalìâ"), fold("Наталія"));
+        assert_eq!(fold("Tscherkasssy"), fold("Tscherkassy"));
+        assert_eq!(fold("Кравець"), fold("Craveț"));
+        assert_eq!(fold("Дмитренко"), fold("Dmitrenco"));
+    }
+
+    #[test]
+    fn gendered_family_names_share_a_stem() {
+        assert_eq!(
+            family_stem(&fold("Ковальова")),
+            family_stem(&fold("Ковальов"))
+        );
+        assert_eq!(
+            family_stem(&fold("Kowalska")),
+            family_stem(&fold("Ковальський"))
+        );
+        assert_eq!(family_stem(&fold("Шевчук")), fold("Шевчук"));
+        assert_eq!(family_stem(&fold("Kravchenko")), fold("Kravchenko"));
+    }
+}

@@ -1,0 +1,470 @@
+//! The index of registered children and the scoring of a tracing request against them.
+//!
+//! Candidates come from several blocking keys (family-name skeleton; given name with the first
+//! letter of the family name; given name with birth year), tried with given and family name
+//! both ways round, so a request meets its child without comparing every record, even with a
+//! typo in one name or the names swapped. Each candidate is then scored with every piece of
+//! evidence as log-odds points (names, sex, birth date or age, place of origin, relatives),
+//! turned into a score in [0, 1], with an explanation per field.
+
+use std::collections::{HashMap, HashSet};
+
+use strsim::jaro_winkler;
+
+use crate::fold::{family_stem, fold};
+use crate::names::NameGroups;
+
+/// A person as the matcher reads them: a registered child or the child a request seeks.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Person {
+    pub id: String,
+    pub given_name: String,
+    pub family_name: String,
+    /// `m`, `f` or unknown.
+    pub sex: Option<char>,
+    pub birth_year: Option<i32>,
+    pub birth_month_day: Option<(u32, u32)>,
+    /// Age in whole years at `age_year`, when no birth year is known.
+    pub age: Option<u32>,
+    pub place_of_origin: String,
+    pub mother_name: String,
+    pub father_name: String,
+}
+
+/// Who is looking, for a request.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Requester {
+    pub name: String,
+    /// mother, father, grandmother, aunt, …
+    pub relation: String,
+}
+
+/// One piece of evidence for or against a candidate.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Evidence {
+    pub field: &'static str,
+    pub points: f64,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Match {
+    pub child_id: String,
+    pub score: f64,
+    pub evidence: Vec<Evidence>,
+}
+
+/// A person's folded fields, computed once.
+#[derive(Debug, Clone)]
+struct Prepared {
+    given: String,
+    family: String,
+    sex: Option<char>,
+    year: Option<i32>,
+    /// Whether the year comes from an age (±1 either way).
+    year_from_age: bool,
+    month_day: Option<(u32, u32)>,
+    place: String,
+    mother: String,
+    father: String,
+}
+
+/// Ages in the data are whole years at registration in this year.
+pub const AGE_YEAR: i32 = 2022;
+
+fn prepare(p: &Person) -> Prepared {
+    let (year, from_age) = match (p.birth_year, p.age) {
+        (Some(y), _) => (Some(y), false),
+        (None, Some(a)) => (Some(AGE_YEAR - a as i32), true),
+        _ => (None, false),
+    };
+    Prepared {
+        given: fold(&p.given_name),
+        family: family_stem(&fold(&p.family_name)),
+        sex: p.sex,
+        year,
+        year_from_age: from_age,
+        month_day: p.birth_month_day,
+        place: fold(&p.place_of_origin),
+        mother: first_word(&fold(&p.mother_name)),
+        father: first_word(&fold(&p.father_name)),
+    }
+}
+
+fn first_word(s: &str) -> String {
+    s.split(' ').next().unwrap_or("").to_owned()
+}
+
+/// Consonants of a folded name, for blocking: vowels are where spellings differ most.
+fn skeleton(folded: &str) -> String {
+    folded
+        .chars()
+        .filter(|c| !"aeiou ".contains(*c))
+        .take(5)
+        .collect()
+}
+
+type Key = (u8, String);
+
+/// Registered children, indexed for matching.
+pub struct Matcher {
+    names: NameGroups,
+    children: Vec<(String, Prepared)>,
+    index: HashMap<Key, Vec<u32>>,
+}
+
+/// The largest candidate list a key may hand over; more common keys are skipped for a request
+/// that has narrower ones.
+const MAX_BLOCK: usize = 4_000;
+
+impl Matcher {
+    pub fn new(names: NameGroups) -> Matcher {
+        Matcher {
+            names,
+            children: Vec::new(),
+            index: HashMap::new(),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.children.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.children.is_empty()
+    }
+
+    /// Adds a child; matching sees it at once.
+    pub fn add(&mut self, child: &Person) {
+        let prepared = prepare(child);
+        let n = self.children.len() as u32;
+        for key in self.keys(&prepared.given, &prepared.family, prepared.year) {
+            self.index.entry(key).or_default().push(n);
+        }
+        self.children.push((child.id.clone(), prepared));
+    }
+
+    /// The given name's identity for blocking: its first group, or its folded form.
+    fn given_key(&self, given: &str) -> String {
+        match self.names.of(given).first() {
+            Some(g) => format!("#{g}"),
+            None => given.to_owned(),
+        }
+    }
+
+    fn keys(&self, given: &str, family: &str, year: Option<i32>) -> Vec<Key> {
+        let mut keys = Vec::with_capacity(4);
+        let fam = skeleton(family);
+        if !fam.is_empty() {
+            keys.push((0, fam));
+        }
+        if !given.is_empty() {
+            let g = self.given_key(given);
+            if let Some(first) = family.chars().next() {
+                keys.push((1, format!("{g}|{first}")));
+            }
+            if let Some(y) = year {
+                keys.push((2, format!("{g}|{y}")));
+            }
+        }
+        keys
+    }
+
+    /// The best `top` candidates for a request, best first.
+    pub fn find(&self, sought: &Person, requester: &Requester, top: usize) -> Vec<Match> {
+        let q = prepare(sought);
+        let mut seen: HashSet<u32> = HashSet::new();
+        let mut lookups = self.keys(&q.given, &q.family, q.year);
+        // Given and family name may have been swapped.
+        lookups.extend(self.keys(&q.family, &q.given, q.year));
+        // With the year from an age, the neighbouring years too.
+        if let Some(y) = q.year {
+            for dy in [-1, 1] {
+                if !q.given.is_empty() {
+                    lookups.push((2, format!("{}|{}", self.given_key(&q.given), y + dy)));
+                }
+            }
+        }
+        for key in &lookups {
+            if let Some(ids) = self.index.get(key)
+                && ids.len() <= MAX_BLOCK
+            {
+                seen.extend(ids.iter().copied());
+            }
+        }
+        let req = Requesting {
+            name: fold(&requester.name),
+            relation: requester.relation.trim().to_lowercase(),
+        };
+        let mut scored: Vec<(f64, u32)> = seen
+            .into_iter()
+            .map(|i| (self.points(&q, &self.children[i as usize].1, &req, None), i))
+            .collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        scored.truncate(top);
+        scored
+            .into_iter()
+            .map(|(_, i)| {
+                let (id, child) = &self.children[i as usize];
+                let mut evidence = Vec::new();
+                let points = self.points(&q, child, &req, Some(&mut evidence));
+                Match {
+                    child_id: id.clone(),
+                    score: to_score(points),
+                    evidence,
+                }
+            })
+            .collect()
+    }
+
+    /// The log-odds that `child` is the one sought, with the evidence if asked.
+    fn points(
+        &self,
+        q: &Prepared,
+        c: &Prepared,
+        req: &Requesting,
+        mut why: Option<&mut Vec<Evidence>>,
+    ) -> f64 {
+        let mut note = |field: &'static str, points: f64, text: String| {
+            if let Some(w) = why.as_deref_mut() {
+                w.push(Evidence {
+                    field,
+                    points,
+                    note: text,
+                });
+            }
+            points
+        };
+        let straight = self.name_points(&q.given, &c.given) + family_points(&q.family, &c.family);
+        let swapped =
+            self.name_points(&q.family, &c.given) + family_points(&q.given, &c.family) - 0.5;
+        let mut total = 0.0;
+        if swapped > straight {
+            total += note(
+                "names",
+                swapped,
+                format!(
+                    "given and family name swapped: {} {} ~ {} {}",
+                    q.family, q.given, c.given, c.family
+                ),
+            );
+        } else {
+            let g = self.name_points(&q.given, &c.given);
+            total += note("given_name", g, describe_name(&q.given, &c.given, g));
+            let f = family_points(&q.family, &c.family);
+            total += note("family_name", f, describe_name(&q.family, &c.family, f));
+        }
+        match (q.sex, c.sex) {
+            (Some(a), Some(b)) if a == b => total += note("sex", 0.5, "same sex".into()),
+            (Some(_), Some(_)) => total += note("sex", -3.0, "different sex".into()),
+            _ => {}
+        }
+        total += self.birth_points(q, c, &mut note);
+        if !q.place.is_empty() && !c.place.is_empty() {
+            let sim = jaro_winkler(&q.place, &c.place);
+            let p = if sim >= 0.9 {
+                1.0
+            } else if sim >= 0.8 {
+                0.3
+            } else {
+                -0.7
+            };
+            total += note(
+                "place_of_origin",
+                p,
+                format!("{} ~ {} ({:.2})", q.place, c.place, sim),
+            );
+        }
+        total += self.relative_points(req, c, &mut note);
+        total
+    }
+
+    fn name_points(&self, a: &str, b: &str) -> f64 {
+        if a.is_empty() || b.is_empty() {
+            return 0.0;
+        }
+        if a == b {
+            return 4.0;
+        }
+        if self.names.same(a, b) {
+            return 3.5;
+        }
+        let sim = jaro_winkler(a, b);
+        if sim >= 0.93 {
+            2.5
+        } else if sim >= 0.87 {
+            1.0
+        } else if sim >= 0.8 {
+            -1.0
+        } else {
+            -3.0
+        }
+    }
+
+    fn birth_points(
+        &self,
+        q: &Prepared,
+        c: &Prepared,
+        note: &mut impl FnMut(&'static str, f64, String) -> f64,
+    ) -> f64 {
+        let (Some(qy), Some(cy)) = (q.year, c.year) else {
+            return 0.0;
+        };
+        let dy = (qy - cy).abs();
+        let slack = i32::from(q.year_from_age || c.year_from_age);
+        let mut p = match dy - slack {
+            d if d <= 0 => 1.5,
+            1 => -0.5,
+            2 => -2.0,
+            _ => -4.0,
+        };
+        let mut text = format!("born {qy} ~ {cy}");
+        if let (Some(a), Some(b)) = (q.month_day, c.month_day) {
+            if a == b && dy == 0 {
+                p += 2.5;
+                text.push_str(", same day");
+            } else if a == b {
+                p += 1.0;
+                text.push_str(", same day and month");
+            } else if dy == 0 {
+                p -= 1.5;
+                text.push_str(", another day");
+            }
+        }
+        note("birth", p, text)
+    }
+
+    fn relative_points(
+        &self,
+        req: &Requesting,
+        c: &Prepared,
+        note: &mut impl FnMut(&'static str, f64, String) -> f64,
+    ) -> f64 {
+        let given = first_word(&req.name);
+        let parent = match req.relation.as_str() {
+            "mother" | "мати" | "mama" => Some(&c.mother),
+            "father" | "батько" | "tato" => Some(&c.father),
+            _ => None,
+        };
+        match parent {
+            Some(recorded) if !recorded.is_empty() && !given.is_empty() => {
+                if self.names.same(&given, recorded) || jaro_winkler(&given, recorded) >= 0.93 {
+                    note("relatives", 2.0, format!("{} {given} ~ {recorded}", req.relation))
+                } else {
+                    note("relatives", -1.5, format!("{} {given} ≠ {recorded}", req.relation))
+                }
+            }
+            _ => {
+                // A grandmother or aunt: the child's parents' names may still be hers or her
+                // children's; nothing to compare directly.
+                if !given.is_empty()
+                    && (self.names.same(&given, &c.mother) || self.names.same(&given, &c.father))
+                {
+                    note("relatives", 0.5, format!("{given} is a parent's name"))
+                } else {
+                    0.0
+                }
+            }
+        }
+    }
+}
+
+struct Requesting {
+    name: String,
+    relation: String,
+}
+
+fn family_points(a: &str, b: &str) -> f64 {
+    if a.is_empty() || b.is_empty() {
+        return 0.0;
+    }
+    if a == b {
+        return 4.0;
+    }
+    let sim = jaro_winkler(a, b);
+    if sim >= 0.93 {
+        2.5
+    } else if sim >= 0.87 {
+        0.5
+    } else {
+        -3.5
+    }
+}
+
+fn describe_name(a: &str, b: &str, points: f64) -> String {
+    if a.is_empty() || b.is_empty() {
+        "not given".into()
+    } else if a == b {
+        format!("{a}: same")
+    } else if points >= 3.5 {
+        format!("{a} ~ {b}: forms of one name")
+    } else {
+        format!("{a} ~ {b} ({:.2})", jaro_winkler(a, b))
+    }
+}
+
+/// Log-odds points to a score in [0, 1].
+fn to_score(points: f64) -> f64 {
+    1.0 / (1.0 + (-(points - 7.0) / 2.0).exp())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn child(id: &str, given: &str, family: &str, year: i32, mother: &str) -> Person {
+        Person {
+            id: id.into(),
+            given_name: given.into(),
+            family_name: family.into(),
+            sex: Some('m'),
+            birth_year: Some(year),
+            mother_name: mother.into(),
+            place_of_origin: "Харків".into(),
+            ..Person::default()
+        }
+    }
+
+    #[test]
+    fn finds_a_child_across_scripts_forms_and_swaps_and_explains_why() {
+        let mut m = Matcher::new(NameGroups::built_in());
+        m.add(&child("C1", "Олександр", "Кравченко", 2012, "Оксана"));
+        m.add(&child("C2", "Андрій", "Кравченко", 2009, "Оксана"));
+        m.add(&child("C3", "Олександр", "Шевчук", 2012, "Ірина"));
+        let mother = Requester {
+            name: "Oksana Krawczenko".into(),
+            relation: "mother".into(),
+        };
+        for (given, family) in [
+            ("Sashko", "Krawczenko"),
+            ("Aleksandr", "Kravchenko"),
+            ("Kravchenko", "Oleksandr"),
+            ("Олександр", "Кравчнко"),
+        ] {
+            let sought = Person {
+                given_name: given.into(),
+                family_name: family.into(),
+                sex: Some('m'),
+                age: Some(10),
+                place_of_origin: "Charkiw".into(),
+                ..Person::default()
+            };
+            let found = m.find(&sought, &mother, 3);
+            assert_eq!(found[0].child_id, "C1", "{given} {family}: {found:?}");
+            assert!(found[0].score > 0.8, "{given} {family}: {}", found[0].score);
+            assert!(found.iter().all(|f| f.score <= found[0].score));
+            let fields: Vec<&str> = found[0].evidence.iter().map(|e| e.field).collect();
+            assert!(fields.contains(&"birth") && fields.contains(&"relatives"), "{fields:?}");
+        }
+        // Someone not registered gets no confident match.
+        let stranger = Person {
+            given_name: "Marta".into(),
+            family_name: "Hnatiuk".into(),
+            sex: Some('f'),
+            birth_year: Some(2015),
+            ..Person::default()
+        };
+        let found = m.find(&stranger, &Requester::default(), 3);
+        assert!(found.iter().all(|f| f.score < 0.2), "{found:?}");
+    }
+}
