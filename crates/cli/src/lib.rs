@@ -2,6 +2,7 @@
 //! `BLUEDOT_*` environment variables and flags, each overriding the one before.
 
 mod settings;
+pub mod tracing_batch;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -53,6 +54,29 @@ enum Command {
     /// Case transfers between deployments: keys, and packages carried as files.
     #[command(subcommand)]
     Transfer(TransferCommand),
+    /// Family tracing.
+    #[command(subcommand)]
+    Tracing(TracingCommand),
+}
+
+#[derive(Subcommand)]
+enum TracingCommand {
+    /// Match tracing requests against registered children (CSV files, as agencies exchange
+    /// them) and write `request_id,rank,child_id,score` to standard output.
+    Match {
+        /// `id,given_name,family_name,sex,birth_date,age,place_of_origin,mother_name,father_name`
+        #[arg(long)]
+        children: PathBuf,
+        /// `id,given_name,family_name,sex,birth_date,age,place_of_origin,requester_name,requester_relation`
+        #[arg(long)]
+        requests: PathBuf,
+        /// Candidates per request.
+        #[arg(long, default_value_t = 10)]
+        top: usize,
+        /// More given-name equivalences, one group per line (the format of the built-in list).
+        #[arg(long, env = "BLUEDOT_TRACING_NAMES", value_name = "FILE")]
+        names: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -317,6 +341,28 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             }
         }
         Command::User(command) => user_command(cli.config.as_deref(), command).await,
+        Command::Tracing(TracingCommand::Match {
+            children,
+            requests,
+            top,
+            names,
+        }) => {
+            let mut groups = bluedot_tracing::NameGroups::built_in();
+            if let Some(path) = names {
+                groups.add_lines(
+                    &std::fs::read_to_string(&path)
+                        .with_context(|| format!("cannot read {}", path.display()))?,
+                );
+            }
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::new(stdout.lock());
+            let skipped = tracing_batch::run(&children, &requests, top.max(1), groups, &mut out)?;
+            std::io::Write::flush(&mut out)?;
+            for s in &skipped {
+                eprintln!("{}:{}: skipped: {}", s.file, s.line, s.reason);
+            }
+            Ok(())
+        }
         Command::Transfer(TransferCommand::Keygen) => {
             let secret = bluedot_store::package::TransferKeys::generate_secret();
             let keys = bluedot_store::package::TransferKeys::from_secret("-", &secret)?;

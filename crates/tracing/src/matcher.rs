@@ -349,9 +349,17 @@ impl Matcher {
         match parent {
             Some(recorded) if !recorded.is_empty() && !given.is_empty() => {
                 if self.names.same(&given, recorded) || jaro_winkler(&given, recorded) >= 0.93 {
-                    note("relatives", 2.0, format!("{} {given} ~ {recorded}", req.relation))
+                    note(
+                        "relatives",
+                        2.0,
+                        format!("{} {given} ~ {recorded}", req.relation),
+                    )
                 } else {
-                    note("relatives", -1.5, format!("{} {given} ≠ {recorded}", req.relation))
+                    note(
+                        "relatives",
+                        -1.5,
+                        format!("{} {given} ≠ {recorded}", req.relation),
+                    )
                 }
             }
             _ => {
@@ -454,7 +462,10 @@ mod tests {
             assert!(found[0].score > 0.8, "{given} {family}: {}", found[0].score);
             assert!(found.iter().all(|f| f.score <= found[0].score));
             let fields: Vec<&str> = found[0].evidence.iter().map(|e| e.field).collect();
-            assert!(fields.contains(&"birth") && fields.contains(&"relatives"), "{fields:?}");
+            assert!(
+                fields.contains(&"birth") && fields.contains(&"relatives"),
+                "{fields:?}"
+            );
         }
         // Someone not registered gets no confident match.
         let stranger = Person {

@@ -1,0 +1,186 @@
+//! `bluedot tracing match`: matches a list of tracing requests against a list of registered
+//! children, as agencies exchange them, and writes `request_id,rank,child_id,score`.
+//! Malformed rows are reported on standard error with their line number and skipped.
+
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::Context;
+use bluedot_tracing::{Matcher, NameGroups, Person, Requester};
+
+/// A row that could not be read, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    pub file: String,
+    pub line: u64,
+    pub reason: String,
+}
+
+fn parse_birth(text: &str) -> Result<(Option<i32>, Option<(u32, u32)>), String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Ok((None, None));
+    }
+    if let Ok(d) = chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d") {
+        use chrono::Datelike;
+        return Ok((Some(d.year()), Some((d.month(), d.day()))));
+    }
+    match t.parse::<i32>() {
+        Ok(y) if (1900..=2100).contains(&y) => Ok((Some(y), None)),
+        _ => Err(format!("birth_date {t:?} is not YYYY-MM-DD or YYYY")),
+    }
+}
+
+fn parse_person(get: &dyn Fn(&str) -> Option<String>, extra: bool) -> Result<Person, String> {
+    let id = get("id").filter(|s| !s.trim().is_empty()).ok_or("no id")?;
+    let sex = match get("sex").unwrap_or_default().trim() {
+        "" => None,
+        "m" | "M" => Some('m'),
+        "f" | "F" => Some('f'),
+        other => return Err(format!("sex {other:?} is not m, f or empty")),
+    };
+    let (birth_year, birth_month_day) = parse_birth(&get("birth_date").unwrap_or_default())?;
+    let age = match get("age").unwrap_or_default().trim() {
+        "" => None,
+        a => Some(
+            a.parse::<u32>()
+                .ok()
+                .filter(|a| *a <= 30)
+                .ok_or_else(|| format!("age {a:?} is not a number of years"))?,
+        ),
+    };
+    Ok(Person {
+        id: id.trim().to_owned(),
+        given_name: get("given_name").unwrap_or_default(),
+        family_name: get("family_name").unwrap_or_default(),
+        sex,
+        birth_year,
+        birth_month_day,
+        age,
+        place_of_origin: get("place_of_origin").unwrap_or_default(),
+        mother_name: if extra {
+            get("mother_name").unwrap_or_default()
+        } else {
+            String::new()
+        },
+        father_name: if extra {
+            get("father_name").unwrap_or_default()
+        } else {
+            String::new()
+        },
+    })
+}
+
+/// Reads a CSV file with a header row, calling `row` with a field getter for each record.
+fn read_rows(
+    path: &Path,
+    required: &[&str],
+    skipped: &mut Vec<Skipped>,
+    mut row: impl FnMut(&dyn Fn(&str) -> Option<String>) -> Result<(), String>,
+) -> anyhow::Result<usize> {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_path(path)
+        .with_context(|| format!("cannot open {}", path.display()))?;
+    let headers = reader
+        .headers()
+        .with_context(|| format!("{}: no header row", path.display()))?
+        .clone();
+    for name in required {
+        if !headers.iter().any(|h| h.trim() == *name) {
+            anyhow::bail!("{}: the header has no column {name:?}", path.display());
+        }
+    }
+    let file = path.display().to_string();
+    let mut read = 0;
+    for record in reader.records() {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map(|p| p.line()).unwrap_or(0);
+                skipped.push(Skipped {
+                    file: file.clone(),
+                    line,
+                    reason: e.to_string(),
+                });
+                continue;
+            }
+        };
+        let line = record.position().map(|p| p.line()).unwrap_or(0);
+        if record.len() != headers.len() {
+            skipped.push(Skipped {
+                file: file.clone(),
+                line,
+                reason: format!("{} fields, the header has {}", record.len(), headers.len()),
+            });
+            continue;
+        }
+        let get = |name: &str| {
+            headers
+                .iter()
+                .position(|h| h.trim() == name)
+                .and_then(|i| record.get(i))
+                .map(str::to_owned)
+        };
+        match row(&get) {
+            Ok(()) => read += 1,
+            Err(reason) => skipped.push(Skipped {
+                file: file.clone(),
+                line,
+                reason,
+            }),
+        }
+    }
+    Ok(read)
+}
+
+/// Matches every request in `requests` against every child in `children`; writes the top `top`
+/// candidates per request to `out`. Returns the rows skipped.
+pub fn run(
+    children: &Path,
+    requests: &Path,
+    top: usize,
+    names: NameGroups,
+    out: &mut impl Write,
+) -> anyhow::Result<Vec<Skipped>> {
+    let mut skipped = Vec::new();
+    let mut matcher = Matcher::new(names);
+    read_rows(
+        children,
+        &["id", "given_name", "family_name"],
+        &mut skipped,
+        |get| {
+            matcher.add(&parse_person(get, true)?);
+            Ok(())
+        },
+    )?;
+    let mut sought = Vec::new();
+    read_rows(
+        requests,
+        &["id", "given_name", "family_name"],
+        &mut skipped,
+        |get| {
+            let person = parse_person(get, false)?;
+            let requester = Requester {
+                name: get("requester_name").unwrap_or_default(),
+                relation: get("requester_relation").unwrap_or_default(),
+            };
+            sought.push((person, requester));
+            Ok(())
+        },
+    )?;
+    writeln!(out, "request_id,rank,child_id,score")?;
+    for (person, requester) in &sought {
+        for (rank, m) in matcher.find(person, requester, top).iter().enumerate() {
+            writeln!(
+                out,
+                "{},{},{},{:.6}",
+                person.id,
+                rank + 1,
+                m.child_id,
+                m.score
+            )?;
+        }
+    }
+    Ok(skipped)
+}
