@@ -16,7 +16,10 @@ pub struct Skipped {
     pub reason: String,
 }
 
-fn parse_birth(text: &str) -> Result<(Option<i32>, Option<(u32, u32)>), String> {
+/// A birth year, with month and day when the full date is known.
+type Birth = (Option<i32>, Option<(u32, u32)>);
+
+fn parse_birth(text: &str) -> Result<Birth, String> {
     let t = text.trim();
     if t.is_empty() {
         return Ok((None, None));
