@@ -23,15 +23,88 @@ pub fn fold(text: &str) -> String {
         .join(" ")
 }
 
-/// Whether a Latin word is spelled the Romanian way, where "c" is k and "ce"/"ci" are че/чі;
-/// elsewhere (Polish, German, Czech) "c" is ц.
+/// Whether a Latin word is spelled the Polish way (cz, sz, rz, w, ł, ś, ż …).
+fn polish(word: &str) -> bool {
+    word.chars().any(|c| "łśżźćńąę".contains(c))
+        || ["cz", "rz", "w"].iter().any(|m| word.contains(m))
+}
+
+/// Whether a Latin word is spelled the Romanian way, where "c" is k, "ce"/"ci" are че/чі, and
+/// the "i" of "cia", "cio", "ciu" only softens the c; elsewhere "c" is ц.
 fn romanian(word: &str) -> bool {
-    word.chars().any(|c| "ăâîșşțţ".contains(c)) || word.ends_with("co") || word.ends_with("sc")
+    word.chars().any(|c| "ăâîșşțţ".contains(c))
+        || word.ends_with("co")
+        || word.ends_with("sc")
+        || (!polish(word)
+            && ["cia", "cie", "cio", "ciu"]
+                .iter()
+                .any(|m| word.contains(m)))
+}
+
+/// Whether a Latin word is spelled the Hungarian way, where "s" is ш, "sz" is с, "cs" is ч and
+/// "zs" is ж.
+fn hungarian(word: &str) -> bool {
+    word.contains("cs") || word.contains("zs") || (word.contains("sz") && !polish(word))
+}
+
+/// Rewrites a Hungarian or Romanian word's letter groups into the Polish-and-English ones the
+/// general rules below read.
+fn respell(word: &str) -> String {
+    if hungarian(word) {
+        let mut out = String::with_capacity(word.len() + 4);
+        let b: Vec<char> = word.chars().collect();
+        let mut i = 0;
+        while i < b.len() {
+            let pair = (b[i], b.get(i + 1).copied());
+            match pair {
+                ('s', Some('z')) => {
+                    out.push('s');
+                    i += 2;
+                }
+                ('c', Some('s')) => {
+                    out.push_str("ch");
+                    i += 2;
+                }
+                ('z', Some('s')) => {
+                    out.push_str("zh");
+                    i += 2;
+                }
+                ('s', _) => {
+                    out.push_str("sh");
+                    i += 1;
+                }
+                (c, _) => {
+                    out.push(c);
+                    i += 1;
+                }
+            }
+        }
+        return out;
+    }
+    if romanian(word) {
+        // "sci"/"sce" is щ; the i of "cia/cio/ciu" and "gia/gio/giu" only softens.
+        let mut s = word.replace("sci", "shchi").replace("sce", "shche");
+        for (from, to) in [
+            ("shchia", "shcha"),
+            ("shchie", "shche"),
+            ("shchio", "shcho"),
+            ("shchiu", "shchu"),
+            ("cia", "cha"),
+            ("cio", "cho"),
+            ("ciu", "chu"),
+            ("cie", "che"),
+            ("ce", "che"),
+            ("ci", "chi"),
+        ] {
+            s = s.replace(from, to);
+        }
+        return s;
+    }
+    word.to_owned()
 }
 
 fn fold_word(word: &str) -> String {
-    let lower = word.to_lowercase();
-    let romanian = romanian(&lower);
+    let lower = respell(&word.to_lowercase());
     let mut latin = String::with_capacity(lower.len() + 8);
     let chars: Vec<char> = lower.chars().collect();
     for (i, &c) in chars.iter().enumerate() {
@@ -77,9 +150,8 @@ fn fold_word(word: &str) -> String {
             'ł' => latin.push('l'),
             'ŭ' => latin.push('u'),
             'ĭ' => latin.push('i'),
-            'c' if romanian && matches!(next, Some('e' | 'i')) => latin.push_str("ch"),
-            'c' if romanian => latin.push('k'),
-            // Elsewhere c is ц, but in "ch", "cz", "cs" it starts a letter group of its own.
+            // Romanian and Hungarian words arrive respelled, their ч as "ch". Elsewhere c is ц
+            // before a front vowel and k before anything else, unless it starts a letter group.
             'c' if matches!(next, Some('e' | 'i' | 'y')) => latin.push_str("ts"),
             'c' if !matches!(next, Some('h' | 'z' | 's' | 'k')) => latin.push('k'),
             c if c.is_alphabetic() => latin.push_str(deunicode::deunicode_char(c).unwrap_or("")),
@@ -133,6 +205,12 @@ fn rewrite(s: &str) -> String {
     // Polish and German "ch" is the sound of х (Charków, Charkiw); what reaches here as "ch"
     // from them cannot be told from ч, so both stay "ch": names then differ in one letter.
     out
+}
+
+/// The same folded form with "ch" read as х: Polish and German write х as "ch"
+/// (Charkiw, Zachar), English and the Ukrainian passport system write ч so.
+pub fn ch_as_h(folded: &str) -> String {
+    folded.replace("ch", "h")
 }
 
 /// Drops everything but letters and single spaces, and doubled letters.
@@ -211,6 +289,14 @@ mod tests {
         assert_eq!(fold("Tscherkasssy"), fold("Tscherkassy"));
         assert_eq!(fold("Кравець"), fold("Craveț"));
         assert_eq!(fold("Дмитренко"), fold("Dmitrenco"));
+        one(&["Савченко", "Szavcsenko", "Savcienco"]);
+        one(&["Остап", "Osztap"]);
+        one(&["Ященко", "Iascienco"]);
+        one(&["Поліщук", "Polisciuc"]);
+        one(&["Ткачук", "Tcaciuc", "Tkaczuk"]);
+        one(&["Щербак", "Scserbak", "Scierbac"]);
+        one(&["Чорновол", "Ciornovol"]);
+        assert_eq!(ch_as_h(&fold("Zachar")), fold("Захар"));
     }
 
     #[test]

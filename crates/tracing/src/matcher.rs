@@ -11,7 +11,7 @@ use std::collections::{HashMap, HashSet};
 
 use strsim::jaro_winkler;
 
-use crate::fold::{family_stem, fold};
+use crate::fold::{ch_as_h, family_stem, fold};
 use crate::names::NameGroups;
 
 /// A person as the matcher reads them: a registered child or the child a request seeks.
@@ -97,11 +97,16 @@ fn first_word(s: &str) -> String {
 
 /// Consonants of a folded name, for blocking: vowels are where spellings differ most.
 fn skeleton(folded: &str) -> String {
-    folded
+    ch_as_h(folded)
         .chars()
         .filter(|c| !"aeiou ".contains(*c))
-        .take(5)
+        .take(4)
         .collect()
+}
+
+/// Jaro-Winkler similarity, reading "ch" either as ч or as х.
+fn similar(a: &str, b: &str) -> f64 {
+    jaro_winkler(a, b).max(jaro_winkler(&ch_as_h(a), &ch_as_h(b)))
 }
 
 type Key = (u8, String);
@@ -261,7 +266,7 @@ impl Matcher {
         }
         total += self.birth_points(q, c, &mut note);
         if !q.place.is_empty() && !c.place.is_empty() {
-            let sim = jaro_winkler(&q.place, &c.place);
+            let sim = similar(&q.place, &c.place);
             let p = if sim >= 0.9 {
                 1.0
             } else if sim >= 0.8 {
@@ -289,7 +294,7 @@ impl Matcher {
         if self.names.same(a, b) {
             return 3.5;
         }
-        let sim = jaro_winkler(a, b);
+        let sim = similar(a, b);
         if sim >= 0.93 {
             2.5
         } else if sim >= 0.87 {
@@ -348,7 +353,7 @@ impl Matcher {
         };
         match parent {
             Some(recorded) if !recorded.is_empty() && !given.is_empty() => {
-                if self.names.same(&given, recorded) || jaro_winkler(&given, recorded) >= 0.93 {
+                if self.names.same(&given, recorded) || similar(&given, recorded) >= 0.93 {
                     note(
                         "relatives",
                         2.0,
@@ -389,7 +394,7 @@ fn family_points(a: &str, b: &str) -> f64 {
     if a == b {
         return 4.0;
     }
-    let sim = jaro_winkler(a, b);
+    let sim = similar(a, b);
     if sim >= 0.93 {
         2.5
     } else if sim >= 0.87 {
@@ -407,7 +412,7 @@ fn describe_name(a: &str, b: &str, points: f64) -> String {
     } else if points >= 3.5 {
         format!("{a} ~ {b}: forms of one name")
     } else {
-        format!("{a} ~ {b} ({:.2})", jaro_winkler(a, b))
+        format!("{a} ~ {b} ({:.2})", similar(a, b))
     }
 }
 

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use crate::fold::fold;
+use crate::fold::{ch_as_h, fold};
 
 const BUILT_IN: &str = include_str!("../data/given_names.txt");
 
@@ -33,17 +33,23 @@ impl NameGroups {
             self.count += 1;
             for form in line.split_whitespace() {
                 let folded = fold(form);
-                let ids = self.groups.entry(folded).or_default();
-                if !ids.contains(&id) {
-                    ids.push(id);
+                for key in [ch_as_h(&folded), folded] {
+                    let ids = self.groups.entry(key).or_default();
+                    if !ids.contains(&id) {
+                        ids.push(id);
+                    }
                 }
             }
         }
     }
 
-    /// The groups a folded given name belongs to.
+    /// The groups a folded given name belongs to, reading its "ch" as х if need be.
     pub fn of(&self, folded: &str) -> &[u32] {
-        self.groups.get(folded).map(Vec::as_slice).unwrap_or(&[])
+        self.groups
+            .get(folded)
+            .or_else(|| self.groups.get(&ch_as_h(folded)))
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
     }
 
     /// Whether two folded given names are forms of one name.
