@@ -120,7 +120,7 @@ pub struct Matcher {
 
 /// The largest candidate list a key may hand over; more common keys are skipped for a request
 /// that has narrower ones.
-const MAX_BLOCK: usize = 4_000;
+const MAX_BLOCK: usize = 1_500;
 
 impl Matcher {
     pub fn new(names: NameGroups) -> Matcher {
@@ -158,14 +158,21 @@ impl Matcher {
     }
 
     fn keys(&self, given: &str, family: &str, year: Option<i32>) -> Vec<Key> {
-        let mut keys = Vec::with_capacity(4);
+        let mut keys = Vec::with_capacity(5);
         let fam = skeleton(family);
+        let g = (!given.is_empty()).then(|| self.given_key(given));
         if !fam.is_empty() {
-            keys.push((0, fam));
+            keys.push((0, fam.clone()));
+            if let Some(y) = year {
+                // A typo in the given name still meets the child through family and year.
+                keys.push((3, format!("{fam}|{y}")));
+            }
+            if let Some(first) = ch_as_h(given).chars().next() {
+                keys.push((4, format!("{fam}|{first}")));
+            }
         }
-        if !given.is_empty() {
-            let g = self.given_key(given);
-            if let Some(first) = family.chars().next() {
+        if let Some(g) = g {
+            if let Some(first) = ch_as_h(family).chars().next() {
                 keys.push((1, format!("{g}|{first}")));
             }
             if let Some(y) = year {
@@ -182,11 +189,13 @@ impl Matcher {
         let mut lookups = self.keys(&q.given, &q.family, q.year);
         // Given and family name may have been swapped.
         lookups.extend(self.keys(&q.family, &q.given, q.year));
-        // With the year from an age, the neighbouring years too.
+        // Years are often off by one: the neighbouring years too.
         if let Some(y) = q.year {
             for dy in [-1, 1] {
-                if !q.given.is_empty() {
-                    lookups.push((2, format!("{}|{}", self.given_key(&q.given), y + dy)));
+                for key in self.keys(&q.given, &q.family, Some(y + dy)) {
+                    if key.0 == 2 || key.0 == 3 {
+                        lookups.push(key);
+                    }
                 }
             }
         }
@@ -260,19 +269,19 @@ impl Matcher {
             total += note("family_name", f, describe_name(&q.family, &c.family, f));
         }
         match (q.sex, c.sex) {
-            (Some(a), Some(b)) if a == b => total += note("sex", 0.5, "same sex".into()),
-            (Some(_), Some(_)) => total += note("sex", -3.0, "different sex".into()),
+            (Some(a), Some(b)) if a == b => total += note("sex", 0.6, "same sex".into()),
+            (Some(_), Some(_)) => total += note("sex", -2.5, "different sex".into()),
             _ => {}
         }
         total += self.birth_points(q, c, &mut note);
         if !q.place.is_empty() && !c.place.is_empty() {
             let sim = similar(&q.place, &c.place);
             let p = if sim >= 0.9 {
-                1.0
+                2.5
             } else if sim >= 0.8 {
-                0.3
+                0.8
             } else {
-                -0.7
+                -1.2
             };
             total += note(
                 "place_of_origin",
@@ -318,18 +327,18 @@ impl Matcher {
         let dy = (qy - cy).abs();
         let slack = i32::from(q.year_from_age || c.year_from_age);
         let mut p = match dy - slack {
-            d if d <= 0 => 1.5,
-            1 => -0.5,
-            2 => -2.0,
-            _ => -4.0,
+            d if d <= 0 => 2.0,
+            1 => 0.5,
+            2 => -1.5,
+            _ => -3.5,
         };
         let mut text = format!("born {qy} ~ {cy}");
         if let (Some(a), Some(b)) = (q.month_day, c.month_day) {
             if a == b && dy == 0 {
-                p += 2.5;
+                p += 4.0;
                 text.push_str(", same day");
             } else if a == b {
-                p += 1.0;
+                p += 2.0;
                 text.push_str(", same day and month");
             } else if dy == 0 {
                 p -= 1.5;
@@ -418,7 +427,7 @@ fn describe_name(a: &str, b: &str, points: f64) -> String {
 
 /// Log-odds points to a score in [0, 1].
 fn to_score(points: f64) -> f64 {
-    1.0 / (1.0 + (-(points - 7.0) / 2.0).exp())
+    1.0 / (1.0 + (-(points - 9.0) / 1.5).exp())
 }
 
 #[cfg(test)]
