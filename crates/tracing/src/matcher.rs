@@ -54,40 +54,91 @@ pub struct Match {
     pub evidence: Vec<Evidence>,
 }
 
+/// A folded name with its "ch"-as-х reading, both computed once.
+#[derive(Debug, Clone, Default)]
+struct Form {
+    text: String,
+    h: String,
+    /// The given-name groups it belongs to (empty for other fields).
+    groups: Vec<u32>,
+}
+
+impl Form {
+    fn new(text: String) -> Form {
+        let h = ch_as_h(&text);
+        Form {
+            text,
+            h,
+            groups: Vec::new(),
+        }
+    }
+
+    fn given(text: String, names: &NameGroups) -> Form {
+        let groups = names.of(&text).to_vec();
+        Form {
+            groups,
+            ..Form::new(text)
+        }
+    }
+
+    /// Whether two given names are one name: the same, or forms of it.
+    fn same_name(&self, other: &Form) -> bool {
+        self.text == other.text || self.groups.iter().any(|g| other.groups.contains(g))
+    }
+
+    fn is_empty(&self) -> bool {
+        self.text.is_empty()
+    }
+}
+
+impl std::ops::Deref for Form {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.text
+    }
+}
+
+impl std::fmt::Display for Form {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
 /// A person's folded fields, computed once.
 #[derive(Debug, Clone)]
 struct Prepared {
-    given: String,
-    family: String,
+    given: Form,
+    family: Form,
     sex: Option<char>,
     year: Option<i32>,
     /// Whether the year comes from an age (±1 either way).
     year_from_age: bool,
     month_day: Option<(u32, u32)>,
-    place: String,
-    mother: String,
-    father: String,
+    place: Form,
+    mother: Form,
+    father: Form,
 }
 
 /// Ages in the data are whole years at registration in this year.
 pub const AGE_YEAR: i32 = 2022;
 
-fn prepare(p: &Person) -> Prepared {
+fn prepare(p: &Person, names: &NameGroups) -> Prepared {
     let (year, from_age) = match (p.birth_year, p.age) {
         (Some(y), _) => (Some(y), false),
         (None, Some(a)) => (Some(AGE_YEAR - a as i32), true),
         _ => (None, false),
     };
     Prepared {
-        given: fold(&p.given_name),
-        family: family_stem(&fold(&p.family_name)),
+        given: Form::given(fold(&p.given_name), names),
+        family: Form::given(family_stem(&fold(&p.family_name)), names),
         sex: p.sex,
         year,
         year_from_age: from_age,
         month_day: p.birth_month_day,
-        place: fold(&p.place_of_origin),
-        mother: first_word(&fold(&p.mother_name)),
-        father: first_word(&fold(&p.father_name)),
+        place: Form::new(fold(&p.place_of_origin)),
+        mother: Form::given(first_word(&fold(&p.mother_name)), names),
+        father: Form::given(first_word(&fold(&p.father_name)), names),
     }
 }
 
@@ -105,8 +156,13 @@ fn skeleton(folded: &str) -> String {
 }
 
 /// Jaro-Winkler similarity, reading "ch" either as ч or as х.
-fn similar(a: &str, b: &str) -> f64 {
-    jaro_winkler(a, b).max(jaro_winkler(&ch_as_h(a), &ch_as_h(b)))
+fn similar(a: &Form, b: &Form) -> f64 {
+    let direct = jaro_winkler(&a.text, &b.text);
+    if direct >= 0.999 || (a.h == a.text && b.h == b.text) {
+        direct
+    } else {
+        direct.max(jaro_winkler(&a.h, &b.h))
+    }
 }
 
 type Key = (u8, String);
@@ -121,6 +177,9 @@ pub struct Matcher {
 /// The largest candidate list a key may hand over; more common keys are skipped for a request
 /// that has narrower ones.
 const MAX_BLOCK: usize = 1_500;
+
+/// Candidates from the narrow keys that make the broad ones unnecessary.
+const ENOUGH_CANDIDATES: usize = 400;
 
 impl Matcher {
     pub fn new(names: NameGroups) -> Matcher {
@@ -141,7 +200,7 @@ impl Matcher {
 
     /// Adds a child; matching sees it at once.
     pub fn add(&mut self, child: &Person) {
-        let prepared = prepare(child);
+        let prepared = prepare(child, &self.names);
         let n = self.children.len() as u32;
         for key in self.keys(&prepared.given, &prepared.family, prepared.year) {
             self.index.entry(key).or_default().push(n);
@@ -184,7 +243,7 @@ impl Matcher {
 
     /// The best `top` candidates for a request, best first.
     pub fn find(&self, sought: &Person, requester: &Requester, top: usize) -> Vec<Match> {
-        let q = prepare(sought);
+        let q = prepare(sought, &self.names);
         let mut seen: HashSet<u32> = HashSet::new();
         let mut lookups = self.keys(&q.given, &q.family, q.year);
         // Given and family name may have been swapped.
@@ -199,15 +258,23 @@ impl Matcher {
                 }
             }
         }
-        for key in &lookups {
-            if let Some(ids) = self.index.get(key)
-                && ids.len() <= MAX_BLOCK
-            {
-                seen.extend(ids.iter().copied());
+        // Narrow keys (with the birth year) first; the broad ones only when they find too
+        // little, which is when the year is unknown or far off.
+        let narrow = |k: &Key| k.0 == 2 || k.0 == 3;
+        for pass in [true, false] {
+            if !pass && seen.len() >= ENOUGH_CANDIDATES {
+                break;
+            }
+            for key in lookups.iter().filter(|k| narrow(k) == pass) {
+                if let Some(ids) = self.index.get(key)
+                    && ids.len() <= MAX_BLOCK
+                {
+                    seen.extend(ids.iter().copied());
+                }
             }
         }
         let req = Requesting {
-            name: fold(&requester.name),
+            given: Form::given(first_word(&fold(&requester.name)), &self.names),
             relation: requester.relation.trim().to_lowercase(),
         };
         let mut scored: Vec<(f64, u32)> = seen
@@ -250,8 +317,12 @@ impl Matcher {
             points
         };
         let straight = self.name_points(&q.given, &c.given) + family_points(&q.family, &c.family);
-        let swapped =
-            self.name_points(&q.family, &c.given) + family_points(&q.given, &c.family) - 0.5;
+        // Swapped names are only worth a look when the names do not fit as written.
+        let swapped = if straight >= 4.0 {
+            f64::MIN
+        } else {
+            self.name_points(&q.family, &c.given) + family_points(&q.given, &c.family) - 0.5
+        };
         let mut total = 0.0;
         if swapped > straight {
             total += note(
@@ -293,14 +364,14 @@ impl Matcher {
         total
     }
 
-    fn name_points(&self, a: &str, b: &str) -> f64 {
+    fn name_points(&self, a: &Form, b: &Form) -> f64 {
         if a.is_empty() || b.is_empty() {
             return 0.0;
         }
-        if a == b {
+        if a.text == b.text {
             return 4.0;
         }
-        if self.names.same(a, b) {
+        if a.same_name(b) {
             return 3.5;
         }
         let sim = similar(a, b);
@@ -354,7 +425,7 @@ impl Matcher {
         c: &Prepared,
         note: &mut impl FnMut(&'static str, f64, String) -> f64,
     ) -> f64 {
-        let given = first_word(&req.name);
+        let given = &req.given;
         let parent = match req.relation.as_str() {
             "mother" | "мати" | "mama" => Some(&c.mother),
             "father" | "батько" | "tato" => Some(&c.father),
@@ -362,7 +433,7 @@ impl Matcher {
         };
         match parent {
             Some(recorded) if !recorded.is_empty() && !given.is_empty() => {
-                if self.names.same(&given, recorded) || similar(&given, recorded) >= 0.93 {
+                if given.same_name(recorded) || similar(given, recorded) >= 0.93 {
                     note(
                         "relatives",
                         2.0,
@@ -379,9 +450,7 @@ impl Matcher {
             _ => {
                 // A grandmother or aunt: the child's parents' names may still be hers or her
                 // children's; nothing to compare directly.
-                if !given.is_empty()
-                    && (self.names.same(&given, &c.mother) || self.names.same(&given, &c.father))
-                {
+                if !given.is_empty() && (given.same_name(&c.mother) || given.same_name(&c.father)) {
                     note("relatives", 0.5, format!("{given} is a parent's name"))
                 } else {
                     0.0
@@ -392,15 +461,16 @@ impl Matcher {
 }
 
 struct Requesting {
-    name: String,
+    /// The requester's given name.
+    given: Form,
     relation: String,
 }
 
-fn family_points(a: &str, b: &str) -> f64 {
+fn family_points(a: &Form, b: &Form) -> f64 {
     if a.is_empty() || b.is_empty() {
         return 0.0;
     }
-    if a == b {
+    if a.text == b.text {
         return 4.0;
     }
     let sim = similar(a, b);
@@ -413,10 +483,10 @@ fn family_points(a: &str, b: &str) -> f64 {
     }
 }
 
-fn describe_name(a: &str, b: &str, points: f64) -> String {
+fn describe_name(a: &Form, b: &Form, points: f64) -> String {
     if a.is_empty() || b.is_empty() {
         "not given".into()
-    } else if a == b {
+    } else if a.text == b.text {
         format!("{a}: same")
     } else if points >= 3.5 {
         format!("{a} ~ {b}: forms of one name")
