@@ -187,3 +187,53 @@ pub fn run(
     }
     Ok(skipped)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn malformed_rows_are_reported_by_line_and_skipped() {
+        let dir = std::env::temp_dir().join(format!("bluedot-tracing-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let children = dir.join("children.csv");
+        let requests = dir.join("requests.csv");
+        std::fs::write(
+            &children,
+            "id,given_name,family_name,sex,birth_date,age,place_of_origin,mother_name,father_name\n\
+             C1,Олександр,Кравченко,m,2012-03-04,,Харків,Оксана,\n\
+             C2,Марта,Гнатюк,x,2015,,,,\n\
+             C3,Андрій,Кравченко,m,2009,,Харків,Оксана\n\
+             C4,Ірина,Бойко,f,12.05.2010,,,,\n",
+        )
+        .unwrap();
+        std::fs::write(
+            &requests,
+            "id,given_name,family_name,sex,birth_date,age,place_of_origin,requester_name,requester_relation\n\
+             R1,Sashko,Krawczenko,m,,10,Charkiw,Oksana Krawczenko,mother\n\
+             R2,Anna,Shevchuk,f,,,,,\n",
+        )
+        .unwrap();
+        let mut out = Vec::new();
+        let skipped = run(&children, &requests, 5, NameGroups::built_in(), &mut out).unwrap();
+        let lines: Vec<(u64, &str)> = skipped
+            .iter()
+            .map(|s| (s.line, s.reason.as_str()))
+            .collect();
+        assert_eq!(lines.len(), 3, "{lines:?}");
+        assert_eq!(lines[0].0, 3);
+        assert!(lines[0].1.contains("sex \"x\""));
+        assert_eq!(lines[1].0, 4);
+        assert!(lines[1].1.contains("8 fields"));
+        assert_eq!(lines[2].0, 5);
+        assert!(lines[2].1.contains("birth_date"));
+        let text = String::from_utf8(out).unwrap();
+        let mut rows = text.lines();
+        assert_eq!(rows.next(), Some("request_id,rank,child_id,score"));
+        let first: Vec<&str> = rows.next().unwrap().split(',').collect();
+        assert_eq!(&first[..3], ["R1", "1", "C1"]);
+        let score: f64 = first[3].parse().unwrap();
+        assert!((0.0..=1.0).contains(&score) && score > 0.8, "{score}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

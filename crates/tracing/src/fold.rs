@@ -41,6 +41,11 @@ fn romanian(word: &str) -> bool {
                 .any(|m| word.contains(m)))
 }
 
+/// Whether a Latin word is spelled the German way (tsch, sch, schtsch).
+fn german(word: &str) -> bool {
+    word.contains("sch")
+}
+
 /// Whether a Latin word is spelled the Hungarian way, where "s" is ш, "sz" is с, "cs" is ч and
 /// "zs" is ж.
 fn hungarian(word: &str) -> bool {
@@ -80,6 +85,13 @@ fn respell(word: &str) -> String {
             }
         }
         return out;
+    }
+    if german(word)
+        && word.starts_with('s')
+        && word[1..].starts_with(|c: char| "aeiouy".contains(c))
+    {
+        // German "s" before a vowel is з: Sintschenko, Saporoshje.
+        return format!("z{}", &word[1..]);
     }
     if romanian(word) {
         // "sci"/"sce" is щ; the i of "cia/cio/ciu" and "gia/gio/giu" only softens.
@@ -296,6 +308,7 @@ mod tests {
         one(&["Ткачук", "Tcaciuc", "Tkaczuk"]);
         one(&["Щербак", "Scserbak", "Scierbac"]);
         one(&["Чорновол", "Ciornovol"]);
+        one(&["Зінченко", "Sintschenko", "Zinczenko"]);
         assert_eq!(ch_as_h(&fold("Zachar")), fold("Захар"));
     }
 

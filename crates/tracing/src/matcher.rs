@@ -9,7 +9,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use strsim::jaro_winkler;
+use strsim::{damerau_levenshtein, jaro_winkler};
 
 use crate::fold::{ch_as_h, family_stem, fold};
 use crate::names::NameGroups;
@@ -123,7 +123,7 @@ struct Prepared {
 /// Ages in the data are whole years at registration in this year.
 pub const AGE_YEAR: i32 = 2022;
 
-fn prepare(p: &Person, names: &NameGroups) -> Prepared {
+fn prepare(p: &Person, names: &NameGroups, places: &NameGroups) -> Prepared {
     let (year, from_age) = match (p.birth_year, p.age) {
         (Some(y), _) => (Some(y), false),
         (None, Some(a)) => (Some(AGE_YEAR - a as i32), true),
@@ -136,7 +136,7 @@ fn prepare(p: &Person, names: &NameGroups) -> Prepared {
         year,
         year_from_age: from_age,
         month_day: p.birth_month_day,
-        place: Form::new(fold(&p.place_of_origin)),
+        place: Form::given(fold(&p.place_of_origin), places),
         mother: Form::given(first_word(&fold(&p.mother_name)), names),
         father: Form::given(first_word(&fold(&p.father_name)), names),
     }
@@ -155,6 +155,12 @@ fn skeleton(folded: &str) -> String {
         .collect()
 }
 
+/// Whether two names of some length differ by one typing slip: a letter left out, added,
+/// changed or two swapped.
+fn one_slip(a: &Form, b: &Form) -> bool {
+    a.text.len() >= 4 && b.text.len() >= 4 && damerau_levenshtein(&a.text, &b.text) <= 1
+}
+
 /// Jaro-Winkler similarity, reading "ch" either as ч or as х.
 fn similar(a: &Form, b: &Form) -> f64 {
     let direct = jaro_winkler(&a.text, &b.text);
@@ -170,6 +176,7 @@ type Key = (u8, String);
 /// Registered children, indexed for matching.
 pub struct Matcher {
     names: NameGroups,
+    places: NameGroups,
     children: Vec<(String, Prepared)>,
     index: HashMap<Key, Vec<u32>>,
 }
@@ -185,6 +192,7 @@ impl Matcher {
     pub fn new(names: NameGroups) -> Matcher {
         Matcher {
             names,
+            places: NameGroups::places(),
             children: Vec::new(),
             index: HashMap::new(),
         }
@@ -200,7 +208,7 @@ impl Matcher {
 
     /// Adds a child; matching sees it at once.
     pub fn add(&mut self, child: &Person) {
-        let prepared = prepare(child, &self.names);
+        let prepared = prepare(child, &self.names, &self.places);
         let n = self.children.len() as u32;
         for key in self.keys(&prepared.given, &prepared.family, prepared.year) {
             self.index.entry(key).or_default().push(n);
@@ -243,7 +251,7 @@ impl Matcher {
 
     /// The best `top` candidates for a request, best first.
     pub fn find(&self, sought: &Person, requester: &Requester, top: usize) -> Vec<Match> {
-        let q = prepare(sought, &self.names);
+        let q = prepare(sought, &self.names, &self.places);
         let mut seen: HashSet<u32> = HashSet::new();
         let mut lookups = self.keys(&q.given, &q.family, q.year);
         // Given and family name may have been swapped.
@@ -346,7 +354,11 @@ impl Matcher {
         }
         total += self.birth_points(q, c, &mut note);
         if !q.place.is_empty() && !c.place.is_empty() {
-            let sim = similar(&q.place, &c.place);
+            let sim = if q.place.same_name(&c.place) {
+                1.0
+            } else {
+                similar(&q.place, &c.place)
+            };
             let p = if sim >= 0.9 {
                 2.5
             } else if sim >= 0.8 {
@@ -377,6 +389,8 @@ impl Matcher {
         let sim = similar(a, b);
         if sim >= 0.93 {
             2.5
+        } else if one_slip(a, b) {
+            1.5
         } else if sim >= 0.87 {
             1.0
         } else if sim >= 0.8 {

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use crate::fold::{ch_as_h, fold};
 
 const BUILT_IN: &str = include_str!("../data/given_names.txt");
+const PLACES: &str = include_str!("../data/places.txt");
 
 /// Given-name groups, looked up by folded form.
 #[derive(Debug, Clone, Default)]
@@ -22,7 +23,15 @@ impl NameGroups {
         g
     }
 
-    /// Adds groups in the data file's format: one group per line, `#` comments.
+    /// The built-in list of towns' Ukrainian, Russian and former names.
+    pub fn places() -> NameGroups {
+        let mut g = NameGroups::default();
+        g.add_lines(PLACES);
+        g
+    }
+
+    /// Adds groups in the data file's format: one group per line, forms separated by spaces
+    /// (or by commas when a form has several words), `#` comments.
     pub fn add_lines(&mut self, text: &str) {
         for line in text.lines() {
             let line = line.trim();
@@ -31,7 +40,16 @@ impl NameGroups {
             }
             let id = self.count;
             self.count += 1;
-            for form in line.split_whitespace() {
+            // Forms of several words (town names) are separated by commas.
+            let forms: Vec<&str> = if line.contains(',') {
+                line.split(',')
+                    .map(str::trim)
+                    .filter(|f| !f.is_empty())
+                    .collect()
+            } else {
+                line.split_whitespace().collect()
+            };
+            for form in forms {
                 let folded = fold(form);
                 for key in [ch_as_h(&folded), folded] {
                     let ids = self.groups.entry(key).or_default();
@@ -81,6 +99,11 @@ mod tests {
         assert!(same("Motja", "Матвій"));
         assert!(same("Jaryk", "Yaroslav"));
         assert!(!same("Олександр", "Андрій"));
+        let places = NameGroups::places();
+        assert!(places.same(&fold("Ровно"), &fold("Riwne")));
+        assert!(places.same(&fold("Белая Церковь"), &fold("Bila Tserkva")));
+        assert!(places.same(&fold("Kirovograd"), &fold("Кропивницький")));
+        assert!(!places.same(&fold("Київ"), &fold("Харків")));
         let mut local = NameGroups::built_in();
         assert!(!local.same(&fold("Сюзанна"), &fold("Zuzanna")));
         local.add_lines("# a deployment's own\nсюзанна zuzanna сюзі\n");
