@@ -172,18 +172,39 @@ pub fn run(
             Ok(())
         },
     )?;
+    // Requests are independent: answer them on every core, and write them in order.
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = sought.len().div_ceil(threads).max(1);
+    let answers: Vec<String> = std::thread::scope(|scope| {
+        let matcher = &matcher;
+        let workers: Vec<_> = sought
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    let mut text = String::new();
+                    for (person, requester) in part {
+                        for (rank, m) in matcher.find(person, requester, top).iter().enumerate() {
+                            text.push_str(&format!(
+                                "{},{},{},{:.6}\n",
+                                person.id,
+                                rank + 1,
+                                m.child_id,
+                                m.score
+                            ));
+                        }
+                    }
+                    text
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| w.join().expect("a matching thread panicked"))
+            .collect()
+    });
     writeln!(out, "request_id,rank,child_id,score")?;
-    for (person, requester) in &sought {
-        for (rank, m) in matcher.find(person, requester, top).iter().enumerate() {
-            writeln!(
-                out,
-                "{},{},{},{:.6}",
-                person.id,
-                rank + 1,
-                m.child_id,
-                m.score
-            )?;
-        }
+    for part in answers {
+        out.write_all(part.as_bytes())?;
     }
     Ok(skipped)
 }
