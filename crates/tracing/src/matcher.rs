@@ -186,7 +186,7 @@ pub struct Matcher {
 const MAX_BLOCK: usize = 1_500;
 
 /// Candidates from the narrow keys that make the broad ones unnecessary.
-const ENOUGH_CANDIDATES: usize = 400;
+const ENOUGH_CANDIDATES: usize = 1000;
 
 impl Matcher {
     pub fn new(names: NameGroups) -> Matcher {
@@ -412,8 +412,8 @@ impl Matcher {
         let dy = (qy - cy).abs();
         let slack = i32::from(q.year_from_age || c.year_from_age);
         let mut p = match dy - slack {
-            d if d <= 0 => 2.0,
-            1 => 0.5,
+            d if d <= 0 => 2.5,
+            1 => 1.0,
             2 => -1.5,
             _ => -3.5,
         };
