@@ -60,8 +60,8 @@ test("a case is sent from Romania and accepted in Poland", async () => {
   // The delivery loop sends it within seconds.
   await page.waitForFunction(async () => {
     const r = await fetch("/staff/transfers");
-    return /with the receiver|accepted/.test(await r.text());
-  }, null, { timeout: 20_000, polling: 1000 });
+    return /card transfer-(received|accepted)/.test(await r.text());
+  }, null, { timeout: 30_000, polling: 1000 });
 
   const lead = await signedInAs(pl, browser, "lead.pl", "--role", "country-coordinator", "--country", "PL");
   await signedInAs(pl, browser, "worker.pl", "--role", "social-worker", "--hub", "przemysl-station").then((w) => w.context.close());
@@ -79,8 +79,8 @@ test("a case is sent from Romania and accepted in Poland", async () => {
   // Back in Romania the case closes as transferred once the answer arrives.
   await page.waitForFunction(async () => {
     const r = await fetch("/staff/transfers");
-    return /transfer-accepted/.test(await r.text());
-  }, null, { timeout: 20_000, polling: 1000 });
+    return /card transfer-accepted/.test(await r.text());
+  }, null, { timeout: 30_000, polling: 1000 });
   await worker.context.close();
   await lead.context.close();
 });
