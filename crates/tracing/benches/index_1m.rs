@@ -326,7 +326,7 @@ fn peak_memory_mb() -> f64 {
 
 fn main() {
     let n = 1_000_000;
-    let mut rng = Rng(0x5eed_b10e_d07_u64 | 1);
+    let mut rng = Rng(0x05ee_db10_ed07_u64 | 1);
     let children: Vec<Person> = (0..n).map(|i| child(&mut rng, i)).collect();
     let generated = peak_memory_mb();
     let start = Instant::now();
