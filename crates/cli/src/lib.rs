@@ -76,6 +76,9 @@ enum TracingCommand {
         /// More given-name equivalences, one group per line (the format of the built-in list).
         #[arg(long, env = "BLUEDOT_TRACING_NAMES", value_name = "FILE")]
         names: Option<PathBuf>,
+        /// Add an `evidence` column: each field's points and why, for people to check.
+        #[arg(long)]
+        explain: bool,
     },
 }
 
@@ -346,6 +349,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             requests,
             top,
             names,
+            explain,
         }) => {
             let mut groups = bluedot_tracing::NameGroups::built_in();
             if let Some(path) = names {
@@ -356,7 +360,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::new(stdout.lock());
-            let skipped = tracing_batch::run(&children, &requests, top.max(1), groups, &mut out)?;
+            let skipped =
+                tracing_batch::run(&children, &requests, top.max(1), groups, explain, &mut out)?;
             std::io::Write::flush(&mut out)?;
             for s in &skipped {
                 eprintln!("{}:{}: skipped: {}", s.file, s.line, s.reason);

@@ -137,6 +137,16 @@ fn read_rows(
     Ok(read)
 }
 
+/// A match's evidence in one line a person can read: `field +points (note); …`.
+fn evidence(m: &bluedot_tracing::Match) -> String {
+    m.evidence
+        .iter()
+        .map(|e| format!("{} {:+.1} ({})", e.field, e.points, e.note))
+        .collect::<Vec<_>>()
+        .join("; ")
+        .replace('"', "'")
+}
+
 /// Matches every request in `requests` against every child in `children`; writes the top `top`
 /// candidates per request to `out`. Returns the rows skipped.
 pub fn run(
@@ -144,6 +154,7 @@ pub fn run(
     requests: &Path,
     top: usize,
     names: NameGroups,
+    explain: bool,
     out: &mut impl Write,
 ) -> anyhow::Result<Vec<Skipped>> {
     let mut skipped = Vec::new();
@@ -185,12 +196,16 @@ pub fn run(
                     for (person, requester) in part {
                         for (rank, m) in matcher.find(person, requester, top).iter().enumerate() {
                             text.push_str(&format!(
-                                "{},{},{},{:.6}\n",
+                                "{},{},{},{:.6}",
                                 person.id,
                                 rank + 1,
                                 m.child_id,
                                 m.score
                             ));
+                            if explain {
+                                text.push_str(&format!(",\"{}\"", evidence(m)));
+                            }
+                            text.push('\n');
                         }
                     }
                     text
@@ -202,7 +217,11 @@ pub fn run(
             .map(|w| w.join().expect("a matching thread panicked"))
             .collect()
     });
-    writeln!(out, "request_id,rank,child_id,score")?;
+    if explain {
+        writeln!(out, "request_id,rank,child_id,score,evidence")?;
+    } else {
+        writeln!(out, "request_id,rank,child_id,score")?;
+    }
     for part in answers {
         out.write_all(part.as_bytes())?;
     }
@@ -236,7 +255,15 @@ mod tests {
         )
         .unwrap();
         let mut out = Vec::new();
-        let skipped = run(&children, &requests, 5, NameGroups::built_in(), &mut out).unwrap();
+        let skipped = run(
+            &children,
+            &requests,
+            5,
+            NameGroups::built_in(),
+            false,
+            &mut out,
+        )
+        .unwrap();
         let lines: Vec<(u64, &str)> = skipped
             .iter()
             .map(|s| (s.line, s.reason.as_str()))

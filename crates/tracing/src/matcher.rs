@@ -158,7 +158,10 @@ fn skeleton(folded: &str) -> String {
 /// Whether two names of some length differ by one typing slip: a letter left out, added,
 /// changed or two swapped.
 fn one_slip(a: &Form, b: &Form) -> bool {
-    a.text.len() >= 4 && b.text.len() >= 4 && damerau_levenshtein(&a.text, &b.text) <= 1
+    a.text.len() >= 4
+        && b.text.len() >= 4
+        && a.text.len().abs_diff(b.text.len()) <= 1
+        && damerau_levenshtein(&a.text, &b.text) <= 1
 }
 
 /// Jaro-Winkler similarity, reading "ch" either as ч or as х.
@@ -380,17 +383,19 @@ impl Matcher {
         if a.is_empty() || b.is_empty() {
             return 0.0;
         }
-        if a.text == b.text {
+        // The form a name is written in (Ukrainian, Russian, diminutive) says nothing about
+        // whether it is the child: an equivalent form counts as much as the same one.
+        if a.same_name(b) || a.h == b.h {
             return 4.0;
         }
-        if a.same_name(b) {
-            return 3.5;
+        if one_slip(a, b) {
+            return 3.0;
         }
         let sim = similar(a, b);
         if sim >= 0.93 {
             2.5
-        } else if one_slip(a, b) {
-            1.5
+        } else if sim >= 0.7 && self.slip_from_form(a, b) {
+            2.5
         } else if sim >= 0.87 {
             1.0
         } else if sim >= 0.8 {
@@ -398,6 +403,19 @@ impl Matcher {
         } else {
             -3.0
         }
+    }
+
+    /// Whether `a` is one typing slip from another form of `b`'s name (Tetana for Tatiana,
+    /// through Tetiana).
+    fn slip_from_form(&self, a: &Form, b: &Form) -> bool {
+        a.text.len() >= 4
+            && b.groups.iter().any(|g| {
+                self.names.forms(*g).iter().any(|f| {
+                    f.len() >= 4
+                        && f.len().abs_diff(a.text.len()) <= 1
+                        && damerau_levenshtein(&a.text, f) <= 1
+                })
+            })
     }
 
     fn birth_points(

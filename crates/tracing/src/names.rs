@@ -12,6 +12,8 @@ const PLACES: &str = include_str!("../data/places.txt");
 #[derive(Debug, Clone, Default)]
 pub struct NameGroups {
     groups: HashMap<String, Vec<u32>>,
+    /// Each group's folded forms, by group id.
+    forms: Vec<Vec<String>>,
     count: u32,
 }
 
@@ -40,6 +42,7 @@ impl NameGroups {
             }
             let id = self.count;
             self.count += 1;
+            self.forms.push(Vec::new());
             // Forms of several words (town names) are separated by commas.
             let forms: Vec<&str> = if line.contains(',') {
                 line.split(',')
@@ -51,6 +54,7 @@ impl NameGroups {
             };
             for form in forms {
                 let folded = fold(form);
+                self.forms[id as usize].push(folded.clone());
                 for key in [ch_as_h(&folded), folded] {
                     let ids = self.groups.entry(key).or_default();
                     if !ids.contains(&id) {
@@ -66,6 +70,14 @@ impl NameGroups {
         self.groups
             .get(folded)
             .or_else(|| self.groups.get(&ch_as_h(folded)))
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+
+    /// The folded forms of a group.
+    pub fn forms(&self, group: u32) -> &[String] {
+        self.forms
+            .get(group as usize)
             .map(Vec::as_slice)
             .unwrap_or(&[])
     }
