@@ -392,9 +392,7 @@ impl Matcher {
             return 3.0;
         }
         let sim = similar(a, b);
-        if sim >= 0.93 {
-            2.5
-        } else if sim >= 0.7 && self.slip_from_form(a, b) {
+        if sim >= 0.93 || (sim >= 0.7 && self.slip_from_form(a, b)) {
             2.5
         } else if sim >= 0.87 {
             1.0
