@@ -59,6 +59,8 @@ pub struct Match {
 struct Form {
     text: String,
     h: String,
+    /// Looser still: z as s (German s is з), e as i (Russian е for Ukrainian і).
+    loose: String,
     /// The given-name groups it belongs to (empty for other fields).
     groups: Vec<u32>,
 }
@@ -66,9 +68,11 @@ struct Form {
 impl Form {
     fn new(text: String) -> Form {
         let h = ch_as_h(&text);
+        let loose = h.replace('z', "s").replace('e', "i");
         Form {
             text,
             h,
+            loose,
             groups: Vec::new(),
         }
     }
@@ -388,7 +392,7 @@ impl Matcher {
         if a.same_name(b) || a.h == b.h {
             return 4.0;
         }
-        if one_slip(a, b) {
+        if a.loose == b.loose || one_slip(a, b) {
             return 3.0;
         }
         let sim = similar(a, b);
@@ -500,8 +504,11 @@ fn family_points(a: &Form, b: &Form) -> f64 {
     if a.is_empty() || b.is_empty() {
         return 0.0;
     }
-    if a.text == b.text {
+    if a.text == b.text || a.h == b.h {
         return 4.0;
+    }
+    if a.loose == b.loose || one_slip(a, b) {
+        return 3.0;
     }
     let sim = similar(a, b);
     if sim >= 0.93 {
