@@ -59,7 +59,8 @@ pub struct Match {
 struct Form {
     text: String,
     h: String,
-    /// Looser still: z as s (German s is з), e as i (Russian е for Ukrainian і).
+    /// Looser still: z as s (German s is з), e as i (Russian е for Ukrainian і), ts as k (a
+    /// Romanian or English c read as ц: Cira for Кіра).
     loose: String,
     /// The given-name groups it belongs to (empty for other fields).
     groups: Vec<u32>,
@@ -68,7 +69,7 @@ struct Form {
 impl Form {
     fn new(text: String) -> Form {
         let h = ch_as_h(&text);
-        let loose = h.replace('z', "s").replace('e', "i");
+        let loose = h.replace("ts", "k").replace('z', "s").replace('e', "i");
         Form {
             text,
             h,
