@@ -471,13 +471,13 @@ impl Matcher {
                 if given.same_name(recorded) || similar(given, recorded) >= 0.93 {
                     note(
                         "relatives",
-                        2.0,
+                        3.0,
                         format!("{} {given} ~ {recorded}", req.relation),
                     )
                 } else {
                     note(
                         "relatives",
-                        -1.5,
+                        -2.0,
                         format!("{} {given} ≠ {recorded}", req.relation),
                     )
                 }
