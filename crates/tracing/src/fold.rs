@@ -225,6 +225,18 @@ pub fn ch_as_h(folded: &str) -> String {
     folded.replace("ch", "h")
 }
 
+/// The loosest reading, for when spelling systems disagree on single sounds: "ch" as х, "ts"
+/// as k (a c read as ц: Cira for Кіра), "sh"/"zh" as s (Polish or Hungarian "sz"), z as s
+/// (German s is з), e as i (Russian е for Ukrainian і).
+pub fn loose(folded: &str) -> String {
+    ch_as_h(folded)
+        .replace("ts", "k")
+        .replace("sh", "s")
+        .replace("zh", "s")
+        .replace('z', "s")
+        .replace('e', "i")
+}
+
 /// Drops everything but letters and single spaces, and doubled letters.
 fn collapse(s: &str) -> String {
     let mut out = String::with_capacity(s.len());

@@ -11,7 +11,7 @@ use std::collections::{HashMap, HashSet};
 
 use strsim::{damerau_levenshtein, jaro_winkler};
 
-use crate::fold::{ch_as_h, family_stem, fold};
+use crate::fold::{ch_as_h, family_stem, fold, loose};
 use crate::names::NameGroups;
 
 /// A person as the matcher reads them: a registered child or the child a request seeks.
@@ -59,8 +59,7 @@ pub struct Match {
 struct Form {
     text: String,
     h: String,
-    /// Looser still: z as s (German s is з), e as i (Russian е for Ukrainian і), ts as k (a
-    /// Romanian or English c read as ц: Cira for Кіра).
+    /// The loosest reading (`fold::loose`).
     loose: String,
     /// The given-name groups it belongs to (empty for other fields).
     groups: Vec<u32>,
@@ -69,7 +68,7 @@ struct Form {
 impl Form {
     fn new(text: String) -> Form {
         let h = ch_as_h(&text);
-        let loose = h.replace("ts", "k").replace('z', "s").replace('e', "i");
+        let loose = loose(&text);
         Form {
             text,
             h,
@@ -259,7 +258,15 @@ impl Matcher {
 
     /// The best `top` candidates for a request, best first.
     pub fn find(&self, sought: &Person, requester: &Requester, top: usize) -> Vec<Match> {
-        let q = prepare(sought, &self.names, &self.places);
+        let mut q = prepare(sought, &self.names, &self.places);
+        if q.family.is_empty() {
+            // Relatives mostly share the child's family name (in its other gender, which the
+            // stem ignores): the requester's stands in for a missing one.
+            let theirs = fold(&requester.name);
+            if let Some(last) = theirs.split(' ').nth(1) {
+                q.family = Form::given(family_stem(last), &self.names);
+            }
+        }
         let mut seen: HashSet<u32> = HashSet::new();
         let mut lookups = self.keys(&q.given, &q.family, q.year);
         // Given and family name may have been swapped.

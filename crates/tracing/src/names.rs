@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use crate::fold::{ch_as_h, fold};
+use crate::fold::{ch_as_h, fold, loose};
 
 const BUILT_IN: &str = include_str!("../data/given_names.txt");
 const PLACES: &str = include_str!("../data/places.txt");
@@ -55,7 +55,7 @@ impl NameGroups {
             for form in forms {
                 let folded = fold(form);
                 self.forms[id as usize].push(folded.clone());
-                for key in [ch_as_h(&folded), folded] {
+                for key in [loose(&folded), ch_as_h(&folded), folded] {
                     let ids = self.groups.entry(key).or_default();
                     if !ids.contains(&id) {
                         ids.push(id);
@@ -65,11 +65,12 @@ impl NameGroups {
         }
     }
 
-    /// The groups a folded given name belongs to, reading its "ch" as х if need be.
+    /// The groups a folded given name belongs to, read more loosely if need be.
     pub fn of(&self, folded: &str) -> &[u32] {
         self.groups
             .get(folded)
             .or_else(|| self.groups.get(&ch_as_h(folded)))
+            .or_else(|| self.groups.get(&loose(folded)))
             .map(Vec::as_slice)
             .unwrap_or(&[])
     }
