@@ -596,6 +596,26 @@ mod tests {
                 "{fields:?}"
             );
         }
+        // No family name given: the requester's stands in; a Polish pet form finds the name.
+        m.add(&Person {
+            id: "C4".into(),
+            given_name: "Олександра".into(),
+            family_name: "Бондаренко".into(),
+            sex: Some('f'),
+            birth_year: Some(2018),
+            ..Person::default()
+        });
+        let sasza = Person {
+            given_name: "Sasza".into(),
+            sex: Some('f'),
+            age: Some(4),
+            ..Person::default()
+        };
+        let father = Requester {
+            name: "Danylo Bondarenko".into(),
+            relation: "father".into(),
+        };
+        assert_eq!(m.find(&sasza, &father, 1)[0].child_id, "C4");
         // Someone not registered gets no confident match.
         let stranger = Person {
             given_name: "Marta".into(),
