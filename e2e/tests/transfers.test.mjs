@@ -27,6 +27,17 @@ after(async () => {
   await pl?.stop();
 });
 
+/// Fetches `path` as the page's user every second until its text matches `pattern`.
+async function until(page, path, pattern, timeout = 30_000) {
+  const end = Date.now() + timeout;
+  while (Date.now() < end) {
+    const text = await page.evaluate(async (p) => (await fetch(p)).text(), path);
+    if (pattern.test(text)) return;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  throw new Error(`${path} never matched ${pattern}`);
+}
+
 test("a case is sent from Romania and accepted in Poland", async () => {
   const worker = await signedInAs(ro, browser, "worker.ro", "--role", "social-worker", "--hub", "siret-border");
   const page = worker.page;
@@ -58,10 +69,7 @@ test("a case is sent from Romania and accepted in Poland", async () => {
   await page.click("#confirm-transfer button[type=submit]");
   await page.waitForSelector("#outgoing-list");
   // The delivery loop sends it within seconds.
-  await page.waitForFunction(async () => {
-    const r = await fetch("/staff/transfers");
-    return /card transfer-(received|accepted)/.test(await r.text());
-  }, null, { timeout: 30_000, polling: 1000 });
+  await until(page, "/staff/transfers", /card transfer-(received|accepted)/);
 
   const lead = await signedInAs(pl, browser, "lead.pl", "--role", "country-coordinator", "--country", "PL");
   await signedInAs(pl, browser, "worker.pl", "--role", "social-worker", "--hub", "przemysl-station").then((w) => w.context.close());
@@ -77,10 +85,7 @@ test("a case is sent from Romania and accepted in Poland", async () => {
   await lead.page.waitForSelector("#no-incoming");
 
   // Back in Romania the case closes as transferred once the answer arrives.
-  await page.waitForFunction(async () => {
-    const r = await fetch("/staff/transfers");
-    return /card transfer-accepted/.test(await r.text());
-  }, null, { timeout: 30_000, polling: 1000 });
+  await until(page, "/staff/transfers", /card transfer-accepted/);
   await worker.context.close();
   await lead.context.close();
 });
