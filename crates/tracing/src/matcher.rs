@@ -300,9 +300,13 @@ impl Matcher {
             given: Form::given(first_word(&fold(&requester.name)), &self.names),
             relation: requester.relation.trim().to_lowercase(),
         };
+        let mut memo = Memo::default();
         let mut scored: Vec<(f64, u32)> = seen
             .into_iter()
-            .map(|i| (self.points(&q, &self.children[i as usize].1, &req, None), i))
+            .map(|i| {
+                let child = &self.children[i as usize].1;
+                (self.points(&q, child, &req, &mut memo, None), i)
+            })
             .collect();
         scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         scored.truncate(top);
@@ -311,7 +315,7 @@ impl Matcher {
             .map(|(_, i)| {
                 let (id, child) = &self.children[i as usize];
                 let mut evidence = Vec::new();
-                let points = self.points(&q, child, &req, Some(&mut evidence));
+                let points = self.points(&q, child, &req, &mut memo, Some(&mut evidence));
                 Match {
                     child_id: id.clone(),
                     score: to_score(points),
@@ -322,11 +326,12 @@ impl Matcher {
     }
 
     /// The log-odds that `child` is the one sought, with the evidence if asked.
-    fn points(
+    fn points<'a>(
         &self,
         q: &Prepared,
-        c: &Prepared,
+        c: &'a Prepared,
         req: &Requesting,
+        memo: &mut Memo<'a>,
         mut why: Option<&mut Vec<Evidence>>,
     ) -> f64 {
         let mut note = |field: &'static str, points: f64, text: String| {
@@ -339,12 +344,28 @@ impl Matcher {
             }
             points
         };
-        let straight = self.name_points(&q.given, &c.given) + family_points(&q.family, &c.family);
+        let g = *memo
+            .given
+            .entry(&c.given.text)
+            .or_insert_with(|| self.name_points(&q.given, &c.given));
+        let f = *memo
+            .family
+            .entry(&c.family.text)
+            .or_insert_with(|| family_points(&q.family, &c.family));
+        let straight = g + f;
         // Swapped names are only worth a look when the names do not fit as written.
         let swapped = if straight >= 4.0 {
             f64::MIN
         } else {
-            self.name_points(&q.family, &c.given) + family_points(&q.given, &c.family) - 0.5
+            let gs = *memo
+                .given_swapped
+                .entry(&c.given.text)
+                .or_insert_with(|| self.name_points(&q.family, &c.given));
+            let fs = *memo
+                .family_swapped
+                .entry(&c.family.text)
+                .or_insert_with(|| family_points(&q.given, &c.family));
+            gs + fs - 0.5
         };
         let mut total = 0.0;
         if swapped > straight {
@@ -357,9 +378,7 @@ impl Matcher {
                 ),
             );
         } else {
-            let g = self.name_points(&q.given, &c.given);
             total += note("given_name", g, describe_name(&q.given, &c.given, g));
-            let f = family_points(&q.family, &c.family);
             total += note("family_name", f, describe_name(&q.family, &c.family, f));
         }
         match (q.sex, c.sex) {
@@ -500,6 +519,17 @@ impl Matcher {
             }
         }
     }
+}
+
+/// Name comparisons already made for one request: candidates share few distinct names, so
+/// each is compared once.
+#[derive(Default)]
+struct Memo<'a> {
+    given: HashMap<&'a str, f64>,
+    family: HashMap<&'a str, f64>,
+    /// The request's family name against candidates' given names, and the other way round.
+    given_swapped: HashMap<&'a str, f64>,
+    family_swapped: HashMap<&'a str, f64>,
 }
 
 struct Requesting {
