@@ -19,6 +19,7 @@ mod staff;
 mod storage;
 mod supplies;
 mod support;
+mod tracing;
 mod transfers;
 mod visits;
 mod visits_http;

@@ -17,6 +17,7 @@ pub mod referral;
 pub mod supply;
 pub mod taxonomy;
 pub mod text;
+pub mod tracing_request;
 pub mod transfer;
 pub mod visit;
 

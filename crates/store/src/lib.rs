@@ -15,6 +15,7 @@ pub mod package;
 pub mod people;
 pub mod referrals;
 pub mod supplies;
+pub mod tracing;
 pub mod transfers;
 pub mod visits;
 

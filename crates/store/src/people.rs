@@ -591,6 +591,11 @@ impl Store {
             .bind(id)
             .execute(&mut *tx)
             .await?;
+            // Tracing evidence names the child.
+            sqlx::query("DELETE FROM tracing_matches WHERE person_id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
             tx.commit().await?;
             Ok(done == 1)
         })

@@ -1,0 +1,428 @@
+//! Family tracing in the database: requests (from staff, or from the public site and verified
+//! before anything happens), the candidate children the matcher proposes, each confirmed or
+//! rejected by the case worker, the relationship verified, and the reunification that closes
+//! the request. Who is sought, who asks and the evidence are encrypted.
+
+use bluedot_core::person::{ConsentPurpose, SpecificNeed};
+use bluedot_core::policy::Scope;
+use bluedot_core::tracing_request::{MatchStatus, RequesterInfo, Sought, TracingStatus};
+use bluedot_core::{Country, ValidationError};
+use chrono::{DateTime, SubsecRound, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::crypto::KeyRing;
+use crate::people::PersonRecord;
+use crate::{Result, Store, StoreError, decode_code, on_pool};
+
+const SOUGHT: &str = "tracing_requests.sought";
+const REQUESTER: &str = "tracing_requests.requester";
+const REUNIFICATION: &str = "tracing_requests.reunification";
+const EVIDENCE: &str = "tracing_matches.evidence";
+
+#[derive(Debug, Clone)]
+pub struct NewTracingRequest {
+    pub hub_id: Uuid,
+    pub country: Country,
+    /// Sent by a relative through the public site: verified by staff first.
+    pub public: bool,
+    pub sought: Sought,
+    pub requester: RequesterInfo,
+    pub created_by: Option<Uuid>,
+}
+
+/// Where and with whom a child was reunified.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reunification {
+    pub date: chrono::NaiveDate,
+    pub place: String,
+    pub with_whom: String,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TracingRequest {
+    pub id: Uuid,
+    pub hub_id: Uuid,
+    pub country: Country,
+    pub public: bool,
+    pub status: TracingStatus,
+    pub sought: Sought,
+    pub requester: RequesterInfo,
+    pub found_person: Option<Uuid>,
+    pub reunification: Option<Reunification>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Candidate {
+    pub person_id: Uuid,
+    pub score: f64,
+    pub evidence: String,
+    pub status: MatchStatus,
+}
+
+#[derive(sqlx::FromRow)]
+struct RequestRow {
+    id: Uuid,
+    hub_id: Uuid,
+    country: String,
+    source: String,
+    status: String,
+    sought: String,
+    requester: String,
+    found_person: Option<Uuid>,
+    reunification: Option<String>,
+    created_at: DateTime<Utc>,
+}
+
+const COLUMNS: &str = "id, hub_id, country, source, status, sought, requester, found_person, reunification, created_at";
+
+fn open_json<T: serde::de::DeserializeOwned>(
+    keys: &KeyRing,
+    field: &str,
+    sealed: &str,
+) -> Result<T> {
+    let plain = keys
+        .decrypt(field, sealed)
+        .map_err(|e| StoreError::Corrupt(format!("{field}: {e}")))?;
+    serde_json::from_str(&plain).map_err(|e| StoreError::Corrupt(format!("{field}: {e}")))
+}
+
+fn seal_json<T: Serialize>(keys: &KeyRing, field: &str, value: &T) -> String {
+    keys.encrypt(field, &serde_json::to_string(value).expect("serialises"))
+}
+
+impl RequestRow {
+    fn open(self, keys: &KeyRing) -> Result<TracingRequest> {
+        Ok(TracingRequest {
+            id: self.id,
+            hub_id: self.hub_id,
+            country: decode_code(
+                "tracing_requests.country",
+                &self.country,
+                Country::from_code,
+            )?,
+            public: self.source == "public",
+            status: decode_code(
+                "tracing_requests.status",
+                &self.status,
+                TracingStatus::from_code,
+            )?,
+            sought: open_json(keys, SOUGHT, &self.sought)?,
+            requester: open_json(keys, REQUESTER, &self.requester)?,
+            found_person: self.found_person,
+            reunification: self
+                .reunification
+                .map(|r| open_json(keys, REUNIFICATION, &r))
+                .transpose()?,
+            created_at: self.created_at,
+        })
+    }
+}
+
+fn now() -> DateTime<Utc> {
+    Utc::now().trunc_subsecs(6)
+}
+
+impl Store {
+    pub async fn create_tracing_request(
+        &self,
+        keys: &KeyRing,
+        new: &NewTracingRequest,
+    ) -> Result<Uuid> {
+        let sought = new.sought.clone().validate()?;
+        let requester = new.requester.clone().validate()?;
+        let id = Uuid::now_v7();
+        let at = now();
+        let (source, status) = if new.public {
+            ("public", TracingStatus::Unverified)
+        } else {
+            ("staff", TracingStatus::Open)
+        };
+        on_pool!(self, pool => sqlx::query(
+            "INSERT INTO tracing_requests (id, hub_id, country, source, status, sought, requester,
+                 created_by, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)",
+        )
+        .bind(id)
+        .bind(new.hub_id)
+        .bind(new.country.code())
+        .bind(source)
+        .bind(status.code())
+        .bind(seal_json(keys, SOUGHT, &sought))
+        .bind(seal_json(keys, REQUESTER, &requester))
+        .bind(new.created_by)
+        .bind(at)
+        .execute(pool)
+        .await
+        .map(|_| ())?);
+        Ok(id)
+    }
+
+    pub async fn tracing_request(
+        &self,
+        keys: &KeyRing,
+        id: Uuid,
+    ) -> Result<Option<TracingRequest>> {
+        let sql = format!("SELECT {COLUMNS} FROM tracing_requests WHERE id = $1");
+        let row: Option<RequestRow> =
+            on_pool!(self, pool => sqlx::query_as(&sql).bind(id).fetch_optional(pool).await?);
+        row.map(|r| r.open(keys)).transpose()
+    }
+
+    /// Requests at hubs within `scope`, newest first.
+    pub async fn tracing_requests_in_scope(
+        &self,
+        keys: &KeyRing,
+        scope: &Scope,
+    ) -> Result<Vec<TracingRequest>> {
+        if scope.is_empty() {
+            return Ok(Vec::new());
+        }
+        let hubs: Vec<String> = scope.hubs.iter().map(Uuid::to_string).collect();
+        let countries: Vec<&str> = scope.countries.iter().map(|c| c.code()).collect();
+        let sql = format!(
+            "SELECT {COLUMNS} FROM tracing_requests
+             WHERE $1 OR country IN (SELECT value FROM {countries})
+                OR {hub_text} IN (SELECT value FROM {hubs})
+             ORDER BY created_at DESC LIMIT 500",
+            countries = self.json_list("$2"),
+            hubs = self.json_list("$3"),
+            hub_text = self.uuid_text("hub_id"),
+        );
+        let rows: Vec<RequestRow> = on_pool!(self, pool => sqlx::query_as(&sql)
+            .bind(scope.everywhere)
+            .bind(serde_json::to_string(&countries).expect("list serialises"))
+            .bind(serde_json::to_string(&hubs).expect("list serialises"))
+            .fetch_all(pool)
+            .await?);
+        rows.into_iter().map(|r| r.open(keys)).collect()
+    }
+
+    /// Moves a request from one status to the next; false if it was not in `from` any more.
+    async fn move_request(
+        &self,
+        id: Uuid,
+        from: TracingStatus,
+        to: TracingStatus,
+        by: Option<Uuid>,
+    ) -> Result<bool> {
+        let done = on_pool!(self, pool => sqlx::query(
+            "UPDATE tracing_requests SET status = $3, updated_at = $4,
+                 verified_by = CASE WHEN $2 = 'unverified' THEN $5 ELSE verified_by END,
+                 verified_at = CASE WHEN $2 = 'unverified' THEN $4 ELSE verified_at END
+             WHERE id = $1 AND status = $2",
+        )
+        .bind(id)
+        .bind(from.code())
+        .bind(to.code())
+        .bind(now())
+        .bind(by)
+        .execute(pool)
+        .await?
+        .rows_affected());
+        Ok(done == 1)
+    }
+
+    /// Staff verified who sent a public request: the search may begin.
+    pub async fn verify_tracing_request(&self, id: Uuid, by: Uuid) -> Result<bool> {
+        self.move_request(id, TracingStatus::Unverified, TracingStatus::Open, Some(by))
+            .await
+    }
+
+    pub async fn close_tracing_request(&self, id: Uuid) -> Result<bool> {
+        for from in [
+            TracingStatus::Unverified,
+            TracingStatus::Open,
+            TracingStatus::Found,
+        ] {
+            if self
+                .move_request(id, from, TracingStatus::Closed, None)
+                .await?
+            {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// Records the matcher's candidates for an open request; candidates already decided keep
+    /// their decision.
+    pub async fn propose_candidates(
+        &self,
+        keys: &KeyRing,
+        request: Uuid,
+        candidates: &[(Uuid, f64, String)],
+    ) -> Result<()> {
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            for (person, score, evidence) in candidates {
+                sqlx::query(
+                    "INSERT INTO tracing_matches (id, request_id, person_id, score, evidence, status)
+                     VALUES ($5, $1, $2, $3, $4, 'proposed')
+                     ON CONFLICT (request_id, person_id) DO UPDATE
+                         SET score = excluded.score, evidence = excluded.evidence
+                         WHERE tracing_matches.status = 'proposed'",
+                )
+                .bind(request)
+                .bind(person)
+                .bind(score)
+                .bind(keys.encrypt(EVIDENCE, evidence))
+                .bind(Uuid::now_v7())
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// A request's candidates, the most likely first.
+    pub async fn candidates(&self, keys: &KeyRing, request: Uuid) -> Result<Vec<Candidate>> {
+        let rows: Vec<(Uuid, f64, String, String)> = on_pool!(self, pool => sqlx::query_as(
+            "SELECT person_id, score, evidence, status FROM tracing_matches WHERE request_id = $1
+             ORDER BY score DESC, person_id",
+        )
+        .bind(request)
+        .fetch_all(pool)
+        .await?);
+        rows.into_iter()
+            .map(|(person_id, score, evidence, status)| {
+                Ok(Candidate {
+                    person_id,
+                    score,
+                    evidence: keys
+                        .decrypt(EVIDENCE, &evidence)
+                        .map_err(|e| StoreError::Corrupt(format!("{EVIDENCE}: {e}")))?,
+                    status: decode_code("tracing_matches.status", &status, MatchStatus::from_code)?,
+                })
+            })
+            .collect()
+    }
+
+    /// The case worker's decision on a candidate: confirmed (it is the child), rejected, or —
+    /// once confirmed — the relationship with the requester verified, which marks the request
+    /// found. Out-of-order decisions are refused.
+    pub async fn decide_candidate(
+        &self,
+        request: Uuid,
+        person: Uuid,
+        to: MatchStatus,
+        by: Uuid,
+    ) -> Result<()> {
+        let from: &[&str] = match to {
+            MatchStatus::Confirmed | MatchStatus::Rejected => &["proposed"],
+            MatchStatus::Verified => &["confirmed"],
+            MatchStatus::Proposed => {
+                return Err(ValidationError::new("status", "a candidate cannot go back").into());
+            }
+        };
+        let at = now();
+        let ok = on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let changed = sqlx::query(
+                "UPDATE tracing_matches SET status = $3, decided_by = $4, decided_at = $5
+                 WHERE request_id = $1 AND person_id = $2 AND status = $6",
+            )
+            .bind(request)
+            .bind(person)
+            .bind(to.code())
+            .bind(by)
+            .bind(at)
+            .bind(from[0])
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if changed == 1 && to == MatchStatus::Verified {
+                let found = sqlx::query(
+                    "UPDATE tracing_requests SET status = 'found', found_person = $2, updated_at = $3
+                     WHERE id = $1 AND status = 'open'",
+                )
+                .bind(request)
+                .bind(person)
+                .bind(at)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if found != 1 {
+                    tx.rollback().await?;
+                    return Err(ValidationError::new(
+                        "status",
+                        "the request is not open any more",
+                    )
+                    .into());
+                }
+            }
+            if changed == 1 {
+                tx.commit().await?;
+            } else {
+                tx.rollback().await?;
+            }
+            changed == 1
+        });
+        if !ok {
+            return Err(ValidationError::new(
+                "status",
+                format!("this candidate cannot be {} now", to.code()),
+            )
+            .into());
+        }
+        Ok(())
+    }
+
+    /// Records the reunification of a found child; closes the request.
+    pub async fn reunify(
+        &self,
+        keys: &KeyRing,
+        request: Uuid,
+        reunification: &Reunification,
+    ) -> Result<bool> {
+        if reunification.place.trim().is_empty() || reunification.with_whom.trim().is_empty() {
+            return Err(ValidationError::new(
+                "reunification",
+                "say where and with whom the child was reunified",
+            )
+            .into());
+        }
+        let done = on_pool!(self, pool => sqlx::query(
+            "UPDATE tracing_requests SET status = 'reunified', reunification = $2, updated_at = $3
+             WHERE id = $1 AND status = 'found'",
+        )
+        .bind(request)
+        .bind(seal_json(keys, REUNIFICATION, reunification))
+        .bind(now())
+        .execute(pool)
+        .await?
+        .rows_affected());
+        Ok(done == 1)
+    }
+
+    /// Registered children the tracing matcher may compare: active records of unaccompanied or
+    /// separated children with the consent to tracing in force.
+    pub async fn children_for_tracing(&self, keys: &KeyRing) -> Result<Vec<PersonRecord>> {
+        let everyone = Scope {
+            everywhere: true,
+            ..Scope::default()
+        };
+        let mut out = Vec::new();
+        for person in self.people_in_scope(keys, &everyone, 1_000_000).await? {
+            let sought = person
+                .needs
+                .iter()
+                .any(|n| matches!(n, SpecificNeed::Unaccompanied | SpecificNeed::Separated));
+            if !sought || person.identity.is_none() {
+                continue;
+            }
+            let consented = self
+                .consents(person.id)
+                .await?
+                .iter()
+                .any(|c| c.in_force() && c.purpose == ConsentPurpose::Tracing);
+            if consented {
+                out.push(person);
+            }
+        }
+        Ok(out)
+    }
+}

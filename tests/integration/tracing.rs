@@ -1,0 +1,182 @@
+//! Family tracing in the store on both backends: public requests verified first, candidates
+//! proposed and decided in order, reunification recorded, personal data encrypted, and only
+//! children with consent to tracing offered to the matcher.
+
+use bluedot_core::person::{ConsentGiver, ConsentPurpose};
+use bluedot_core::tracing_request::{MatchStatus, RequesterInfo, Sought, TracingStatus};
+use bluedot_store::Store;
+use bluedot_store::people::NewConsent;
+use bluedot_store::tracing::{NewTracingRequest, Reunification};
+use sqlx::Connection;
+use uuid::Uuid;
+
+use crate::on_both_backends;
+use crate::people::{child, demo_hub, keys};
+
+#[tokio::test]
+async fn a_request_goes_from_the_public_form_to_reunification() {
+    on_both_backends!(async |store: Store, backend: &str, url: String| {
+        let keys = keys();
+        let hub = demo_hub(&store, "siret-border").await;
+        let worker = store
+            .create_user(
+                "worker",
+                "Worker",
+                bluedot_core::policy::Role::SocialWorker,
+                &bluedot_core::policy::Scope {
+                    hubs: vec![hub.id],
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap()
+            .id;
+        // Two unaccompanied children; only one may be compared for tracing.
+        let olena = store.create_person(&keys, &child(&hub)).await.unwrap();
+        let other = store.create_person(&keys, &child(&hub)).await.unwrap();
+        store
+            .record_consent(
+                olena,
+                &NewConsent {
+                    purpose: ConsentPurpose::Tracing,
+                    given_by: ConsentGiver::ChildAssent,
+                    recorded_by: None,
+                },
+            )
+            .await
+            .unwrap();
+        let offered: Vec<Uuid> = store
+            .children_for_tracing(&keys)
+            .await
+            .unwrap()
+            .iter()
+            .map(|p| p.id)
+            .collect();
+        assert_eq!(offered, vec![olena], "{backend}");
+        assert!(!offered.contains(&other));
+
+        let new = NewTracingRequest {
+            hub_id: hub.id,
+            country: hub.country,
+            public: true,
+            sought: Sought {
+                given_name: "Olena".into(),
+                family_name: "Krawczenko".into(),
+                sex: Some('f'),
+                age: Some(12),
+                ..Sought::default()
+            },
+            requester: RequesterInfo {
+                name: "Oksana Krawczenko".into(),
+                relation: "mother".into(),
+                phone: "+48 600 100 200".into(),
+                contact_note: String::new(),
+            },
+            created_by: None,
+        };
+        let bad = NewTracingRequest {
+            requester: RequesterInfo {
+                relation: String::new(),
+                ..new.requester.clone()
+            },
+            ..new.clone()
+        };
+        assert!(
+            store
+                .create_tracing_request(&keys, &bad)
+                .await
+                .unwrap_err()
+                .to_string()
+                .contains("related")
+        );
+        let id = store.create_tracing_request(&keys, &new).await.unwrap();
+        let r = store.tracing_request(&keys, id).await.unwrap().unwrap();
+        assert_eq!(r.status, TracingStatus::Unverified, "{backend}");
+        assert!(r.public);
+        assert!(store.verify_tracing_request(id, worker).await.unwrap());
+        assert!(
+            !store.verify_tracing_request(id, worker).await.unwrap(),
+            "verified once"
+        );
+
+        store
+            .propose_candidates(
+                &keys,
+                id,
+                &[(olena, 0.93, "given_name +4.0 (olena: same)".into())],
+            )
+            .await
+            .unwrap();
+        let err = store
+            .decide_candidate(id, olena, MatchStatus::Verified, worker)
+            .await
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("cannot be verified now"),
+            "{backend}: {err}"
+        );
+        store
+            .decide_candidate(id, olena, MatchStatus::Confirmed, worker)
+            .await
+            .unwrap();
+        // A new run of the matcher does not undo a decision.
+        store
+            .propose_candidates(&keys, id, &[(olena, 0.5, "later run".into())])
+            .await
+            .unwrap();
+        let candidates = store.candidates(&keys, id).await.unwrap();
+        assert_eq!(candidates[0].status, MatchStatus::Confirmed);
+        assert_eq!(candidates[0].evidence, "given_name +4.0 (olena: same)");
+        store
+            .decide_candidate(id, olena, MatchStatus::Verified, worker)
+            .await
+            .unwrap();
+        let r = store.tracing_request(&keys, id).await.unwrap().unwrap();
+        assert_eq!(
+            (r.status, r.found_person),
+            (TracingStatus::Found, Some(olena)),
+            "{backend}"
+        );
+
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+        let missing = Reunification {
+            date: day,
+            ..Reunification::default()
+        };
+        assert!(store.reunify(&keys, id, &missing).await.is_err());
+        let done = Reunification {
+            date: day,
+            place: "Blue Dot Siret".into(),
+            with_whom: "mother, Oksana Kravchenko".into(),
+            note: String::new(),
+        };
+        assert!(store.reunify(&keys, id, &done).await.unwrap());
+        let r = store.tracing_request(&keys, id).await.unwrap().unwrap();
+        assert_eq!(r.status, TracingStatus::Reunified);
+        assert_eq!(
+            r.reunification.unwrap().with_whom,
+            "mother, Oksana Kravchenko"
+        );
+
+        // Nothing personal in the clear.
+        let sql = "SELECT sought || requester || COALESCE(reunification, '') FROM tracing_requests";
+        let rows: Vec<(String,)> = if url.starts_with("postgres") {
+            let mut c = sqlx::PgConnection::connect(&url).await.unwrap();
+            sqlx::query_as(sql).fetch_all(&mut c).await.unwrap()
+        } else {
+            let mut c = sqlx::SqliteConnection::connect(&url).await.unwrap();
+            sqlx::query_as(sql).fetch_all(&mut c).await.unwrap()
+        };
+        let raw: String = rows.into_iter().map(|r| r.0).collect();
+        for secret in ["Olena", "Krawczenko", "Oksana", "600 100", "Siret"] {
+            assert!(!raw.contains(secret), "{backend}: {secret} in the clear");
+        }
+
+        // Anonymising the child removes the evidence that names her.
+        assert!(store.anonymise_person(olena).await.unwrap());
+        assert!(
+            store.candidates(&keys, id).await.unwrap().is_empty(),
+            "{backend}"
+        );
+    });
+}
