@@ -186,6 +186,10 @@ pub struct Matcher {
     places: NameGroups,
     children: Vec<(String, Prepared)>,
     index: HashMap<Key, Vec<u32>>,
+    /// Where each child id's current entry is.
+    by_id: HashMap<String, u32>,
+    /// Entries replaced or removed; skipped when matching.
+    retired: HashSet<u32>,
 }
 
 /// The largest candidate list a key may hand over; more common keys are skipped for a request
@@ -202,21 +206,33 @@ impl Matcher {
             places: NameGroups::places(),
             children: Vec::new(),
             index: HashMap::new(),
+            by_id: HashMap::new(),
+            retired: HashSet::new(),
         }
     }
 
+    /// How many children matching sees.
     pub fn len(&self) -> usize {
-        self.children.len()
+        self.by_id.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.children.is_empty()
+        self.by_id.is_empty()
     }
 
-    /// Adds a child; matching sees it at once.
+    /// Takes a child out of matching (record closed, consent withdrawn).
+    pub fn remove(&mut self, id: &str) {
+        if let Some(n) = self.by_id.remove(id) {
+            self.retired.insert(n);
+        }
+    }
+
+    /// Adds a child, or replaces the entry of the same id; matching sees it at once.
     pub fn add(&mut self, child: &Person) {
+        self.remove(&child.id);
         let prepared = prepare(child, &self.names, &self.places);
         let n = self.children.len() as u32;
+        self.by_id.insert(child.id.clone(), n);
         for key in self.keys(&prepared.given, &prepared.family, prepared.year) {
             self.index.entry(key).or_default().push(n);
         }
@@ -292,7 +308,7 @@ impl Matcher {
                 if let Some(ids) = self.index.get(key)
                     && ids.len() <= MAX_BLOCK
                 {
-                    seen.extend(ids.iter().copied());
+                    seen.extend(ids.iter().copied().filter(|i| !self.retired.contains(i)));
                 }
             }
         }
@@ -646,6 +662,21 @@ mod tests {
             relation: "father".into(),
         };
         assert_eq!(m.find(&sasza, &father, 1)[0].child_id, "C4");
+        // Replaced and removed entries are not found any more.
+        m.add(&Person {
+            family_name: "Шевчук".into(),
+            ..child("C1", "Олександр", "Шевчук", 2012, "Оксана")
+        });
+        let sought = Person {
+            given_name: "Oleksandr".into(),
+            family_name: "Kravchenko".into(),
+            birth_year: Some(2012),
+            ..Person::default()
+        };
+        assert!(m.find(&sought, &mother, 5).iter().all(|f| f.child_id != "C1" || f.score < 0.5));
+        m.remove("C1");
+        assert!(m.find(&sought, &mother, 5).iter().all(|f| f.child_id != "C1"));
+        assert_eq!(m.len(), 3);
         // Someone not registered gets no confident match.
         let stranger = Person {
             given_name: "Marta".into(),
