@@ -180,3 +180,58 @@ async fn a_request_goes_from_the_public_form_to_reunification() {
         );
     });
 }
+
+#[tokio::test]
+async fn the_index_in_the_server_sees_new_children_and_withdrawn_consent() {
+    use bluedot_web::tracing_index::TracingIndex;
+    on_both_backends!(async |store: Store, backend: &str, _url: String| {
+        let keys = keys();
+        let hub = demo_hub(&store, "siret-border").await;
+        let tracing_consent = NewConsent {
+            purpose: ConsentPurpose::Tracing,
+            given_by: ConsentGiver::ChildAssent,
+            recorded_by: None,
+        };
+        // Another server's index, built before the child is registered.
+        let index = TracingIndex::build(&store, &keys).await.unwrap();
+        assert_eq!(index.children().await, 0, "{backend}");
+        let olena = store.create_person(&keys, &child(&hub)).await.unwrap();
+        let consent = store.record_consent(olena, &tracing_consent).await.unwrap();
+        let sought = Sought {
+            given_name: "Olena".into(),
+            family_name: "Krawczenko".into(),
+            sex: Some('f'),
+            birth_year: Some(2014),
+            ..Sought::default()
+        };
+        let mother = RequesterInfo {
+            name: "Oksana Krawczenko".into(),
+            relation: "mother".into(),
+            ..RequesterInfo::default()
+        };
+        assert!(index.find(&sought, &mother, 5).await.is_empty());
+        index.refresh(&store, &keys).await.unwrap();
+        let found = index.find(&sought, &mother, 5).await;
+        assert_eq!(found[0].child_id, olena.to_string(), "{backend}");
+        assert!(found[0].score > 0.7, "{backend}: {}", found[0].score);
+        // Consent withdrawn: she leaves the index at the next refresh.
+        assert!(store.withdraw_consent(olena, consent, None).await.unwrap());
+        index.refresh(&store, &keys).await.unwrap();
+        assert!(
+            index
+                .find(&sought, &mother, 5)
+                .await
+                .iter()
+                .all(|m| m.child_id != olena.to_string())
+        );
+        // A fresh build agrees.
+        assert_eq!(
+            TracingIndex::build(&store, &keys)
+                .await
+                .unwrap()
+                .len()
+                .await,
+            0
+        );
+    });
+}

@@ -407,21 +407,54 @@ impl Store {
         };
         let mut out = Vec::new();
         for person in self.people_in_scope(keys, &everyone, 1_000_000).await? {
-            let sought = person
-                .needs
-                .iter()
-                .any(|n| matches!(n, SpecificNeed::Unaccompanied | SpecificNeed::Separated));
-            if !sought || person.identity.is_none() {
-                continue;
-            }
-            let consented = self
-                .consents(person.id)
-                .await?
-                .iter()
-                .any(|c| c.in_force() && c.purpose == ConsentPurpose::Tracing);
-            if consented {
+            if self.traceable(&person).await? {
                 out.push(person);
             }
+        }
+        Ok(out)
+    }
+
+    async fn traceable(&self, person: &PersonRecord) -> Result<bool> {
+        let sought = person
+            .needs
+            .iter()
+            .any(|n| matches!(n, SpecificNeed::Unaccompanied | SpecificNeed::Separated));
+        if !sought
+            || person.identity.is_none()
+            || person.status != bluedot_core::person::PersonStatus::Active
+        {
+            return Ok(false);
+        }
+        Ok(self
+            .consents(person.id)
+            .await?
+            .iter()
+            .any(|c| c.in_force() && c.purpose == ConsentPurpose::Tracing))
+    }
+
+    /// People whose record or consents changed since `since`, each with the record if the
+    /// matcher may compare them now (`None`: take them out). For keeping an in-memory index
+    /// current when several servers share one database.
+    pub async fn tracing_changes_since(
+        &self,
+        keys: &KeyRing,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<(Uuid, Option<PersonRecord>)>> {
+        let ids: Vec<(Uuid,)> = on_pool!(self, pool => sqlx::query_as(
+            "SELECT id FROM people WHERE updated_at >= $1
+             UNION SELECT person_id FROM consents WHERE recorded_at >= $1 OR withdrawn_at >= $1",
+        )
+        .bind(since)
+        .fetch_all(pool)
+        .await?);
+        let mut out = Vec::with_capacity(ids.len());
+        for (id,) in ids {
+            let person = self.person(keys, id).await?;
+            let keep = match &person {
+                Some(p) => self.traceable(p).await?,
+                None => false,
+            };
+            out.push((id, person.filter(|_| keep)));
         }
         Ok(out)
     }

@@ -673,9 +673,17 @@ mod tests {
             birth_year: Some(2012),
             ..Person::default()
         };
-        assert!(m.find(&sought, &mother, 5).iter().all(|f| f.child_id != "C1" || f.score < 0.5));
+        assert!(
+            m.find(&sought, &mother, 5)
+                .iter()
+                .all(|f| f.child_id != "C1" || f.score < 0.5)
+        );
         m.remove("C1");
-        assert!(m.find(&sought, &mother, 5).iter().all(|f| f.child_id != "C1"));
+        assert!(
+            m.find(&sought, &mother, 5)
+                .iter()
+                .all(|f| f.child_id != "C1")
+        );
         assert_eq!(m.len(), 3);
         // Someone not registered gets no confident match.
         let stranger = Person {

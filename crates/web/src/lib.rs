@@ -16,6 +16,7 @@ pub mod i18n;
 pub mod public;
 pub mod security;
 pub mod staff;
+pub mod tracing_index;
 
 use std::sync::{Arc, LazyLock};
 use std::time::Duration;

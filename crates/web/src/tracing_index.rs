@@ -1,0 +1,116 @@
+//! The tracing matcher's index inside the server: built from the database at start, then kept
+//! current by reading what changed since the last look (so several servers on one PostgreSQL
+//! database all see what any of them records). A new child is matched against at once; a
+//! record closed or a consent withdrawn leaves the index at the next refresh.
+
+use bluedot_core::person::{Identity, Sex};
+use bluedot_core::tracing_request::{RequesterInfo, Sought};
+use bluedot_store::crypto::KeyRing;
+use bluedot_store::people::PersonRecord;
+use bluedot_store::{Store, StoreError};
+use bluedot_tracing::{Match, Matcher, NameGroups, Person, Requester};
+use chrono::{DateTime, Datelike, Duration, Utc};
+use tokio::sync::RwLock;
+
+pub struct TracingIndex {
+    state: RwLock<State>,
+}
+
+struct State {
+    matcher: Matcher,
+    /// Changes up to this moment are in the matcher.
+    current_to: DateTime<Utc>,
+}
+
+/// How far back a refresh looks before the last one, so that a change committed by another
+/// server while this one was reading is not missed.
+const OVERLAP: i64 = 5;
+
+fn person_of(record: &PersonRecord) -> Option<Person> {
+    let identity: &Identity = record.identity.as_ref()?;
+    let birth = identity.birth_date;
+    Some(Person {
+        id: record.id.to_string(),
+        given_name: identity.given_name.clone(),
+        family_name: identity.family_name.clone(),
+        sex: match record.sex {
+            Sex::Female => Some('f'),
+            Sex::Male => Some('m'),
+            _ => None,
+        },
+        birth_year: birth
+            .map(|d| d.year())
+            .or(identity.birth_year_estimated)
+            .or(record.birth_year),
+        birth_month_day: birth.map(|d| (d.month(), d.day())),
+        age: None,
+        place_of_origin: String::new(),
+        mother_name: String::new(),
+        father_name: String::new(),
+    })
+}
+
+impl TracingIndex {
+    /// Reads every child the matcher may compare.
+    pub async fn build(store: &Store, keys: &KeyRing) -> Result<TracingIndex, StoreError> {
+        let started = Utc::now();
+        let mut matcher = Matcher::new(NameGroups::built_in());
+        for record in store.children_for_tracing(keys).await? {
+            if let Some(p) = person_of(&record) {
+                matcher.add(&p);
+            }
+        }
+        Ok(TracingIndex {
+            state: RwLock::new(State {
+                matcher,
+                current_to: started,
+            }),
+        })
+    }
+
+    /// Takes in what changed in the database since the last look.
+    pub async fn refresh(&self, store: &Store, keys: &KeyRing) -> Result<usize, StoreError> {
+        let since = self.state.read().await.current_to - Duration::seconds(OVERLAP);
+        let started = Utc::now();
+        let changes = store.tracing_changes_since(keys, since).await?;
+        let mut state = self.state.write().await;
+        for (id, record) in &changes {
+            match record.as_ref().and_then(person_of) {
+                Some(p) => state.matcher.add(&p),
+                None => state.matcher.remove(&id.to_string()),
+            }
+        }
+        state.current_to = started;
+        Ok(changes.len())
+    }
+
+    /// How many children the index compares.
+    pub async fn children(&self) -> usize {
+        self.state.read().await.matcher.len()
+    }
+
+    /// The best `top` registered children for a request, with the evidence.
+    pub async fn find(&self, sought: &Sought, requester: &RequesterInfo, top: usize) -> Vec<Match> {
+        let person = Person {
+            id: String::new(),
+            given_name: sought.given_name.clone(),
+            family_name: sought.family_name.clone(),
+            sex: sought.sex,
+            birth_year: sought.birth_date.map(|d| d.year()).or(sought.birth_year),
+            birth_month_day: sought.birth_date.map(|d| (d.month(), d.day())),
+            age: sought.age,
+            place_of_origin: sought.place_of_origin.clone(),
+            mother_name: String::new(),
+            father_name: String::new(),
+        };
+        let requester = Requester {
+            name: requester.name.clone(),
+            relation: requester.relation.clone(),
+        };
+        self.state
+            .read()
+            .await
+            .matcher
+            .find(&person, &requester, top)
+    }
+}
