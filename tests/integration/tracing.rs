@@ -229,7 +229,7 @@ async fn the_index_in_the_server_sees_new_children_and_withdrawn_consent() {
             TracingIndex::build(&store, &keys)
                 .await
                 .unwrap()
-                .len()
+                .children()
                 .await,
             0
         );
