@@ -453,13 +453,7 @@ pub async fn open(
 ) -> StaffResult {
     let l = Loaded::open(&state, &headers).await?;
     let lang = l.staff.lang;
-    let get = |name: &str| {
-        pairs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
+    let get = |name: &str| super::form_field(&pairs, name);
     check_csrf(&l.staff, &headers, &get("csrf"))?;
     let person_id: Uuid = person.parse().map_err(|_| StaffError::NotFound(lang))?;
     let person = state

@@ -480,6 +480,15 @@ pub fn check_csrf(staff: &Staff, headers: &HeaderMap, form_token: &str) -> Staff
     }
 }
 
+/// The first value of a field in a form read as pairs (forms with repeated fields), or "".
+pub fn form_field(pairs: &[(String, String)], name: &str) -> String {
+    pairs
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default()
+}
+
 pub fn staff_t(lang: Lang, id: &str) -> String {
     crate::I18N.message(lang, id, None)
 }

@@ -140,13 +140,7 @@ pub async fn send(
 ) -> StaffResult {
     let l = Loaded::open(&state, &headers).await?;
     let lang = l.staff.lang;
-    let get = |name: &str| {
-        pairs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
+    let get = |name: &str| super::form_field(&pairs, name);
     let form = SendForm {
         csrf: get("csrf"),
         service: get("service"),

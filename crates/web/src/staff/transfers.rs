@@ -712,13 +712,7 @@ pub async fn decide(
 ) -> StaffResult {
     let Desk { staff, keys, hubs } = Desk::open(&state, &headers).await?;
     let lang = staff.lang;
-    let get = |name: &str| {
-        pairs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.trim().to_owned())
-            .unwrap_or_default()
-    };
+    let get = |name: &str| super::form_field(&pairs, name).trim().to_owned();
     check_csrf(&staff, &headers, &get("csrf"))?;
     let internal = |e: StoreError| StaffError::internal(lang, e);
     let id: Uuid = id.parse().map_err(|_| StaffError::NotFound(lang))?;
