@@ -20,6 +20,7 @@ mod storage;
 mod supplies;
 mod support;
 mod tracing;
+mod tracing_http;
 mod transfers;
 mod visits;
 mod visits_http;

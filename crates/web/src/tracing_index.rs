@@ -22,6 +22,19 @@ struct State {
     current_to: DateTime<Utc>,
 }
 
+/// The server's index, built on first use; current with the database after this call.
+pub async fn current<'a>(
+    cell: &'a tokio::sync::OnceCell<TracingIndex>,
+    store: &Store,
+    keys: &KeyRing,
+) -> Result<&'a TracingIndex, StoreError> {
+    let index = cell
+        .get_or_try_init(|| TracingIndex::build(store, keys))
+        .await?;
+    index.refresh(store, keys).await?;
+    Ok(index)
+}
+
 /// How far back a refresh looks before the last one, so that a change committed by another
 /// server while this one was reading is not missed.
 const OVERLAP: i64 = 5;

@@ -9,6 +9,7 @@ mod auth;
 mod cases;
 pub mod credentials;
 mod deployments;
+mod family_tracing;
 mod people;
 mod referrals;
 mod supplies;
@@ -89,6 +90,14 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/staff/cases/{id}/transfer",
             get(transfers::form).post(transfers::send),
+        )
+        .route(
+            "/staff/tracing",
+            get(family_tracing::list).post(family_tracing::create),
+        )
+        .route(
+            "/staff/tracing/{id}",
+            get(family_tracing::view).post(family_tracing::act),
         )
         .route("/staff/transfers", get(transfers::list))
         .route("/staff/transfers/{id}/decision", post(transfers::decide))
@@ -260,6 +269,7 @@ pub struct Nav {
     pub people: bool,
     pub cases: bool,
     pub transfers: bool,
+    pub tracing: bool,
     pub users: bool,
     pub audit: bool,
 }
@@ -278,6 +288,7 @@ impl Nav {
             people: staff.may_anywhere(Action::ViewPerson, hubs),
             cases: cases::in_nav(staff, hubs),
             transfers: transfers::in_nav(staff, hubs),
+            tracing: family_tracing::in_nav(staff, hubs),
             users: staff.may_anywhere(Action::ManageUsers, hubs),
             audit: staff.may_anywhere(Action::ViewAudit, hubs),
         }

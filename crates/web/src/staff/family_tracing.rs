@@ -1,0 +1,556 @@
+//! Family tracing on the staff side: tracing requests recorded by case workers (or sent by
+//! relatives through the public site and verified here first), the candidate children the
+//! matcher finds with its evidence, the case worker's decision on each, the verification of the
+//! relationship, and the reunification that closes the request. Where a candidate child is is
+//! shown only to staff who work on cases at that child's hub.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Extension, Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect};
+use bluedot_core::person::Identity;
+use bluedot_core::policy::Action;
+use bluedot_core::tracing_request::{MatchStatus, RequesterInfo, Sought, TracingStatus};
+use bluedot_core::{Hub, ValidationError};
+use bluedot_store::StoreError;
+use bluedot_store::tracing::{NewTracingRequest, Reunification, TracingRequest};
+use chrono::{Datelike, NaiveDate};
+use uuid::Uuid;
+
+use super::Desk as Loaded;
+use super::people::Choice;
+use super::{ClientAddr, Nav, StaffError, StaffResult, audit, check_csrf, form_field, hub_target};
+use crate::AppState;
+use crate::public::{Ctx, render};
+
+/// Candidates kept per request, and the least score worth showing.
+const CANDIDATES: usize = 10;
+const LEAST_SCORE: f64 = 0.05;
+
+fn works_on_tracing(l: &Loaded, hub: &Hub) -> bool {
+    l.staff.may(Action::ManageCase, hub_target(hub))
+        || l.staff.may(Action::SuperviseCase, hub_target(hub))
+}
+
+impl Loaded {
+    fn tracing_hubs(&self) -> Vec<&Hub> {
+        self.hubs
+            .iter()
+            .filter(|h| works_on_tracing(self, h))
+            .collect()
+    }
+
+    /// The request `id` if this account works on tracing at its hub; otherwise 404, audited.
+    async fn tracing_request(
+        &self,
+        state: &AppState,
+        from: &ClientAddr,
+        id: &str,
+        verb: &str,
+    ) -> StaffResult<(TracingRequest, Hub)> {
+        let lang = self.staff.lang;
+        let id: Uuid = id.parse().map_err(|_| StaffError::NotFound(lang))?;
+        let request = state
+            .store
+            .tracing_request(&self.keys, id)
+            .await
+            .map_err(|e| self.internal(e))?
+            .ok_or(StaffError::NotFound(lang))?;
+        let hub = self
+            .hub(request.hub_id)
+            .cloned()
+            .ok_or_else(|| self.internal("request's hub is missing"))?;
+        if !works_on_tracing(self, &hub) {
+            let mut event = self
+                .staff
+                .event_at(verb, format!("tracing:{id}"), from, &hub);
+            event.outcome = "denied".into();
+            audit(state, lang, event).await?;
+            return Err(StaffError::NotFound(lang));
+        }
+        Ok((request, hub))
+    }
+
+    /// Runs the matcher for an open request and records its candidates.
+    async fn search(&self, state: &AppState, request: &TracingRequest) -> StaffResult<usize> {
+        let index = crate::tracing_index::current(&state.tracing, &state.store, &self.keys)
+            .await
+            .map_err(|e| self.internal(e))?;
+        let found: Vec<(Uuid, f64, String)> = index
+            .find(&request.sought, &request.requester, CANDIDATES)
+            .await
+            .into_iter()
+            .filter(|m| m.score >= LEAST_SCORE)
+            .filter_map(|m| {
+                let person = m.child_id.parse().ok()?;
+                let evidence = m
+                    .evidence
+                    .iter()
+                    .map(|e| format!("{} {:+.1}: {}", e.field, e.points, e.note))
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                Some((person, m.score, evidence))
+            })
+            .collect();
+        state
+            .store
+            .propose_candidates(&self.keys, request.id, &found)
+            .await
+            .map_err(|e| self.internal(e))?;
+        Ok(found.len())
+    }
+}
+
+fn ctx_for(l: &Loaded) -> Ctx {
+    Ctx::new(l.staff.lang, "/", "tracing")
+}
+
+pub struct RequestLine {
+    pub id: Uuid,
+    pub sought: String,
+    pub requester: String,
+    pub hub: String,
+    pub status: String,
+    pub status_code: &'static str,
+    pub created: String,
+}
+
+#[derive(Template)]
+#[template(path = "staff/tracing.html")]
+struct ListPage {
+    ctx: Ctx,
+    nav: Nav,
+    csrf: String,
+    lines: Vec<RequestLine>,
+    hubs: Vec<Choice>,
+    error: Option<String>,
+}
+
+fn sought_name(s: &Sought) -> String {
+    format!("{} {}", s.given_name, s.family_name)
+        .trim()
+        .to_owned()
+}
+
+impl Loaded {
+    async fn list_page(&self, state: &AppState, error: Option<String>) -> StaffResult {
+        let ctx = ctx_for(self);
+        let requests = state
+            .store
+            .tracing_requests_in_scope(&self.keys, &self.staff.actor.scope)
+            .await
+            .map_err(|e| self.internal(e))?;
+        let lines = requests
+            .iter()
+            .filter_map(|r| Some((r, self.hub(r.hub_id)?)))
+            .filter(|(_, hub)| works_on_tracing(self, hub))
+            .map(|(r, hub)| RequestLine {
+                id: r.id,
+                sought: sought_name(&r.sought),
+                requester: format!("{} ({})", r.requester.name, r.requester.relation),
+                hub: hub.name.text(ctx.lang).to_owned(),
+                status: ctx.t(&format!("tracing-status-{}", r.status.code())),
+                status_code: r.status.code(),
+                created: r.created_at.format("%Y-%m-%d").to_string(),
+            })
+            .collect();
+        let page = ListPage {
+            nav: Nav::for_staff(&self.staff, &self.hubs),
+            csrf: self.staff.session.csrf_token.clone(),
+            lines,
+            hubs: self
+                .tracing_hubs()
+                .iter()
+                .filter(|h| self.staff.may(Action::ManageCase, hub_target(h)))
+                .map(|h| Choice {
+                    value: h.id.to_string(),
+                    label: h.name.text(ctx.lang).to_owned(),
+                })
+                .collect(),
+            error,
+            ctx,
+        };
+        let status = if page.error.is_some() {
+            StatusCode::BAD_REQUEST
+        } else {
+            StatusCode::OK
+        };
+        Ok((status, render(&page)).into_response())
+    }
+}
+
+pub async fn list(State(state): State<AppState>, headers: HeaderMap) -> StaffResult {
+    let l = Loaded::open(&state, &headers).await?;
+    if l.tracing_hubs().is_empty() {
+        return Err(StaffError::Forbidden(l.staff.lang));
+    }
+    l.list_page(&state, None).await
+}
+
+fn read_sought(pairs: &[(String, String)]) -> Result<(Sought, RequesterInfo), ValidationError> {
+    let get = |name: &str| form_field(pairs, name).trim().to_owned();
+    let birth_date = match get("birth_date").as_str() {
+        "" => None,
+        d => Some(
+            NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                .map_err(|_| ValidationError::new("birth_date", "give a date"))?,
+        ),
+    };
+    let age = match get("age").as_str() {
+        "" => None,
+        a => Some(
+            a.parse::<u32>()
+                .map_err(|_| ValidationError::new("age", "the age is 0 to 25"))?,
+        ),
+    };
+    let sex = match get("sex").as_str() {
+        "f" => Some('f'),
+        "m" => Some('m'),
+        _ => None,
+    };
+    Ok((
+        Sought {
+            given_name: get("given_name"),
+            family_name: get("family_name"),
+            sex,
+            birth_date,
+            birth_year: None,
+            age,
+            place_of_origin: get("place_of_origin"),
+            description: get("description"),
+        },
+        RequesterInfo {
+            name: get("requester_name"),
+            relation: get("relation"),
+            phone: get("phone"),
+            contact_note: get("contact_note"),
+        },
+    ))
+}
+
+fn field_message(l: &Loaded, e: &ValidationError) -> String {
+    let label = crate::I18N.message(l.staff.lang, &format!("tracing-field-{}", e.field), None);
+    format!("{label}: {}", e.message)
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    Extension(from): Extension<ClientAddr>,
+    headers: HeaderMap,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> StaffResult {
+    let l = Loaded::open(&state, &headers).await?;
+    check_csrf(&l.staff, &headers, &form_field(&pairs, "csrf"))?;
+    let hub = form_field(&pairs, "hub")
+        .parse::<Uuid>()
+        .ok()
+        .and_then(|id| l.hub(id))
+        .filter(|h| l.staff.may(Action::ManageCase, hub_target(h)))
+        .cloned()
+        .ok_or(StaffError::Forbidden(l.staff.lang))?;
+    let (sought, requester) = match read_sought(&pairs) {
+        Ok(ok) => ok,
+        Err(e) => return l.list_page(&state, Some(field_message(&l, &e))).await,
+    };
+    let new = NewTracingRequest {
+        hub_id: hub.id,
+        country: hub.country,
+        public: false,
+        sought,
+        requester,
+        created_by: Some(l.staff.user.id),
+    };
+    let id = match state.store.create_tracing_request(&l.keys, &new).await {
+        Ok(id) => id,
+        Err(StoreError::Invalid(e)) => {
+            return l.list_page(&state, Some(field_message(&l, &e))).await;
+        }
+        Err(e) => return Err(l.internal(e)),
+    };
+    let request = state
+        .store
+        .tracing_request(&l.keys, id)
+        .await
+        .map_err(|e| l.internal(e))?
+        .ok_or_else(|| l.internal("request just created is missing"))?;
+    l.search(&state, &request).await?;
+    let event = l
+        .staff
+        .event_at("tracing.create", format!("tracing:{id}"), &from, &hub);
+    audit(&state, l.staff.lang, event).await?;
+    Ok(Redirect::to(&format!("/staff/tracing/{id}")).into_response())
+}
+
+pub struct CandidateView {
+    pub person_id: Uuid,
+    pub name: String,
+    pub age: String,
+    /// The child's hub, only for staff who work on cases there.
+    pub hub: String,
+    pub score: String,
+    pub evidence: Vec<String>,
+    pub status: String,
+    pub status_code: &'static str,
+    /// The child's record is visible to this account.
+    pub linkable: bool,
+}
+
+#[derive(Template)]
+#[template(path = "staff/tracing_request.html")]
+struct RequestPage {
+    ctx: Ctx,
+    nav: Nav,
+    csrf: String,
+    id: Uuid,
+    sought: String,
+    details: Vec<(String, String)>,
+    requester: String,
+    status: String,
+    status_code: &'static str,
+    public: bool,
+    candidates: Vec<CandidateView>,
+    reunification: String,
+    error: Option<String>,
+}
+
+impl Loaded {
+    async fn request_page(
+        &self,
+        state: &AppState,
+        request: &TracingRequest,
+        error: Option<String>,
+    ) -> StaffResult {
+        let ctx = ctx_for(self);
+        let candidates = state
+            .store
+            .candidates(&self.keys, request.id)
+            .await
+            .map_err(|e| self.internal(e))?;
+        let mut views = Vec::new();
+        for c in candidates {
+            let Some(person) = state
+                .store
+                .person(&self.keys, c.person_id)
+                .await
+                .map_err(|e| self.internal(e))?
+            else {
+                continue;
+            };
+            let hub = self.hub(person.hub_id);
+            let visible = hub.is_some_and(|h| works_on_tracing(self, h));
+            let today = chrono::Utc::now().date_naive();
+            let identity = person.identity.as_ref();
+            views.push(CandidateView {
+                person_id: c.person_id,
+                name: identity.map(Identity::full_name).unwrap_or_default(),
+                age: identity
+                    .and_then(|i| i.birth_date)
+                    .map(|d| bluedot_core::person::age_on(d, today).to_string())
+                    .or_else(|| person.birth_year.map(|y| format!("~{}", today.year() - y)))
+                    .unwrap_or_default(),
+                hub: if visible {
+                    hub.map(|h| h.name.text(ctx.lang).to_owned())
+                        .unwrap_or_default()
+                } else {
+                    ctx.t("tracing-elsewhere")
+                },
+                score: format!("{:.0}%", c.score * 100.0),
+                evidence: c.evidence.lines().map(str::to_owned).collect(),
+                status: ctx.t(&format!("tracing-match-{}", c.status.code())),
+                status_code: c.status.code(),
+                linkable: visible,
+            });
+        }
+        let s = &request.sought;
+        let mut details = Vec::new();
+        let mut add = |key: &str, value: String| {
+            if !value.is_empty() {
+                details.push((ctx.t(key), value));
+            }
+        };
+        add(
+            "person-sex",
+            s.sex
+                .map(|c| ctx.t(if c == 'f' { "sex-female" } else { "sex-male" }))
+                .unwrap_or_default(),
+        );
+        add(
+            "person-born",
+            s.birth_date
+                .map(|d| d.format("%Y-%m-%d").to_string())
+                .unwrap_or_default(),
+        );
+        add(
+            "tracing-age",
+            s.age.map(|a| a.to_string()).unwrap_or_default(),
+        );
+        add("tracing-place", s.place_of_origin.clone());
+        add("tracing-description", s.description.clone());
+        let page = RequestPage {
+            nav: Nav::for_staff(&self.staff, &self.hubs),
+            csrf: self.staff.session.csrf_token.clone(),
+            id: request.id,
+            sought: sought_name(s),
+            details,
+            requester: format!(
+                "{} ({}){}",
+                request.requester.name,
+                request.requester.relation,
+                if request.requester.phone.is_empty() {
+                    String::new()
+                } else {
+                    format!(" · {}", request.requester.phone)
+                }
+            ),
+            status: ctx.t(&format!("tracing-status-{}", request.status.code())),
+            status_code: request.status.code(),
+            public: request.public,
+            candidates: views,
+            reunification: request
+                .reunification
+                .as_ref()
+                .map(|r| format!("{} · {} · {}", r.date, r.place, r.with_whom))
+                .unwrap_or_default(),
+            error,
+            ctx,
+        };
+        let status = if page.error.is_some() {
+            StatusCode::BAD_REQUEST
+        } else {
+            StatusCode::OK
+        };
+        Ok((status, render(&page)).into_response())
+    }
+}
+
+pub async fn view(
+    State(state): State<AppState>,
+    Extension(from): Extension<ClientAddr>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> StaffResult {
+    let l = Loaded::open(&state, &headers).await?;
+    let (request, hub) = l
+        .tracing_request(&state, &from, &id, "tracing.view")
+        .await?;
+    let event = l.staff.event_at(
+        "tracing.view",
+        format!("tracing:{}", request.id),
+        &from,
+        &hub,
+    );
+    audit(&state, l.staff.lang, event).await?;
+    l.request_page(&state, &request, None).await
+}
+
+/// One of the actions on a request: verify it, search again, decide on a candidate, record
+/// the reunification, close it.
+pub async fn act(
+    State(state): State<AppState>,
+    Extension(from): Extension<ClientAddr>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> StaffResult {
+    let l = Loaded::open(&state, &headers).await?;
+    let get = |name: &str| form_field(&pairs, name).trim().to_owned();
+    check_csrf(&l.staff, &headers, &get("csrf"))?;
+    let lang = l.staff.lang;
+    let (request, hub) = l.tracing_request(&state, &from, &id, "tracing.act").await?;
+    if !l.staff.may(Action::ManageCase, hub_target(&hub)) {
+        return Err(StaffError::Forbidden(lang));
+    }
+    let internal = |e: StoreError| l.internal(e);
+    let action = get("action");
+    let invalid = |e: ValidationError| field_message(&l, &e);
+    let outcome: Result<(), String> = match action.as_str() {
+        "verify" => {
+            if state
+                .store
+                .verify_tracing_request(request.id, l.staff.user.id)
+                .await
+                .map_err(internal)?
+            {
+                let open = state
+                    .store
+                    .tracing_request(&l.keys, request.id)
+                    .await
+                    .map_err(internal)?
+                    .ok_or_else(|| l.internal("request vanished"))?;
+                l.search(&state, &open).await?;
+                Ok(())
+            } else {
+                Err(crate::I18N.message(lang, "tracing-not-now", None))
+            }
+        }
+        "search" if request.status == TracingStatus::Open => {
+            l.search(&state, &request).await?;
+            Ok(())
+        }
+        "confirm" | "reject" | "verify-relationship" => {
+            let person: Uuid = get("person")
+                .parse()
+                .map_err(|_| StaffError::NotFound(lang))?;
+            let to = match action.as_str() {
+                "confirm" => MatchStatus::Confirmed,
+                "reject" => MatchStatus::Rejected,
+                _ => MatchStatus::Verified,
+            };
+            match state
+                .store
+                .decide_candidate(request.id, person, to, l.staff.user.id)
+                .await
+            {
+                Ok(()) => Ok(()),
+                Err(StoreError::Invalid(e)) => Err(invalid(e)),
+                Err(e) => return Err(internal(e)),
+            }
+        }
+        "reunify" => {
+            let date = NaiveDate::parse_from_str(&get("date"), "%Y-%m-%d");
+            match date {
+                Err(_) => Err(invalid(ValidationError::new("date", "give the date"))),
+                Ok(date) => {
+                    let r = Reunification {
+                        date,
+                        place: get("place"),
+                        with_whom: get("with_whom"),
+                        note: get("note"),
+                    };
+                    match state.store.reunify(&l.keys, request.id, &r).await {
+                        Ok(true) => Ok(()),
+                        Ok(false) => Err(crate::I18N.message(lang, "tracing-not-now", None)),
+                        Err(StoreError::Invalid(e)) => Err(invalid(e)),
+                        Err(e) => return Err(internal(e)),
+                    }
+                }
+            }
+        }
+        "close" => {
+            state
+                .store
+                .close_tracing_request(request.id)
+                .await
+                .map_err(internal)?;
+            Ok(())
+        }
+        _ => Err(crate::I18N.message(lang, "tracing-not-now", None)),
+    };
+    if let Err(message) = outcome {
+        return l.request_page(&state, &request, Some(message)).await;
+    }
+    let event = l.staff.event_at(
+        &format!("tracing.{action}"),
+        format!("tracing:{}", request.id),
+        &from,
+        &hub,
+    );
+    audit(&state, lang, event).await?;
+    Ok(Redirect::to(&format!("/staff/tracing/{}", request.id)).into_response())
+}
+
+/// Whether the navigation offers tracing.
+pub fn in_nav(staff: &super::Staff, hubs: &[Hub]) -> bool {
+    staff.may_anywhere(Action::ManageCase, hubs) || staff.may_anywhere(Action::SuperviseCase, hubs)
+}

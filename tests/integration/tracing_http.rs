@@ -1,0 +1,225 @@
+//! Family tracing over HTTP on both backends: a case worker records a mother's request, the
+//! matcher proposes the registered girl across spellings, the worker confirms, verifies the
+//! relationship and records the reunification; where a child is stays hidden from staff of
+//! other hubs.
+
+use axum::http::StatusCode;
+use bluedot_core::policy::{Role, Scope};
+use bluedot_store::Store;
+
+use crate::on_both_backends;
+use crate::staff::{account_signed_in, app, between, csrf_of, encode, register, send};
+
+#[tokio::test]
+async fn a_mother_s_request_finds_her_daughter_and_ends_in_reunification() {
+    on_both_backends!(async |store: Store, backend: &str, _url: String| {
+        bluedot_cli::load_demo(&store).await.unwrap();
+        let app = app(&store);
+        let siret = store.hub_by_slug("siret-border").await.unwrap().unwrap();
+        let przemysl = store
+            .hub_by_slug("przemysl-station")
+            .await
+            .unwrap()
+            .unwrap();
+        let at = |hub: &bluedot_core::Hub| Scope {
+            hubs: vec![hub.id],
+            ..Scope::default()
+        };
+        let worker =
+            account_signed_in(&app, &store, "worker", Role::SocialWorker, at(&siret)).await;
+        let polish =
+            account_signed_in(&app, &store, "worker.pl", Role::SocialWorker, at(&przemysl)).await;
+        let legal = account_signed_in(&app, &store, "legal", Role::LegalAid, at(&siret)).await;
+
+        let girl = register(
+            &app,
+            &worker,
+            siret.id,
+            &format!(
+                "given_name={}&family_name={}&sex=female&age=11&need=unaccompanied-child&consent_by=child-assent",
+                encode("Олена"),
+                encode("Кравченко")
+            ),
+        )
+        .await;
+        let csrf = csrf_of(&send(&app, "GET", &girl, Some(&worker), None).await.body);
+        send(
+            &app,
+            "POST",
+            &format!("{girl}/consents"),
+            Some(&worker),
+            Some(&format!(
+                "csrf={csrf}&purpose=tracing&given_by=child-assent"
+            )),
+        )
+        .await;
+
+        assert_eq!(
+            send(&app, "GET", "/staff/tracing", Some(&legal), None)
+                .await
+                .status,
+            StatusCode::FORBIDDEN
+        );
+        let page = send(&app, "GET", "/staff/tracing", Some(&polish), None).await;
+        assert!(page.body.contains("id=\"no-requests\""), "{backend}");
+        let pl_csrf = csrf_of(&page.body);
+        let request = |csrf: &str, hub: uuid::Uuid, requester: &str| {
+            format!(
+                "csrf={csrf}&hub={hub}&given_name=Olena&family_name=Krawczenko&sex=f&age=11&requester_name={}&relation=mother",
+                encode(requester)
+            )
+        };
+        let bad = send(
+            &app,
+            "POST",
+            "/staff/tracing",
+            Some(&polish),
+            Some(&request(&pl_csrf, przemysl.id, "")),
+        )
+        .await;
+        assert_eq!(bad.status, StatusCode::BAD_REQUEST, "{backend}");
+        assert!(
+            bad.body.contains("Who is looking: give your name"),
+            "{}",
+            bad.body
+        );
+        // Recorded in Poland: the girl is proposed, but where she is stays hidden.
+        let created = send(
+            &app,
+            "POST",
+            "/staff/tracing",
+            Some(&polish),
+            Some(&request(&pl_csrf, przemysl.id, "Oksana Krawczenko")),
+        )
+        .await;
+        assert_eq!(
+            created.status,
+            StatusCode::SEE_OTHER,
+            "{backend}: {}",
+            created.body
+        );
+        let pl_request = created.location.unwrap();
+        let page = send(&app, "GET", &pl_request, Some(&polish), None).await;
+        assert!(
+            page.body.contains("Олена Кравченко"),
+            "{backend}: {}",
+            page.body
+        );
+        assert!(
+            page.body.contains("outside your scope") && !page.body.contains("Siret"),
+            "{backend}"
+        );
+        assert!(
+            !page.body.contains(&girl),
+            "no link to a record the account may not open"
+        );
+        assert_eq!(
+            send(&app, "GET", &pl_request, Some(&worker), None)
+                .await
+                .status,
+            StatusCode::NOT_FOUND
+        );
+
+        // Recorded at Siret: the worker follows it to the end.
+        let created = send(
+            &app,
+            "POST",
+            "/staff/tracing",
+            Some(&worker),
+            Some(&request(&csrf, siret.id, "Oksana Kravchenko")),
+        )
+        .await;
+        let url = created.location.unwrap();
+        let page = send(&app, "GET", &url, Some(&worker), None).await;
+        assert!(
+            page.body.contains(&girl) && page.body.contains("given_name"),
+            "{backend}: evidence shown"
+        );
+        let person = girl.rsplit('/').next().unwrap().to_owned();
+        let act = |action: &str, extra: &str| {
+            format!("csrf={csrf}&action={action}&person={person}{extra}")
+        };
+        let early = send(
+            &app,
+            "POST",
+            &url,
+            Some(&worker),
+            Some(&act("verify-relationship", "")),
+        )
+        .await;
+        assert_eq!(
+            early.status,
+            StatusCode::BAD_REQUEST,
+            "{backend}: confirm first"
+        );
+        for action in ["confirm", "verify-relationship"] {
+            let r = send(&app, "POST", &url, Some(&worker), Some(&act(action, ""))).await;
+            assert_eq!(
+                r.status,
+                StatusCode::SEE_OTHER,
+                "{backend}: {action}: {}",
+                r.body
+            );
+        }
+        let page = send(&app, "GET", &url, Some(&worker), None).await;
+        assert!(
+            between(&page.body, "id=\"tracing-status\">", "<").contains("found"),
+            "{backend}"
+        );
+        let missing = send(
+            &app,
+            "POST",
+            &url,
+            Some(&worker),
+            Some(&act("reunify", "&date=2026-11-25&place=&with_whom=")),
+        )
+        .await;
+        assert_eq!(missing.status, StatusCode::BAD_REQUEST);
+        let done = send(
+            &app,
+            "POST",
+            &url,
+            Some(&worker),
+            Some(&act(
+                "reunify",
+                &format!(
+                    "&date=2026-11-25&place={}&with_whom={}",
+                    encode("Blue Dot Siret"),
+                    encode("mother")
+                ),
+            )),
+        )
+        .await;
+        assert_eq!(
+            done.status,
+            StatusCode::SEE_OTHER,
+            "{backend}: {}",
+            done.body
+        );
+        let page = send(&app, "GET", &url, Some(&worker), None).await;
+        assert!(between(&page.body, "id=\"reunification\">", "<").contains("Blue Dot Siret"));
+
+        let audit = store
+            .search_audit(&bluedot_store::audit::AuditQuery {
+                action_prefix: Some("tracing.".into()),
+                limit: 50,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        for (action, outcome) in [
+            ("tracing.create", "ok"),
+            ("tracing.view", "ok"),
+            ("tracing.view", "denied"),
+            ("tracing.confirm", "ok"),
+            ("tracing.reunify", "ok"),
+        ] {
+            assert!(
+                audit
+                    .iter()
+                    .any(|e| e.action == action && e.outcome == outcome),
+                "{backend}: {action} {outcome}"
+            );
+        }
+    });
+}
