@@ -223,3 +223,62 @@ async fn a_mother_s_request_finds_her_daughter_and_ends_in_reunification() {
         }
     });
 }
+
+#[tokio::test]
+async fn a_child_who_becomes_traceable_is_proposed_to_requests_already_open() {
+    on_both_backends!(async |store: Store, backend: &str, _url: String| {
+        bluedot_cli::load_demo(&store).await.unwrap();
+        let app = app(&store);
+        let siret = store.hub_by_slug("siret-border").await.unwrap().unwrap();
+        let scope = Scope {
+            hubs: vec![siret.id],
+            ..Scope::default()
+        };
+        let worker = account_signed_in(&app, &store, "worker", Role::SocialWorker, scope).await;
+        let boy = register(
+            &app,
+            &worker,
+            siret.id,
+            &format!(
+                "given_name={}&family_name={}&sex=male&age=9&need=separated-child&consent_by=child-assent",
+                encode("Марко"),
+                encode("Бойко")
+            ),
+        )
+        .await;
+        let csrf = csrf_of(&send(&app, "GET", &boy, Some(&worker), None).await.body);
+        let created = send(
+            &app,
+            "POST",
+            "/staff/tracing",
+            Some(&worker),
+            Some(&format!(
+                "csrf={csrf}&hub={}&given_name=Marko&family_name=Bojko&sex=m&age=9&requester_name={}&relation=father",
+                siret.id,
+                encode("Petro Bojko")
+            )),
+        )
+        .await;
+        let url = created.location.unwrap();
+        let page = send(&app, "GET", &url, Some(&worker), None).await;
+        assert!(
+            page.body.contains("id=\"no-candidates\""),
+            "{backend}: no consent to tracing yet"
+        );
+        send(
+            &app,
+            "POST",
+            &format!("{boy}/consents"),
+            Some(&worker),
+            Some(&format!(
+                "csrf={csrf}&purpose=tracing&given_by=child-assent"
+            )),
+        )
+        .await;
+        let page = send(&app, "GET", &url, Some(&worker), None).await;
+        assert!(
+            page.body.contains("Марко Бойко") && page.body.contains(&boy),
+            "{backend}"
+        );
+    });
+}

@@ -550,6 +550,27 @@ pub async fn act(
     Ok(Redirect::to(&format!("/staff/tracing/{}", request.id)).into_response())
 }
 
+/// Runs the matcher again for every open request of the deployment, so a child who has just
+/// become traceable is proposed wherever a relative is looking for them.
+pub async fn search_open_requests(state: &AppState, l: &Loaded) -> StaffResult<usize> {
+    let everywhere = bluedot_core::policy::Scope {
+        everywhere: true,
+        ..Default::default()
+    };
+    let open: Vec<TracingRequest> = state
+        .store
+        .tracing_requests_in_scope(&l.keys, &everywhere)
+        .await
+        .map_err(|e| l.internal(e))?
+        .into_iter()
+        .filter(|r| r.status == TracingStatus::Open)
+        .collect();
+    for request in &open {
+        l.search(state, request).await?;
+    }
+    Ok(open.len())
+}
+
 /// Whether the navigation offers tracing.
 pub fn in_nav(staff: &super::Staff, hubs: &[Hub]) -> bool {
     staff.may_anywhere(Action::ManageCase, hubs) || staff.may_anywhere(Action::SuperviseCase, hubs)

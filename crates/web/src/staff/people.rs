@@ -908,6 +908,10 @@ pub async fn record_consent(
         &hub,
     )
     .await?;
+    if purpose == ConsentPurpose::Tracing {
+        // The child can be traced from now on: every open request looks again at once.
+        super::family_tracing::search_open_requests(&state, &l).await?;
+    }
     Ok(Redirect::to(&format!("/staff/people/{}#consents", person.id)).into_response())
 }
 
