@@ -124,13 +124,14 @@ struct Prepared {
     father: Form,
 }
 
-/// Ages in the data are whole years at registration in this year.
+/// The year ages are counted at in the tracing data sets' exchange format (registration in
+/// 2022); a server counts them at the present year (`Matcher::with_age_year`).
 pub const AGE_YEAR: i32 = 2022;
 
-fn prepare(p: &Person, names: &NameGroups, places: &NameGroups) -> Prepared {
+fn prepare(p: &Person, names: &NameGroups, places: &NameGroups, age_year: i32) -> Prepared {
     let (year, from_age) = match (p.birth_year, p.age) {
         (Some(y), _) => (Some(y), false),
-        (None, Some(a)) => (Some(AGE_YEAR - a as i32), true),
+        (None, Some(a)) => (Some(age_year - a as i32), true),
         _ => (None, false),
     };
     Prepared {
@@ -190,6 +191,8 @@ pub struct Matcher {
     by_id: HashMap<String, u32>,
     /// Entries replaced or removed; skipped when matching.
     retired: HashSet<u32>,
+    /// The year ages are counted at.
+    age_year: i32,
 }
 
 /// The largest candidate list a key may hand over; more common keys are skipped for a request
@@ -208,7 +211,14 @@ impl Matcher {
             index: HashMap::new(),
             by_id: HashMap::new(),
             retired: HashSet::new(),
+            age_year: AGE_YEAR,
         }
+    }
+
+    /// Counts ages given without a birth date at `year` (the present, for requests made now).
+    pub fn with_age_year(mut self, year: i32) -> Matcher {
+        self.age_year = year;
+        self
     }
 
     /// How many children matching sees.
@@ -230,7 +240,7 @@ impl Matcher {
     /// Adds a child, or replaces the entry of the same id; matching sees it at once.
     pub fn add(&mut self, child: &Person) {
         self.remove(&child.id);
-        let prepared = prepare(child, &self.names, &self.places);
+        let prepared = prepare(child, &self.names, &self.places, self.age_year);
         let n = self.children.len() as u32;
         self.by_id.insert(child.id.clone(), n);
         for key in self.keys(&prepared.given, &prepared.family, prepared.year) {
@@ -274,7 +284,7 @@ impl Matcher {
 
     /// The best `top` candidates for a request, best first.
     pub fn find(&self, sought: &Person, requester: &Requester, top: usize) -> Vec<Match> {
-        let mut q = prepare(sought, &self.names, &self.places);
+        let mut q = prepare(sought, &self.names, &self.places, self.age_year);
         if q.family.is_empty() {
             // Relatives mostly share the child's family name (in its other gender, which the
             // stem ignores): the requester's stands in for a missing one.

@@ -67,7 +67,8 @@ impl TracingIndex {
     /// Reads every child the matcher may compare.
     pub async fn build(store: &Store, keys: &KeyRing) -> Result<TracingIndex, StoreError> {
         let started = Utc::now();
-        let mut matcher = Matcher::new(NameGroups::built_in());
+        // Requests give ages as of now; children's birth years were fixed at registration.
+        let mut matcher = Matcher::new(NameGroups::built_in()).with_age_year(started.year());
         for record in store.children_for_tracing(keys).await? {
             if let Some(p) = person_of(&record) {
                 matcher.add(&p);

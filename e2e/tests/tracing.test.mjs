@@ -1,0 +1,61 @@
+// Family tracing in a real browser on a phone: a registered girl, a mother's request in another
+// spelling, the candidate with the matcher's reasons, confirmation, verification, reunification.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { startServer, launchBrowser, signedInAs, axeViolations } from "./server.mjs";
+
+let server, browser;
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+test("a mother's request finds her daughter and ends in reunification", async () => {
+  const { context, page } = await signedInAs(server, browser, "worker.tracing", "--role", "social-worker", "--hub", "siret-border");
+  await page.goto(`${server.url}/staff/people/new`);
+  await page.fill("#given_name", "Олена");
+  await page.fill("#family_name", "Кравченко");
+  await page.check("input[name=sex][value=female]");
+  await page.fill("#age", "11");
+  await page.check("input[name=need][value=unaccompanied-child]");
+  await page.selectOption("#consent_by", "child-assent");
+  await page.click("#new-person button[type=submit]");
+  await page.waitForSelector("#person-name");
+  await page.selectOption("#purpose", "tracing");
+  await page.selectOption("#given_by", "child-assent");
+  await page.click("#add-consent button[type=submit]");
+  await page.waitForSelector("#consent-list li >> nth=1");
+
+  await page.click("a[href='/staff/tracing']");
+  await page.fill("#given_name", "Olena");
+  await page.fill("#family_name", "Krawczenko");
+  await page.selectOption("#sex", "f");
+  await page.fill("#age", "11");
+  await page.fill("#requester_name", "Oksana Krawczenko");
+  await page.fill("#relation", "mother");
+  await page.click("#new-request button[type=submit]");
+  await page.waitForSelector(".candidate");
+  assert.match(await page.locator(".candidate .card-name").first().innerText(), /Олена Кравченко/);
+  await page.click(".candidate summary");
+  const evidence = await page.locator(".candidate .evidence").first().innerText();
+  assert.match(evidence, /given_name/);
+  assert.match(evidence, /birth \+/, "an age given today agrees with the age at registration");
+  assert.deepEqual(await axeViolations(page), []);
+  await page.screenshot({ path: "/tmp/bluedot-tracing-candidate.png", fullPage: true });
+
+  await page.click(".candidate button[value=confirm]");
+  await page.waitForSelector(".candidate button[value=verify-relationship]");
+  await page.click(".candidate button[value=verify-relationship]");
+  await page.waitForSelector("#reunify");
+  await page.fill("#reunify-date", "2026-11-25");
+  await page.fill("#reunify-place", "Blue Dot Siret");
+  await page.fill("#reunify-with", "mother, Oksana Kravchenko");
+  await page.click("#reunify button[type=submit]");
+  await page.waitForSelector("#reunification");
+  assert.match(await page.locator("#tracing-status").innerText(), /reunified/);
+  await context.close();
+});
