@@ -54,6 +54,20 @@ async fn a_mother_s_request_finds_her_daughter_and_ends_in_reunification() {
         )
         .await;
 
+        // She has a child protection case at Siret.
+        let worker_id = store.user_by_username("worker").await.unwrap().unwrap().id;
+        let case = send(
+            &app,
+            "POST",
+            &format!("{girl}/cases"),
+            Some(&worker),
+            Some(&format!(
+                "csrf={csrf}&concern=unaccompanied&risk=high&assigned_to={worker_id}"
+            )),
+        )
+        .await
+        .location
+        .unwrap();
         assert_eq!(
             send(&app, "GET", "/staff/tracing", Some(&legal), None)
                 .await
@@ -198,6 +212,18 @@ async fn a_mother_s_request_finds_her_daughter_and_ends_in_reunification() {
         );
         let page = send(&app, "GET", &url, Some(&worker), None).await;
         assert!(between(&page.body, "id=\"reunification\">", "<").contains("Blue Dot Siret"));
+        // The case asks for closure as reunified, for the supervisor to approve.
+        let case_page = send(&app, "GET", &case, Some(&worker), None).await;
+        let closure = between(&case_page.body, "id=\"case-closure\">", "<");
+        assert!(
+            closure.contains("reunified with family") && closure.contains("waiting for approval"),
+            "{backend}: {closure}"
+        );
+        assert!(
+            case_page
+                .body
+                .contains("Reunified on 2026-11-25 at Blue Dot Siret with mother")
+        );
 
         let audit = store
             .search_audit(&bluedot_store::audit::AuditQuery {

@@ -519,7 +519,12 @@ pub async fn act(
                         note: get("note"),
                     };
                     match state.store.reunify(&l.keys, request.id, &r).await {
-                        Ok(true) => Ok(()),
+                        Ok(true) => {
+                            if let Some(person) = request.found_person {
+                                l.close_case_tracing(&state, person, &r).await?;
+                            }
+                            Ok(())
+                        }
                         Ok(false) => Err(crate::I18N.message(lang, "tracing-not-now", None)),
                         Err(StoreError::Invalid(e)) => Err(invalid(e)),
                         Err(e) => return Err(internal(e)),
@@ -548,6 +553,62 @@ pub async fn act(
     );
     audit(&state, lang, event).await?;
     Ok(Redirect::to(&format!("/staff/tracing/{}", request.id)).into_response())
+}
+
+impl Loaded {
+    /// The reunification goes into the child's open case, if any: a history entry, and the
+    /// case worker's request to close the case as reunified, which a supervisor approves.
+    async fn close_case_tracing(
+        &self,
+        state: &AppState,
+        person: Uuid,
+        r: &Reunification,
+    ) -> StaffResult<()> {
+        let internal = |e: StoreError| self.internal(e);
+        let Some(case) = state
+            .store
+            .cases_of(person)
+            .await
+            .map_err(internal)?
+            .into_iter()
+            .find(|c| c.state.is_open())
+        else {
+            return Ok(());
+        };
+        let text = bluedot_store::cases::StepText {
+            note: format!(
+                "Reunified on {} at {} with {}. {}",
+                r.date, r.place, r.with_whom, r.note
+            )
+            .trim()
+            .to_owned(),
+            ..Default::default()
+        };
+        let change = bluedot_store::cases::CaseChange {
+            id: case.id,
+            version: case.version,
+            step: bluedot_core::case::Step::RequestClosure(
+                bluedot_core::case::ClosureReason::Reunified,
+            ),
+            text: text.clone(),
+            by: self.staff.user.id,
+        };
+        match state
+            .store
+            .case_step(&self.keys, &change, &state.config.case_deadlines)
+            .await
+        {
+            Ok(_) => Ok(()),
+            // A closure cannot be asked for now (one waits, or a best interests step does):
+            // the reunification still goes into the history.
+            Err(StoreError::Invalid(_) | StoreError::Conflict(_)) => state
+                .store
+                .case_note(&self.keys, case.id, &text, self.staff.user.id)
+                .await
+                .map_err(internal),
+            Err(e) => Err(internal(e)),
+        }
+    }
 }
 
 /// Runs the matcher again for every open request of the deployment, so a child who has just
