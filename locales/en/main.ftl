@@ -201,3 +201,21 @@ slip-role-legal-aid = legal aid
 slip-urgency-high = Please go today.
 slip-urgency-medium = Please go within 3 days.
 slip-urgency-low = Please go within a week.
+
+## Family tracing: the public request form
+trace-title = Looking for a child?
+trace-lead = If you have lost contact with your child or a child of your family, tell us. Blue Dot staff search in confidence and call you back.
+trace-child = The child you are looking for
+trace-given = Given name
+trace-family = Family name
+trace-age = Age (approximately)
+trace-place = Town the child comes from
+trace-you = About you
+trace-your-name = Your name
+trace-relation = You are the child's (mother, father, grandmother …)
+trace-phone = Phone number to call you back
+trace-hub = The Blue Dot hub nearest to you
+trace-send = Send
+trace-thanks-title = Thank you
+trace-thanks = We have your request. Staff will call you back to check who you are before the search begins. For the child's safety we never say online whether a child is registered.
+trace-error = Please give the child's name, your name, how you are related, and a phone number (6 to 15 digits).

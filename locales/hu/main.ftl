@@ -198,3 +198,21 @@ slip-role-legal-aid = jogi segítség
 slip-urgency-high = Kérjük, még ma menjen el.
 slip-urgency-medium = Kérjük, 3 napon belül menjen el.
 slip-urgency-low = Kérjük, egy héten belül menjen el.
+
+## Family tracing: the public request form
+trace-title = Gyermeket keres?
+trace-lead = Ha elvesztette a kapcsolatot gyermekével vagy a családja egy gyermekével, jelezze nekünk. A Blue Dot munkatársai bizalmasan keresik, és visszahívják.
+trace-child = A keresett gyermek
+trace-given = Utónév
+trace-family = Családnév
+trace-age = Életkor (körülbelül)
+trace-place = A település, ahonnan a gyermek jön
+trace-you = Önről
+trace-your-name = Az Ön neve
+trace-relation = Ön a gyermek … (anyja, apja, nagyanyja …)
+trace-phone = Telefonszám a visszahíváshoz
+trace-hub = Az Önhöz legközelebbi Blue Dot pont
+trace-send = Küldés
+trace-thanks-title = Köszönjük
+trace-thanks = Megkaptuk a kérését. Munkatársaink visszahívják, hogy a keresés előtt ellenőrizzék, kicsoda Ön. A gyermek biztonsága érdekében soha nem közöljük online, hogy egy gyermek nyilvántartásban van-e.
+trace-error = Adja meg a gyermek nevét, a saját nevét, a rokoni kapcsolatot és egy telefonszámot (6–15 számjegy).

@@ -201,3 +201,21 @@ slip-role-legal-aid = assistenza legale
 slip-urgency-high = Per favore, vada oggi.
 slip-urgency-medium = Per favore, vada entro 3 giorni.
 slip-urgency-low = Per favore, vada entro una settimana.
+
+## Family tracing: the public request form
+trace-title = Cerchi un bambino?
+trace-lead = Se hai perso il contatto con tuo figlio o con un bambino della tua famiglia, diccelo. Il personale Blue Dot cerca in modo riservato e ti richiama.
+trace-child = Il bambino che cerchi
+trace-given = Nome
+trace-family = Cognome
+trace-age = Età (circa)
+trace-place = Città di provenienza del bambino
+trace-you = Su di te
+trace-your-name = Il tuo nome
+trace-relation = Per il bambino sei (madre, padre, nonna …)
+trace-phone = Numero di telefono per richiamarti
+trace-hub = Il punto Blue Dot più vicino
+trace-send = Invia
+trace-thanks-title = Grazie
+trace-thanks = Abbiamo ricevuto la tua richiesta. Il personale ti richiamerà per verificare chi sei prima di iniziare la ricerca. Per la sicurezza del bambino non diciamo mai online se un bambino è registrato.
+trace-error = Indica il nome del bambino, il tuo nome, la parentela e un numero di telefono (da 6 a 15 cifre).

@@ -202,3 +202,21 @@ slip-role-legal-aid = pomoc prawna
 slip-urgency-high = Prosimy udać się tam dzisiaj.
 slip-urgency-medium = Prosimy udać się tam w ciągu 3 dni.
 slip-urgency-low = Prosimy udać się tam w ciągu tygodnia.
+
+## Family tracing: the public request form
+trace-title = Szukasz dziecka?
+trace-lead = Jeśli straciłaś lub straciłeś kontakt ze swoim dzieckiem albo dzieckiem z rodziny, daj nam znać. Pracownicy Blue Dot szukają poufnie i oddzwonią.
+trace-child = Dziecko, którego szukasz
+trace-given = Imię
+trace-family = Nazwisko
+trace-age = Wiek (w przybliżeniu)
+trace-place = Miejscowość, z której pochodzi dziecko
+trace-you = O tobie
+trace-your-name = Twoje imię i nazwisko
+trace-relation = Jesteś dla dziecka (mama, tata, babcia …)
+trace-phone = Numer telefonu do oddzwonienia
+trace-hub = Najbliższy punkt Blue Dot
+trace-send = Wyślij
+trace-thanks-title = Dziękujemy
+trace-thanks = Otrzymaliśmy zgłoszenie. Pracownicy oddzwonią, aby sprawdzić, kim jesteś, zanim rozpoczną się poszukiwania. Dla bezpieczeństwa dziecka nigdy nie informujemy online, czy dziecko jest zarejestrowane.
+trace-error = Podaj imię dziecka, swoje imię, pokrewieństwo i numer telefonu (od 6 do 15 cyfr).

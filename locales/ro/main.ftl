@@ -202,3 +202,21 @@ slip-role-legal-aid = asistență juridică
 slip-urgency-high = Vă rugăm să mergeți astăzi.
 slip-urgency-medium = Vă rugăm să mergeți în 3 zile.
 slip-urgency-low = Vă rugăm să mergeți într-o săptămână.
+
+## Family tracing: the public request form
+trace-title = Căutați un copil?
+trace-lead = Dacă ați pierdut legătura cu copilul dumneavoastră sau cu un copil din familie, spuneți-ne. Personalul Blue Dot caută confidențial și vă sună înapoi.
+trace-child = Copilul pe care îl căutați
+trace-given = Prenume
+trace-family = Nume de familie
+trace-age = Vârsta (aproximativ)
+trace-place = Localitatea de unde vine copilul
+trace-you = Despre dumneavoastră
+trace-your-name = Numele dumneavoastră
+trace-relation = Sunteți pentru copil (mamă, tată, bunică …)
+trace-phone = Număr de telefon pentru a vă suna înapoi
+trace-hub = Cel mai apropiat punct Blue Dot
+trace-send = Trimiteți
+trace-thanks-title = Vă mulțumim
+trace-thanks = Am primit cererea. Personalul vă va suna pentru a verifica cine sunteți înainte de începerea căutării. Pentru siguranța copilului, nu spunem niciodată online dacă un copil este înregistrat.
+trace-error = Indicați numele copilului, numele dumneavoastră, gradul de rudenie și un număr de telefon (6–15 cifre).

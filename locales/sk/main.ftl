@@ -202,3 +202,21 @@ slip-role-legal-aid = právna pomoc
 slip-urgency-high = Choďte tam, prosím, ešte dnes.
 slip-urgency-medium = Choďte tam, prosím, do 3 dní.
 slip-urgency-low = Choďte tam, prosím, do týždňa.
+
+## Family tracing: the public request form
+trace-title = Hľadáte dieťa?
+trace-lead = Ak ste stratili kontakt so svojím dieťaťom alebo dieťaťom z vašej rodiny, dajte nám vedieť. Pracovníci Blue Dot hľadajú dôverne a zavolajú vám späť.
+trace-child = Dieťa, ktoré hľadáte
+trace-given = Meno
+trace-family = Priezvisko
+trace-age = Vek (približne)
+trace-place = Mesto, odkiaľ dieťa pochádza
+trace-you = O vás
+trace-your-name = Vaše meno
+trace-relation = Ste pre dieťa (mama, otec, stará mama …)
+trace-phone = Telefónne číslo na spätné zavolanie
+trace-hub = Najbližší bod Blue Dot
+trace-send = Odoslať
+trace-thanks-title = Ďakujeme
+trace-thanks = Vašu žiadosť sme prijali. Pracovníci vám zavolajú, aby overili, kto ste, skôr ako sa začne hľadanie. Pre bezpečnosť dieťaťa nikdy online neuvádzame, či je dieťa zaregistrované.
+trace-error = Uveďte meno dieťaťa, svoje meno, príbuzenský vzťah a telefónne číslo (6 až 15 číslic).

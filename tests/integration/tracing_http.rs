@@ -308,3 +308,125 @@ async fn a_child_who_becomes_traceable_is_proposed_to_requests_already_open() {
         );
     });
 }
+
+#[tokio::test]
+async fn the_public_form_never_tells_whether_a_child_is_registered() {
+    on_both_backends!(async |store: Store, backend: &str, _url: String| {
+        bluedot_cli::load_demo(&store).await.unwrap();
+        let app = app(&store);
+        let siret = store.hub_by_slug("siret-border").await.unwrap().unwrap();
+        let worker = account_signed_in(
+            &app,
+            &store,
+            "worker",
+            Role::SocialWorker,
+            Scope {
+                hubs: vec![siret.id],
+                ..Scope::default()
+            },
+        )
+        .await;
+        let girl = register(
+            &app,
+            &worker,
+            siret.id,
+            &format!(
+                "given_name={}&family_name={}&sex=female&age=11&need=unaccompanied-child&consent_by=child-assent",
+                encode("Олена"),
+                encode("Кравченко")
+            ),
+        )
+        .await;
+        let csrf = csrf_of(&send(&app, "GET", &girl, Some(&worker), None).await.body);
+        send(
+            &app,
+            "POST",
+            &format!("{girl}/consents"),
+            Some(&worker),
+            Some(&format!(
+                "csrf={csrf}&purpose=tracing&given_by=child-assent"
+            )),
+        )
+        .await;
+
+        let form = send(&app, "GET", "/uk/tracing", None, None).await;
+        assert_eq!(form.status, StatusCode::OK, "{backend}");
+        assert!(form.body.contains("Шукаєте дитину?"));
+        let ask = |given: &str, family: &str, phone: &str| {
+            format!(
+                "given_name={}&family_name={}&age=11&your_name={}&relation={}&phone={}&hub={}",
+                encode(given),
+                encode(family),
+                encode("Оксана Кравченко"),
+                encode("мама"),
+                encode(phone),
+                siret.id
+            )
+        };
+        let wrong = send(
+            &app,
+            "POST",
+            "/uk/tracing",
+            None,
+            Some(&ask("Олена", "Кравченко", "")),
+        )
+        .await;
+        assert_eq!(wrong.status, StatusCode::BAD_REQUEST, "{backend}");
+        assert!(
+            wrong.body.contains("Вкажіть ім'я дитини")
+                || wrong.body.contains("Вкажіть ім&#39;я дитини"),
+            "{}",
+            wrong.body
+        );
+        assert!(
+            wrong.body.contains("value=\"Олена\""),
+            "the form keeps what was typed"
+        );
+        // A registered child and an unknown one get the same answer.
+        let known = send(
+            &app,
+            "POST",
+            "/uk/tracing",
+            None,
+            Some(&ask("Олена", "Кравченко", "+48 600 100 200")),
+        )
+        .await;
+        let unknown = send(
+            &app,
+            "POST",
+            "/uk/tracing",
+            None,
+            Some(&ask("Марта", "Гнатюк", "+48 600 100 200")),
+        )
+        .await;
+        assert_eq!(known.status, StatusCode::OK, "{backend}: {}", known.body);
+        // The pages differ only in the time they were made.
+        assert_eq!(
+            between(&known.body, "<h1>", "</main>"),
+            between(&unknown.body, "<h1>", "</main>"),
+            "{backend}: the answer reveals nothing"
+        );
+        assert!(known.body.contains("id=\"trace-thanks\""));
+        // Nothing is searched before staff verify who asked.
+        let list = send(&app, "GET", "/staff/tracing", Some(&worker), None).await;
+        assert_eq!(
+            list.body.matches("tracing-unverified").count(),
+            2,
+            "{backend}"
+        );
+        let first = between(&list.body, "href=\"/staff/tracing/", "\"").to_owned();
+        let page = send(
+            &app,
+            "GET",
+            &format!("/staff/tracing/{first}"),
+            Some(&worker),
+            None,
+        )
+        .await;
+        assert!(
+            page.body.contains("id=\"verify-request\"")
+                && !page.body.contains("class=\"card candidate"),
+            "{backend}"
+        );
+    });
+}

@@ -3,6 +3,7 @@
 
 mod info;
 mod pages;
+mod tracing;
 mod view;
 
 use axum::Router;
@@ -23,6 +24,7 @@ pub fn routes() -> Router<AppState> {
         .route("/{lang}/hubs/{slug}", get(pages::hub_page))
         .route("/{lang}/map", get(pages::map_page))
         .route("/{lang}/map/hubs.geojson", get(pages::map_data))
+        .route("/{lang}/tracing", get(tracing::form).post(tracing::send))
         .route("/{lang}/info", get(info::countries))
         .route("/{lang}/info/{country}", get(info::country))
         .route("/{lang}/info/{country}/{topic}", get(info::article))

@@ -1,0 +1,193 @@
+//! The public request for help in finding a child: a relative describes the child and how to be
+//! called back. Nothing is searched until staff have verified who asks, and the answer is the
+//! same whether or not a child is registered, so the form can never be used to locate a child.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use bluedot_core::Hub;
+use bluedot_core::tracing_request::{RequesterInfo, Sought};
+use bluedot_store::tracing::NewTracingRequest;
+use uuid::Uuid;
+
+use super::pages::{ctx_for, page_lang};
+use super::view::{Ctx, render};
+use crate::AppState;
+use crate::error::PageError;
+
+/// The form as typed, to show again after a mistake.
+#[derive(Default, Clone, serde::Deserialize)]
+pub struct RequestForm {
+    #[serde(default)]
+    pub given_name: String,
+    #[serde(default)]
+    pub family_name: String,
+    #[serde(default)]
+    pub age: String,
+    #[serde(default)]
+    pub place: String,
+    #[serde(default)]
+    pub your_name: String,
+    #[serde(default)]
+    pub relation: String,
+    #[serde(default)]
+    pub phone: String,
+    #[serde(default)]
+    pub hub: String,
+}
+
+pub struct HubChoice {
+    pub id: String,
+    pub label: String,
+}
+
+#[derive(Template)]
+#[template(path = "tracing_public.html")]
+struct FormPage {
+    ctx: Ctx,
+    form: RequestForm,
+    hubs: Vec<HubChoice>,
+    error: bool,
+    thanks: bool,
+}
+
+async fn hubs(state: &AppState, ctx: &Ctx) -> Result<Vec<Hub>, PageError> {
+    let all = state
+        .directory
+        .hubs()
+        .await
+        .map_err(|e| PageError::internal(ctx.lang, e))?;
+    let mut hubs: Vec<Hub> = super::view::visible(&all, &state.config.freshness, ctx.now)
+        .cloned()
+        .collect();
+    hubs.sort_by(|a, b| a.name.text(ctx.lang).cmp(b.name.text(ctx.lang)));
+    Ok(hubs)
+}
+
+fn page(ctx: Ctx, form: RequestForm, hubs: &[Hub], error: bool, thanks: bool) -> FormPage {
+    let choices = hubs
+        .iter()
+        .map(|h| HubChoice {
+            id: h.id.to_string(),
+            label: format!(
+                "{} — {}",
+                h.name.text(ctx.lang),
+                ctx.country_name(h.country)
+            ),
+        })
+        .collect();
+    FormPage {
+        ctx,
+        form,
+        hubs: choices,
+        error,
+        thanks,
+    }
+}
+
+pub async fn form(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Result<Response, PageError> {
+    let lang = page_lang(&code, &headers)?;
+    let ctx = ctx_for(lang, &uri, "tracing");
+    let hubs = hubs(&state, &ctx).await?;
+    Ok(render(&page(
+        ctx,
+        RequestForm::default(),
+        &hubs,
+        false,
+        false,
+    )))
+}
+
+pub async fn send(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+    uri: Uri,
+    Form(form): Form<RequestForm>,
+) -> Result<Response, PageError> {
+    let lang = page_lang(&code, &headers)?;
+    let ctx = ctx_for(lang, &uri, "tracing");
+    // The audit names the channel, not the visitor's address: nobody needs to know who asked
+    // from where before staff have called them back.
+    let source = "public-site".to_owned();
+    let keys = state
+        .keys
+        .clone()
+        .ok_or_else(|| PageError::internal(lang, "no encryption keys"))?;
+    let all = hubs(&state, &ctx).await?;
+    let hub = form
+        .hub
+        .parse::<Uuid>()
+        .ok()
+        .and_then(|id| all.iter().find(|h| h.id == id));
+    let age = match form.age.trim() {
+        "" => Ok(None),
+        a => a.parse::<u32>().map(Some),
+    };
+    let digits = form.phone.chars().filter(char::is_ascii_digit).count();
+    let new = match (hub, age) {
+        (Some(hub), Ok(age)) if digits >= 6 => Some(NewTracingRequest {
+            hub_id: hub.id,
+            country: hub.country,
+            public: true,
+            sought: Sought {
+                given_name: form.given_name.trim().to_owned(),
+                family_name: form.family_name.trim().to_owned(),
+                age,
+                place_of_origin: form.place.trim().to_owned(),
+                ..Sought::default()
+            },
+            requester: RequesterInfo {
+                name: form.your_name.trim().to_owned(),
+                relation: form.relation.trim().to_owned(),
+                phone: form.phone.trim().to_owned(),
+                contact_note: String::new(),
+            },
+            created_by: None,
+        }),
+        _ => None,
+    };
+    let stored = match &new {
+        Some(new) => match state.store.create_tracing_request(&keys, new).await {
+            Ok(id) => {
+                let event = bluedot_store::audit::AuditEvent {
+                    actor_id: None,
+                    action: "tracing.public-request".into(),
+                    subject: format!("tracing:{id}"),
+                    hub_id: Some(new.hub_id),
+                    country: Some(new.country.code().to_owned()),
+                    source: source.clone(),
+                    outcome: "ok".into(),
+                };
+                state
+                    .store
+                    .audit(&event)
+                    .await
+                    .map_err(|e| PageError::internal(lang, e))?;
+                true
+            }
+            Err(bluedot_store::StoreError::Invalid(_)) => false,
+            Err(e) => return Err(PageError::internal(lang, e)),
+        },
+        None => false,
+    };
+    if stored {
+        // The same answer for everyone: nothing here depends on who is registered.
+        return Ok(render(&page(
+            ctx,
+            RequestForm::default(),
+            &all,
+            false,
+            true,
+        )));
+    }
+    let body = render(&page(ctx, form, &all, true, false));
+    Ok((StatusCode::BAD_REQUEST, body).into_response())
+}
