@@ -112,7 +112,7 @@ test("a visited page loads offline and says when it was saved", async () => {
   await context.close();
 });
 
-for (const path of ["/uk/", "/uk/?q=Siret", "/uk/hubs", "/uk/map", "/uk/hubs/siret-border", "/en/info/ro/rights"]) {
+for (const path of ["/uk/", "/uk/?q=Siret", "/uk/hubs", "/uk/map", "/uk/hubs/siret-border", "/en/info/ro/rights", "/uk/tracing"]) {
   test(`axe finds no accessibility violations on ${path}`, async () => {
     const context = await phone(browser);
     const page = await context.newPage();
