@@ -219,3 +219,4 @@ trace-send = Send
 trace-thanks-title = Thank you
 trace-thanks = We have your request. Staff will call you back to check who you are before the search begins. For the child's safety we never say online whether a child is registered.
 trace-error = Please give the child's name, your name, how you are related, and a phone number (6 to 15 digits).
+trace-too-many = Too many requests from this connection just now. Please wait a few minutes and try again.

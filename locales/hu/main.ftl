@@ -216,3 +216,4 @@ trace-send = Küldés
 trace-thanks-title = Köszönjük
 trace-thanks = Megkaptuk a kérését. Munkatársaink visszahívják, hogy a keresés előtt ellenőrizzék, kicsoda Ön. A gyermek biztonsága érdekében soha nem közöljük online, hogy egy gyermek nyilvántartásban van-e.
 trace-error = Adja meg a gyermek nevét, a saját nevét, a rokoni kapcsolatot és egy telefonszámot (6–15 számjegy).
+trace-too-many = Túl sok kérés érkezett erről a kapcsolatról. Várjon néhány percet, és próbálja újra.

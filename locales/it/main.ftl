@@ -219,3 +219,4 @@ trace-send = Invia
 trace-thanks-title = Grazie
 trace-thanks = Abbiamo ricevuto la tua richiesta. Il personale ti richiamerà per verificare chi sei prima di iniziare la ricerca. Per la sicurezza del bambino non diciamo mai online se un bambino è registrato.
 trace-error = Indica il nome del bambino, il tuo nome, la parentela e un numero di telefono (da 6 a 15 cifre).
+trace-too-many = Troppe richieste da questa connessione. Attendi qualche minuto e riprova.

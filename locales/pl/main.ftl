@@ -220,3 +220,4 @@ trace-send = Wyślij
 trace-thanks-title = Dziękujemy
 trace-thanks = Otrzymaliśmy zgłoszenie. Pracownicy oddzwonią, aby sprawdzić, kim jesteś, zanim rozpoczną się poszukiwania. Dla bezpieczeństwa dziecka nigdy nie informujemy online, czy dziecko jest zarejestrowane.
 trace-error = Podaj imię dziecka, swoje imię, pokrewieństwo i numer telefonu (od 6 do 15 cyfr).
+trace-too-many = Zbyt wiele zgłoszeń z tego połączenia. Odczekaj kilka minut i spróbuj ponownie.

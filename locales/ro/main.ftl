@@ -220,3 +220,4 @@ trace-send = Trimiteți
 trace-thanks-title = Vă mulțumim
 trace-thanks = Am primit cererea. Personalul vă va suna pentru a verifica cine sunteți înainte de începerea căutării. Pentru siguranța copilului, nu spunem niciodată online dacă un copil este înregistrat.
 trace-error = Indicați numele copilului, numele dumneavoastră, gradul de rudenie și un număr de telefon (6–15 cifre).
+trace-too-many = Prea multe cereri de la această conexiune. Așteptați câteva minute și încercați din nou.

@@ -220,3 +220,4 @@ trace-send = Odoslať
 trace-thanks-title = Ďakujeme
 trace-thanks = Vašu žiadosť sme prijali. Pracovníci vám zavolajú, aby overili, kto ste, skôr ako sa začne hľadanie. Pre bezpečnosť dieťaťa nikdy online neuvádzame, či je dieťa zaregistrované.
 trace-error = Uveďte meno dieťaťa, svoje meno, príbuzenský vzťah a telefónne číslo (6 až 15 číslic).
+trace-too-many = Z tohto pripojenia prišlo priveľa žiadostí. Počkajte niekoľko minút a skúste to znova.

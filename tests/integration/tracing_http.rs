@@ -430,3 +430,37 @@ async fn the_public_form_never_tells_whether_a_child_is_registered() {
         );
     });
 }
+
+#[tokio::test]
+async fn the_public_form_slows_down_a_flood() {
+    on_both_backends!(async |store: Store, backend: &str, _url: String| {
+        bluedot_cli::load_demo(&store).await.unwrap();
+        let app = app(&store);
+        let mut statuses = Vec::new();
+        for _ in 0..40 {
+            let r = send(&app, "POST", "/en/tracing", None, Some("given_name=x")).await;
+            statuses.push(r.status);
+            if r.status == StatusCode::TOO_MANY_REQUESTS {
+                assert!(
+                    r.body.contains("Too many requests from this connection"),
+                    "{backend}"
+                );
+                break;
+            }
+        }
+        assert_eq!(
+            statuses.first(),
+            Some(&StatusCode::BAD_REQUEST),
+            "{backend}"
+        );
+        assert_eq!(
+            statuses.last(),
+            Some(&StatusCode::TOO_MANY_REQUESTS),
+            "{backend}: {statuses:?}"
+        );
+        assert!(
+            statuses.len() > 20,
+            "a family filling in the form twice is never stopped"
+        );
+    });
+}

@@ -48,6 +48,8 @@ pub struct AppState {
     pub sign_in_limiter: Arc<staff::SignInLimiter>,
     /// Case transfers to and from partner deployments, when configured.
     pub exchange: Option<Arc<exchange::Exchange>>,
+    /// Public requests for help in tracing, per client address.
+    pub public_limiter: Arc<staff::SignInLimiter>,
     /// The family tracing index, built on first use and refreshed before each search.
     pub tracing: Arc<tokio::sync::OnceCell<tracing_index::TracingIndex>>,
 }
@@ -66,6 +68,7 @@ impl AppState {
             session_limits: SessionLimits::default(),
             sign_in_limiter: Arc::new(staff::SignInLimiter::new()),
             exchange: None,
+            public_limiter: Arc::new(staff::SignInLimiter::new()),
             tracing: Arc::new(tokio::sync::OnceCell::new()),
         }
     }

@@ -51,6 +51,8 @@ struct FormPage {
     hubs: Vec<HubChoice>,
     error: bool,
     thanks: bool,
+    /// Too many requests from this address: the form is shown with a request to wait.
+    limited: bool,
 }
 
 async fn hubs(state: &AppState, ctx: &Ctx) -> Result<Vec<Hub>, PageError> {
@@ -84,6 +86,7 @@ fn page(ctx: Ctx, form: RequestForm, hubs: &[Hub], error: bool, thanks: bool) ->
         hubs: choices,
         error,
         thanks,
+        limited: false,
     }
 }
 
@@ -108,6 +111,7 @@ pub async fn form(
 pub async fn send(
     State(state): State<AppState>,
     Path(code): Path<String>,
+    connect: Option<axum::Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
     headers: HeaderMap,
     uri: Uri,
     Form(form): Form<RequestForm>,
@@ -117,6 +121,19 @@ pub async fn send(
     // The audit names the channel, not the visitor's address: nobody needs to know who asked
     // from where before staff have called them back.
     let source = "public-site".to_owned();
+    // Counted per address, which is not stored: enough to stop a script filling the queue.
+    let address = connect
+        .map(|c| c.0.0.ip().to_string())
+        .unwrap_or_else(|| "local".to_owned());
+    if !state
+        .public_limiter
+        .attempt(&crate::staff::ClientAddr(address))
+    {
+        let all = hubs(&state, &ctx).await?;
+        let mut page = page(ctx, form, &all, false, false);
+        page.limited = true;
+        return Ok((StatusCode::TOO_MANY_REQUESTS, render(&page)).into_response());
+    }
     let keys = state
         .keys
         .clone()
