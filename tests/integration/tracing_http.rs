@@ -10,6 +10,35 @@ use bluedot_store::Store;
 use crate::on_both_backends;
 use crate::staff::{account_signed_in, app, between, csrf_of, encode, register, send};
 
+/// Registers an unaccompanied girl, Олена Кравченко, 11, with consent to tracing; returns her
+/// record's address and the worker's CSRF token.
+async fn traceable_girl(app: &axum::Router, worker: &str, hub: uuid::Uuid) -> (String, String) {
+    let girl = register(
+        app,
+        worker,
+        hub,
+        &format!(
+            "given_name={}&family_name={}&sex=female&age=11&need=unaccompanied-child&consent_by=child-assent",
+            encode("Олена"),
+            encode("Кравченко")
+        ),
+    )
+    .await;
+    let csrf = csrf_of(&send(app, "GET", &girl, Some(worker), None).await.body);
+    let consent = send(
+        app,
+        "POST",
+        &format!("{girl}/consents"),
+        Some(worker),
+        Some(&format!(
+            "csrf={csrf}&purpose=tracing&given_by=child-assent"
+        )),
+    )
+    .await;
+    assert_eq!(consent.status, StatusCode::SEE_OTHER);
+    (girl, csrf)
+}
+
 #[tokio::test]
 async fn a_mother_s_request_finds_her_daughter_and_ends_in_reunification() {
     on_both_backends!(async |store: Store, backend: &str, _url: String| {
@@ -31,28 +60,7 @@ async fn a_mother_s_request_finds_her_daughter_and_ends_in_reunification() {
             account_signed_in(&app, &store, "worker.pl", Role::SocialWorker, at(&przemysl)).await;
         let legal = account_signed_in(&app, &store, "legal", Role::LegalAid, at(&siret)).await;
 
-        let girl = register(
-            &app,
-            &worker,
-            siret.id,
-            &format!(
-                "given_name={}&family_name={}&sex=female&age=11&need=unaccompanied-child&consent_by=child-assent",
-                encode("Олена"),
-                encode("Кравченко")
-            ),
-        )
-        .await;
-        let csrf = csrf_of(&send(&app, "GET", &girl, Some(&worker), None).await.body);
-        send(
-            &app,
-            "POST",
-            &format!("{girl}/consents"),
-            Some(&worker),
-            Some(&format!(
-                "csrf={csrf}&purpose=tracing&given_by=child-assent"
-            )),
-        )
-        .await;
+        let (girl, csrf) = traceable_girl(&app, &worker, siret.id).await;
 
         // She has a child protection case at Siret.
         let worker_id = store.user_by_username("worker").await.unwrap().unwrap().id;
@@ -326,28 +334,7 @@ async fn the_public_form_never_tells_whether_a_child_is_registered() {
             },
         )
         .await;
-        let girl = register(
-            &app,
-            &worker,
-            siret.id,
-            &format!(
-                "given_name={}&family_name={}&sex=female&age=11&need=unaccompanied-child&consent_by=child-assent",
-                encode("Олена"),
-                encode("Кравченко")
-            ),
-        )
-        .await;
-        let csrf = csrf_of(&send(&app, "GET", &girl, Some(&worker), None).await.body);
-        send(
-            &app,
-            "POST",
-            &format!("{girl}/consents"),
-            Some(&worker),
-            Some(&format!(
-                "csrf={csrf}&purpose=tracing&given_by=child-assent"
-            )),
-        )
-        .await;
+        traceable_girl(&app, &worker, siret.id).await;
 
         let form = send(&app, "GET", "/uk/tracing", None, None).await;
         assert_eq!(form.status, StatusCode::OK, "{backend}");
