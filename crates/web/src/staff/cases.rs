@@ -27,7 +27,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::Desk as Loaded;
-use super::people::Choice;
+use super::people::{Choice, choices};
 use super::{ClientAddr, Nav, Staff, StaffError, StaffResult, audit, check_csrf, hub_target};
 use crate::AppState;
 use crate::public::{Ctx, render};
@@ -141,15 +141,6 @@ async fn user_names(state: &AppState) -> Result<HashMap<Uuid, String>, StoreErro
         .into_iter()
         .map(|u| (u.id, u.display_name))
         .collect())
-}
-
-fn labels<T: Copy>(ctx: &Ctx, all: &[T], code: fn(T) -> &'static str, prefix: &str) -> Vec<Choice> {
-    all.iter()
-        .map(|v| Choice {
-            value: code(*v).to_owned(),
-            label: ctx.t(&format!("{prefix}-{}", code(*v))),
-        })
-        .collect()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -413,13 +404,13 @@ async fn open_options(
         return Ok(None);
     }
     Ok(Some(OpenOptions {
-        concerns: labels(
+        concerns: choices(
             ctx,
             ProtectionConcern::ALL,
             ProtectionConcern::code,
             "concern",
         ),
-        risks: labels(ctx, RiskLevel::ALL, RiskLevel::code, "case-risk"),
+        risks: choices(ctx, RiskLevel::ALL, RiskLevel::code, "case-risk"),
         workers: case_workers(state, hub).await?,
         me: staff.user.id.to_string(),
     }))
@@ -831,9 +822,9 @@ impl Loaded {
                 .collect(),
             referrals,
             offered: offered(state, &self.staff, s, hub, &ctx, &workers),
-            risks: labels(&ctx, RiskLevel::ALL, RiskLevel::code, "case-risk"),
-            cares: labels(&ctx, CareArrangement::ALL, CareArrangement::code, "care"),
-            reasons: labels(&ctx, ClosureReason::ALL, ClosureReason::code, "closure"),
+            risks: choices(&ctx, RiskLevel::ALL, RiskLevel::code, "case-risk"),
+            cares: choices(&ctx, CareArrangement::ALL, CareArrangement::code, "care"),
+            reasons: choices(&ctx, ClosureReason::ALL, ClosureReason::code, "closure"),
             can_write: s.is_open() && self.staff.may(Action::ManageCase, hub_target(hub)),
             error,
             ctx,

@@ -380,7 +380,9 @@ struct NewPage {
     error: Option<String>,
 }
 
-fn choices<T: Copy>(
+/// The coded values of an enumeration as form choices, labelled `{prefix}-{code}` in the
+/// reader's language.
+pub(super) fn choices<T: Copy>(
     ctx: &Ctx,
     all: &[T],
     code: fn(T) -> &'static str,

@@ -19,7 +19,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::Desk as Loaded;
-use super::people::Choice;
+use super::people::{Choice, choices};
 use super::{ClientAddr, Nav, Staff, StaffError, StaffResult, audit, check_csrf, hub_target};
 use crate::AppState;
 use crate::public::{Ctx, DayRow, render, week_rows};
@@ -268,28 +268,10 @@ pub async fn options(
         label: format!("{} — {}", p.organization, p.name.text(ctx.lang)),
     }));
     Ok(ReferralOptions {
-        services: ServiceKind::ALL
-            .iter()
-            .map(|s| Choice {
-                value: s.code().to_owned(),
-                label: ctx.t(&format!("service-{}", s.code())),
-            })
-            .collect(),
+        services: choices(ctx, ServiceKind::ALL, ServiceKind::code, "service"),
         receivers,
-        urgencies: Urgency::ALL
-            .iter()
-            .map(|u| Choice {
-                value: u.code().to_owned(),
-                label: ctx.t(&format!("urgency-{}", u.code())),
-            })
-            .collect(),
-        parts: Field::ALL
-            .iter()
-            .map(|f| Choice {
-                value: f.code().to_owned(),
-                label: ctx.t(&format!("field-{}", f.code())),
-            })
-            .collect(),
+        urgencies: choices(ctx, Urgency::ALL, Urgency::code, "urgency"),
+        parts: choices(ctx, Field::ALL, Field::code, "field"),
         own_deployment: super::deployments::own(&deployments, staff).unwrap_or_default(),
         deployments: super::deployments::choices(&deployments),
     })

@@ -24,7 +24,7 @@ use bluedot_store::transfers::{NewTransfer, Transfer, arrival_in_range};
 use chrono::{NaiveDate, Utc};
 use uuid::Uuid;
 
-use super::people::Choice;
+use super::people::{Choice, choices};
 use super::{ClientAddr, Desk, Nav, Staff, StaffError, StaffResult, audit, check_csrf, hub_target};
 use crate::AppState;
 use crate::public::{Ctx, render};
@@ -273,13 +273,7 @@ fn view_package(ctx: &Ctx, p: &CasePackage) -> PackageView {
 }
 
 fn part_choices(ctx: &Ctx) -> Vec<Choice> {
-    TransferPart::ALL
-        .iter()
-        .map(|p| Choice {
-            value: p.code().to_owned(),
-            label: ctx.t(&format!("transfer-part-{}", p.code())),
-        })
-        .collect()
+    choices(ctx, TransferPart::ALL, TransferPart::code, "transfer-part")
 }
 
 pub async fn form(

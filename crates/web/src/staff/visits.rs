@@ -18,7 +18,7 @@ use chrono::{NaiveDate, Utc};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::people::Choice;
+use super::people::{Choice, choices};
 use super::{
     ClientAddr, Nav, Staff, StaffError, StaffResult, audit, check_csrf, hub_target, signed_in,
 };
@@ -381,13 +381,7 @@ impl Loaded {
                 })
                 .collect(),
             bands: form.band_fields(),
-            groups: PriorityGroup::ALL
-                .iter()
-                .map(|g| Choice {
-                    value: g.code().to_owned(),
-                    label: ctx.t(&format!("group-{}", g.code())),
-                })
-                .collect(),
+            groups: choices(&ctx, PriorityGroup::ALL, PriorityGroup::code, "group"),
             // The services this hub offers, which are the ones given on the spot.
             services: hub
                 .services
