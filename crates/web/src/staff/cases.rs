@@ -20,6 +20,7 @@ use bluedot_core::person::{Identity, age_on, latin_form, name_skeleton};
 use bluedot_core::policy::{Action, Field, may_see, role_allows};
 use bluedot_core::{Hub, ValidationError};
 use bluedot_store::StoreError;
+use bluedot_store::accounts::User;
 use bluedot_store::cases::{Caregiver, Case, CaseChange, CaseFilter, NewCase, StepText};
 use bluedot_store::people::PersonRecord;
 use chrono::{Datelike, NaiveDate, Utc};
@@ -411,28 +412,33 @@ async fn open_options(
             "concern",
         ),
         risks: choices(ctx, RiskLevel::ALL, RiskLevel::code, "case-risk"),
-        workers: case_workers(state, hub).await?,
+        workers: case_workers(state, &[hub]).await?,
         me: staff.user.id.to_string(),
     }))
 }
 
-/// Accounts that can carry a case at `hub`.
-async fn case_workers(state: &AppState, hub: &Hub) -> Result<Vec<Choice>, StoreError> {
-    Ok(state
-        .store
-        .list_users()
-        .await?
-        .into_iter()
+/// Accounts that can carry a case at one of `hubs`.
+pub(super) async fn case_workers(
+    state: &AppState,
+    hubs: &[&Hub],
+) -> Result<Vec<Choice>, StoreError> {
+    Ok(case_workers_among(&state.store.list_users().await?, hubs))
+}
+
+/// Of `users`, those that can carry a case at one of `hubs`.
+pub(super) fn case_workers_among(users: &[User], hubs: &[&Hub]) -> Vec<Choice> {
+    users
+        .iter()
         .filter(|u| {
             !u.disabled
                 && role_allows(u.role, Action::ManageCase)
-                && u.scope.covers(hub_target(hub))
+                && hubs.iter().any(|h| u.scope.covers(hub_target(h)))
         })
         .map(|u| Choice {
             value: u.id.to_string(),
-            label: u.display_name,
+            label: u.display_name.clone(),
         })
-        .collect())
+        .collect()
 }
 
 pub async fn open(
@@ -482,7 +488,7 @@ pub async fn open(
     }
     let risk =
         RiskLevel::from_code(&get("risk")).ok_or_else(|| bad("risk", "choose the risk level"))?;
-    let workers = case_workers(&state, &hub)
+    let workers = case_workers(&state, &[&hub])
         .await
         .map_err(|e| l.internal(e))?;
     let assigned = get("assigned_to");
@@ -713,7 +719,7 @@ impl Loaded {
             .iter()
             .map(|r| super::referrals::line(&ctx, r, String::new(), &providers, hub))
             .collect();
-        let workers = case_workers(state, hub)
+        let workers = case_workers(state, &[hub])
             .await
             .map_err(|e| self.internal(e))?;
         let approval =
@@ -1010,7 +1016,7 @@ pub async fn step(
         Action::ManageCase
     };
     let reassign_ok = match step {
-        Step::Reassign(to) => case_workers(&state, &opened.hub)
+        Step::Reassign(to) => case_workers(&state, &[&opened.hub])
             .await
             .map_err(|e| l.internal(e))?
             .iter()

@@ -11,7 +11,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect};
 use bluedot_core::case::{ApprovalState, RiskLevel};
 use bluedot_core::person::{ConsentPurpose, SpecificNeed};
-use bluedot_core::policy::{Action, Target, role_allows};
+use bluedot_core::policy::{Action, Target};
 use bluedot_core::transfer::{
     Answer, BestInterestsSummary, CareSummary, CasePackage, Payload, TransferDirection,
     TransferPart, TransferStatus,
@@ -24,6 +24,7 @@ use bluedot_store::transfers::{NewTransfer, Transfer, arrival_in_range};
 use chrono::{NaiveDate, Utc};
 use uuid::Uuid;
 
+use super::cases::{case_workers, case_workers_among};
 use super::people::{Choice, choices};
 use super::{ClientAddr, Desk, Nav, Staff, StaffError, StaffResult, audit, check_csrf, hub_target};
 use crate::AppState;
@@ -590,24 +591,6 @@ fn decides(staff: &Staff, t: &Transfer, hubs: &[Hub]) -> bool {
     }
 }
 
-async fn workers_at(state: &AppState, hubs: &[&Hub]) -> Result<Vec<Choice>, StoreError> {
-    Ok(state
-        .store
-        .list_users()
-        .await?
-        .into_iter()
-        .filter(|u| {
-            !u.disabled
-                && role_allows(u.role, Action::ManageCase)
-                && hubs.iter().any(|h| u.scope.covers(hub_target(h)))
-        })
-        .map(|u| Choice {
-            value: u.id.to_string(),
-            label: u.display_name,
-        })
-        .collect())
-}
-
 pub async fn list(State(state): State<AppState>, headers: HeaderMap) -> StaffResult {
     let Desk { staff, keys, hubs } = Desk::open(&state, &headers).await?;
     let lang = staff.lang;
@@ -627,6 +610,11 @@ pub async fn list(State(state): State<AppState>, headers: HeaderMap) -> StaffRes
             .map(|h| h.name.text(lang).to_owned())
             .unwrap_or_default()
     };
+    let users = state
+        .store
+        .list_users()
+        .await
+        .map_err(|e| StaffError::internal(lang, e))?;
     let mut incoming = Vec::new();
     let mut outgoing = Vec::new();
     for t in &transfers {
@@ -647,9 +635,7 @@ pub async fn list(State(state): State<AppState>, headers: HeaderMap) -> StaffRes
                 },
                 received: t.created_at.format("%Y-%m-%d").to_string(),
                 package: view_package(&ctx, &t.payload),
-                workers: workers_at(&state, &receiving)
-                    .await
-                    .map_err(|e| StaffError::internal(lang, e))?,
+                workers: case_workers_among(&users, &receiving),
                 hubs: receiving
                     .iter()
                     .map(|h| Choice {
@@ -745,7 +731,7 @@ pub async fn decide(
     };
     let worker: Option<Uuid> = if accepted {
         let hub = hub.as_ref().expect("set when accepted");
-        let workers = workers_at(&state, &[hub]).await.map_err(internal)?;
+        let workers = case_workers(&state, &[hub]).await.map_err(internal)?;
         let w = get("assigned_to");
         Some(
             workers
