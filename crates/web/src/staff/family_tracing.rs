@@ -23,6 +23,7 @@ use super::people::Choice;
 use super::{ClientAddr, Nav, StaffError, StaffResult, audit, check_csrf, form_field, hub_target};
 use crate::AppState;
 use crate::public::{Ctx, render};
+use crate::tracing_index::TracingIndex;
 
 /// Candidates kept per request, and the least score worth showing.
 const CANDIDATES: usize = 10;
@@ -72,11 +73,25 @@ impl Loaded {
         Ok((request, hub))
     }
 
+    /// The server's tracing index, current with the database.
+    async fn tracing_index<'a>(&self, state: &'a AppState) -> StaffResult<&'a TracingIndex> {
+        crate::tracing_index::current(&state.tracing, &state.store, &self.keys)
+            .await
+            .map_err(|e| self.internal(e))
+    }
+
     /// Runs the matcher for an open request and records its candidates.
     async fn search(&self, state: &AppState, request: &TracingRequest) -> StaffResult<usize> {
-        let index = crate::tracing_index::current(&state.tracing, &state.store, &self.keys)
-            .await
-            .map_err(|e| self.internal(e))?;
+        let index = self.tracing_index(state).await?;
+        self.search_in(state, index, request).await
+    }
+
+    async fn search_in(
+        &self,
+        state: &AppState,
+        index: &TracingIndex,
+        request: &TracingRequest,
+    ) -> StaffResult<usize> {
         let found: Vec<(Uuid, f64, String)> = index
             .find(&request.sought, &request.requester, CANDIDATES)
             .await
@@ -626,8 +641,10 @@ pub async fn search_open_requests(state: &AppState, l: &Loaded) -> StaffResult<u
         .into_iter()
         .filter(|r| r.status == TracingStatus::Open)
         .collect();
+    // One refresh of the index serves every request.
+    let index = l.tracing_index(state).await?;
     for request in &open {
-        l.search(state, request).await?;
+        l.search_in(state, index, request).await?;
     }
     Ok(open.len())
 }
