@@ -103,7 +103,11 @@ async fn a_request_goes_from_the_public_form_to_reunification() {
             .propose_candidates(
                 &keys,
                 id,
-                &[(olena, 0.93, "given_name +4.0 (olena: same)".into())],
+                &[
+                    (olena, 0.93, "given_name +4.0 (olena: same)".into()),
+                    // Erased since the index was read: left out, not an error.
+                    (Uuid::now_v7(), 0.5, "given_name +4.0 (olena: same)".into()),
+                ],
             )
             .await
             .unwrap();
@@ -125,6 +129,7 @@ async fn a_request_goes_from_the_public_form_to_reunification() {
             .await
             .unwrap();
         let candidates = store.candidates(&keys, id).await.unwrap();
+        assert_eq!(candidates.len(), 1, "{backend}");
         assert_eq!(candidates[0].status, MatchStatus::Confirmed);
         assert_eq!(candidates[0].evidence, "given_name +4.0 (olena: same)");
         store

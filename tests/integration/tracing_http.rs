@@ -314,6 +314,49 @@ async fn a_child_who_becomes_traceable_is_proposed_to_requests_already_open() {
             page.body.contains("Марко Бойко") && page.body.contains(&boy),
             "{backend}"
         );
+        // Erased at the family's request: the next search neither fails nor finds him.
+        let lead = account_signed_in(
+            &app,
+            &store,
+            "lead",
+            Role::HubCoordinator,
+            Scope {
+                hubs: vec![siret.id],
+                ..Scope::default()
+            },
+        )
+        .await;
+        let lead_csrf = csrf_of(&send(&app, "GET", &boy, Some(&lead), None).await.body);
+        let erased = send(
+            &app,
+            "POST",
+            &format!("{boy}/erase"),
+            Some(&lead),
+            Some(&format!("csrf={lead_csrf}&confirm=yes")),
+        )
+        .await;
+        assert_eq!(
+            erased.status,
+            StatusCode::SEE_OTHER,
+            "{backend}: {}",
+            erased.body
+        );
+        let again = send(
+            &app,
+            "POST",
+            &url,
+            Some(&worker),
+            Some(&format!("csrf={csrf}&action=search")),
+        )
+        .await;
+        assert_eq!(
+            again.status,
+            StatusCode::SEE_OTHER,
+            "{backend}: {}",
+            again.body
+        );
+        let page = send(&app, "GET", &url, Some(&worker), None).await;
+        assert!(!page.body.contains(&boy), "{backend}");
     });
 }
 

@@ -248,7 +248,8 @@ impl Store {
     }
 
     /// Records the matcher's candidates for an open request; candidates already decided keep
-    /// their decision.
+    /// their decision. A candidate whose record was erased meanwhile (a server's index may not
+    /// know yet) is left out.
     pub async fn propose_candidates(
         &self,
         keys: &KeyRing,
@@ -260,7 +261,8 @@ impl Store {
             for (person, score, evidence) in candidates {
                 sqlx::query(
                     "INSERT INTO tracing_matches (id, request_id, person_id, score, evidence, status)
-                     VALUES ($5, $1, $2, $3, $4, 'proposed')
+                     SELECT $5, $1, $2, $3, $4, 'proposed'
+                     WHERE EXISTS (SELECT 1 FROM people WHERE id = $2)
                      ON CONFLICT (request_id, person_id) DO UPDATE
                          SET score = excluded.score, evidence = excluded.evidence
                          WHERE tracing_matches.status = 'proposed'",

@@ -1148,6 +1148,9 @@ pub async fn erase(
         .erase_person(person.id)
         .await
         .map_err(|e| l.internal(e))?;
+    if let Some(index) = state.tracing.get() {
+        index.forget(person.id).await;
+    }
     l.audit_ok(
         &state,
         &from,
