@@ -11,7 +11,7 @@ use axum::routing::get;
 
 pub use pages::ErrorPage;
 pub use view::Ctx;
-pub use view::{DayRow, render, visible, week_rows};
+pub use view::{DayRow, render, render_form, visible, week_rows};
 
 use crate::AppState;
 

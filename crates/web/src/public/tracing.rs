@@ -205,6 +205,8 @@ pub async fn send(
             true,
         )));
     }
-    let body = render(&page(ctx, form, &all, true, false));
-    Ok((StatusCode::BAD_REQUEST, body).into_response())
+    Ok(super::view::render_form(
+        &page(ctx, form, &all, true, false),
+        true,
+    ))
 }

@@ -280,6 +280,17 @@ pub fn visible<'a>(
     })
 }
 
+/// Renders a form page: 400 when it shows the form again because the input was refused, so
+/// that clients and tests can tell, 200 otherwise.
+pub fn render_form(page: &impl Template, refused: bool) -> Response {
+    let status = if refused {
+        axum::http::StatusCode::BAD_REQUEST
+    } else {
+        axum::http::StatusCode::OK
+    };
+    (status, render(page)).into_response()
+}
+
 /// Renders a page as HTML that is never stored by shared caches but may be revalidated.
 pub fn render(page: &impl Template) -> Response {
     match page.render() {

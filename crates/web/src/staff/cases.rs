@@ -10,7 +10,7 @@ use askama::Template;
 use axum::Form;
 use axum::body::Body;
 use axum::extract::{Extension, Multipart, Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use bluedot_core::case::{
     BirthRegistration, CareArrangement, CaseAlert, CaseStage, CaseState, ClosureReason,
@@ -31,7 +31,7 @@ use super::Desk as Loaded;
 use super::people::{Choice, choices};
 use super::{ClientAddr, Nav, Staff, StaffError, StaffResult, audit, check_csrf, hub_target};
 use crate::AppState;
-use crate::public::{Ctx, render};
+use crate::public::{Ctx, render, render_form};
 
 /// Whether an account works on cases at `hub`: it manages or supervises them there, and its
 /// role reads case work.
@@ -348,12 +348,8 @@ pub async fn list(
         error,
         ctx,
     };
-    let status = if page.error.is_some() {
-        StatusCode::BAD_REQUEST
-    } else {
-        StatusCode::OK
-    };
-    Ok((status, render(&page)).into_response())
+    let refused = page.error.is_some();
+    Ok(render_form(&page, refused))
 }
 
 fn line(
@@ -835,12 +831,8 @@ impl Loaded {
             error,
             ctx,
         };
-        let status = if page.error.is_some() {
-            StatusCode::BAD_REQUEST
-        } else {
-            StatusCode::OK
-        };
-        Ok((status, render(&page)).into_response())
+        let refused = page.error.is_some();
+        Ok(render_form(&page, refused))
     }
 }
 

@@ -5,7 +5,7 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Extension, Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect};
 use bluedot_core::deployment::{DeploymentPlan, DeploymentStatus};
 use bluedot_core::policy::{Action, Actor, Scope, decide, role_allows};
@@ -23,7 +23,7 @@ use super::{
     ClientAddr, Nav, Staff, StaffError, StaffResult, audit, check_csrf, hub_target, signed_in,
 };
 use crate::AppState;
-use crate::public::{Ctx, render};
+use crate::public::{Ctx, render, render_form};
 
 /// The `datetime-local` form format, read in the hub's time zone.
 const LOCAL_FORMAT: &str = "%Y-%m-%dT%H:%M";
@@ -254,12 +254,8 @@ impl Loaded {
             error,
             ctx,
         };
-        let status = if page.error.is_some() {
-            StatusCode::BAD_REQUEST
-        } else {
-            StatusCode::OK
-        };
-        Ok((status, render(&page)).into_response())
+        let refused = page.error.is_some();
+        Ok(render_form(&page, refused))
     }
 }
 

@@ -7,7 +7,7 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Extension, Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect};
 use bluedot_core::person::Identity;
 use bluedot_core::policy::Action;
@@ -22,7 +22,7 @@ use super::Desk as Loaded;
 use super::people::Choice;
 use super::{ClientAddr, Nav, StaffError, StaffResult, audit, check_csrf, form_field, hub_target};
 use crate::AppState;
-use crate::public::{Ctx, render};
+use crate::public::{Ctx, render_form};
 use crate::tracing_index::TracingIndex;
 
 /// Candidates kept per request, and the least score worth showing.
@@ -186,12 +186,8 @@ impl Loaded {
             error,
             ctx,
         };
-        let status = if page.error.is_some() {
-            StatusCode::BAD_REQUEST
-        } else {
-            StatusCode::OK
-        };
-        Ok((status, render(&page)).into_response())
+        let refused = page.error.is_some();
+        Ok(render_form(&page, refused))
     }
 }
 
@@ -430,12 +426,8 @@ impl Loaded {
             error,
             ctx,
         };
-        let status = if page.error.is_some() {
-            StatusCode::BAD_REQUEST
-        } else {
-            StatusCode::OK
-        };
-        Ok((status, render(&page)).into_response())
+        let refused = page.error.is_some();
+        Ok(render_form(&page, refused))
     }
 }
 

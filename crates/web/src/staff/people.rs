@@ -22,7 +22,7 @@ use uuid::Uuid;
 use super::Desk as Loaded;
 use super::{ClientAddr, Nav, Staff, StaffError, StaffResult, audit, check_csrf, hub_target};
 use crate::AppState;
-use crate::public::{Ctx, render};
+use crate::public::{Ctx, render, render_form};
 
 /// How many records the list shows at most; searching narrows it.
 const LIST_LIMIT: i64 = 500;
@@ -427,12 +427,9 @@ fn new_page(
         duplicates,
         ctx,
     };
-    let status = if page.error.is_some() || page.duplicates.is_some() {
-        axum::http::StatusCode::BAD_REQUEST
-    } else {
-        axum::http::StatusCode::OK
-    };
-    Ok((status, render(&page)).into_response())
+    // A duplicate warning also sends the form back, for the worker to confirm.
+    let refused = page.error.is_some() || page.duplicates.is_some();
+    Ok(render_form(&page, refused))
 }
 
 pub async fn new_form(State(state): State<AppState>, headers: HeaderMap) -> StaffResult {

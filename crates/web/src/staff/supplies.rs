@@ -4,7 +4,7 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Extension, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect};
 use bluedot_core::Hub;
 use bluedot_core::policy::Action;
@@ -20,7 +20,7 @@ use super::{
     ClientAddr, Nav, Staff, StaffError, StaffResult, audit, check_csrf, hub_target, signed_in,
 };
 use crate::AppState;
-use crate::public::{Ctx, render};
+use crate::public::{Ctx, render_form};
 
 pub struct StockRow {
     pub code: &'static str,
@@ -159,12 +159,8 @@ impl Loaded {
             error,
             ctx,
         };
-        let status = if page.error.is_some() {
-            StatusCode::BAD_REQUEST
-        } else {
-            StatusCode::OK
-        };
-        Ok((status, render(&page)).into_response())
+        let refused = page.error.is_some();
+        Ok(render_form(&page, refused))
     }
 }
 

@@ -23,7 +23,7 @@ use super::{
     ClientAddr, Nav, Staff, StaffError, StaffResult, audit, check_csrf, hub_target, signed_in,
 };
 use crate::AppState;
-use crate::public::{Ctx, render};
+use crate::public::{Ctx, render_form};
 
 /// Today at a hub, by its own clock: a night shift's visits count for the day they began.
 fn hub_today(hub: &Hub) -> NaiveDate {
@@ -427,12 +427,8 @@ impl Loaded {
             correcting,
             ctx,
         };
-        let status = if page.error.is_some() {
-            StatusCode::BAD_REQUEST
-        } else {
-            StatusCode::OK
-        };
-        Ok((status, render(&page)).into_response())
+        let refused = page.error.is_some();
+        Ok(render_form(&page, refused))
     }
 }
 
