@@ -29,7 +29,10 @@ use uuid::Uuid;
 
 use super::Desk as Loaded;
 use super::people::{Choice, choices};
-use super::{ClientAddr, Nav, Staff, StaffError, StaffResult, audit, check_csrf, hub_target};
+use super::{
+    ClientAddr, Nav, Staff, StaffError, StaffResult, audit, check_csrf, hub_day, hub_target,
+    hub_time,
+};
 use crate::AppState;
 use crate::public::{Ctx, render, render_form};
 
@@ -120,18 +123,6 @@ fn age_of(person: &PersonRecord) -> Option<u32> {
             .birth_year
             .map(|y| u32::try_from(today.year() - y).unwrap_or(0)),
     }
-}
-
-fn day(at: chrono::DateTime<Utc>, hub: &Hub) -> String {
-    at.with_timezone(&hub.country.timezone())
-        .format("%Y-%m-%d")
-        .to_string()
-}
-
-fn time(at: chrono::DateTime<Utc>, hub: &Hub) -> String {
-    at.with_timezone(&hub.country.timezone())
-        .format("%Y-%m-%d %H:%M")
-        .to_string()
 }
 
 async fn user_names(state: &AppState) -> Result<HashMap<Uuid, String>, StoreError> {
@@ -742,13 +733,16 @@ impl Loaded {
                 .map(|c| ctx.t(&format!("concern-{}", c.code())))
                 .collect(),
             assigned: names.get(&s.assigned_to).cloned().unwrap_or_default(),
-            opened: time(s.opened_at, hub),
+            opened: hub_time(s.opened_at, hub),
             assessment_due: if s.stage == CaseStage::Assessment {
-                time(s.assessment_due, hub)
+                hub_time(s.assessment_due, hub)
             } else {
                 String::new()
             },
-            next_follow_up: s.next_follow_up.map(|t| day(t, hub)).unwrap_or_default(),
+            next_follow_up: s
+                .next_follow_up
+                .map(|t| hub_day(t, hub))
+                .unwrap_or_default(),
             bia: approval(s.bia),
             bid: if s.bid_required {
                 approval(s.bid)
@@ -796,7 +790,7 @@ impl Loaded {
                         detail.push(format!("{}: {}", ctx.t("case-panel"), text.panel));
                     }
                     EventView {
-                        when: time(e.at, hub),
+                        when: hub_time(e.at, hub),
                         who: e
                             .by
                             .and_then(|id| names.get(&id).cloned())
@@ -819,7 +813,7 @@ impl Loaded {
                         .unwrap_or("")
                         .to_uppercase(),
                     size: format!("{:.0} kB", (d.size as f64 / 1024.0).ceil()),
-                    when: day(d.uploaded_at, hub),
+                    when: hub_day(d.uploaded_at, hub),
                 })
                 .collect(),
             referrals,
@@ -1286,7 +1280,7 @@ pub async fn summary(
     let approval = |a: bluedot_core::case::ApprovalState| ctx.t(&format!("approval-{}", a.code()));
     let page = SummaryPage {
         number: case.case_number.clone(),
-        printed: time(Utc::now(), hub),
+        printed: hub_time(Utc::now(), hub),
         printed_by: l.staff.user.display_name.clone(),
         child: identity
             .map(Identity::full_name)
@@ -1329,7 +1323,7 @@ pub async fn summary(
                 .map(|e| {
                     let text = e.text.clone().unwrap_or_default();
                     EventView {
-                        when: day(e.at, hub),
+                        when: hub_day(e.at, hub),
                         who: e
                             .by
                             .and_then(|id| names.get(&id).cloned())

@@ -20,7 +20,8 @@ use uuid::Uuid;
 
 use super::people::Choice;
 use super::{
-    ClientAddr, Nav, Staff, StaffError, StaffResult, audit, check_csrf, hub_target, signed_in,
+    ClientAddr, Nav, Staff, StaffError, StaffResult, audit, check_csrf, hub_target, hub_time,
+    signed_in,
 };
 use crate::AppState;
 use crate::public::{Ctx, render, render_form};
@@ -121,12 +122,6 @@ pub struct DeploymentLine {
     pub referrals: u32,
 }
 
-fn local(at: DateTime<Utc>, hub: &Hub) -> String {
-    at.with_timezone(&hub.country.timezone())
-        .format("%Y-%m-%d %H:%M")
-        .to_string()
-}
-
 async fn line(
     state: &AppState,
     ctx: &Ctx,
@@ -138,7 +133,11 @@ async fn line(
         id: d.id,
         place: d.place.clone(),
         hub: hub.name.text(ctx.lang).to_owned(),
-        when: format!("{} – {}", local(d.starts_at, hub), local(d.ends_at, hub)),
+        when: format!(
+            "{} – {}",
+            hub_time(d.starts_at, hub),
+            hub_time(d.ends_at, hub)
+        ),
         status: ctx.t(&format!("deployment-status-{}", d.status.code())),
         status_code: d.status.code(),
         team: d
@@ -459,8 +458,8 @@ pub async fn view(
             .map_err(|e| l.internal(e))?,
         hub_id: hub.id,
         note: d.note.clone(),
-        started: d.started_at.map(|t| local(t, &hub)).unwrap_or_default(),
-        ended: d.ended_at.map(|t| local(t, &hub)).unwrap_or_default(),
+        started: d.started_at.map(|t| hub_time(t, &hub)).unwrap_or_default(),
+        ended: d.ended_at.map(|t| hub_time(t, &hub)).unwrap_or_default(),
         visits: figures.visits,
         children: figures.counts.children(),
         with_disability: figures.with_disability,
