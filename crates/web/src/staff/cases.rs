@@ -74,8 +74,7 @@ impl Loaded {
             .cloned()
             .ok_or_else(|| self.internal("case's hub is missing"))?;
         if !works_on_cases(&self.staff, &hub) {
-            let mut event = self.staff.event_at(verb, format!("case:{id}"), from, &hub);
-            event.outcome = "denied".into();
+            let event = self.staff.denied_at(verb, format!("case:{id}"), from, &hub);
             audit(state, lang, event).await?;
             return Err(StaffError::NotFound(lang));
         }
@@ -451,10 +450,9 @@ pub async fn open(
         .cloned()
         .ok_or_else(|| l.internal("person's hub is missing"))?;
     if !l.staff.may(Action::ManageCase, hub_target(&hub)) {
-        let mut event = l
+        let event = l
             .staff
-            .event_at("case.open", format!("person:{person_id}"), &from, &hub);
-        event.outcome = "denied".into();
+            .denied_at("case.open", format!("person:{person_id}"), &from, &hub);
         audit(&state, lang, event).await?;
         return Err(StaffError::NotFound(lang));
     }
@@ -1010,13 +1008,12 @@ pub async fn step(
         _ => true,
     };
     if !l.staff.may(action, hub_target(&opened.hub)) || !reassign_ok {
-        let mut event = l.staff.event_at(
+        let event = l.staff.denied_at(
             &verb,
             format!("case:{}", opened.case.id),
             &from,
             &opened.hub,
         );
-        event.outcome = "denied".into();
         audit(&state, lang, event).await?;
         return Err(StaffError::Forbidden(lang));
     }

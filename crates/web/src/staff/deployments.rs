@@ -505,13 +505,12 @@ pub async fn move_on(
         || StaffError::BadRequest(lang, crate::I18N.message(lang, "deployment-bad-move", None));
     let to = DeploymentStatus::from_code(&form.status).ok_or_else(bad)?;
     if !allowed_moves(&l.staff, &d, &hub).contains(&to) {
-        let mut event = l.staff.event_at(
+        let event = l.staff.denied_at(
             &format!("deployment.{}", to.code()),
             format!("deployment:{}", d.id),
             &from,
             &hub,
         );
-        event.outcome = "denied".into();
         audit(&state, lang, event).await?;
         return Err(bad());
     }

@@ -63,10 +63,9 @@ impl Loaded {
             .cloned()
             .ok_or_else(|| self.internal("request's hub is missing"))?;
         if !works_on_tracing(self, &hub) {
-            let mut event = self
+            let event = self
                 .staff
-                .event_at(verb, format!("tracing:{id}"), from, &hub);
-            event.outcome = "denied".into();
+                .denied_at(verb, format!("tracing:{id}"), from, &hub);
             audit(state, lang, event).await?;
             return Err(StaffError::NotFound(lang));
         }

@@ -230,6 +230,20 @@ impl Staff {
         event.country = Some(hub.country.code().to_owned());
         event
     }
+
+    /// The audit entry for a refusal of something at `hub`.
+    pub fn denied_at(
+        &self,
+        action: &str,
+        subject: String,
+        from: &ClientAddr,
+        hub: &Hub,
+    ) -> AuditEvent {
+        AuditEvent {
+            outcome: "denied".to_owned(),
+            ..self.event_at(action, subject, from, hub)
+        }
+    }
 }
 
 /// The targets a scope spans: used to check that a manager covers all of another account's

@@ -54,10 +54,9 @@ impl Loaded {
             .cloned()
             .ok_or_else(|| self.internal("person's hub is missing"))?;
         if !self.staff.may(action, hub_target(&hub)) {
-            let mut event = self
+            let event = self
                 .staff
-                .event_at(verb, format!("person:{id}"), from, &hub);
-            event.outcome = "denied".into();
+                .denied_at(verb, format!("person:{id}"), from, &hub);
             audit(state, lang, event).await?;
             return Err(StaffError::NotFound(lang));
         }
@@ -459,10 +458,9 @@ pub async fn create(
         }
     };
     if !l.staff.may(Action::EditPerson, hub_target(&hub)) {
-        let mut event = l
+        let event = l
             .staff
-            .event_at("person.create", "person:new".into(), &from, &hub);
-        event.outcome = "denied".into();
+            .denied_at("person.create", "person:new".into(), &from, &hub);
         audit(&state, l.staff.lang, event).await?;
         return Err(StaffError::Forbidden(l.staff.lang));
     }

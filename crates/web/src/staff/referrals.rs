@@ -73,10 +73,9 @@ impl Loaded {
         match self.side(&referral, &hub) {
             Some(side) => Ok((referral, hub, side)),
             None => {
-                let mut event = self
+                let event = self
                     .staff
-                    .event_at(verb, format!("referral:{id}"), from, &hub);
-                event.outcome = "denied".into();
+                    .denied_at(verb, format!("referral:{id}"), from, &hub);
                 audit(state, lang, event).await?;
                 Err(StaffError::NotFound(lang))
             }
@@ -162,13 +161,12 @@ pub async fn send(
         .cloned()
         .ok_or(StaffError::NotFound(lang))?;
     if !l.staff.may(Action::EditPerson, hub_target(&hub)) {
-        let mut event = l.staff.event_at(
+        let event = l.staff.denied_at(
             "referral.create",
             format!("person:{person_id}"),
             &from,
             &hub,
         );
-        event.outcome = "denied".into();
         audit(&state, lang, event).await?;
         return Err(StaffError::NotFound(lang));
     }

@@ -207,10 +207,9 @@ pub async fn change(
     let lang = l.staff.lang;
     let hub = l.hub(Some(&form.hub))?;
     if !l.staff.may(Action::ManageStock, hub_target(&hub)) {
-        let mut event = l
+        let event = l
             .staff
-            .event_at("stock.change", format!("hub:{}", hub.id), &from, &hub);
-        event.outcome = "denied".into();
+            .denied_at("stock.change", format!("hub:{}", hub.id), &from, &hub);
         audit(&state, lang, event).await?;
         return Err(StaffError::Forbidden(lang));
     }

@@ -101,8 +101,7 @@ async fn prepared(
         .cloned()
         .ok_or(StaffError::NotFound(lang))?;
     if !staff.may(Action::ManageCase, hub_target(&hub)) {
-        let mut event = staff.event_at("transfer.send", format!("case:{id}"), from, &hub);
-        event.outcome = "denied".into();
+        let event = staff.denied_at("transfer.send", format!("case:{id}"), from, &hub);
         audit(state, lang, event).await?;
         return Err(StaffError::NotFound(lang));
     }
@@ -705,8 +704,7 @@ pub async fn decide(
     let country_hub = hubs.iter().find(|h| h.country == t.country).cloned();
     if !decides(&staff, &t, &hubs) {
         if let Some(h) = &country_hub {
-            let mut event = staff.event_at("transfer.decide", format!("transfer:{id}"), &from, h);
-            event.outcome = "denied".into();
+            let event = staff.denied_at("transfer.decide", format!("transfer:{id}"), &from, h);
             audit(&state, lang, event).await?;
         }
         return Err(StaffError::NotFound(lang));
