@@ -141,7 +141,7 @@ fn read_rows(
 fn evidence(m: &bluedot_tracing::Match) -> String {
     m.evidence
         .iter()
-        .map(|e| format!("{} {:+.1} ({})", e.field, e.points, e.note))
+        .map(ToString::to_string)
         .collect::<Vec<_>>()
         .join("; ")
         .replace('"', "'")

@@ -47,6 +47,13 @@ pub struct Evidence {
     pub note: String,
 }
 
+/// One line a person can read: `given_name +4.0 (olena ~ olenka: forms of one name)`.
+impl std::fmt::Display for Evidence {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {:+.1} ({})", self.field, self.points, self.note)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Match {
     pub child_id: String,

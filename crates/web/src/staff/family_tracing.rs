@@ -101,7 +101,7 @@ impl Loaded {
                 let evidence = m
                     .evidence
                     .iter()
-                    .map(|e| format!("{} {:+.1}: {}", e.field, e.points, e.note))
+                    .map(ToString::to_string)
                     .collect::<Vec<_>>()
                     .join("\n");
                 Some((person, m.score, evidence))
