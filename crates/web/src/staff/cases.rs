@@ -45,16 +45,16 @@ fn works_on_cases(staff: &Staff, hub: &Hub) -> bool {
 }
 
 /// A case as this account may see it.
-struct Opened {
-    case: Case,
-    hub: Hub,
-    person: PersonRecord,
+pub(super) struct Opened {
+    pub case: Case,
+    pub hub: Hub,
+    pub person: PersonRecord,
 }
 
 impl Loaded {
     /// The case `id` if this account works on cases at its hub; otherwise the refusal is
     /// audited and answered as "not found".
-    async fn case(
+    pub(super) async fn case(
         &self,
         state: &AppState,
         from: &ClientAddr,

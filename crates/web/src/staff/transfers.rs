@@ -24,7 +24,7 @@ use bluedot_store::transfers::{NewTransfer, Transfer, arrival_in_range};
 use chrono::{NaiveDate, Utc};
 use uuid::Uuid;
 
-use super::cases::{case_workers, case_workers_among};
+use super::cases::{Opened, case_workers, case_workers_among};
 use super::people::{Choice, choices};
 use super::{ClientAddr, Desk, Nav, Staff, StaffError, StaffResult, audit, check_csrf, hub_target};
 use crate::AppState;
@@ -72,46 +72,26 @@ enum Destination {
     Partner(bluedot_store::package::Partner),
 }
 
-struct Prepared {
-    case: bluedot_store::cases::Case,
-    hub: Hub,
-    person: bluedot_store::people::PersonRecord,
-}
-
-async fn prepared(
+/// The case `id` if this account may send it on: it works on cases at its hub and manages
+/// them there; otherwise "not found", audited.
+async fn case_to_send(
     state: &AppState,
-    staff: &Staff,
-    keys: &bluedot_store::crypto::KeyRing,
-    hubs: &[Hub],
+    desk: &Desk,
     from: &ClientAddr,
     id: &str,
-) -> StaffResult<Prepared> {
-    let lang = staff.lang;
-    let id: Uuid = id.parse().map_err(|_| StaffError::NotFound(lang))?;
-    let internal = |e: StoreError| StaffError::internal(lang, e);
-    let case = state
-        .store
-        .case(id)
-        .await
-        .map_err(internal)?
-        .ok_or(StaffError::NotFound(lang))?;
-    let hub = hubs
-        .iter()
-        .find(|h| h.id == case.hub_id)
-        .cloned()
-        .ok_or(StaffError::NotFound(lang))?;
-    if !staff.may(Action::ManageCase, hub_target(&hub)) {
-        let event = staff.denied_at("transfer.send", format!("case:{id}"), from, &hub);
-        audit(state, lang, event).await?;
-        return Err(StaffError::NotFound(lang));
+) -> StaffResult<Opened> {
+    let opened = desk.case(state, from, id, "transfer.send").await?;
+    if !desk.staff.may(Action::ManageCase, hub_target(&opened.hub)) {
+        let event = desk.staff.denied_at(
+            "transfer.send",
+            format!("case:{}", opened.case.id),
+            from,
+            &opened.hub,
+        );
+        audit(state, desk.staff.lang, event).await?;
+        return Err(StaffError::NotFound(desk.staff.lang));
     }
-    let person = state
-        .store
-        .person(keys, case.person_id)
-        .await
-        .map_err(internal)?
-        .ok_or(StaffError::NotFound(lang))?;
-    Ok(Prepared { case, hub, person })
+    Ok(opened)
 }
 
 fn destinations(state: &AppState, ctx: &Ctx, hubs: &[Hub], from: &Hub) -> Vec<Choice> {
@@ -282,11 +262,12 @@ pub async fn form(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> StaffResult {
-    let Desk { staff, keys, hubs } = Desk::open(&state, &headers).await?;
-    let p = prepared(&state, &staff, &keys, &hubs, &from, &id).await?;
-    let ctx = ctx_for(&staff);
+    let desk = Desk::open(&state, &headers).await?;
+    let (staff, hubs) = (&desk.staff, &desk.hubs);
+    let p = case_to_send(&state, &desk, &from, &id).await?;
+    let ctx = ctx_for(staff);
     let page = FormPage {
-        nav: Nav::for_staff(&staff, &hubs),
+        nav: Nav::for_staff(staff, hubs),
         csrf: staff.session.csrf_token.clone(),
         case_id: p.case.id,
         number: p.case.case_number.clone(),
@@ -296,7 +277,7 @@ pub async fn form(
             .as_ref()
             .map(|i| i.full_name())
             .unwrap_or_default(),
-        destinations: destinations(&state, &ctx, &hubs, &p.hub),
+        destinations: destinations(&state, &ctx, hubs, &p.hub),
         parts: part_choices(&ctx),
         form: SendForm {
             parts: TransferPart::ALL
@@ -316,7 +297,7 @@ pub async fn form(
 async fn build_package(
     state: &AppState,
     keys: &bluedot_store::crypto::KeyRing,
-    p: &Prepared,
+    p: &Opened,
     form: &SendForm,
     to_country: Country,
     ctx: &Ctx,
@@ -442,13 +423,14 @@ pub async fn send(
     headers: HeaderMap,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> StaffResult {
-    let Desk { staff, keys, hubs } = Desk::open(&state, &headers).await?;
+    let desk = Desk::open(&state, &headers).await?;
+    let (staff, keys, hubs) = (&desk.staff, &desk.keys, &desk.hubs);
     let lang = staff.lang;
     let (form, csrf, confirm) = SendForm::read(&pairs);
-    check_csrf(&staff, &headers, &csrf)?;
-    let p = prepared(&state, &staff, &keys, &hubs, &from, &id).await?;
-    let ctx = ctx_for(&staff);
-    let dest = destination(&state, &hubs, &form.to).filter(|d| match d {
+    check_csrf(staff, &headers, &csrf)?;
+    let p = case_to_send(&state, &desk, &from, &id).await?;
+    let ctx = ctx_for(staff);
+    let dest = destination(&state, hubs, &form.to).filter(|d| match d {
         Destination::Hub(h) => h.id != p.hub.id,
         Destination::Partner(_) => true,
     });
@@ -459,10 +441,10 @@ pub async fn send(
     };
     let built = match to_country {
         None => Err(ValidationError::new("to", "choose where the case goes")),
-        Some(country) => build_package(&state, &keys, &p, &form, country, &ctx).await,
+        Some(country) => build_package(&state, keys, &p, &form, country, &ctx).await,
     };
     let page = |error: Option<String>, preview: Option<PackageView>| FormPage {
-        nav: Nav::for_staff(&staff, &hubs),
+        nav: Nav::for_staff(staff, hubs),
         csrf: staff.session.csrf_token.clone(),
         case_id: p.case.id,
         number: p.case.case_number.clone(),
@@ -472,12 +454,12 @@ pub async fn send(
             .as_ref()
             .map(|i| i.full_name())
             .unwrap_or_default(),
-        destinations: destinations(&state, &ctx, &hubs, &p.hub),
+        destinations: destinations(&state, &ctx, hubs, &p.hub),
         parts: part_choices(&ctx),
         form: form.clone(),
         error,
         preview,
-        ctx: ctx_for(&staff),
+        ctx: ctx_for(staff),
     };
     let package = match built {
         Ok(package) => package,
@@ -519,7 +501,7 @@ pub async fn send(
         package: sealed,
         created_by: Some(staff.user.id),
     };
-    match state.store.create_transfer(&keys, &new).await {
+    match state.store.create_transfer(keys, &new).await {
         Ok(()) => {}
         Err(StoreError::Invalid(e)) => {
             let label = ctx.t(&format!("transfer-field-{}", e.field));
