@@ -29,16 +29,27 @@ fn polish(word: &str) -> bool {
         || ["cz", "rz", "w"].iter().any(|m| word.contains(m))
 }
 
-/// Whether a Latin word is spelled the Romanian way, where "c" is k, "ce"/"ci" are че/чі, and
-/// the "i" of "cia", "cio", "ciu" only softens the c; elsewhere "c" is ц.
+/// Whether a Latin word is spelled the Romanian way, where "c" is k, "ce"/"ci" are че/чі, the
+/// "i" of "cia", "cio", "ciu" only softens the c, and "j" is ж; elsewhere "c" is ц.
 fn romanian(word: &str) -> bool {
-    word.chars().any(|c| "ăâîșşțţ".contains(c))
+    word.chars().any(|c| "ăîșşțţ".contains(c))
+        || (word.contains('â') && !iso9(word))
         || word.ends_with("co")
         || word.ends_with("sc")
+        // A final "c" is к only in Romanian (Juc, Bondarciuc); жж only there is "jj".
+        || (word.ends_with('c') && !polish(word) && !iso9(word))
+        || word.contains("jj")
         || (!polish(word)
             && ["cia", "cie", "cio", "ciu"]
                 .iter()
                 .any(|m| word.contains(m)))
+}
+
+/// Whether a Latin word is written in ISO 9, where "c" is always ц, "ʹ" is the soft sign and
+/// â, û, ê are я, ю, є.
+fn iso9(word: &str) -> bool {
+    word.chars().any(|c| "ʹìûêŝčšžë".contains(c))
+        || (word.contains('â') && !word.chars().any(|c| "ăîșşțţ".contains(c)))
 }
 
 /// Whether a Latin word is spelled the German way (tsch, sch, schtsch).
@@ -46,10 +57,18 @@ fn german(word: &str) -> bool {
     word.contains("sch")
 }
 
+/// Whether the "z" of a word is the German ц: "-zk" (Luzk, Sewerodonezk) and "zj" (Winnyzja)
+/// occur in no other system.
+fn german_z(word: &str) -> bool {
+    word.contains("zk") || word.contains("zj")
+}
+
 /// Whether a Latin word is spelled the Hungarian way, where "s" is ш, "sz" is с, "cs" is ч and
 /// "zs" is ж.
 fn hungarian(word: &str) -> bool {
-    word.contains("cs") || word.contains("zs") || (word.contains("sz") && !polish(word))
+    !word.chars().any(|c| "ăâîșşțţ".contains(c)) && word.contains("cs")
+        || word.contains("zs")
+        || (word.contains("sz") && !polish(word))
 }
 
 /// Rewrites a Hungarian or Romanian word's letter groups into the Polish-and-English ones the
@@ -93,9 +112,28 @@ fn respell(word: &str) -> String {
         // German "s" before a vowel is з: Sintschenko, Saporoshje.
         return format!("z{}", &word[1..]);
     }
+    if iso9(word) {
+        return word
+            .replace('c', "ц")
+            .replace('â', "я")
+            .replace('û', "ю")
+            .replace('ê', "є")
+            .replace('ŝ', "щ");
+    }
+    // German shares "w" with Polish, which writes ц as "c": only Polish's own letters exclude it.
+    if german_z(word)
+        && !word.chars().any(|c| "łśżźćńąę".contains(c))
+        && !["cz", "rz", "sz"].iter().any(|m| word.contains(m))
+    {
+        return word.replace('z', "ts");
+    }
     if romanian(word) {
         // "sci"/"sce" is щ; the i of "cia/cio/ciu" and "gia/gio/giu" only softens.
-        let mut s = word.replace("sci", "shchi").replace("sce", "shche");
+        let mut s = word
+            .replace("sci", "shchi")
+            .replace("sce", "shche")
+            .replace("cs", "ks")
+            .replace('j', "ж");
         for (from, to) in [
             ("shchia", "shcha"),
             ("shchie", "shche"),
@@ -171,8 +209,13 @@ fn fold_word(word: &str) -> String {
         }
     }
     let s = latin.to_ascii_lowercase();
-    let s = rewrite(&s);
-    collapse(&s)
+    let s = collapse(&rewrite(&s));
+    // A first Є (Ukrainian) and a first Е (Russian, written "Ye"/"Je") are one sound:
+    // Євгенія and Евгения, Jemilija and Емілія.
+    match s.strip_prefix("ie") {
+        Some(rest) if !rest.is_empty() => format!("e{rest}"),
+        _ => s,
+    }
 }
 
 /// Spelling systems' letter groups, longest first, mapped to the matching alphabet.
@@ -229,12 +272,14 @@ pub fn ch_as_h(folded: &str) -> String {
 /// as k (a c read as ц: Cira for Кіра), "sh"/"zh" as s (Polish or Hungarian "sz"), z as s
 /// (German s is з), e as i (Russian е for Ukrainian і).
 pub fn loose(folded: &str) -> String {
-    ch_as_h(folded)
-        .replace("ts", "k")
-        .replace("sh", "s")
-        .replace("zh", "s")
-        .replace('z', "s")
-        .replace('e', "i")
+    collapse(
+        &ch_as_h(folded)
+            .replace("ts", "k")
+            .replace("sh", "s")
+            .replace("zh", "s")
+            .replace('z', "s")
+            .replace('e', "i"),
+    )
 }
 
 /// Drops everything but letters and single spaces, and doubled letters.
@@ -277,6 +322,15 @@ pub fn family_stem(folded: &str) -> String {
             && base.len() >= 3
         {
             return format!("{base}{stem}");
+        }
+    }
+    // Adjective names: Чорний/Чорна, Білий/Біла (folded "chorni"/"chorna").
+    for ending in ["i", "a"] {
+        if let Some(base) = folded.strip_suffix(ending)
+            && base.len() >= 4
+            && base.ends_with(|c: char| !"aeiou".contains(c))
+        {
+            return base.to_owned();
         }
     }
     folded.to_owned()
@@ -322,6 +376,20 @@ mod tests {
         one(&["Чорновол", "Ciornovol"]);
         one(&["Зінченко", "Sintschenko", "Zinczenko"]);
         assert_eq!(ch_as_h(&fold("Zachar")), fold("Захар"));
+        // ISO 9: c is ц, â/û are я/ю.
+        one(&["Луцьк", "Lucʹk"]);
+        one(&["Поліщук", "Polìŝuk"]);
+        one(&["Емілія", "Jemilija", "Yemiliya", "Emiliia"]);
+        one(&["Євгенія", "Евгения"]);
+        one(&["Донецьк", "Donecʹk"]);
+        one(&["Людмила", "Lûdmila"]);
+        // Romanian j is ж, also in words without diacritics.
+        one(&["Житомир", "Jîtomîr"]);
+        one(&["Жук", "Juc"]);
+        one(&["Максим", "Macsîm"]);
+        // German z is ц where no other system writes "zk" or "zj".
+        one(&["Луцьк", "Luzk"]);
+        one(&["Вінниця", "Winnyzja"]);
     }
 
     #[test]
@@ -335,6 +403,7 @@ mod tests {
             family_stem(&fold("Ковальський"))
         );
         assert_eq!(family_stem(&fold("Шевчук")), fold("Шевчук"));
+        assert_eq!(family_stem(&fold("Чорна")), family_stem(&fold("Chornyi")));
         assert_eq!(family_stem(&fold("Kravchenko")), fold("Kravchenko"));
     }
 }

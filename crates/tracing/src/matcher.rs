@@ -7,7 +7,7 @@
 //! evidence as log-odds points (names, sex, birth date or age, place of origin, relatives),
 //! turned into a score in [0, 1], with an explanation per field.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use strsim::{damerau_levenshtein, jaro_winkler};
 
@@ -70,6 +70,8 @@ struct Form {
     loose: String,
     /// The given-name groups it belongs to (empty for other fields).
     groups: Vec<u32>,
+    /// The text's number in the index (`Matcher::intern`), for a registered child's names.
+    id: u32,
 }
 
 impl Form {
@@ -81,6 +83,7 @@ impl Form {
             h,
             loose,
             groups: Vec::new(),
+            id: u32::MAX,
         }
     }
 
@@ -122,9 +125,10 @@ struct Prepared {
     given: Form,
     family: Form,
     sex: Option<char>,
+    /// The birth year of a birth date (or a year alone).
     year: Option<i32>,
-    /// Whether the year comes from an age (±1 either way).
-    year_from_age: bool,
+    /// The birth year an age gives (`age_year` − age), which is one year either way.
+    year_of_age: Option<i32>,
     month_day: Option<(u32, u32)>,
     place: Form,
     mother: Form,
@@ -135,18 +139,20 @@ struct Prepared {
 /// 2022); a server counts them at the present year (`Matcher::with_age_year`).
 pub const AGE_YEAR: i32 = 2022;
 
+impl Prepared {
+    /// The birth year for blocking: the recorded one, else the one the age gives.
+    fn any_year(&self) -> Option<i32> {
+        self.year.or(self.year_of_age)
+    }
+}
+
 fn prepare(p: &Person, names: &NameGroups, places: &NameGroups, age_year: i32) -> Prepared {
-    let (year, from_age) = match (p.birth_year, p.age) {
-        (Some(y), _) => (Some(y), false),
-        (None, Some(a)) => (Some(age_year - a as i32), true),
-        _ => (None, false),
-    };
     Prepared {
         given: Form::given(fold(&p.given_name), names),
         family: Form::given(family_stem(&fold(&p.family_name)), names),
         sex: p.sex,
-        year,
-        year_from_age: from_age,
+        year: p.birth_year,
+        year_of_age: p.age.map(|a| age_year - a as i32),
         month_day: p.birth_month_day,
         place: Form::given(fold(&p.place_of_origin), places),
         mother: Form::given(first_word(&fold(&p.mother_name)), names),
@@ -165,6 +171,12 @@ fn skeleton(folded: &str) -> String {
         .filter(|c| !"aeiou ".contains(*c))
         .take(4)
         .collect()
+}
+
+/// The key of a full birth date, the one key that needs no name.
+fn date_key(p: &Prepared) -> Option<Key> {
+    let (y, (m, d)) = (p.year?, p.month_day?);
+    Some((5, format!("{y}-{m:02}-{d:02}")))
 }
 
 /// Whether two names of some length differ by one typing slip: a letter left out, added,
@@ -198,6 +210,8 @@ pub struct Matcher {
     by_id: HashMap<String, u32>,
     /// Entries replaced or removed; skipped when matching.
     retired: HashSet<u32>,
+    /// Each distinct folded name of a child, numbered: a request compares each name once.
+    interned: HashMap<String, u32>,
     /// The year ages are counted at.
     age_year: i32,
 }
@@ -215,9 +229,10 @@ impl Matcher {
             names,
             places: NameGroups::places(),
             children: Vec::new(),
-            index: HashMap::new(),
-            by_id: HashMap::new(),
-            retired: HashSet::new(),
+            index: HashMap::default(),
+            by_id: HashMap::default(),
+            retired: HashSet::default(),
+            interned: HashMap::default(),
             age_year: AGE_YEAR,
         }
     }
@@ -247,13 +262,29 @@ impl Matcher {
     /// Adds a child, or replaces the entry of the same id; matching sees it at once.
     pub fn add(&mut self, child: &Person) {
         self.remove(&child.id);
-        let prepared = prepare(child, &self.names, &self.places, self.age_year);
+        let mut prepared = prepare(child, &self.names, &self.places, self.age_year);
+        prepared.given.id = self.intern(&prepared.given.text);
+        prepared.family.id = self.intern(&prepared.family.text);
+        prepared.place.id = self.intern(&prepared.place.text);
+        prepared.mother.id = self.intern(&prepared.mother.text);
+        prepared.father.id = self.intern(&prepared.father.text);
         let n = self.children.len() as u32;
         self.by_id.insert(child.id.clone(), n);
-        for key in self.keys(&prepared.given, &prepared.family, prepared.year) {
+        let mut keys = self.keys(&prepared.given, &prepared.family, prepared.any_year());
+        keys.extend(date_key(&prepared));
+        for key in keys {
             self.index.entry(key).or_default().push(n);
         }
         self.children.push((child.id.clone(), prepared));
+    }
+
+    fn intern(&mut self, text: &str) -> u32 {
+        if let Some(&id) = self.interned.get(text) {
+            return id;
+        }
+        let id = self.interned.len() as u32;
+        self.interned.insert(text.to_owned(), id);
+        id
     }
 
     /// The given name's identity for blocking: its first group, or its folded form.
@@ -270,6 +301,11 @@ impl Matcher {
         let g = (!given.is_empty()).then(|| self.given_key(given));
         if !fam.is_empty() {
             keys.push((0, fam.clone()));
+            // Spelling systems that disagree on sibilants (s, z, sh, zh) and on ц.
+            let loose_fam = skeleton(&loose(family));
+            if loose_fam != fam {
+                keys.push((6, loose_fam));
+            }
             if let Some(y) = year {
                 // A typo in the given name still meets the child through family and year.
                 keys.push((3, format!("{fam}|{y}")));
@@ -300,12 +336,15 @@ impl Matcher {
                 q.family = Form::given(family_stem(last), &self.names);
             }
         }
-        let mut seen: HashSet<u32> = HashSet::new();
-        let mut lookups = self.keys(&q.given, &q.family, q.year);
+        let mut seen: Vec<u32> = Vec::new();
+        let year = q.any_year();
+        let mut lookups = self.keys(&q.given, &q.family, year);
+        // A full birth date finds a child whose names are both misspelt.
+        lookups.extend(date_key(&q));
         // Given and family name may have been swapped.
-        lookups.extend(self.keys(&q.family, &q.given, q.year));
+        lookups.extend(self.keys(&q.family, &q.given, year));
         // Years are often off by one: the neighbouring years too.
-        if let Some(y) = q.year {
+        if let Some(y) = year {
             for dy in [-1, 1] {
                 for key in self.keys(&q.given, &q.family, Some(y + dy)) {
                     if key.0 == 2 || key.0 == 3 {
@@ -316,7 +355,7 @@ impl Matcher {
         }
         // Narrow keys (with the birth year) first; the broad ones only when they find too
         // little, which is when the year is unknown or far off.
-        let narrow = |k: &Key| k.0 == 2 || k.0 == 3;
+        let narrow = |k: &Key| matches!(k.0, 2 | 3 | 5);
         for pass in [true, false] {
             if !pass && seen.len() >= ENOUGH_CANDIDATES {
                 break;
@@ -328,9 +367,19 @@ impl Matcher {
                     seen.extend(ids.iter().copied().filter(|i| !self.retired.contains(i)));
                 }
             }
+            seen.sort_unstable();
+            seen.dedup();
         }
+        let requester_name = fold(&requester.name);
         let req = Requesting {
-            given: Form::given(first_word(&fold(&requester.name)), &self.names),
+            given: Form::given(first_word(&requester_name), &self.names),
+            family: Form::new(
+                requester_name
+                    .split(' ')
+                    .nth(1)
+                    .map(family_stem)
+                    .unwrap_or_default(),
+            ),
             relation: requester.relation.trim().to_lowercase(),
         };
         let mut memo = Memo::default();
@@ -359,87 +408,89 @@ impl Matcher {
     }
 
     /// The log-odds that `child` is the one sought, with the evidence if asked.
-    fn points<'a>(
+    fn points(
         &self,
         q: &Prepared,
-        c: &'a Prepared,
+        c: &Prepared,
         req: &Requesting,
-        memo: &mut Memo<'a>,
+        memo: &mut Memo,
         mut why: Option<&mut Vec<Evidence>>,
     ) -> f64 {
-        let mut note = |field: &'static str, points: f64, text: String| {
+        let mut note = |field: &'static str, points: f64, text: &dyn Fn() -> String| {
             if let Some(w) = why.as_deref_mut() {
                 w.push(Evidence {
                     field,
                     points,
-                    note: text,
+                    note: text(),
                 });
             }
             points
         };
         let g = *memo
             .given
-            .entry(&c.given.text)
+            .entry(c.given.id)
             .or_insert_with(|| self.name_points(&q.given, &c.given));
-        let f = *memo
-            .family
-            .entry(&c.family.text)
-            .or_insert_with(|| family_points(&q.family, &c.family));
+        let (f, by_requester) = *memo.family.entry(c.family.id).or_insert_with(|| {
+            let as_asked = family_points(&q.family, &c.family);
+            let requesters = family_points(&req.family, &c.family);
+            if requesters > as_asked && !q.family.is_empty() {
+                (requesters, true)
+            } else {
+                (as_asked, false)
+            }
+        });
         let straight = g + f;
         // Swapped names are only worth a look when the names do not fit as written.
-        let swapped = if straight >= 4.0 {
+        let swapped = if straight >= 2.5 {
             f64::MIN
         } else {
             let gs = *memo
                 .given_swapped
-                .entry(&c.given.text)
+                .entry(c.given.id)
                 .or_insert_with(|| self.name_points(&q.family, &c.given));
             let fs = *memo
                 .family_swapped
-                .entry(&c.family.text)
+                .entry(c.family.id)
                 .or_insert_with(|| family_points(&q.given, &c.family));
             gs + fs - 0.5
         };
         let mut total = 0.0;
         if swapped > straight {
-            total += note(
-                "names",
-                swapped,
+            total += note("names", swapped, &|| {
                 format!(
                     "given and family name swapped: {} {} ~ {} {}",
                     q.family, q.given, c.given, c.family
-                ),
-            );
+                )
+            });
         } else {
-            total += note("given_name", g, describe_name(&q.given, &c.given, g));
-            total += note("family_name", f, describe_name(&q.family, &c.family, f));
+            total += note("given_name", g, &|| describe_name(&q.given, &c.given, g));
+            total += note("family_name", f, &|| {
+                if by_requester {
+                    format!(
+                        "{}, as the requester writes it",
+                        describe_name(&req.family, &c.family, f)
+                    )
+                } else {
+                    describe_name(&q.family, &c.family, f)
+                }
+            });
         }
         match (q.sex, c.sex) {
-            (Some(a), Some(b)) if a == b => total += note("sex", 0.6, "same sex".into()),
-            (Some(_), Some(_)) => total += note("sex", -2.5, "different sex".into()),
+            (Some(a), Some(b)) if a == b => total += note("sex", 0.3, &|| "same sex".into()),
+            (Some(_), Some(_)) => total += note("sex", -3.0, &|| "different sex".into()),
             _ => {}
         }
         total += self.birth_points(q, c, &mut note);
         if !q.place.is_empty() && !c.place.is_empty() {
-            let sim = if q.place.same_name(&c.place) {
-                1.0
-            } else {
-                similar(&q.place, &c.place)
-            };
-            let p = if sim >= 0.9 {
-                2.5
-            } else if sim >= 0.8 {
-                0.8
-            } else {
-                -1.2
-            };
-            total += note(
-                "place_of_origin",
-                p,
-                format!("{} ~ {} ({:.2})", q.place, c.place, sim),
-            );
+            let (p, sim) = *memo
+                .place
+                .entry(c.place.id)
+                .or_insert_with(|| place_points(&q.place, &c.place));
+            total += note("place_of_origin", p, &|| {
+                format!("{} ~ {} ({:.2})", q.place, c.place, sim)
+            });
         }
-        total += self.relative_points(req, c, &mut note);
+        total += self.relative_points(req, c, memo, &mut note);
         total
     }
 
@@ -450,20 +501,18 @@ impl Matcher {
         // The form a name is written in (Ukrainian, Russian, diminutive) says nothing about
         // whether it is the child: an equivalent form counts as much as the same one.
         if a.same_name(b) || a.h == b.h {
-            return 4.0;
+            return SAME_NAME;
         }
         if a.loose == b.loose || one_slip(a, b) {
-            return 3.0;
+            return 1.5;
         }
         let sim = similar(a, b);
-        if sim >= 0.93 || (sim >= 0.7 && self.slip_from_form(a, b)) {
-            2.5
-        } else if sim >= 0.87 {
-            1.0
+        if sim >= 0.87 || (sim >= 0.7 && self.slip_from_form(a, b)) {
+            0.7
         } else if sim >= 0.8 {
-            -1.0
+            -1.2
         } else {
-            -3.0
+            -5.2
         }
     }
 
@@ -484,40 +533,47 @@ impl Matcher {
         &self,
         q: &Prepared,
         c: &Prepared,
-        note: &mut impl FnMut(&'static str, f64, String) -> f64,
+        note: &mut impl FnMut(&'static str, f64, &dyn Fn() -> String) -> f64,
     ) -> f64 {
-        let (Some(qy), Some(cy)) = (q.year, c.year) else {
-            return 0.0;
+        // How far apart the years are, and how much an agreement is worth, depends on what
+        // each side recorded: years agree most often (a year off is then little evidence),
+        // an age is one year off as often as not (so a year off still counts for it).
+        // Points: exact, one year off, two years off, further.
+        const YEARS: [f64; 4] = [2.0, 0.5, -2.3, -4.1];
+        const AGES: [f64; 4] = [2.0, 1.6, 0.0, -2.9];
+        const YEAR_AND_AGE: [f64; 4] = [2.3, 1.7, -1.7, -4.3];
+        let (qy, cy, table, what) = match (q.year, c.year, q.year_of_age, c.year_of_age) {
+            (Some(a), Some(b), _, _) => (a, b, YEARS, "born"),
+            // A recorded year is closer to the truth than an age: one year and one age agree
+            // more often than two ages.
+            (Some(a), None, _, Some(b)) | (None, Some(b), Some(a), _) => {
+                (a, b, YEAR_AND_AGE, "born (one by age)")
+            }
+            (_, _, Some(a), Some(b)) => (a, b, AGES, "by age born"),
+            _ => return 0.0,
         };
-        let dy = (qy - cy).abs();
-        let slack = i32::from(q.year_from_age || c.year_from_age);
-        let mut p = match dy - slack {
-            d if d <= 0 => 2.5,
-            1 => 1.0,
-            2 => -1.5,
-            _ => -3.5,
-        };
-        let mut text = format!("born {qy} ~ {cy}");
-        if let (Some(a), Some(b)) = (q.month_day, c.month_day) {
+        let dy = (qy - cy).unsigned_abs() as usize;
+        let mut p = table[dy.min(3)];
+        let mut day = "";
+        if let (Some(a), Some(b), Some(_), Some(_)) = (q.month_day, c.month_day, q.year, c.year) {
             if a == b && dy == 0 {
-                p += 4.0;
-                text.push_str(", same day");
-            } else if a == b {
-                p += 2.0;
-                text.push_str(", same day and month");
+                p += 4.7;
+                day = ", same day";
             } else if dy == 0 {
-                p -= 1.5;
-                text.push_str(", another day");
+                // Two full dates are copied from documents: another day is another child.
+                p -= 3.6;
+                day = ", another day";
             }
         }
-        note("birth", p, text)
+        note("birth", p, &|| format!("{what} {qy} ~ {cy}{day}"))
     }
 
     fn relative_points(
         &self,
         req: &Requesting,
         c: &Prepared,
-        note: &mut impl FnMut(&'static str, f64, String) -> f64,
+        memo: &mut Memo,
+        note: &mut impl FnMut(&'static str, f64, &dyn Fn() -> String) -> f64,
     ) -> f64 {
         let given = &req.given;
         let parent = match req.relation.as_str() {
@@ -527,29 +583,21 @@ impl Matcher {
         };
         match parent {
             Some(recorded) if !recorded.is_empty() && !given.is_empty() => {
-                if given.same_name(recorded) || similar(given, recorded) >= 0.93 {
-                    note(
-                        "relatives",
-                        3.0,
-                        format!("{} {given} ~ {recorded}", req.relation),
-                    )
+                let same = *memo.parent.entry(recorded.id).or_insert_with(|| {
+                    given.same_name(recorded) || similar(given, recorded) >= 0.93
+                });
+                if same {
+                    note("relatives", 3.2, &|| {
+                        format!("{} {given} ~ {recorded}", req.relation)
+                    })
                 } else {
-                    note(
-                        "relatives",
-                        -2.0,
-                        format!("{} {given} ≠ {recorded}", req.relation),
-                    )
+                    note("relatives", -3.8, &|| {
+                        format!("{} {given} ≠ {recorded}", req.relation)
+                    })
                 }
             }
-            _ => {
-                // A grandmother or aunt: the child's parents' names may still be hers or her
-                // children's; nothing to compare directly.
-                if !given.is_empty() && (given.same_name(&c.mother) || given.same_name(&c.father)) {
-                    note("relatives", 0.5, format!("{given} is a parent's name"))
-                } else {
-                    0.0
-                }
-            }
+            // A grandmother's or an aunt's name says nothing about the child's parents' names.
+            _ => 0.0,
         }
     }
 }
@@ -557,18 +605,39 @@ impl Matcher {
 /// Name comparisons already made for one request: candidates share few distinct names, so
 /// each is compared once.
 #[derive(Default)]
-struct Memo<'a> {
-    given: HashMap<&'a str, f64>,
-    family: HashMap<&'a str, f64>,
+struct Memo {
+    given: HashMap<u32, f64>,
+    /// Points, and whether the requester's own family name gave them.
+    family: HashMap<u32, (f64, bool)>,
     /// The request's family name against candidates' given names, and the other way round.
-    given_swapped: HashMap<&'a str, f64>,
-    family_swapped: HashMap<&'a str, f64>,
+    given_swapped: HashMap<u32, f64>,
+    family_swapped: HashMap<u32, f64>,
+    /// Places of origin: points and similarity.
+    place: HashMap<u32, (f64, f64)>,
+    /// Whether a recorded parent's name is the requester's.
+    parent: HashMap<u32, bool>,
 }
 
 struct Requesting {
     /// The requester's given name.
     given: Form,
+    /// The requester's family name (stem), which relatives mostly share with the child and
+    /// may spell better than the child's in the request.
+    family: Form,
     relation: String,
+}
+
+/// Points for two places of origin, and how similar they are.
+fn place_points(a: &Form, b: &Form) -> (f64, f64) {
+    let sim = if a.same_name(b) { 1.0 } else { similar(a, b) };
+    let p = if sim >= 0.9 {
+        3.5
+    } else if sim >= 0.8 {
+        0.0
+    } else {
+        -4.2
+    };
+    (p, sim)
 }
 
 fn family_points(a: &Form, b: &Form) -> f64 {
@@ -576,18 +645,18 @@ fn family_points(a: &Form, b: &Form) -> f64 {
         return 0.0;
     }
     if a.text == b.text || a.h == b.h {
-        return 4.0;
+        return 3.1;
     }
     if a.loose == b.loose || one_slip(a, b) {
-        return 3.0;
+        return 2.4;
     }
     let sim = similar(a, b);
     if sim >= 0.93 {
-        2.5
+        -0.2
     } else if sim >= 0.87 {
-        0.5
+        -1.3
     } else {
-        -3.5
+        -5.5
     }
 }
 
@@ -596,16 +665,20 @@ fn describe_name(a: &Form, b: &Form, points: f64) -> String {
         "not given".into()
     } else if a.text == b.text {
         format!("{a}: same")
-    } else if points >= 3.5 {
+    } else if points >= SAME_NAME {
         format!("{a} ~ {b}: forms of one name")
     } else {
         format!("{a} ~ {b} ({:.2})", similar(a, b))
     }
 }
 
+/// The points of a given name that is the same, or a form of it (Ukrainian, Russian,
+/// diminutive).
+const SAME_NAME: f64 = 2.9;
+
 /// Log-odds points to a score in [0, 1].
 fn to_score(points: f64) -> f64 {
-    1.0 / (1.0 + (-(points - 9.0) / 1.5).exp())
+    1.0 / (1.0 + (-(points - 7.0)).exp())
 }
 
 #[cfg(test)]
