@@ -2,7 +2,7 @@
 // spelling, the candidate with the matcher's reasons, confirmation, verification, reunification.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, launchBrowser, signedInAs, axeViolations } from "./server.mjs";
+import { startServer, launchBrowser, signedInAs, axeViolations, phone } from "./server.mjs";
 
 let server, browser;
 before(async () => {
@@ -58,4 +58,48 @@ test("a mother's request finds her daughter and ends in reunification", async ()
   await page.waitForSelector("#reunification");
   assert.match(await page.locator("#tracing-status").innerText(), /reunified/);
   await context.close();
+});
+
+test("a request sent from the public site in Ukrainian is searched only once staff verify it", async () => {
+  const { context: staff, page: desk } = await signedInAs(server, browser, "worker.public", "--role", "social-worker", "--hub", "siret-border");
+  await desk.goto(`${server.url}/staff/people/new`);
+  await desk.fill("#given_name", "Марко");
+  await desk.fill("#family_name", "Бойко");
+  await desk.check("input[name=sex][value=male]");
+  await desk.fill("#age", "9");
+  await desk.check("input[name=need][value=unaccompanied-child]");
+  await desk.selectOption("#consent_by", "child-assent");
+  await desk.click("#new-person button[type=submit]");
+  await desk.waitForSelector("#person-name");
+  await desk.selectOption("#purpose", "tracing");
+  await desk.selectOption("#given_by", "child-assent");
+  await desk.click("#add-consent button[type=submit]");
+  await desk.waitForSelector("#consent-list li >> nth=1");
+
+  const mother = await phone(browser);
+  const site = await mother.newPage();
+  await site.goto(`${server.url}/uk/tracing`);
+  await site.fill("#given_name", "Marko");
+  await site.fill("#family_name", "Bojko");
+  await site.fill("#age", "9");
+  await site.fill("#your_name", "Ірина Бойко");
+  await site.selectOption("#relation", "mother");
+  await site.fill("#phone", "+40 712 345 678");
+  const hub = await site.locator("#hub option", { hasText: /Серет|Siret/ }).first().getAttribute("value");
+  await site.selectOption("#hub", hub);
+  await site.click("#trace-form button[type=submit]");
+  const thanks = await site.locator("#trace-thanks").innerText();
+  assert.match(thanks, /ніколи не повідомляємо/, "the answer says nothing about registration");
+  assert.deepEqual(await axeViolations(site), []);
+  await site.screenshot({ path: "/tmp/bluedot-tracing-public.png", fullPage: true });
+  await mother.close();
+
+  await desk.goto(`${server.url}/staff/tracing`);
+  await desk.locator("#tracing-requests a", { hasText: "Marko" }).first().click();
+  await desk.waitForSelector("#verify-request");
+  assert.equal(await desk.locator(".candidate").count(), 0, "nothing is searched before verification");
+  await desk.click("#verify-request button[type=submit]");
+  await desk.waitForSelector(".candidate");
+  assert.match(await desk.locator(".candidate .card-name").first().innerText(), /Марко Бойко/);
+  await staff.close();
 });

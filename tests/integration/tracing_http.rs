@@ -382,17 +382,28 @@ async fn the_public_form_never_tells_whether_a_child_is_registered() {
         let form = send(&app, "GET", "/uk/tracing", None, None).await;
         assert_eq!(form.status, StatusCode::OK, "{backend}");
         assert!(form.body.contains("Шукаєте дитину?"));
-        let ask = |given: &str, family: &str, phone: &str| {
+        let ask_as = |given: &str, family: &str, phone: &str, relation: &str| {
             format!(
                 "given_name={}&family_name={}&age=11&your_name={}&relation={}&phone={}&hub={}",
                 encode(given),
                 encode(family),
                 encode("Оксана Кравченко"),
-                encode("мама"),
+                encode(relation),
                 encode(phone),
                 siret.id
             )
         };
+        let ask = |given: &str, family: &str, phone: &str| ask_as(given, family, phone, "mother");
+        // The relation is one of the form's choices, which the matcher understands.
+        let unlisted = send(
+            &app,
+            "POST",
+            "/uk/tracing",
+            None,
+            Some(&ask_as("Олена", "Кравченко", "+48 600 100 200", "сусідка")),
+        )
+        .await;
+        assert_eq!(unlisted.status, StatusCode::BAD_REQUEST, "{backend}");
         let wrong = send(
             &app,
             "POST",

@@ -579,8 +579,10 @@ impl Matcher {
     ) -> f64 {
         let given = &req.given;
         let parent = match req.relation.as_str() {
-            "mother" | "мати" | "mama" => Some(&c.mother),
-            "father" | "батько" | "tato" => Some(&c.father),
+            "mother" | "мати" | "мама" | "мать" | "mama" => Some(&c.mother),
+            "father" | "батько" | "тато" | "отец" | "папа" | "tato" | "papa" => {
+                Some(&c.father)
+            }
             _ => None,
         };
         match parent {

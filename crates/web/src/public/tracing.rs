@@ -38,6 +38,19 @@ pub struct RequestForm {
     pub hub: String,
 }
 
+/// What a relative may say they are to the child, as stored; the matcher compares a mother's
+/// or a father's name with the parents recorded with the child.
+pub const RELATIONS: [&str; 8] = [
+    "mother",
+    "father",
+    "grandmother",
+    "grandfather",
+    "aunt",
+    "uncle",
+    "sibling",
+    "other",
+];
+
 pub struct HubChoice {
     pub id: String,
     pub label: String,
@@ -49,6 +62,7 @@ struct FormPage {
     ctx: Ctx,
     form: RequestForm,
     hubs: Vec<HubChoice>,
+    relations: &'static [&'static str],
     error: bool,
     thanks: bool,
     /// Too many requests from this address: the form is shown with a request to wait.
@@ -84,6 +98,7 @@ fn page(ctx: Ctx, form: RequestForm, hubs: &[Hub], error: bool, thanks: bool) ->
         ctx,
         form,
         hubs: choices,
+        relations: &RELATIONS,
         error,
         thanks,
         limited: false,
@@ -150,25 +165,27 @@ pub async fn send(
     };
     let digits = form.phone.chars().filter(char::is_ascii_digit).count();
     let new = match (hub, age) {
-        (Some(hub), Ok(age)) if digits >= 6 => Some(NewTracingRequest {
-            hub_id: hub.id,
-            country: hub.country,
-            public: true,
-            sought: Sought {
-                given_name: form.given_name.trim().to_owned(),
-                family_name: form.family_name.trim().to_owned(),
-                age,
-                place_of_origin: form.place.trim().to_owned(),
-                ..Sought::default()
-            },
-            requester: RequesterInfo {
-                name: form.your_name.trim().to_owned(),
-                relation: form.relation.trim().to_owned(),
-                phone: form.phone.trim().to_owned(),
-                contact_note: String::new(),
-            },
-            created_by: None,
-        }),
+        (Some(hub), Ok(age)) if digits >= 6 && RELATIONS.contains(&form.relation.as_str()) => {
+            Some(NewTracingRequest {
+                hub_id: hub.id,
+                country: hub.country,
+                public: true,
+                sought: Sought {
+                    given_name: form.given_name.trim().to_owned(),
+                    family_name: form.family_name.trim().to_owned(),
+                    age,
+                    place_of_origin: form.place.trim().to_owned(),
+                    ..Sought::default()
+                },
+                requester: RequesterInfo {
+                    name: form.your_name.trim().to_owned(),
+                    relation: form.relation.trim().to_owned(),
+                    phone: form.phone.trim().to_owned(),
+                    contact_note: String::new(),
+                },
+                created_by: None,
+            })
+        }
         _ => None,
     };
     let stored = match &new {
