@@ -10,6 +10,7 @@ mod audit;
 mod cases;
 mod cases_http;
 mod deployments;
+mod figures;
 mod http;
 mod people;
 mod people_http;

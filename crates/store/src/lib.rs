@@ -11,6 +11,7 @@ pub mod cases;
 pub mod crypto;
 pub mod deployments;
 mod directory;
+pub mod figures;
 pub mod package;
 pub mod people;
 pub mod referrals;

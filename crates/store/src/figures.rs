@@ -1,0 +1,339 @@
+//! The counts behind every indicator, per hub and hub-local day, read straight from the
+//! records they count: current visits, registered people, referrals, cases and their events,
+//! tracing requests and stock movements. Aggregation over places and periods happens on these
+//! tallies, so a dashboard and an export of the same filter agree by construction.
+
+use bluedot_core::indicator::Indicator;
+use bluedot_core::person::SpecificNeed;
+use bluedot_core::{Country, PriorityGroup};
+use chrono::{DateTime, Days, NaiveDate, Utc};
+use sqlx::types::Json;
+use uuid::Uuid;
+
+use crate::{Backend, Result, Store, decode_code, on_pool};
+
+/// One count: `value` of `indicator` (with `part`, empty for the total) at a hub on a day.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tally {
+    pub indicator: Indicator,
+    pub hub_id: Uuid,
+    pub country: Country,
+    pub day: NaiveDate,
+    pub part: String,
+    pub value: u64,
+}
+
+/// The sex-and-age columns of a visit, as parts of "people reached".
+const AGE_SEX_PARTS: [&str; 10] = [
+    "female-0-4",
+    "female-5-11",
+    "female-12-17",
+    "female-18-59",
+    "female-60",
+    "male-0-4",
+    "male-5-11",
+    "male-12-17",
+    "male-18-59",
+    "male-60",
+];
+
+#[derive(sqlx::FromRow)]
+struct VisitSums {
+    hub_id: Uuid,
+    country: String,
+    day: NaiveDate,
+    f0: i64,
+    f5: i64,
+    f12: i64,
+    f18: i64,
+    f60: i64,
+    m0: i64,
+    m5: i64,
+    m12: i64,
+    m18: i64,
+    m60: i64,
+    disability: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct PartCount {
+    hub_id: Uuid,
+    country: String,
+    day: NaiveDate,
+    part: String,
+    n: i64,
+}
+
+/// A record counted once at a moment: the hub, what it is, when.
+#[derive(sqlx::FromRow)]
+struct Event {
+    hub_id: Uuid,
+    country: String,
+    part: String,
+    at: DateTime<Utc>,
+    n: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct Registered {
+    hub_id: Uuid,
+    country: String,
+    registered_at: DateTime<Utc>,
+    needs: Json<Vec<SpecificNeed>>,
+}
+
+/// Timestamps are compared in UTC and the day is the hub's: a day either side is read and
+/// the rest dropped by local date.
+fn utc_window(from: NaiveDate, to: NaiveDate) -> (DateTime<Utc>, DateTime<Utc>) {
+    let start = from - Days::new(1);
+    let end = to + Days::new(2);
+    (
+        start.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc(),
+        end.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc(),
+    )
+}
+
+fn count(n: i64) -> u64 {
+    u64::try_from(n).unwrap_or(0)
+}
+
+/// Adds a tally unless it is zero or outside the period.
+struct Tallies {
+    from: NaiveDate,
+    to: NaiveDate,
+    all: Vec<Tally>,
+}
+
+impl Tallies {
+    fn on_day(
+        &mut self,
+        indicator: Indicator,
+        hub_id: Uuid,
+        country: &str,
+        day: NaiveDate,
+        part: &str,
+        value: u64,
+    ) -> Result<()> {
+        if value == 0 || day < self.from || day > self.to {
+            return Ok(());
+        }
+        self.all.push(Tally {
+            indicator,
+            hub_id,
+            country: decode_code("country", country, Country::from_code)?,
+            day,
+            part: part.to_owned(),
+            value,
+        });
+        Ok(())
+    }
+
+    fn at(&mut self, indicator: Indicator, e: &Event, part: &str) -> Result<()> {
+        let country = decode_code("country", &e.country, Country::from_code)?;
+        let day = e.at.with_timezone(&country.timezone()).date_naive();
+        self.on_day(indicator, e.hub_id, &e.country, day, part, count(e.n))
+    }
+}
+
+impl Store {
+    /// Every indicator's tallies for hub-local days `from..=to`, for all hubs: callers keep
+    /// the places a reader may see.
+    pub async fn tallies(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<Tally>> {
+        let mut t = Tallies {
+            from,
+            to,
+            all: Vec::new(),
+        };
+        self.visit_tallies(&mut t).await?;
+        self.group_tallies(&mut t).await?;
+        self.people_tallies(&mut t).await?;
+        self.event_tallies(&mut t).await?;
+        Ok(t.all)
+    }
+
+    async fn visit_tallies(&self, t: &mut Tallies) -> Result<()> {
+        let rows: Vec<VisitSums> = on_pool!(self, pool => sqlx::query_as(
+            "SELECT hub_id, country, day,
+                    SUM(female_0_4) AS f0, SUM(female_5_11) AS f5, SUM(female_12_17) AS f12,
+                    SUM(female_18_59) AS f18, SUM(female_60) AS f60,
+                    SUM(male_0_4) AS m0, SUM(male_5_11) AS m5, SUM(male_12_17) AS m12,
+                    SUM(male_18_59) AS m18, SUM(male_60) AS m60,
+                    SUM(with_disability) AS disability
+             FROM visits
+             WHERE status = 'current' AND day >= $1 AND day <= $2
+             GROUP BY hub_id, country, day",
+        )
+        .bind(t.from)
+        .bind(t.to)
+        .fetch_all(pool)
+        .await?);
+        for r in rows {
+            let parts = [
+                r.f0, r.f5, r.f12, r.f18, r.f60, r.m0, r.m5, r.m12, r.m18, r.m60,
+            ];
+            for (part, n) in AGE_SEX_PARTS.iter().zip(parts) {
+                let indicator = Indicator::PeopleReached;
+                t.on_day(indicator, r.hub_id, &r.country, r.day, part, count(n))?;
+                if !part.ends_with("18-59") && !part.ends_with("60") {
+                    let indicator = Indicator::ChildrenReached;
+                    t.on_day(indicator, r.hub_id, &r.country, r.day, part, count(n))?;
+                }
+            }
+            let (indicator, n) = (Indicator::PeopleWithDisability, count(r.disability));
+            t.on_day(indicator, r.hub_id, &r.country, r.day, "", n)?;
+        }
+        Ok(())
+    }
+
+    /// Visits per priority group: the groups are a JSON list on each visit, unnested the way
+    /// each database does it.
+    async fn group_tallies(&self, t: &mut Tallies) -> Result<()> {
+        let rows: Vec<PartCount> = match &self.backend {
+            Backend::Sqlite(pool) => {
+                sqlx::query_as(
+                    "SELECT v.hub_id, v.country, v.day, g.value AS part, COUNT(*) AS n
+                     FROM visits v, json_each(v.groups) g
+                     WHERE v.status = 'current' AND v.day >= $1 AND v.day <= $2
+                     GROUP BY v.hub_id, v.country, v.day, g.value",
+                )
+                .bind(t.from)
+                .bind(t.to)
+                .fetch_all(pool)
+                .await?
+            }
+            Backend::Postgres(pool) => {
+                sqlx::query_as(
+                    "SELECT v.hub_id, v.country, v.day, g.part, COUNT(*) AS n
+                     FROM visits v CROSS JOIN LATERAL jsonb_array_elements_text(v.groups) AS g(part)
+                     WHERE v.status = 'current' AND v.day >= $1 AND v.day <= $2
+                     GROUP BY v.hub_id, v.country, v.day, g.part",
+                )
+                .bind(t.from)
+                .bind(t.to)
+                .fetch_all(pool)
+                .await?
+            }
+        };
+        for r in rows {
+            // Only groups the taxonomy knows: a code from a newer server is not a new group.
+            if PriorityGroup::from_code(&r.part).is_some() {
+                let indicator = Indicator::PriorityGroupVisits;
+                t.on_day(indicator, r.hub_id, &r.country, r.day, &r.part, count(r.n))?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn people_tallies(&self, t: &mut Tallies) -> Result<()> {
+        let (start, end) = utc_window(t.from, t.to);
+        let rows: Vec<Registered> = on_pool!(self, pool => sqlx::query_as(
+            "SELECT hub_id, country, registered_at, needs FROM people
+             WHERE registered_at >= $1 AND registered_at < $2",
+        )
+        .bind(start)
+        .bind(end)
+        .fetch_all(pool)
+        .await?);
+        for r in rows {
+            let needs = &r.needs.0;
+            let uasc = [SpecificNeed::Unaccompanied, SpecificNeed::Separated]
+                .into_iter()
+                .find(|n| needs.contains(n));
+            if uasc.is_none() && !needs.contains(&SpecificNeed::ChildAtRisk) {
+                continue;
+            }
+            let e = Event {
+                hub_id: r.hub_id,
+                country: r.country,
+                part: String::new(),
+                at: r.registered_at,
+                n: 1,
+            };
+            t.at(Indicator::ChildrenAtRisk, &e, "")?;
+            if let Some(need) = uasc {
+                t.at(Indicator::UascIdentified, &e, need.code())?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Everything counted once at a moment: referrals, cases, their best interests steps,
+    /// tracing requests and distributions.
+    async fn event_tallies(&self, t: &mut Tallies) -> Result<()> {
+        let (start, end) = utc_window(t.from, t.to);
+        let queries: [(Indicator, &str); 9] = [
+            (
+                Indicator::ReferralsMade,
+                "SELECT hub_id, country, service AS part, created_at AS at, CAST(1 AS BIGINT) AS n
+                 FROM referrals WHERE created_at >= $1 AND created_at < $2",
+            ),
+            (
+                Indicator::ReferralsCompleted,
+                "SELECT hub_id, country, service AS part, updated_at AS at, CAST(1 AS BIGINT) AS n
+                 FROM referrals
+                 WHERE status = 'completed' AND updated_at >= $1 AND updated_at < $2",
+            ),
+            (
+                Indicator::CasesOpened,
+                "SELECT hub_id, country, '' AS part, opened_at AS at, CAST(1 AS BIGINT) AS n
+                 FROM cases WHERE opened_at >= $1 AND opened_at < $2",
+            ),
+            (
+                Indicator::CasesClosed,
+                "SELECT hub_id, country, COALESCE(closure_reason, '') AS part,
+                        closed_at AS at, CAST(1 AS BIGINT) AS n
+                 FROM cases
+                 WHERE stage = 'closed' AND closed_at >= $1 AND closed_at < $2",
+            ),
+            (
+                Indicator::BiaCompleted,
+                "SELECT c.hub_id, c.country, '' AS part, e.at, CAST(1 AS BIGINT) AS n
+                 FROM case_events e JOIN cases c ON c.id = e.case_id
+                 WHERE e.step = 'bia' AND e.at >= $1 AND e.at < $2",
+            ),
+            (
+                Indicator::BidCompleted,
+                "SELECT c.hub_id, c.country, '' AS part, e.at, CAST(1 AS BIGINT) AS n
+                 FROM case_events e JOIN cases c ON c.id = e.case_id
+                 WHERE e.step = 'bid' AND e.at >= $1 AND e.at < $2",
+            ),
+            (
+                // The step that set the registration as done, on cases where it still is.
+                Indicator::BirthRegistrations,
+                "SELECT c.hub_id, c.country, '' AS part, e.at, CAST(1 AS BIGINT) AS n
+                 FROM case_events e JOIN cases c ON c.id = e.case_id
+                 WHERE e.step = 'birth-registration' AND c.birth_registration = 'registered'
+                   AND e.at >= $1 AND e.at < $2
+                   AND NOT EXISTS (SELECT 1 FROM case_events later
+                                   WHERE later.case_id = e.case_id
+                                     AND later.step = 'birth-registration' AND later.at > e.at)",
+            ),
+            (
+                Indicator::TracingResolved,
+                "SELECT hub_id, country, status AS part, updated_at AS at, CAST(1 AS BIGINT) AS n
+                 FROM tracing_requests
+                 WHERE status IN ('reunified', 'closed') AND updated_at >= $1 AND updated_at < $2",
+            ),
+            (
+                Indicator::SuppliesDistributed,
+                "SELECT m.hub_id, h.country, m.item AS part, m.recorded_at AS at, CAST(-m.change AS BIGINT) AS n
+                 FROM stock_movements m JOIN hubs h ON h.id = m.hub_id
+                 WHERE m.kind = 'distribution' AND m.recorded_at >= $1 AND m.recorded_at < $2",
+            ),
+        ];
+        for (indicator, sql) in queries {
+            let rows: Vec<Event> = on_pool!(self, pool => sqlx::query_as(sql)
+                .bind(start)
+                .bind(end)
+                .fetch_all(pool)
+                .await?);
+            for e in &rows {
+                t.at(indicator, e, &e.part)?;
+                if indicator == Indicator::TracingResolved && e.part == "reunified" {
+                    t.at(Indicator::Reunifications, e, "")?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
