@@ -11,6 +11,7 @@ use anyhow::Context;
 use bluedot_store::Store;
 use bluedot_store::audit::{AuditEvent, ChainCheck};
 use bluedot_store::crypto::KeyRing;
+use bluedot_store::visits::NewVisit;
 use clap::{Args, Parser, Subcommand};
 
 pub use settings::Settings;
@@ -328,7 +329,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Demo(db) => {
             let (_, store) = settings_and_store(cli.config.as_deref(), db).await?;
             let n = load_demo(&store).await?;
-            println!("demo network loaded: {n} hubs (demonstration data, not real contacts)");
+            let visits = load_demo_history(&store).await?;
+            println!(
+                "demo network loaded: {n} hubs, {visits} visits (demonstration data, not real contacts)"
+            );
             Ok(())
         }
         Command::Audit(AuditCommand::Verify(db)) => {
@@ -730,11 +734,36 @@ pub async fn load_demo(store: &Store) -> anyhow::Result<usize> {
     Ok(hubs.len())
 }
 
+/// Two months of demo visits up to yesterday, so that the figures have a history to show.
+/// Loaded by the demo server, not by every test that needs the hubs.
+pub async fn load_demo_history(store: &Store) -> anyhow::Result<u64> {
+    let now = chrono::Utc::now();
+    let hubs = bluedot_demo::hubs(now);
+    let yesterday = now.date_naive() - chrono::Days::new(1);
+    let history: Vec<NewVisit> = bluedot_demo::visits(&hubs, yesterday, 60, 3)
+        .into_iter()
+        .map(|v| NewVisit {
+            hub_id: v.hub,
+            country: v.country,
+            day: v.day,
+            idempotency_key: v.key,
+            recorded_by: None,
+            draft: v.draft,
+            items: Vec::new(),
+            deployment_id: None,
+        })
+        .collect();
+    Ok(store.import_visits(&history).await?)
+}
+
 async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     let store = open_store(&settings).await?;
     if demo && store.count_hubs().await? == 0 {
         let n = load_demo(&store).await?;
-        println!("demo network loaded: {n} hubs (demonstration data, not real contacts)");
+        let visits = load_demo_history(&store).await?;
+        println!(
+            "demo network loaded: {n} hubs, {visits} visits (demonstration data, not real contacts)"
+        );
     }
     let listener = tokio::net::TcpListener::bind(settings.listen)
         .await

@@ -8,12 +8,14 @@
 mod articles;
 mod hubs;
 mod providers;
+mod visits;
 
 use chrono::{DateTime, Utc};
 
 pub use articles::articles;
 pub use hubs::hubs;
 pub use providers::providers;
+pub use visits::{DemoVisit, visits};
 
 /// Stable ids, so that loading the demo twice updates rather than duplicates.
 fn demo_id(kind: &str, key: &str) -> uuid::Uuid {

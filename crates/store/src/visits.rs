@@ -241,6 +241,32 @@ impl Store {
         self.visit_by_key(new).await
     }
 
+    /// Records many visits in one transaction (an import, the demo's history, a benchmark):
+    /// each once by its key, none with items. Returns how many were new.
+    pub async fn import_visits(&self, visits: &[NewVisit]) -> Result<u64> {
+        let mut drafts = Vec::with_capacity(visits.len());
+        for new in visits {
+            if !new.items.is_empty() {
+                return Err(bluedot_core::ValidationError::new(
+                    "items",
+                    "imported visits hand out nothing: record distributions at the hub",
+                )
+                .into());
+            }
+            drafts.push(new.draft.clone().validate()?);
+        }
+        let inserted = on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let mut inserted = 0;
+            for (new, draft) in visits.iter().zip(&drafts) {
+                inserted += insert_visit!(tx, Uuid::now_v7(), new, draft, None::<Uuid>);
+            }
+            tx.commit().await?;
+            inserted
+        });
+        Ok(inserted)
+    }
+
     /// The visit already recorded under `new`'s key, which must be for the same hub.
     async fn visit_by_key(&self, new: &NewVisit) -> Result<Recorded> {
         let (id, hub_id): (Uuid, Uuid) = on_pool!(self, pool => sqlx::query_as(

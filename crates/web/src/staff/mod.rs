@@ -10,6 +10,7 @@ mod cases;
 pub mod credentials;
 mod deployments;
 mod family_tracing;
+mod figures;
 mod people;
 mod referrals;
 mod supplies;
@@ -99,6 +100,8 @@ pub fn routes() -> Router<AppState> {
             "/staff/tracing/{id}",
             get(family_tracing::view).post(family_tracing::act),
         )
+        .route("/staff/figures", get(figures::page))
+        .route("/staff/figures.csv", get(figures::export_csv))
         .route("/staff/transfers", get(transfers::list))
         .route("/staff/transfers/{id}/decision", post(transfers::decide))
         .route("/staff/people", get(people::list).post(people::create))
@@ -300,6 +303,7 @@ pub struct Nav {
     pub tracing: bool,
     pub users: bool,
     pub audit: bool,
+    pub figures: bool,
 }
 
 impl Nav {
@@ -319,6 +323,7 @@ impl Nav {
             tracing: family_tracing::in_nav(staff, hubs),
             users: staff.may_anywhere(Action::ManageUsers, hubs),
             audit: staff.may_anywhere(Action::ViewAudit, hubs),
+            figures: staff.may_anywhere(Action::ViewAggregates, hubs),
         }
     }
 }
