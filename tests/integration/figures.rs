@@ -148,3 +148,39 @@ async fn every_indicator_counts_exactly_the_records_behind_it() {
         assert_eq!(sum(&t, Indicator::ChildrenAtRisk, None), 0, "{backend}");
     });
 }
+
+#[tokio::test]
+async fn daily_sums_keep_every_visit_of_concurrent_counters_and_follow_corrections() {
+    on_both_backends!(async |store: Store, backend: &str, _url: String| {
+        let hub = demo_hub(&store, "siret-border").await;
+        let day = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+        // Twenty counters at one hub record at once: each visit is in the day's sum.
+        let counters: Vec<_> = (0..20)
+            .map(|i| {
+                let store = store.clone();
+                let v = new_visit(&hub, &format!("counter-{i}"), group(1, 1));
+                tokio::spawn(async move { store.record_visit(&v).await.unwrap() })
+            })
+            .collect();
+        for c in counters {
+            c.await.unwrap();
+        }
+        let t = store.tallies(day, day).await.unwrap();
+        assert_eq!(sum(&t, Indicator::PeopleReached, None), 40, "{backend}");
+        // A correction that moves a visit to the day before takes it out of this day's sum.
+        let moved = store
+            .record_visit(&new_visit(&hub, "late", group(2, 0)))
+            .await
+            .unwrap();
+        let mut fixed = new_visit(&hub, "late-fixed", group(2, 0));
+        fixed.day = day - Days::new(1);
+        store
+            .correct_visit(moved.id, &fixed, "recorded on the wrong day")
+            .await
+            .unwrap();
+        let t = store.tallies(day, day).await.unwrap();
+        assert_eq!(sum(&t, Indicator::PeopleReached, None), 40, "{backend}");
+        let t = store.tallies(fixed.day, fixed.day).await.unwrap();
+        assert_eq!(sum(&t, Indicator::PeopleReached, None), 2, "{backend}");
+    });
+}

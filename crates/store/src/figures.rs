@@ -1,6 +1,6 @@
-//! The counts behind every indicator, per hub and hub-local day, read straight from the
-//! records they count: current visits, registered people, referrals, cases and their events,
-//! tracing requests and stock movements. Aggregation over places and periods happens on these
+//! The counts behind every indicator, per hub and hub-local day, read from the records they
+//! count: current visits (through their daily sums, `visit_days`), registered people,
+//! referrals, cases and their events, tracing requests and stock movements. Aggregation over places and periods happens on these
 //! tallies, so a dashboard and an export of the same filter agree by construction.
 
 use bluedot_core::indicator::Indicator;
@@ -10,7 +10,7 @@ use chrono::{DateTime, Days, NaiveDate, Utc};
 use sqlx::types::Json;
 use uuid::Uuid;
 
-use crate::{Backend, Result, Store, decode_code, on_pool};
+use crate::{Result, Store, decode_code, on_pool};
 
 /// One count: `value` of `indicator` (with `part`, empty for the total) at a hub on a day.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,26 +42,19 @@ struct VisitSums {
     hub_id: Uuid,
     country: String,
     day: NaiveDate,
-    f0: i64,
-    f5: i64,
-    f12: i64,
-    f18: i64,
-    f60: i64,
-    m0: i64,
-    m5: i64,
-    m12: i64,
-    m18: i64,
-    m60: i64,
-    disability: i64,
-}
-
-#[derive(sqlx::FromRow)]
-struct PartCount {
-    hub_id: Uuid,
-    country: String,
-    day: NaiveDate,
-    part: String,
-    n: i64,
+    f0: i32,
+    f5: i32,
+    f12: i32,
+    f18: i32,
+    f60: i32,
+    m0: i32,
+    m5: i32,
+    m12: i32,
+    m18: i32,
+    m60: i32,
+    disability: i32,
+    /// Visits per priority group code.
+    groups: Json<std::collections::BTreeMap<String, i64>>,
 }
 
 /// A record counted once at a moment: the hub, what it is, when.
@@ -145,7 +138,6 @@ impl Store {
             all: Vec::new(),
         };
         self.visit_tallies(&mut t).await?;
-        self.group_tallies(&mut t).await?;
         self.people_tallies(&mut t).await?;
         self.event_tallies(&mut t).await?;
         Ok(t.all)
@@ -154,14 +146,12 @@ impl Store {
     async fn visit_tallies(&self, t: &mut Tallies) -> Result<()> {
         let rows: Vec<VisitSums> = on_pool!(self, pool => sqlx::query_as(
             "SELECT hub_id, country, day,
-                    SUM(female_0_4) AS f0, SUM(female_5_11) AS f5, SUM(female_12_17) AS f12,
-                    SUM(female_18_59) AS f18, SUM(female_60) AS f60,
-                    SUM(male_0_4) AS m0, SUM(male_5_11) AS m5, SUM(male_12_17) AS m12,
-                    SUM(male_18_59) AS m18, SUM(male_60) AS m60,
-                    SUM(with_disability) AS disability
-             FROM visits
-             WHERE status = 'current' AND day >= $1 AND day <= $2
-             GROUP BY hub_id, country, day",
+                    female_0_4 AS f0, female_5_11 AS f5, female_12_17 AS f12,
+                    female_18_59 AS f18, female_60 AS f60,
+                    male_0_4 AS m0, male_5_11 AS m5, male_12_17 AS m12,
+                    male_18_59 AS m18, male_60 AS m60,
+                    with_disability AS disability, groups
+             FROM visit_days WHERE day >= $1 AND day <= $2",
         )
         .bind(t.from)
         .bind(t.to)
@@ -171,7 +161,7 @@ impl Store {
             let parts = [
                 r.f0, r.f5, r.f12, r.f18, r.f60, r.m0, r.m5, r.m12, r.m18, r.m60,
             ];
-            for (part, n) in AGE_SEX_PARTS.iter().zip(parts) {
+            for (part, n) in AGE_SEX_PARTS.iter().zip(parts.map(i64::from)) {
                 let indicator = Indicator::PeopleReached;
                 t.on_day(indicator, r.hub_id, &r.country, r.day, part, count(n))?;
                 if !part.ends_with("18-59") && !part.ends_with("60") {
@@ -179,46 +169,14 @@ impl Store {
                     t.on_day(indicator, r.hub_id, &r.country, r.day, part, count(n))?;
                 }
             }
-            let (indicator, n) = (Indicator::PeopleWithDisability, count(r.disability));
+            let (indicator, n) = (Indicator::PeopleWithDisability, count(r.disability.into()));
             t.on_day(indicator, r.hub_id, &r.country, r.day, "", n)?;
-        }
-        Ok(())
-    }
-
-    /// Visits per priority group: the groups are a JSON list on each visit, unnested the way
-    /// each database does it.
-    async fn group_tallies(&self, t: &mut Tallies) -> Result<()> {
-        let rows: Vec<PartCount> = match &self.backend {
-            Backend::Sqlite(pool) => {
-                sqlx::query_as(
-                    "SELECT v.hub_id, v.country, v.day, g.value AS part, COUNT(*) AS n
-                     FROM visits v, json_each(v.groups) g
-                     WHERE v.status = 'current' AND v.day >= $1 AND v.day <= $2
-                     GROUP BY v.hub_id, v.country, v.day, g.value",
-                )
-                .bind(t.from)
-                .bind(t.to)
-                .fetch_all(pool)
-                .await?
-            }
-            Backend::Postgres(pool) => {
-                sqlx::query_as(
-                    "SELECT v.hub_id, v.country, v.day, g.part, COUNT(*) AS n
-                     FROM visits v CROSS JOIN LATERAL jsonb_array_elements_text(v.groups) AS g(part)
-                     WHERE v.status = 'current' AND v.day >= $1 AND v.day <= $2
-                     GROUP BY v.hub_id, v.country, v.day, g.part",
-                )
-                .bind(t.from)
-                .bind(t.to)
-                .fetch_all(pool)
-                .await?
-            }
-        };
-        for r in rows {
-            // Only groups the taxonomy knows: a code from a newer server is not a new group.
-            if PriorityGroup::from_code(&r.part).is_some() {
-                let indicator = Indicator::PriorityGroupVisits;
-                t.on_day(indicator, r.hub_id, &r.country, r.day, &r.part, count(r.n))?;
+            for (group, n) in &r.groups.0 {
+                // Only groups the taxonomy knows: a code from a newer server is not a group.
+                if PriorityGroup::from_code(group).is_some() {
+                    let indicator = Indicator::PriorityGroupVisits;
+                    t.on_day(indicator, r.hub_id, &r.country, r.day, group, count(*n))?;
+                }
             }
         }
         Ok(())

@@ -4,6 +4,8 @@
 use bluedot_core::supply::{MovementKind, SupplyItem};
 use bluedot_core::visit::{Counts, VisitDraft};
 use bluedot_core::{Country, PriorityGroup, ServiceKind};
+use std::collections::{BTreeMap, BTreeSet};
+
 use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
 use sqlx::types::Json;
 use uuid::Uuid;
@@ -206,6 +208,125 @@ macro_rules! insert_visit {
     }};
 }
 
+/// A current visit's counted columns, read to sum a hub's day.
+#[derive(sqlx::FromRow)]
+pub(crate) struct DayRow {
+    female_0_4: i32,
+    female_5_11: i32,
+    female_12_17: i32,
+    female_18_59: i32,
+    female_60: i32,
+    male_0_4: i32,
+    male_5_11: i32,
+    male_12_17: i32,
+    male_18_59: i32,
+    male_60: i32,
+    with_disability: i32,
+    groups: Json<Vec<String>>,
+}
+
+/// A hub's current visits on a day, summed as `visit_days` holds them.
+pub(crate) struct DaySum {
+    pub visits: i32,
+    pub counts: [i32; 10],
+    pub with_disability: i32,
+    pub groups: BTreeMap<String, i32>,
+}
+
+impl DaySum {
+    pub(crate) fn of(rows: &[DayRow]) -> Option<DaySum> {
+        rows.first()?;
+        let mut sum = DaySum {
+            visits: 0,
+            counts: [0; 10],
+            with_disability: 0,
+            groups: BTreeMap::new(),
+        };
+        for r in rows {
+            sum.visits += 1;
+            let counts = [
+                r.female_0_4,
+                r.female_5_11,
+                r.female_12_17,
+                r.female_18_59,
+                r.female_60,
+                r.male_0_4,
+                r.male_5_11,
+                r.male_12_17,
+                r.male_18_59,
+                r.male_60,
+            ];
+            for (total, n) in sum.counts.iter_mut().zip(counts) {
+                *total += n;
+            }
+            sum.with_disability += r.with_disability;
+            for g in &r.groups.0 {
+                *sum.groups.entry(g.clone()).or_default() += 1;
+            }
+        }
+        Some(sum)
+    }
+}
+
+/// Recomputes one hub's day in `visit_days` from its current visits, inside the caller's
+/// transaction, so the summary never disagrees with the visits; a macro so one text serves
+/// both backends. The day's row is locked first (inserted, or touched by the conflict
+/// update): a concurrent writer of the same day waits, and then sums with this one's visit.
+macro_rules! refresh_day {
+    ($conn:expr, $hub:expr, $country:expr, $day:expr) => {{
+        let sql = format!(
+            "INSERT INTO visit_days (hub_id, country, day, visits, {COUNT_COLUMNS},
+                 with_disability, groups)
+             VALUES ($1, $2, $3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, $4)
+             ON CONFLICT (hub_id, day) DO UPDATE SET visits = visit_days.visits"
+        );
+        sqlx::query(&sql)
+            .bind($hub)
+            .bind($country)
+            .bind($day)
+            .bind(Json(BTreeMap::<String, i32>::new()))
+            .execute(&mut *$conn)
+            .await?;
+        let sql = format!(
+            "SELECT {COUNT_COLUMNS}, with_disability, groups FROM visits
+             WHERE hub_id = $1 AND day = $2 AND status = 'current'"
+        );
+        let rows: Vec<DayRow> = sqlx::query_as(&sql)
+            .bind($hub)
+            .bind($day)
+            .fetch_all(&mut *$conn)
+            .await?;
+        match DaySum::of(&rows) {
+            None => {
+                sqlx::query("DELETE FROM visit_days WHERE hub_id = $1 AND day = $2")
+                    .bind($hub)
+                    .bind($day)
+                    .execute(&mut *$conn)
+                    .await?;
+            }
+            Some(sum) => {
+                let mut q = sqlx::query(
+                    "UPDATE visit_days SET visits = $3, female_0_4 = $4, female_5_11 = $5,
+                         female_12_17 = $6, female_18_59 = $7, female_60 = $8, male_0_4 = $9,
+                         male_5_11 = $10, male_12_17 = $11, male_18_59 = $12, male_60 = $13,
+                         with_disability = $14, groups = $15
+                     WHERE hub_id = $1 AND day = $2",
+                )
+                .bind($hub)
+                .bind($day)
+                .bind(sum.visits);
+                for n in sum.counts {
+                    q = q.bind(n);
+                }
+                q.bind(sum.with_disability)
+                    .bind(Json(&sum.groups))
+                    .execute(&mut *$conn)
+                    .await?;
+            }
+        }
+    }};
+}
+
 impl Store {
     /// Records a visit once, with the items handed out: a second call with the same key
     /// returns the first visit. If the hub has too little of an item, nothing is recorded.
@@ -227,6 +348,7 @@ impl Store {
             let mut tx = pool.begin().await?;
             let inserted = insert_visit!(tx, id, new, draft, None::<Uuid>);
             if inserted == 1 {
+                refresh_day!(tx, new.hub_id, new.country.code(), new.day);
                 for (item, n) in &items {
                     take_stock!(tx, new.hub_id, *item, *n);
                     movement!(tx, new.hub_id, *item, MovementKind::Distribution, -*n, Some(id), None::<Uuid>, by);
@@ -258,8 +380,13 @@ impl Store {
         let inserted = on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             let mut inserted = 0;
+            let mut days = BTreeSet::new();
             for (new, draft) in visits.iter().zip(&drafts) {
                 inserted += insert_visit!(tx, Uuid::now_v7(), new, draft, None::<Uuid>);
+                days.insert((new.hub_id, new.country.code(), new.day));
+            }
+            for (hub, country, day) in days {
+                refresh_day!(tx, hub, country, day);
             }
             tx.commit().await?;
             inserted
@@ -338,6 +465,15 @@ impl Store {
                         "this visit was already corrected or voided".into(),
                     ));
                 }
+                // The correction may move the visit to another day.
+                let (old_day,): (NaiveDate,) = sqlx::query_as("SELECT day FROM visits WHERE id = $1")
+                    .bind(old)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                refresh_day!(tx, new.hub_id, new.country.code(), new.day);
+                if old_day != new.day {
+                    refresh_day!(tx, new.hub_id, new.country.code(), old_day);
+                }
                 tx.commit().await?;
                 Some(id)
             }
@@ -351,19 +487,50 @@ impl Store {
     /// Marks a current visit as recorded by mistake; false if it was not current.
     pub async fn void_visit(&self, id: Uuid, by: Option<Uuid>, reason: &str) -> Result<bool> {
         let reason = change_reason(reason)?;
-        let done = on_pool!(self, pool => sqlx::query(
-            "UPDATE visits SET status = 'voided', changed_by = $2, changed_at = $3,
-                 change_reason = $4
-             WHERE id = $1 AND status = 'current'",
-        )
-        .bind(id)
-        .bind(by)
-        .bind(Utc::now().trunc_subsecs(6))
-        .bind(&reason)
-        .execute(pool)
-        .await?
-        .rows_affected());
-        Ok(done == 1)
+        let done = on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let voided: Option<(Uuid, String, NaiveDate)> = sqlx::query_as(
+                "UPDATE visits SET status = 'voided', changed_by = $2, changed_at = $3,
+                     change_reason = $4
+                 WHERE id = $1 AND status = 'current'
+                 RETURNING hub_id, country, day",
+            )
+            .bind(id)
+            .bind(by)
+            .bind(Utc::now().trunc_subsecs(6))
+            .bind(&reason)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let Some((hub, country, day)) = &voided {
+                refresh_day!(tx, *hub, country.as_str(), *day);
+            }
+            tx.commit().await?;
+            voided.is_some()
+        });
+        Ok(done)
+    }
+
+    /// Rebuilds `visit_days` from the visits when it is empty but visits exist: once, when
+    /// the summary table is first created on a database that already has visits.
+    pub(crate) async fn fill_visit_days(&self) -> Result<()> {
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let (summed,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM visit_days")
+                .fetch_one(&mut *tx)
+                .await?;
+            if summed == 0 {
+                let days: Vec<(Uuid, String, NaiveDate)> = sqlx::query_as(
+                    "SELECT DISTINCT hub_id, country, day FROM visits WHERE status = 'current'",
+                )
+                .fetch_all(&mut *tx)
+                .await?;
+                for (hub, country, day) in days {
+                    refresh_day!(tx, hub, country.as_str(), day);
+                }
+            }
+            tx.commit().await?;
+        });
+        Ok(())
     }
 
     /// A hub's figures for a day, from current visits.
