@@ -112,7 +112,22 @@ test("a visited page loads offline and says when it was saved", async () => {
   await context.close();
 });
 
-for (const path of ["/uk/", "/uk/?q=Siret", "/uk/hubs", "/uk/map", "/uk/hubs/siret-border", "/en/info/ro/rights", "/uk/tracing"]) {
+test("the network's figures are reachable from every page and computed from the visits", async () => {
+  const context = await phone(browser);
+  const page = await context.newPage();
+  await page.goto(`${server.url}/uk/`);
+  await page.click("#figures-link");
+  await page.waitForSelector("#network-summary");
+  const summary = await page.locator("#network-summary").innerText();
+  const people = Number(summary.match(/допомогли: (\d+)/)[1]);
+  assert.ok(people > 1000, "the demo history's visits are counted");
+  assert.match(summary, /країн: 7/);
+  assert.equal(await page.locator("#countries tbody tr").count(), 7);
+  await page.screenshot({ path: "/tmp/bluedot-figures-public.png", fullPage: true });
+  await context.close();
+});
+
+for (const path of ["/uk/", "/uk/?q=Siret", "/uk/hubs", "/uk/map", "/uk/hubs/siret-border", "/en/info/ro/rights", "/uk/tracing", "/uk/figures"]) {
   test(`axe finds no accessibility violations on ${path}`, async () => {
     const context = await phone(browser);
     const page = await context.newPage();

@@ -228,3 +228,19 @@ trace-thanks-title = Thank you
 trace-thanks = We have your request. Staff will call you back to check who you are before the search begins. For the child's safety we never say online whether a child is registered.
 trace-error = Please give the child's name, your name, how you are related, and a phone number (6 to 15 digits).
 trace-too-many = Too many requests from this connection just now. Please wait a few minutes and try again.
+
+figures-public-title = Blue Dot in figures
+figures-public-summary = { $people } people supported by { $hubs ->
+        [one] one hub
+       *[other] { $hubs } hubs
+    } in { $countries ->
+        [one] one country
+       *[other] { $countries } countries
+    }.
+figures-public-children = Among them { $children } children.
+figures-public-country = Country
+figures-public-hubs = Hubs
+figures-public-people = People supported
+figures-public-children-col = Children
+figures-public-how = Counted from the visits the hubs record: every person in a group that came to a hub, each time they came. No names are counted; a count below 5 is shown as "<5".
+footer-figures = In figures

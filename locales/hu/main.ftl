@@ -225,3 +225,13 @@ trace-thanks-title = Köszönjük
 trace-thanks = Megkaptuk a kérését. Munkatársaink visszahívják, hogy a keresés előtt ellenőrizzék, kicsoda Ön. A gyermek biztonsága érdekében soha nem közöljük online, hogy egy gyermek nyilvántartásban van-e.
 trace-error = Adja meg a gyermek nevét, a saját nevét, a rokoni kapcsolatot és egy telefonszámot (6–15 számjegy).
 trace-too-many = Túl sok kérés érkezett erről a kapcsolatról. Várjon néhány percet, és próbálja újra.
+
+figures-public-title = A Blue Dot számokban
+figures-public-summary = Támogatott emberek: { $people } · pontok: { $hubs } · országok: { $countries }.
+figures-public-children = Közülük gyermek: { $children }.
+figures-public-country = Ország
+figures-public-hubs = Pontok
+figures-public-people = Támogatott emberek
+figures-public-children-col = Gyermekek
+figures-public-how = A pontok által rögzített látogatásokból számolva: a ponthoz érkezett csoport minden tagja, minden alkalommal. Neveket nem számolunk; az 5-nél kisebb szám „<5” alakban jelenik meg.
+footer-figures = Számokban

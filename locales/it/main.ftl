@@ -228,3 +228,13 @@ trace-thanks-title = Grazie
 trace-thanks = Abbiamo ricevuto la tua richiesta. Il personale ti richiamerà per verificare chi sei prima di iniziare la ricerca. Per la sicurezza del bambino non diciamo mai online se un bambino è registrato.
 trace-error = Indica il nome del bambino, il tuo nome, la parentela e un numero di telefono (da 6 a 15 cifre).
 trace-too-many = Troppe richieste da questa connessione. Attendi qualche minuto e riprova.
+
+figures-public-title = Blue Dot in cifre
+figures-public-summary = Persone sostenute: { $people } · punti: { $hubs } · paesi: { $countries }.
+figures-public-children = Di cui bambini: { $children }.
+figures-public-country = Paese
+figures-public-hubs = Punti
+figures-public-people = Persone sostenute
+figures-public-children-col = Bambini
+figures-public-how = Contate dalle visite registrate dai punti: ogni persona di un gruppo venuto a un punto, ogni volta che è venuta. I nomi non sono contati; un numero inferiore a 5 appare come «<5».
+footer-figures = In cifre

@@ -229,3 +229,13 @@ trace-thanks-title = Dziękujemy
 trace-thanks = Otrzymaliśmy zgłoszenie. Pracownicy oddzwonią, aby sprawdzić, kim jesteś, zanim rozpoczną się poszukiwania. Dla bezpieczeństwa dziecka nigdy nie informujemy online, czy dziecko jest zarejestrowane.
 trace-error = Podaj imię dziecka, swoje imię, pokrewieństwo i numer telefonu (od 6 do 15 cyfr).
 trace-too-many = Zbyt wiele zgłoszeń z tego połączenia. Odczekaj kilka minut i spróbuj ponownie.
+
+figures-public-title = Blue Dot w liczbach
+figures-public-summary = Osoby, którym pomogliśmy: { $people } · punkty: { $hubs } · kraje: { $countries }.
+figures-public-children = W tym dzieci: { $children }.
+figures-public-country = Kraj
+figures-public-hubs = Punkty
+figures-public-people = Osoby, którym pomogliśmy
+figures-public-children-col = Dzieci
+figures-public-how = Liczone z wizyt zapisywanych przez punkty: każda osoba w grupie, która przyszła do punktu, za każdym razem. Nazwiska nie są liczone; liczba mniejsza niż 5 jest pokazana jako „<5”.
+footer-figures = W liczbach

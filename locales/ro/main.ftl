@@ -229,3 +229,13 @@ trace-thanks-title = Vă mulțumim
 trace-thanks = Am primit cererea. Personalul vă va suna pentru a verifica cine sunteți înainte de începerea căutării. Pentru siguranța copilului, nu spunem niciodată online dacă un copil este înregistrat.
 trace-error = Indicați numele copilului, numele dumneavoastră, gradul de rudenie și un număr de telefon (6–15 cifre).
 trace-too-many = Prea multe cereri de la această conexiune. Așteptați câteva minute și încercați din nou.
+
+figures-public-title = Blue Dot în cifre
+figures-public-summary = Persoane sprijinite: { $people } · puncte: { $hubs } · țări: { $countries }.
+figures-public-children = Dintre care copii: { $children }.
+figures-public-country = Țara
+figures-public-hubs = Puncte
+figures-public-people = Persoane sprijinite
+figures-public-children-col = Copii
+figures-public-how = Numărate din vizitele înregistrate de puncte: fiecare persoană dintr-un grup venit la un punct, de fiecare dată când a venit. Numele nu sunt numărate; un număr sub 5 apare ca „<5”.
+footer-figures = În cifre

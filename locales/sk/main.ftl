@@ -229,3 +229,13 @@ trace-thanks-title = Ďakujeme
 trace-thanks = Vašu žiadosť sme prijali. Pracovníci vám zavolajú, aby overili, kto ste, skôr ako sa začne hľadanie. Pre bezpečnosť dieťaťa nikdy online neuvádzame, či je dieťa zaregistrované.
 trace-error = Uveďte meno dieťaťa, svoje meno, príbuzenský vzťah a telefónne číslo (6 až 15 číslic).
 trace-too-many = Z tohto pripojenia prišlo priveľa žiadostí. Počkajte niekoľko minút a skúste to znova.
+
+figures-public-title = Blue Dot v číslach
+figures-public-summary = Podporené osoby: { $people } · body: { $hubs } · krajiny: { $countries }.
+figures-public-children = Z toho deti: { $children }.
+figures-public-country = Krajina
+figures-public-hubs = Body
+figures-public-people = Podporené osoby
+figures-public-children-col = Deti
+figures-public-how = Počítané z návštev, ktoré body zaznamenávajú: každá osoba v skupine, ktorá prišla do bodu, pri každej návšteve. Mená sa nepočítajú; číslo menšie ako 5 je zobrazené ako „<5“.
+footer-figures = V číslach

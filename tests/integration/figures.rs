@@ -12,6 +12,7 @@ use chrono::{Days, NaiveDate, Utc};
 
 use crate::on_both_backends;
 use crate::people::{child, demo_hub, keys};
+use crate::staff::{app, send};
 use crate::visits::{group, new_visit};
 
 fn sum(tallies: &[Tally], indicator: Indicator, part: Option<&str>) -> u64 {
@@ -182,5 +183,41 @@ async fn daily_sums_keep_every_visit_of_concurrent_counters_and_follow_correctio
         assert_eq!(sum(&t, Indicator::PeopleReached, None), 40, "{backend}");
         let t = store.tallies(fixed.day, fixed.day).await.unwrap();
         assert_eq!(sum(&t, Indicator::PeopleReached, None), 2, "{backend}");
+    });
+}
+
+#[tokio::test]
+async fn the_public_page_sums_the_network_and_suppresses_small_counts() {
+    on_both_backends!(async |store: Store, backend: &str, _url: String| {
+        let siret = demo_hub(&store, "siret-border").await;
+        let medyka = demo_hub(&store, "medyka-border").await;
+        for (hub, key, women, children) in [
+            (&siret, "a", 1, 2),
+            (&siret, "b", 2, 3),
+            (&medyka, "c", 3, 0),
+        ] {
+            store
+                .record_visit(&new_visit(hub, key, group(women, children)))
+                .await
+                .unwrap();
+        }
+        let app = app(&store);
+        let page = send(&app, "GET", "/en/figures", None, None).await;
+        assert_eq!(page.status, axum::http::StatusCode::OK, "{backend}");
+        assert!(
+            page.body
+                .contains("11 people supported by 2 hubs in 2 countries."),
+            "{backend}: {}",
+            page.body
+        );
+        assert!(page.body.contains("Among them 5 children."));
+        // Poland's three people are too few to show.
+        let poland = page.body.split("Poland").nth(1).unwrap_or_default();
+        assert!(
+            poland.starts_with("</th><td>1</td><td>&#60;5</td><td>0</td>"),
+            "{backend}: {poland}"
+        );
+        let uk = send(&app, "GET", "/uk/figures", None, None).await;
+        assert!(uk.body.contains("Людей, яким допомогли: 11"), "{}", uk.body);
     });
 }

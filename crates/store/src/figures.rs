@@ -295,3 +295,48 @@ impl Store {
         Ok(())
     }
 }
+
+/// What the network has done in one country, for the public figures page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CountryReach {
+    pub country: Country,
+    /// Hubs that recorded at least one visit.
+    pub hubs: u64,
+    pub people: u64,
+    pub children: u64,
+}
+
+#[derive(sqlx::FromRow)]
+struct ReachRow {
+    country: String,
+    hubs: i64,
+    people: i64,
+    children: i64,
+}
+
+impl Store {
+    /// People and children reached since the first visit, and the hubs that reached them,
+    /// per country.
+    pub async fn reach_by_country(&self) -> Result<Vec<CountryReach>> {
+        let rows: Vec<ReachRow> = on_pool!(self, pool => sqlx::query_as(
+            "SELECT country, COUNT(DISTINCT hub_id) AS hubs,
+                    SUM(female_0_4 + female_5_11 + female_12_17 + female_18_59 + female_60
+                        + male_0_4 + male_5_11 + male_12_17 + male_18_59 + male_60) AS people,
+                    SUM(female_0_4 + female_5_11 + female_12_17
+                        + male_0_4 + male_5_11 + male_12_17) AS children
+             FROM visit_days GROUP BY country ORDER BY country",
+        )
+        .fetch_all(pool)
+        .await?);
+        rows.into_iter()
+            .map(|r| {
+                Ok(CountryReach {
+                    country: decode_code("visit_days.country", &r.country, Country::from_code)?,
+                    hubs: count(r.hubs),
+                    people: count(r.people),
+                    children: count(r.children),
+                })
+            })
+            .collect()
+    }
+}

@@ -1,6 +1,7 @@
 //! The public Digital Blue Dot site: every page under `/{lang}/`, rendered on the server and
 //! usable before any script runs.
 
+mod figures;
 mod info;
 mod pages;
 mod tracing;
@@ -25,6 +26,7 @@ pub fn routes() -> Router<AppState> {
         .route("/{lang}/map", get(pages::map_page))
         .route("/{lang}/map/hubs.geojson", get(pages::map_data))
         .route("/{lang}/tracing", get(tracing::form).post(tracing::send))
+        .route("/{lang}/figures", get(figures::page))
         .route("/{lang}/info", get(info::countries))
         .route("/{lang}/info/{country}", get(info::country))
         .route("/{lang}/info/{country}/{topic}", get(info::article))

@@ -66,6 +66,11 @@ impl Ctx {
         )
     }
 
+    /// A message with several arguments: numbers (plural rules apply) or text.
+    pub fn ta(&self, id: &str, pairs: &[(&str, FluentValue<'_>)]) -> String {
+        I18N.message(self.lang, id, Some(&args(pairs)))
+    }
+
     pub fn code(&self) -> &'static str {
         self.lang.code()
     }
