@@ -48,6 +48,24 @@ test("a country coordinator reads the country's figures and drills down to a hub
   await page.waitForURL(/by=week/);
   assert.ok((await page.locator("#chart rect").count()) <= 6, "a bar a week");
 
+  // A target for the hub, measured from the records.
+  await page.click("#new-target summary");
+  await page.selectOption("#target-indicator", "children-reached");
+  await page.fill("#target-label", "Children reached with child protection");
+  await page.fill("#target-starts", "2026-01-01");
+  await page.fill("#target-ends", "2026-12-31");
+  await page.fill("#target-value", "1,000,000");
+  await page.click("#new-target button[type=submit]");
+  await page.waitForSelector("#targets .target");
+  const target = page.locator("#targets .target").first();
+  assert.match(await target.innerText(), /Children reached with child protection/);
+  assert.match(await target.locator(".percent").innerText(), /^\d+%$/);
+  assert.ok(number(await target.locator(".reached").innerText()) > 0);
+  await page.screenshot({ path: "/tmp/bluedot-figures-hub.png", fullPage: true });
+  await target.locator("button").click();
+  await page.waitForSelector("#new-target");
+  assert.equal(await page.locator("#targets").count(), 0);
+
   await page.fill("#from", "2026-12-01");
   await page.fill("#to", "2026-11-01");
   await page.click("#period button[type=submit]");
@@ -70,6 +88,7 @@ test("an analyst sees suppressed small counts and exports CSV with HXL hashtags"
   assert.ok(values.length > 100);
   assert.ok(values.every((v) => v === "<5" || Number(v) >= 5), "no count from 1 to 4 leaves the system");
   assert.ok(lines.slice(2).every((l) => l.startsWith("MD,")), "only the analyst's country");
+  assert.equal(await page.locator("#new-target").count(), 0, "an analyst sets no targets");
   // A person's records stay closed to an analyst.
   await page.goto(`${server.url}/staff/people`);
   assert.notEqual((await page.title()).includes("People"), true);

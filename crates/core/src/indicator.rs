@@ -1,7 +1,11 @@
 //! The indicators the network is steered by, and how a count may be shown to someone who
 //! cannot see the records behind it.
 
+use chrono::NaiveDate;
+use uuid::Uuid;
+
 use crate::taxonomy::coded_enum;
+use crate::{Country, ValidationError};
 
 coded_enum! {
     /// What is counted. Each indicator is counted per hub and hub-local day, with a part
@@ -83,6 +87,65 @@ impl std::fmt::Display for Shown {
     }
 }
 
+/// Where a target applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TargetPlace {
+    Network,
+    Country(Country),
+    Hub { hub: Uuid, country: Country },
+}
+
+impl TargetPlace {
+    /// The same place as the permission policy sees it.
+    pub fn policy_target(self) -> crate::policy::Target {
+        match self {
+            TargetPlace::Network => crate::policy::Target::Network,
+            TargetPlace::Country(c) => crate::policy::Target::Country(c),
+            TargetPlace::Hub { hub, country } => crate::policy::Target::Hub { hub, country },
+        }
+    }
+}
+
+/// What an indicator should reach at a place between two days, e.g. 100,000 children
+/// reached with community-based child protection in Romania in 2026.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    pub indicator: Indicator,
+    pub place: TargetPlace,
+    pub starts: NaiveDate,
+    pub ends: NaiveDate,
+    pub value: u64,
+    /// What it is called in the plan it comes from.
+    pub label: String,
+}
+
+impl Target {
+    pub fn validate(mut self) -> Result<Target, ValidationError> {
+        if self.starts > self.ends {
+            return Err(ValidationError::new(
+                "ends",
+                "the period must end after it starts",
+            ));
+        }
+        if self.value == 0 || self.value > 1_000_000_000 {
+            return Err(ValidationError::new(
+                "value",
+                "give a number from 1 to 1,000,000,000",
+            ));
+        }
+        self.label = self.label.trim().to_owned();
+        if self.label.chars().count() > 200 {
+            return Err(ValidationError::new("label", "at most 200 characters"));
+        }
+        Ok(self)
+    }
+
+    /// How far `reached` is towards the target, in whole percent (may pass 100).
+    pub fn percent(&self, reached: u64) -> u64 {
+        reached.saturating_mul(100) / self.value.max(1)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -103,5 +166,30 @@ mod tests {
                 .iter()
                 .all(|i| Indicator::from_code(i.code()) == Some(*i))
         );
+    }
+
+    #[test]
+    fn a_target_needs_a_period_and_a_positive_value() {
+        let day = |d| NaiveDate::from_ymd_opt(2026, 1, d).unwrap();
+        let target = Target {
+            indicator: Indicator::ChildrenReached,
+            place: TargetPlace::Network,
+            starts: day(1),
+            ends: day(31),
+            value: 200,
+            label: " community-based child protection ".into(),
+        };
+        let ok = target.clone().validate().unwrap();
+        assert_eq!(ok.label, "community-based child protection");
+        assert_eq!(ok.percent(50), 25);
+        assert_eq!(ok.percent(300), 150);
+        let backwards = Target {
+            starts: day(31),
+            ends: day(1),
+            ..target.clone()
+        };
+        assert_eq!(backwards.validate().unwrap_err().field, "ends");
+        let nothing = Target { value: 0, ..target };
+        assert_eq!(nothing.validate().unwrap_err().field, "value");
     }
 }

@@ -29,6 +29,8 @@ coded_enum! {
         RecordVisit => "record-visit",
         /// See figures aggregated over many people; never names.
         ViewAggregates => "view-aggregates",
+        /// Set and remove the targets figures are measured against, for a place.
+        SetTargets => "set-targets",
         /// Open a person's or a case's record.
         ViewPerson => "view-person",
         /// Register a person with specific needs or change their record.
@@ -139,6 +141,7 @@ pub fn role_allows(role: Role, action: Action) -> bool {
             action,
             RecordVisit
                 | ViewAggregates
+                | SetTargets
                 | ViewPerson
                 | EditPerson
                 | ErasePerson
@@ -227,6 +230,7 @@ mod tests {
             HubCoordinator | CountryCoordinator => &[
                 RecordVisit,
                 ViewAggregates,
+                SetTargets,
                 ViewPerson,
                 EditPerson,
                 ErasePerson,

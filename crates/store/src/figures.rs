@@ -3,10 +3,10 @@
 //! referrals, cases and their events, tracing requests and stock movements. Aggregation over places and periods happens on these
 //! tallies, so a dashboard and an export of the same filter agree by construction.
 
-use bluedot_core::indicator::Indicator;
+use bluedot_core::indicator::{Indicator, Target, TargetPlace};
 use bluedot_core::person::SpecificNeed;
 use bluedot_core::{Country, PriorityGroup};
-use chrono::{DateTime, Days, NaiveDate, Utc};
+use chrono::{DateTime, Days, NaiveDate, SubsecRound, Utc};
 use sqlx::types::Json;
 use uuid::Uuid;
 
@@ -338,5 +338,113 @@ impl Store {
                 })
             })
             .collect()
+    }
+}
+
+/// A target as stored, with its id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredTarget {
+    pub id: Uuid,
+    pub target: Target,
+}
+
+#[derive(sqlx::FromRow)]
+struct TargetRow {
+    id: Uuid,
+    indicator: String,
+    country: Option<String>,
+    hub_id: Option<Uuid>,
+    starts: NaiveDate,
+    ends: NaiveDate,
+    value: i64,
+    label: String,
+}
+
+impl TargetRow {
+    fn into_target(self) -> Result<StoredTarget> {
+        let country = self
+            .country
+            .as_deref()
+            .map(|c| decode_code("targets.country", c, Country::from_code))
+            .transpose()?;
+        let place = match (country, self.hub_id) {
+            (Some(country), Some(hub)) => TargetPlace::Hub { hub, country },
+            (Some(country), None) => TargetPlace::Country(country),
+            _ => TargetPlace::Network,
+        };
+        Ok(StoredTarget {
+            id: self.id,
+            target: Target {
+                indicator: decode_code("targets.indicator", &self.indicator, Indicator::from_code)?,
+                place,
+                starts: self.starts,
+                ends: self.ends,
+                value: count(self.value),
+                label: self.label,
+            },
+        })
+    }
+}
+
+impl Store {
+    pub async fn create_target(&self, target: &Target, by: Option<Uuid>) -> Result<Uuid> {
+        let target = target.clone().validate()?;
+        let (country, hub) = match target.place {
+            TargetPlace::Network => (None, None),
+            TargetPlace::Country(c) => (Some(c.code()), None),
+            TargetPlace::Hub { hub, country } => (Some(country.code()), Some(hub)),
+        };
+        let id = Uuid::now_v7();
+        on_pool!(self, pool => sqlx::query(
+            "INSERT INTO targets (id, indicator, country, hub_id, starts, ends, value, label,
+                 created_by, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(id)
+        .bind(target.indicator.code())
+        .bind(country)
+        .bind(hub)
+        .bind(target.starts)
+        .bind(target.ends)
+        .bind(i64::try_from(target.value).unwrap_or(i64::MAX))
+        .bind(&target.label)
+        .bind(by)
+        .bind(Utc::now().trunc_subsecs(6))
+        .execute(pool)
+        .await
+        .map(|_| ())?);
+        Ok(id)
+    }
+
+    /// Every target, the latest periods first.
+    pub async fn targets(&self) -> Result<Vec<StoredTarget>> {
+        let rows: Vec<TargetRow> = on_pool!(self, pool => sqlx::query_as(
+            "SELECT id, indicator, country, hub_id, starts, ends, value, label FROM targets
+             ORDER BY ends DESC, indicator",
+        )
+        .fetch_all(pool)
+        .await?);
+        rows.into_iter().map(TargetRow::into_target).collect()
+    }
+
+    pub async fn target(&self, id: Uuid) -> Result<Option<StoredTarget>> {
+        let row: Option<TargetRow> = on_pool!(self, pool => sqlx::query_as(
+            "SELECT id, indicator, country, hub_id, starts, ends, value, label FROM targets
+             WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(pool)
+        .await?);
+        row.map(TargetRow::into_target).transpose()
+    }
+
+    /// Removes a target; false if there was none.
+    pub async fn remove_target(&self, id: Uuid) -> Result<bool> {
+        let done = on_pool!(self, pool => sqlx::query("DELETE FROM targets WHERE id = $1")
+            .bind(id)
+            .execute(pool)
+            .await?
+            .rows_affected());
+        Ok(done == 1)
     }
 }

@@ -6,17 +6,21 @@
 use std::collections::BTreeMap;
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::Form;
+use axum::extract::{Extension, Path, Query, State};
 use axum::http::{HeaderMap, header};
-use axum::response::{IntoResponse, Response};
-use bluedot_core::indicator::{Indicator, Shown};
+use axum::response::{IntoResponse, Redirect, Response};
+use bluedot_core::indicator::{Indicator, Shown, Target, TargetPlace};
 use bluedot_core::policy::Action;
 use bluedot_core::{Country, Hub};
-use bluedot_store::figures::Tally;
+use bluedot_store::figures::{StoredTarget, Tally};
 use chrono::{Datelike, Days, Months, NaiveDate, Utc};
 use serde::Deserialize;
 
-use super::{Nav, Staff, StaffError, StaffResult, hub_target, signed_in};
+use super::{
+    ClientAddr, Nav, Staff, StaffError, StaffResult, audit, check_csrf, form_field, hub_target,
+    signed_in, staff_t,
+};
 use crate::AppState;
 use crate::public::{Ctx, render_form};
 
@@ -310,6 +314,26 @@ struct FiguresPage {
     places: Vec<PlaceRow>,
     query: String,
     error: Option<String>,
+    targets: Vec<TargetLine>,
+    /// The form to set a target here, for those who may.
+    target_form: Option<TargetForm>,
+}
+
+pub struct TargetLine {
+    pub id: String,
+    pub label: String,
+    pub indicator: String,
+    pub period: String,
+    pub reached: String,
+    pub value: String,
+    /// Capped at 100 for the bar; the text says the real figure.
+    pub bar: u64,
+    pub percent: u64,
+}
+
+pub struct TargetForm {
+    pub csrf: String,
+    pub indicators: Vec<(&'static str, String)>,
 }
 
 fn label(ctx: &Ctx, indicator: Indicator) -> String {
@@ -408,6 +432,82 @@ fn place_rows(ctx: &Ctx, sel: &Selection, tallies: &[Tally]) -> Vec<PlaceRow> {
     }
 }
 
+impl Selection {
+    /// The place as a target's place.
+    fn target_place(&self) -> TargetPlace {
+        match &self.place {
+            Place::Network => TargetPlace::Network,
+            Place::Country(c) => TargetPlace::Country(*c),
+            Place::Hub(h) => TargetPlace::Hub {
+                hub: h.id,
+                country: h.country,
+            },
+        }
+    }
+}
+
+/// The targets set for the selected place, with how far each has come by `today`. Shown only
+/// when the reader sees every hub of the place: a part of a country measured against the
+/// country's target would mislead.
+async fn target_lines(
+    state: &AppState,
+    ctx: &Ctx,
+    sel: &Selection,
+    all: &[Hub],
+    today: NaiveDate,
+) -> Result<Vec<TargetLine>, bluedot_store::StoreError> {
+    let complete = all
+        .iter()
+        .filter(|h| match &sel.place {
+            Place::Network => true,
+            Place::Country(c) => h.country == *c,
+            Place::Hub(one) => h.id == one.id,
+        })
+        .all(|h| sel.hubs.iter().any(|s| s.id == h.id));
+    let here = sel.target_place();
+    let targets: Vec<StoredTarget> = state
+        .store
+        .targets()
+        .await?
+        .into_iter()
+        .filter(|t| complete && t.target.place == here)
+        .collect();
+    let (Some(first), Some(last)) = (
+        targets.iter().map(|t| t.target.starts).min(),
+        targets.iter().map(|t| t.target.ends.min(today)).max(),
+    ) else {
+        return Ok(Vec::new());
+    };
+    let tallies = if first <= last {
+        sel.keep(state.store.tallies(first, last).await?)
+    } else {
+        Vec::new()
+    };
+    Ok(targets
+        .into_iter()
+        .map(|StoredTarget { id, target }| {
+            let reached = total(
+                tallies
+                    .iter()
+                    .filter(|t| t.day >= target.starts && t.day <= target.ends),
+                target.indicator,
+                None,
+            );
+            let percent = target.percent(reached);
+            TargetLine {
+                id: id.to_string(),
+                label: target.label.clone(),
+                indicator: label(ctx, target.indicator),
+                period: format!("{} – {}", target.starts, target.ends),
+                reached: Shown::of(reached, sel.exact).to_string(),
+                value: target.value.to_string(),
+                bar: percent.min(100),
+                percent,
+            }
+        })
+        .collect())
+}
+
 /// Reads the tallies of a selection.
 pub async fn load(state: &AppState, staff: &Staff, sel: &Selection) -> StaffResult<Vec<Tally>> {
     let tallies = state
@@ -443,6 +543,18 @@ pub async fn page(
         }
     };
     let tallies = load(&state, &staff, &sel).await?;
+    let targets = target_lines(&state, &ctx, &sel, &all, today)
+        .await
+        .map_err(|e| StaffError::internal(staff.lang, e))?;
+    let target_form = staff
+        .may(Action::SetTargets, sel.target_place().policy_target())
+        .then(|| TargetForm {
+            csrf: staff.session.csrf_token.clone(),
+            indicators: Indicator::ALL
+                .iter()
+                .map(|&i| (i.code(), label(&ctx, i)))
+                .collect(),
+        });
     let (place_name, trail) = match &sel.place {
         Place::Network => (ctx.t("figures-network"), Vec::new()),
         Place::Country(c) => (
@@ -489,10 +601,126 @@ pub async fn page(
         places: place_rows(&ctx, &sel, &tallies),
         query: sel.query(),
         error,
+        targets,
+        target_form,
         ctx,
     };
     let refused = page.error.is_some();
     Ok(render_form(&page, refused))
+}
+
+/// `POST /staff/figures/targets`: sets a target for the place the dashboard shows.
+pub async fn set_target(
+    State(state): State<AppState>,
+    Extension(from): Extension<ClientAddr>,
+    headers: HeaderMap,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, StaffError> {
+    let staff = signed_in(&state, &headers).await?;
+    let get = |name: &str| form_field(&pairs, name).trim().to_owned();
+    check_csrf(&staff, &headers, &get("csrf"))?;
+    let all = state
+        .directory
+        .hubs()
+        .await
+        .map_err(|e| StaffError::internal(staff.lang, e))?;
+    let q = FigureQuery {
+        country: get("country"),
+        hub: get("hub"),
+        ..FigureQuery::default()
+    };
+    let today = Utc::now().date_naive();
+    let sel =
+        Selection::read(&staff, &all, &q, today).map_err(|_| StaffError::NotFound(staff.lang))?;
+    let place = sel.target_place();
+    if !staff.may(Action::SetTargets, place.policy_target()) {
+        return Err(StaffError::Forbidden(staff.lang));
+    }
+    let day = |name: &str| NaiveDate::parse_from_str(&get(name), "%Y-%m-%d").ok();
+    let refused = |field: &str| {
+        StaffError::BadRequest(
+            staff.lang,
+            staff_t(staff.lang, &format!("target-bad-{field}")),
+        )
+    };
+    let target = Target {
+        indicator: Indicator::from_code(&get("indicator")).ok_or_else(|| refused("indicator"))?,
+        place,
+        starts: day("starts").ok_or_else(|| refused("starts"))?,
+        ends: day("ends").ok_or_else(|| refused("ends"))?,
+        value: get("value")
+            .replace([',', ' ', '.'], "")
+            .parse()
+            .map_err(|_| refused("value"))?,
+        label: get("label"),
+    };
+    let id = match state
+        .store
+        .create_target(&target, Some(staff.user.id))
+        .await
+    {
+        Ok(id) => id,
+        Err(bluedot_store::StoreError::Invalid(e)) => return Err(refused(e.field)),
+        Err(e) => return Err(StaffError::internal(staff.lang, e)),
+    };
+    let mut event = staff.event("figures.target-set", format!("target:{id}"), &from);
+    event.country = q_country(place);
+    audit(&state, staff.lang, event).await?;
+    Ok(Redirect::to(&format!("/staff/figures?{}", sel.query())).into_response())
+}
+
+/// `POST /staff/figures/targets/{id}/remove`.
+pub async fn remove_target(
+    State(state): State<AppState>,
+    Extension(from): Extension<ClientAddr>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, StaffError> {
+    let staff = signed_in(&state, &headers).await?;
+    check_csrf(&staff, &headers, form_field(&pairs, "csrf").trim())?;
+    let internal = |e| StaffError::internal(staff.lang, e);
+    let id: uuid::Uuid = id.parse().map_err(|_| StaffError::NotFound(staff.lang))?;
+    let stored = state
+        .store
+        .target(id)
+        .await
+        .map_err(internal)?
+        .ok_or(StaffError::NotFound(staff.lang))?;
+    let place = stored.target.place;
+    if !staff.may(Action::SetTargets, place.policy_target()) {
+        return Err(StaffError::NotFound(staff.lang));
+    }
+    state.store.remove_target(id).await.map_err(internal)?;
+    let mut event = staff.event("figures.target-remove", format!("target:{id}"), &from);
+    event.country = q_country(place);
+    audit(&state, staff.lang, event).await?;
+    let back = match place {
+        TargetPlace::Network => String::new(),
+        TargetPlace::Country(c) => format!("?country={}", c.code()),
+        TargetPlace::Hub { hub, country } => {
+            let hubs = state
+                .directory
+                .hubs()
+                .await
+                .map_err(|e| StaffError::internal(staff.lang, e))?;
+            let slug = hubs
+                .iter()
+                .find(|h| h.id == hub)
+                .map(|h| h.slug.clone())
+                .unwrap_or_default();
+            format!("?country={}&hub={slug}", country.code())
+        }
+    };
+    Ok(Redirect::to(&format!("/staff/figures{back}")).into_response())
+}
+
+/// The country an audit entry about a target belongs to.
+fn q_country(place: TargetPlace) -> Option<String> {
+    match place {
+        TargetPlace::Network => None,
+        TargetPlace::Country(c) | TargetPlace::Hub { country: c, .. } => Some(c.code().to_owned()),
+    }
 }
 
 /// A cell a spreadsheet would run as a formula starts with a quote instead.

@@ -102,6 +102,11 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/staff/figures", get(figures::page))
         .route("/staff/figures.csv", get(figures::export_csv))
+        .route("/staff/figures/targets", post(figures::set_target))
+        .route(
+            "/staff/figures/targets/{id}/remove",
+            post(figures::remove_target),
+        )
         .route("/staff/transfers", get(transfers::list))
         .route("/staff/transfers/{id}/decision", post(transfers::decide))
         .route("/staff/people", get(people::list).post(people::create))
