@@ -12,7 +12,7 @@ use chrono::{Days, NaiveDate, Utc};
 
 use crate::on_both_backends;
 use crate::people::{child, demo_hub, keys};
-use crate::staff::{app, send};
+use crate::staff::{account_signed_in, app, csrf_of, send};
 use crate::visits::{group, new_visit};
 
 fn sum(tallies: &[Tally], indicator: Indicator, part: Option<&str>) -> u64 {
@@ -219,5 +219,168 @@ async fn the_public_page_sums_the_network_and_suppresses_small_counts() {
         );
         let uk = send(&app, "GET", "/uk/figures", None, None).await;
         assert!(uk.body.contains("Людей, яким допомогли: 11"), "{}", uk.body);
+    });
+}
+
+#[tokio::test]
+async fn figures_and_targets_stay_within_each_roles_scope() {
+    on_both_backends!(async |store: Store, backend: &str, _url: String| {
+        let siret = demo_hub(&store, "siret-border").await;
+        let medyka = demo_hub(&store, "medyka-border").await;
+        store
+            .record_visit(&new_visit(&siret, "ro", group(2, 1)))
+            .await
+            .unwrap();
+        store
+            .record_visit(&new_visit(&medyka, "pl", group(9, 9)))
+            .await
+            .unwrap();
+        let app = app(&store);
+        let country = |c| Scope {
+            countries: vec![c],
+            ..Scope::default()
+        };
+        let lead = account_signed_in(
+            &app,
+            &store,
+            "lead",
+            Role::CountryCoordinator,
+            country(bluedot_core::Country::Romania),
+        )
+        .await;
+        let analyst = account_signed_in(
+            &app,
+            &store,
+            "analyst",
+            Role::DataAnalyst,
+            country(bluedot_core::Country::Romania),
+        )
+        .await;
+        let worker = account_signed_in(
+            &app,
+            &store,
+            "worker",
+            Role::SocialWorker,
+            Scope {
+                hubs: vec![siret.id],
+                ..Scope::default()
+            },
+        )
+        .await;
+        let period = "from=2026-11-22&to=2026-11-22";
+        // The coordinator sees Romania's three people exactly; the analyst sees "<5".
+        let page = send(
+            &app,
+            "GET",
+            &format!("/staff/figures?{period}"),
+            Some(&lead),
+            None,
+        )
+        .await;
+        assert_eq!(page.status, axum::http::StatusCode::OK, "{backend}");
+        let people = |body: &str| {
+            body.split("id=\"ind-people-reached\"")
+                .nth(1)
+                .and_then(|rest| rest.split("class=\"value\">").nth(1))
+                .and_then(|rest| rest.split('<').next())
+                .unwrap_or_default()
+                .to_owned()
+        };
+        assert_eq!(people(&page.body), "3", "{backend}");
+        let seen = send(
+            &app,
+            "GET",
+            &format!("/staff/figures?{period}"),
+            Some(&analyst),
+            None,
+        )
+        .await;
+        assert_eq!(people(&seen.body), "&#60;5", "{backend}");
+        // Poland is no place of theirs, and a worker has no figures at all.
+        let poland = send(
+            &app,
+            "GET",
+            &format!("/staff/figures?{period}&country=PL"),
+            Some(&lead),
+            None,
+        )
+        .await;
+        assert_eq!(
+            poland.status,
+            axum::http::StatusCode::BAD_REQUEST,
+            "{backend}"
+        );
+        let csv = send(
+            &app,
+            "GET",
+            &format!("/staff/figures.csv?{period}&country=PL"),
+            Some(&lead),
+            None,
+        )
+        .await;
+        assert_eq!(csv.status, axum::http::StatusCode::NOT_FOUND, "{backend}");
+        let denied = send(&app, "GET", "/staff/figures", Some(&worker), None).await;
+        assert_eq!(
+            denied.status,
+            axum::http::StatusCode::FORBIDDEN,
+            "{backend}"
+        );
+
+        // Targets: the coordinator sets one for Romania, the analyst may not.
+        let form = |body: &str| {
+            format!(
+                "csrf={}&country=RO&indicator=people-reached&label=&starts=2026-01-01&ends=2026-12-31&value=100",
+                csrf_of(body)
+            )
+        };
+        let ro = send(&app, "GET", "/staff/figures?country=RO", Some(&lead), None).await;
+        let set = send(
+            &app,
+            "POST",
+            "/staff/figures/targets",
+            Some(&lead),
+            Some(&form(&ro.body)),
+        )
+        .await;
+        assert_eq!(
+            set.status,
+            axum::http::StatusCode::SEE_OTHER,
+            "{backend}: {}",
+            set.body
+        );
+        assert_eq!(store.targets().await.unwrap().len(), 1);
+        let as_analyst = send(
+            &app,
+            "GET",
+            "/staff/figures?country=RO",
+            Some(&analyst),
+            None,
+        )
+        .await;
+        assert!(!as_analyst.body.contains("id=\"new-target\""));
+        let home = send(&app, "GET", "/staff", Some(&analyst), None).await;
+        let refused = send(
+            &app,
+            "POST",
+            "/staff/figures/targets",
+            Some(&analyst),
+            Some(&form(&home.body)),
+        )
+        .await;
+        assert_eq!(
+            refused.status,
+            axum::http::StatusCode::FORBIDDEN,
+            "{backend}"
+        );
+        assert_eq!(store.targets().await.unwrap().len(), 1);
+        let audited = store
+            .search_audit(&bluedot_store::audit::AuditQuery {
+                action_prefix: Some("figures.target".into()),
+                limit: 10,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(audited.len(), 1, "{backend}");
     });
 }
