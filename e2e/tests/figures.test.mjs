@@ -88,6 +88,10 @@ test("an analyst sees suppressed small counts and exports CSV with HXL hashtags"
   assert.ok(values.length > 100);
   assert.ok(values.every((v) => v === "<5" || Number(v) >= 5), "no count from 1 to 4 leaves the system");
   assert.ok(lines.slice(2).every((l) => l.startsWith("MD,")), "only the analyst's country");
+  const xlsx = await page.request.get(`${server.url}${await page.locator("#exports a", { hasText: "XLSX" }).getAttribute("href")}`);
+  assert.equal(xlsx.status(), 200);
+  assert.match(xlsx.headers()["content-disposition"], /bluedot-figures-.*\.xlsx/);
+  assert.equal((await xlsx.body()).subarray(0, 2).toString(), "PK", "an XLSX workbook is a zip file");
   assert.equal(await page.locator("#new-target").count(), 0, "an analyst sets no targets");
   // A person's records stay closed to an analyst.
   await page.goto(`${server.url}/staff/people`);

@@ -635,3 +635,4 @@ target-bad-starts = Give the first day of the target's period.
 target-bad-ends = Give the last day of the target's period, on or after the first.
 target-bad-value = Give the target as a whole number from 1 to 1,000,000,000.
 target-bad-label = Keep the name to 200 characters.
+figures-xlsx = Excel (XLSX)

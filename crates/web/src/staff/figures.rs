@@ -732,33 +732,38 @@ pub fn neutralise(cell: &str) -> String {
     }
 }
 
-/// The figures of a selection as CSV rows, one per place, period, indicator and part;
-/// small counts suppressed whoever asks, since the file leaves the system.
-pub fn csv_rows(ctx: &Ctx, sel: &Selection, tallies: &[Tally], hxl: bool) -> String {
-    let mut out = csv::Writer::from_writer(Vec::new());
-    let _ = out.write_record([
-        "country",
-        "hub",
-        "hub_name",
-        "period_start",
-        "period_end",
-        "indicator",
-        "part",
-        "value",
-    ]);
-    if hxl {
-        let _ = out.write_record([
-            "#country+code",
-            "#loc+code",
-            "#loc+name",
-            "#date+start",
-            "#date+end",
-            "#indicator+code",
-            "#indicator+part",
-            "#indicator+num",
-        ]);
-    }
-    // Place, period, indicator and part; the part "" is the indicator's total.
+/// The columns of every export, and their HXL hashtags.
+const EXPORT_COLUMNS: [&str; 8] = [
+    "country",
+    "hub",
+    "hub_name",
+    "period_start",
+    "period_end",
+    "indicator",
+    "part",
+    "value",
+];
+const HXL_TAGS: [&str; 8] = [
+    "#country+code",
+    "#loc+code",
+    "#loc+name",
+    "#date+start",
+    "#date+end",
+    "#indicator+code",
+    "#indicator+part",
+    "#indicator+num",
+];
+
+/// One exported line: a hub, a period, an indicator and a part ("" for its total).
+pub struct ExportRow {
+    pub cells: [String; 7],
+    pub value: Shown,
+}
+
+/// The figures of a selection as export rows, one per hub, period, indicator and part; small
+/// counts suppressed whoever asks, since the file leaves the system, and cells a spreadsheet
+/// could run neutralised.
+pub fn export_rows(ctx: &Ctx, sel: &Selection, tallies: &[Tally]) -> Vec<ExportRow> {
     let mut sums: BTreeMap<(Country, &str, NaiveDate, Indicator, &str), u64> = BTreeMap::new();
     for t in tallies {
         let Some(hub) = sel.hubs.iter().find(|h| h.id == t.hub_id) else {
@@ -775,30 +780,98 @@ pub fn csv_rows(ctx: &Ctx, sel: &Selection, tallies: &[Tally], hxl: bool) -> Str
                 .or_default() += t.value;
         }
     }
-    for ((country, slug, start, indicator, part), n) in sums {
-        let Some(hub) = sel.hubs.iter().find(|h| h.slug == slug) else {
-            continue;
-        };
-        let end = (sel.grain.next(start) - Days::new(1)).min(sel.to);
-        let _ = out.write_record([
-            country.code().to_owned(),
-            neutralise(slug),
-            neutralise(hub.name.text(ctx.lang)),
-            start.to_string(),
-            end.to_string(),
-            indicator.code().to_owned(),
-            neutralise(part),
-            Shown::of(n, false).to_string(),
-        ]);
+    sums.into_iter()
+        .filter_map(|((country, slug, start, indicator, part), n)| {
+            let hub = sel.hubs.iter().find(|h| h.slug == slug)?;
+            let end = (sel.grain.next(start) - Days::new(1)).min(sel.to);
+            Some(ExportRow {
+                cells: [
+                    country.code().to_owned(),
+                    neutralise(slug),
+                    neutralise(hub.name.text(ctx.lang)),
+                    start.to_string(),
+                    end.to_string(),
+                    indicator.code().to_owned(),
+                    neutralise(part),
+                ],
+                value: Shown::of(n, false),
+            })
+        })
+        .collect()
+}
+
+/// The rows as CSV, `hxl` adding the hashtag row under the header.
+pub fn to_csv(rows: &[ExportRow], hxl: bool) -> String {
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let _ = out.write_record(EXPORT_COLUMNS);
+    if hxl {
+        let _ = out.write_record(HXL_TAGS);
+    }
+    for row in rows {
+        let mut record: Vec<String> = row.cells.to_vec();
+        record.push(row.value.to_string());
+        let _ = out.write_record(&record);
     }
     String::from_utf8(out.into_inner().unwrap_or_default()).unwrap_or_default()
 }
 
-/// `/staff/figures.csv`: the dashboard's selection as a file, `hxl=1` adding the hashtag row.
+/// The rows as an XLSX workbook: counts as numbers, suppressed ones as the text "<5", every
+/// other cell as text (never a formula).
+pub fn to_xlsx(rows: &[ExportRow]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("figures")?;
+    let bold = Format::new().set_bold();
+    for (col, name) in EXPORT_COLUMNS.iter().enumerate() {
+        sheet.write_string_with_format(0, col as u16, *name, &bold)?;
+    }
+    for (i, row) in rows.iter().enumerate() {
+        let r = i as u32 + 1;
+        for (col, cell) in row.cells.iter().enumerate() {
+            sheet.write_string(r, col as u16, cell)?;
+        }
+        match row.value {
+            Shown::Exact(n) => sheet.write_number(r, 7, n as f64)?,
+            Shown::Suppressed => sheet.write_string(r, 7, row.value.to_string())?,
+        };
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    sheet.autofilter(0, 0, rows.len() as u32, 7)?;
+    book.save_to_buffer()
+}
+
+/// `/staff/figures.csv` (`hxl=1` adds the hashtag row) and `/staff/figures.xlsx`: the
+/// dashboard's selection as a file.
 pub async fn export_csv(
+    state: State<AppState>,
+    from: Extension<ClientAddr>,
+    headers: HeaderMap,
+    q: Query<FigureQuery>,
+) -> Result<Response, StaffError> {
+    export(state, from, headers, q, Format::Csv).await
+}
+
+pub async fn export_xlsx(
+    state: State<AppState>,
+    from: Extension<ClientAddr>,
+    headers: HeaderMap,
+    q: Query<FigureQuery>,
+) -> Result<Response, StaffError> {
+    export(state, from, headers, q, Format::Xlsx).await
+}
+
+enum Format {
+    Csv,
+    Xlsx,
+}
+
+async fn export(
     State(state): State<AppState>,
+    Extension(from): Extension<ClientAddr>,
     headers: HeaderMap,
     Query(q): Query<FigureQuery>,
+    format: Format,
 ) -> Result<Response, StaffError> {
     let staff = signed_in(&state, &headers).await?;
     let all = state
@@ -813,11 +886,26 @@ pub async fn export_csv(
         .map_err(|_| StaffError::NotFound(staff.lang))?;
     let tallies = load(&state, &staff, &sel).await?;
     let ctx = Ctx::new(staff.lang, "/", "figures");
-    let body = csv_rows(&ctx, &sel, &tallies, q.hxl == "1");
-    let name = format!("bluedot-figures-{}-{}.csv", sel.from, sel.to);
+    let rows = export_rows(&ctx, &sel, &tallies);
+    // What left the system, and for which place and period.
+    let event = staff.event("figures.export", sel.query(), &from);
+    audit(&state, staff.lang, event).await?;
+    let stem = format!("bluedot-figures-{}-{}", sel.from, sel.to);
+    let (body, kind, name) = match format {
+        Format::Csv => (
+            to_csv(&rows, q.hxl == "1").into_bytes(),
+            "text/csv; charset=utf-8",
+            format!("{stem}.csv"),
+        ),
+        Format::Xlsx => (
+            to_xlsx(&rows).map_err(|e| StaffError::internal(staff.lang, e))?,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            format!("{stem}.xlsx"),
+        ),
+    };
     Ok((
         [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (header::CONTENT_TYPE, kind.to_owned()),
             (
                 header::CONTENT_DISPOSITION,
                 format!("attachment; filename=\"{name}\""),
@@ -854,5 +942,36 @@ mod tests {
         assert_eq!(Grain::Day.start(day), day);
         let dec = Grain::Month.next(NaiveDate::from_ymd_opt(2026, 12, 1).unwrap());
         assert_eq!(dec, NaiveDate::from_ymd_opt(2027, 1, 1).unwrap());
+    }
+
+    #[test]
+    fn exports_write_suppressed_counts_as_text_and_hashtags_under_the_header() {
+        let row = |name: &str, value| ExportRow {
+            cells: [
+                "RO".into(),
+                "siret-border".into(),
+                neutralise(name),
+                "2026-11-01".into(),
+                "2026-11-30".into(),
+                "people-reached".into(),
+                String::new(),
+            ],
+            value,
+        };
+        let rows = [
+            row("=1+1", Shown::Suppressed),
+            row("Blue Dot Siret", Shown::Exact(12)),
+        ];
+        let csv = to_csv(&rows, true);
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(lines[1], HXL_TAGS.join(","));
+        assert!(
+            lines[2].contains(",'=1+1,") && lines[2].ends_with(",<5"),
+            "{csv}"
+        );
+        assert!(lines[3].ends_with(",12"));
+        assert!(!to_csv(&rows, false).contains("#country"));
+        let book = to_xlsx(&rows).unwrap();
+        assert_eq!(&book[..2], b"PK");
     }
 }

@@ -102,6 +102,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/staff/figures", get(figures::page))
         .route("/staff/figures.csv", get(figures::export_csv))
+        .route("/staff/figures.xlsx", get(figures::export_xlsx))
         .route("/staff/figures/targets", post(figures::set_target))
         .route(
             "/staff/figures/targets/{id}/remove",
