@@ -384,3 +384,213 @@ async fn figures_and_targets_stay_within_each_roles_scope() {
         assert_eq!(audited.len(), 1, "{backend}");
     });
 }
+
+#[tokio::test]
+async fn referrals_best_interests_birth_registration_tracing_and_supplies_are_counted() {
+    use bluedot_core::ServiceKind;
+    use bluedot_core::case::{BirthRegistration, Step};
+    use bluedot_core::person::{ConsentGiver, ConsentPurpose};
+    use bluedot_core::policy::Field;
+    use bluedot_core::referral::{ReferralStatus, Urgency};
+    use bluedot_core::supply::SupplyItem;
+    use bluedot_core::tracing_request::{MatchStatus, RequesterInfo, Sought};
+    use bluedot_store::cases::{CaseChange, StepText};
+    use bluedot_store::people::NewConsent;
+    use bluedot_store::referrals::{NewReferral, ReferralTo};
+    use bluedot_store::supplies::MovementBy;
+    use bluedot_store::tracing::{NewTracingRequest, Reunification};
+
+    on_both_backends!(async |store: Store, backend: &str, _url: String| {
+        let keys = keys();
+        let hub = demo_hub(&store, "siret-border").await;
+        let user = |name: &'static str, role| {
+            let store = store.clone();
+            async move {
+                let scope = Scope {
+                    hubs: vec![hub.id],
+                    ..Scope::default()
+                };
+                store
+                    .create_user(name, name, role, &scope)
+                    .await
+                    .unwrap()
+                    .id
+            }
+        };
+        let worker = user("worker", Role::SocialWorker).await;
+        let lead = user("lead", Role::HubCoordinator).await;
+        let girl = store.create_person(&keys, &child(&hub)).await.unwrap();
+        for purpose in [ConsentPurpose::Referral, ConsentPurpose::Tracing] {
+            let consent = NewConsent {
+                purpose,
+                given_by: ConsentGiver::ChildAssent,
+                recorded_by: None,
+            };
+            store.record_consent(girl, &consent).await.unwrap();
+        }
+
+        // Two referrals made, one completed.
+        let referral = |service| NewReferral {
+            person_id: girl,
+            hub_id: hub.id,
+            country: hub.country,
+            service,
+            to: ReferralTo::Specialist(Role::LegalAid),
+            urgency: Urgency::Medium,
+            shared: vec![Field::Needs],
+            reason: "papers".into(),
+            created_by: Some(worker),
+            deployment_id: None,
+        };
+        let legal = store
+            .create_referral(&keys, &referral(ServiceKind::LegalCounselling))
+            .await
+            .unwrap();
+        store
+            .create_referral(&keys, &referral(ServiceKind::PsychosocialSupport))
+            .await
+            .unwrap();
+        for (to, feedback) in [
+            (ReferralStatus::Accepted, ""),
+            (ReferralStatus::Completed, "papers issued"),
+        ] {
+            store
+                .move_referral(&keys, legal, to, feedback, None)
+                .await
+                .unwrap();
+        }
+
+        // A case through its best interests assessment and determination, and a birth
+        // registration seen through.
+        let new = NewCase {
+            person_id: girl,
+            hub_id: hub.id,
+            country: hub.country,
+            concerns: vec![ProtectionConcern::Unaccompanied],
+            risk: RiskLevel::High,
+            assigned_to: worker,
+            opened_by: Some(worker),
+            screening: "alone".into(),
+        };
+        let deadlines = Default::default();
+        let id = store.open_case(&keys, &new, &deadlines).await.unwrap();
+        let mut case = store.case(id).await.unwrap().unwrap();
+        for (step, by) in [
+            (Step::Assess, worker),
+            (Step::RecordBia { bid_required: true }, worker),
+            (Step::ApproveBip, lead),
+            (Step::RecordBid, worker),
+            (Step::ApproveBip, lead),
+            (
+                Step::SetBirthRegistration(BirthRegistration::Needed),
+                worker,
+            ),
+            (
+                Step::SetBirthRegistration(BirthRegistration::Applied),
+                worker,
+            ),
+            (
+                Step::SetBirthRegistration(BirthRegistration::Registered),
+                worker,
+            ),
+        ] {
+            let change = CaseChange {
+                id,
+                version: case.version,
+                step,
+                text: StepText {
+                    note: "done".into(),
+                    panel: "panel of three".into(),
+                    ..StepText::default()
+                },
+                by,
+            };
+            case = store.case_step(&keys, &change, &deadlines).await.unwrap();
+        }
+
+        // A tracing request that ends in reunification, and one closed unresolved.
+        let request = |given: &str| NewTracingRequest {
+            hub_id: hub.id,
+            country: hub.country,
+            public: false,
+            sought: Sought {
+                given_name: given.into(),
+                family_name: "Кравченко".into(),
+                ..Sought::default()
+            },
+            requester: RequesterInfo {
+                name: "Оксана Кравченко".into(),
+                relation: "mother".into(),
+                phone: "+48 600 100 200".into(),
+                contact_note: String::new(),
+            },
+            created_by: Some(worker),
+        };
+        let found = store
+            .create_tracing_request(&keys, &request("Олена"))
+            .await
+            .unwrap();
+        store
+            .propose_candidates(&keys, found, &[(girl, 0.9, "names".into())])
+            .await
+            .unwrap();
+        for to in [MatchStatus::Confirmed, MatchStatus::Verified] {
+            store
+                .decide_candidate(found, girl, to, worker)
+                .await
+                .unwrap();
+        }
+        let met = Reunification {
+            place: "Siret".into(),
+            with_whom: "mother".into(),
+            ..Reunification::default()
+        };
+        assert!(store.reunify(&keys, found, &met).await.unwrap());
+        let unresolved = store
+            .create_tracing_request(&keys, &request("Марта"))
+            .await
+            .unwrap();
+        assert!(store.close_tracing_request(unresolved).await.unwrap());
+
+        // Twelve blankets in, five handed out.
+        let by = MovementBy {
+            recorded_by: None,
+            note: String::new(),
+        };
+        store
+            .receive_stock(hub.id, SupplyItem::Blanket, 12, &by)
+            .await
+            .unwrap();
+        store
+            .distribute_stock(hub.id, SupplyItem::Blanket, 5, &by)
+            .await
+            .unwrap();
+
+        let today = Utc::now()
+            .with_timezone(&hub.country.timezone())
+            .date_naive();
+        let t = store.tallies(today, today).await.unwrap();
+        let expect = [
+            (Indicator::ReferralsMade, None, 2),
+            (Indicator::ReferralsMade, Some("legal-counselling"), 1),
+            (Indicator::ReferralsCompleted, Some("legal-counselling"), 1),
+            (Indicator::ReferralsCompleted, None, 1),
+            (Indicator::CasesOpened, None, 1),
+            (Indicator::BiaCompleted, None, 1),
+            (Indicator::BidCompleted, None, 1),
+            (Indicator::BirthRegistrations, None, 1),
+            (Indicator::TracingResolved, None, 2),
+            (Indicator::TracingResolved, Some("reunified"), 1),
+            (Indicator::Reunifications, None, 1),
+            (Indicator::SuppliesDistributed, Some("blanket"), 5),
+            (Indicator::SuppliesDistributed, None, 5),
+        ];
+        for (indicator, part, n) in expect {
+            assert_eq!(
+                sum(&t, indicator, part),
+                n,
+                "{backend}: {indicator} {part:?}"
+            );
+        }
+    });
+}

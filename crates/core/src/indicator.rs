@@ -31,9 +31,9 @@ coded_enum! {
         CasesOpened => "cases-opened",
         /// Child protection cases closed, by outcome.
         CasesClosed => "cases-closed",
-        /// Best interests assessments recorded.
+        /// Best interests assessments approved.
         BiaCompleted => "bia-completed",
-        /// Best interests determinations recorded.
+        /// Best interests determinations approved.
         BidCompleted => "bid-completed",
         /// Tracing requests ended (reunified or closed), by how.
         TracingResolved => "tracing-resolved",

@@ -140,6 +140,7 @@ impl Store {
         self.visit_tallies(&mut t).await?;
         self.people_tallies(&mut t).await?;
         self.event_tallies(&mut t).await?;
+        self.best_interests_tallies(&mut t).await?;
         Ok(t.all)
     }
 
@@ -215,11 +216,43 @@ impl Store {
         Ok(())
     }
 
+    /// Best interests assessments and determinations completed, on the day they were
+    /// approved: a case's first approval is its assessment's, a second its determination's
+    /// (which only follows an approved assessment).
+    async fn best_interests_tallies(&self, t: &mut Tallies) -> Result<()> {
+        let rows: Vec<(Uuid, Uuid, String, DateTime<Utc>)> = on_pool!(self, pool => sqlx::query_as(
+            "SELECT e.case_id, c.hub_id, c.country, e.at
+             FROM case_events e JOIN cases c ON c.id = e.case_id
+             WHERE e.step = 'bip-approval'
+             ORDER BY e.case_id, e.at",
+        )
+        .fetch_all(pool)
+        .await?);
+        let mut previous: Option<Uuid> = None;
+        for (case, hub_id, country, at) in rows {
+            let indicator = if previous == Some(case) {
+                Indicator::BidCompleted
+            } else {
+                Indicator::BiaCompleted
+            };
+            previous = Some(case);
+            let e = Event {
+                hub_id,
+                country,
+                part: String::new(),
+                at,
+                n: 1,
+            };
+            t.at(indicator, &e, "")?;
+        }
+        Ok(())
+    }
+
     /// Everything counted once at a moment: referrals, cases, their best interests steps,
     /// tracing requests and distributions.
     async fn event_tallies(&self, t: &mut Tallies) -> Result<()> {
         let (start, end) = utc_window(t.from, t.to);
-        let queries: [(Indicator, &str); 9] = [
+        let queries: [(Indicator, &str); 7] = [
             (
                 Indicator::ReferralsMade,
                 "SELECT hub_id, country, service AS part, created_at AS at, CAST(1 AS BIGINT) AS n
@@ -242,18 +275,6 @@ impl Store {
                         closed_at AS at, CAST(1 AS BIGINT) AS n
                  FROM cases
                  WHERE stage = 'closed' AND closed_at >= $1 AND closed_at < $2",
-            ),
-            (
-                Indicator::BiaCompleted,
-                "SELECT c.hub_id, c.country, '' AS part, e.at, CAST(1 AS BIGINT) AS n
-                 FROM case_events e JOIN cases c ON c.id = e.case_id
-                 WHERE e.step = 'bia' AND e.at >= $1 AND e.at < $2",
-            ),
-            (
-                Indicator::BidCompleted,
-                "SELECT c.hub_id, c.country, '' AS part, e.at, CAST(1 AS BIGINT) AS n
-                 FROM case_events e JOIN cases c ON c.id = e.case_id
-                 WHERE e.step = 'bid' AND e.at >= $1 AND e.at < $2",
             ),
             (
                 // The step that set the registration as done, on cases where it still is.
