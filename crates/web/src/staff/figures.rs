@@ -3,7 +3,7 @@
 //! reader sees only hubs where it may view aggregates, and exact small counts only where it
 //! may also open the records; exports always suppress them.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use askama::Template;
 use axum::Form;
@@ -16,6 +16,7 @@ use bluedot_core::{Country, Hub};
 use bluedot_store::figures::{StoredTarget, Tally};
 use chrono::{Datelike, Days, Months, NaiveDate, Utc};
 use serde::Deserialize;
+use uuid::Uuid;
 
 use super::{
     ClientAddr, Nav, Staff, StaffError, StaffResult, audit, check_csrf, form_field, hub_target,
@@ -166,9 +167,10 @@ impl Selection {
 
     /// The tallies of the selected hubs.
     pub fn keep(&self, tallies: Vec<Tally>) -> Vec<Tally> {
+        let hubs: HashSet<Uuid> = self.hubs.iter().map(|h| h.id).collect();
         tallies
             .into_iter()
-            .filter(|t| self.hubs.iter().any(|h| h.id == t.hub_id))
+            .filter(|t| hubs.contains(&t.hub_id))
             .collect()
     }
 
@@ -240,18 +242,15 @@ fn chart(sel: &Selection, tallies: &[Tally], indicator: Indicator) -> Chart {
         starts.push(start);
         start = sel.grain.next(start);
     }
-    let values: Vec<Shown> = starts
-        .iter()
-        .map(|s| {
-            let end = sel.grain.next(*s);
-            let n = total(
-                tallies.iter().filter(|t| t.day >= *s && t.day < end),
-                indicator,
-                None,
-            );
-            Shown::of(n, sel.exact)
-        })
-        .collect();
+    let slots: HashMap<NaiveDate, usize> =
+        starts.iter().enumerate().map(|(i, s)| (*s, i)).collect();
+    let mut sums = vec![0u64; starts.len()];
+    for t in tallies.iter().filter(|t| t.indicator == indicator) {
+        if let Some(&i) = slots.get(&sel.grain.start(t.day)) {
+            sums[i] += t.value;
+        }
+    }
+    let values: Vec<Shown> = sums.into_iter().map(|n| Shown::of(n, sel.exact)).collect();
     let max = values.iter().map(|v| v.drawn()).max().unwrap_or(0).max(1);
     let slot = (600 / starts.len().max(1) as u32).clamp(4, 40);
     let bars = starts
@@ -362,29 +361,37 @@ fn part_label(ctx: &Ctx, indicator: Indicator, part: &str) -> String {
 }
 
 fn indicator_lines(ctx: &Ctx, sel: &Selection, tallies: &[Tally]) -> Vec<IndicatorLine> {
+    let mut totals: HashMap<Indicator, u64> = HashMap::new();
+    let mut parts: HashMap<Indicator, HashMap<&str, u64>> = HashMap::new();
+    for t in tallies {
+        *totals.entry(t.indicator).or_default() += t.value;
+        if !t.part.is_empty() {
+            *parts
+                .entry(t.indicator)
+                .or_default()
+                .entry(t.part.as_str())
+                .or_default() += t.value;
+        }
+    }
     Indicator::ALL
         .iter()
         .map(|&indicator| {
-            let mut parts: Vec<(String, u64)> = Vec::new();
-            for t in tallies
-                .iter()
-                .filter(|t| t.indicator == indicator && !t.part.is_empty())
-            {
-                match parts.iter_mut().find(|(p, _)| *p == t.part) {
-                    Some((_, n)) => *n += t.value,
-                    None => parts.push((t.part.clone(), t.value)),
-                }
-            }
-            parts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            let mut parts: Vec<(&str, u64)> = parts
+                .remove(&indicator)
+                .unwrap_or_default()
+                .into_iter()
+                .collect();
+            parts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+            let total = totals.get(&indicator).copied().unwrap_or(0);
             IndicatorLine {
                 code: indicator.code(),
                 label: label(ctx, indicator),
-                value: Shown::of(total(tallies, indicator, None), sel.exact).to_string(),
+                value: Shown::of(total, sel.exact).to_string(),
                 parts: parts
                     .into_iter()
                     .map(|(p, n)| {
                         let shown = Shown::of(n, sel.exact).to_string();
-                        (part_label(ctx, indicator, &p), shown)
+                        (part_label(ctx, indicator, p), shown)
                     })
                     .collect(),
             }
@@ -393,15 +400,22 @@ fn indicator_lines(ctx: &Ctx, sel: &Selection, tallies: &[Tally]) -> Vec<Indicat
 }
 
 fn place_rows(ctx: &Ctx, sel: &Selection, tallies: &[Tally]) -> Vec<PlaceRow> {
-    let values = |keep: &dyn Fn(&Tally) -> bool| {
+    // Sums per place (a country, or a hub within one) and indicator, in one pass.
+    let mut sums: HashMap<(Country, Option<Uuid>, Indicator), u64> = HashMap::new();
+    let by_hub = matches!(sel.place, Place::Country(_));
+    for t in tallies
+        .iter()
+        .filter(|t| PLACE_COLUMNS.contains(&t.indicator))
+    {
+        let hub = by_hub.then_some(t.hub_id);
+        *sums.entry((t.country, hub, t.indicator)).or_default() += t.value;
+    }
+    let values = |country: Country, hub: Option<Uuid>| {
         PLACE_COLUMNS
             .iter()
             .map(|&i| {
-                Shown::of(
-                    total(tallies.iter().filter(|t| keep(t)), i, None),
-                    sel.exact,
-                )
-                .to_string()
+                let n = sums.get(&(country, hub, i)).copied().unwrap_or(0);
+                Shown::of(n, sel.exact).to_string()
             })
             .collect()
     };
@@ -415,7 +429,7 @@ fn place_rows(ctx: &Ctx, sel: &Selection, tallies: &[Tally]) -> Vec<PlaceRow> {
                 .map(|c| PlaceRow {
                     name: ctx.country_name(c),
                     href: format!("/staff/figures?{}", sel.query_for(Some(c), None)),
-                    values: values(&|t| t.country == c),
+                    values: values(c, None),
                 })
                 .collect()
         }
@@ -425,7 +439,7 @@ fn place_rows(ctx: &Ctx, sel: &Selection, tallies: &[Tally]) -> Vec<PlaceRow> {
             .map(|h| PlaceRow {
                 name: h.name.text(ctx.lang).to_owned(),
                 href: format!("/staff/figures?{}", sel.query_for(Some(*c), Some(h))),
-                values: values(&|t| t.hub_id == h.id),
+                values: values(*c, Some(h.id)),
             })
             .collect(),
         Place::Hub(_) => Vec::new(),
