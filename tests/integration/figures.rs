@@ -349,6 +349,28 @@ async fn figures_and_targets_stay_within_each_roles_scope() {
             set.body
         );
         assert_eq!(store.targets().await.unwrap().len(), 1);
+        // Refused input shows the form again as typed, with why, and stores nothing.
+        let backwards = form(&ro.body).replace("starts=2026-01-01", "starts=2027-01-01");
+        let again = send(
+            &app,
+            "POST",
+            "/staff/figures/targets",
+            Some(&lead),
+            Some(&backwards),
+        )
+        .await;
+        assert_eq!(
+            again.status,
+            axum::http::StatusCode::BAD_REQUEST,
+            "{backend}"
+        );
+        assert!(
+            again.body.contains("on or after the first"),
+            "{}",
+            again.body
+        );
+        assert!(again.body.contains("value=\"2027-01-01\""));
+        assert_eq!(store.targets().await.unwrap().len(), 1);
         let as_analyst = send(
             &app,
             "GET",

@@ -333,6 +333,18 @@ pub struct TargetLine {
 pub struct TargetForm {
     pub csrf: String,
     pub indicators: Vec<(&'static str, String)>,
+    /// What was typed, shown again (and the form open) when it was refused.
+    pub typed: TypedTarget,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct TypedTarget {
+    pub indicator: String,
+    pub label: String,
+    pub starts: String,
+    pub ends: String,
+    pub value: String,
+    pub refused: bool,
 }
 
 fn label(ctx: &Ctx, indicator: Indicator) -> String {
@@ -556,8 +568,22 @@ pub async fn page(
             (fallback, Some(ctx.t(&format!("figures-bad-{field}"))))
         }
     };
-    let tallies = load(&state, &staff, &sel).await?;
-    let targets = target_lines(&state, &ctx, &sel, &all, today)
+    dashboard(&state, &staff, &all, &sel, error, TypedTarget::default()).await
+}
+
+/// The dashboard for a selection, with a message when something asked was refused.
+async fn dashboard(
+    state: &AppState,
+    staff: &Staff,
+    all: &[Hub],
+    sel: &Selection,
+    error: Option<String>,
+    typed: TypedTarget,
+) -> StaffResult {
+    let ctx = Ctx::new(staff.lang, "/", "figures");
+    let today = Utc::now().date_naive();
+    let tallies = load(state, staff, sel).await?;
+    let targets = target_lines(state, &ctx, sel, all, today)
         .await
         .map_err(|e| StaffError::internal(staff.lang, e))?;
     let target_form = staff
@@ -568,6 +594,7 @@ pub async fn page(
                 .iter()
                 .map(|&i| (i.code(), label(&ctx, i)))
                 .collect(),
+            typed,
         });
     let (place_name, trail) = match &sel.place {
         Place::Network => (ctx.t("figures-network"), Vec::new()),
@@ -593,7 +620,7 @@ pub async fn page(
         ),
     };
     let page = FiguresPage {
-        nav: Nav::for_staff(&staff, &all),
+        nav: Nav::for_staff(staff, all),
         place_name,
         trail,
         from: sel.from.to_string(),
@@ -609,10 +636,10 @@ pub async fn page(
             _ => String::new(),
         },
         exact: sel.exact,
-        indicators: indicator_lines(&ctx, &sel, &tallies),
-        chart: chart(&sel, &tallies, Indicator::PeopleReached),
+        indicators: indicator_lines(&ctx, sel, &tallies),
+        chart: chart(sel, &tallies, Indicator::PeopleReached),
         columns: PLACE_COLUMNS.iter().map(|&i| label(&ctx, i)).collect(),
-        places: place_rows(&ctx, &sel, &tallies),
+        places: place_rows(&ctx, sel, &tallies),
         query: sel.query(),
         error,
         targets,
@@ -650,32 +677,48 @@ pub async fn set_target(
     if !staff.may(Action::SetTargets, place.policy_target()) {
         return Err(StaffError::Forbidden(staff.lang));
     }
-    let day = |name: &str| NaiveDate::parse_from_str(&get(name), "%Y-%m-%d").ok();
-    let refused = |field: &str| {
-        StaffError::BadRequest(
-            staff.lang,
-            staff_t(staff.lang, &format!("target-bad-{field}")),
-        )
-    };
-    let target = Target {
-        indicator: Indicator::from_code(&get("indicator")).ok_or_else(|| refused("indicator"))?,
-        place,
-        starts: day("starts").ok_or_else(|| refused("starts"))?,
-        ends: day("ends").ok_or_else(|| refused("ends"))?,
-        value: get("value")
-            .replace([',', ' ', '.'], "")
-            .parse()
-            .map_err(|_| refused("value"))?,
+    let typed = TypedTarget {
+        indicator: get("indicator"),
         label: get("label"),
+        starts: get("starts"),
+        ends: get("ends"),
+        value: get("value"),
+        refused: true,
     };
-    let id = match state
-        .store
-        .create_target(&target, Some(staff.user.id))
-        .await
-    {
+    let day = |text: &str| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok();
+    let read = || -> Result<Target, &'static str> {
+        Ok(Target {
+            indicator: Indicator::from_code(&typed.indicator).ok_or("indicator")?,
+            place,
+            starts: day(&typed.starts).ok_or("starts")?,
+            ends: day(&typed.ends).ok_or("ends")?,
+            value: typed
+                .value
+                .replace([',', ' ', '.'], "")
+                .parse()
+                .map_err(|_| "value")?,
+            label: typed.label.clone(),
+        })
+    };
+    let stored = match read() {
+        Ok(target) => state
+            .store
+            .create_target(&target, Some(staff.user.id))
+            .await
+            .map_err(|e| match e {
+                bluedot_store::StoreError::Invalid(e) => Ok(e.field),
+                e => Err(e),
+            }),
+        Err(field) => Err(Ok(field)),
+    };
+    let id = match stored {
         Ok(id) => id,
-        Err(bluedot_store::StoreError::Invalid(e)) => return Err(refused(e.field)),
-        Err(e) => return Err(StaffError::internal(staff.lang, e)),
+        // Refused input: the dashboard again, with the form as typed and why.
+        Err(Ok(field)) => {
+            let message = staff_t(staff.lang, &format!("target-bad-{field}"));
+            return dashboard(&state, &staff, &all, &sel, Some(message), typed).await;
+        }
+        Err(Err(e)) => return Err(StaffError::internal(staff.lang, e)),
     };
     let mut event = staff.event("figures.target-set", format!("target:{id}"), &from);
     event.country = q_country(place);
