@@ -9,6 +9,7 @@ use bluedot_store::Store;
 use bluedot_store::cases::NewCase;
 use bluedot_store::figures::Tally;
 use chrono::{Days, NaiveDate, Utc};
+use sqlx::Connection;
 
 use crate::on_both_backends;
 use crate::people::{child, demo_hub, keys};
@@ -152,7 +153,7 @@ async fn every_indicator_counts_exactly_the_records_behind_it() {
 
 #[tokio::test]
 async fn daily_sums_keep_every_visit_of_concurrent_counters_and_follow_corrections() {
-    on_both_backends!(async |store: Store, backend: &str, _url: String| {
+    on_both_backends!(async |store: Store, backend: &str, url: String| {
         let hub = demo_hub(&store, "siret-border").await;
         let day = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
         // Twenty counters at one hub record at once: each visit is in the day's sum.
@@ -179,6 +180,30 @@ async fn daily_sums_keep_every_visit_of_concurrent_counters_and_follow_correctio
             .correct_visit(moved.id, &fixed, "recorded on the wrong day")
             .await
             .unwrap();
+        let t = store.tallies(day, day).await.unwrap();
+        assert_eq!(sum(&t, Indicator::PeopleReached, None), 40, "{backend}");
+        let t = store.tallies(fixed.day, fixed.day).await.unwrap();
+        assert_eq!(sum(&t, Indicator::PeopleReached, None), 2, "{backend}");
+
+        // A database whose visits predate the daily sums gets them when it is migrated.
+        let emptied = if url.starts_with("postgres") {
+            let mut c = sqlx::PgConnection::connect(&url).await.unwrap();
+            sqlx::query("DELETE FROM visit_days")
+                .execute(&mut c)
+                .await
+                .unwrap()
+                .rows_affected()
+        } else {
+            let mut c = sqlx::SqliteConnection::connect(&url).await.unwrap();
+            sqlx::query("DELETE FROM visit_days")
+                .execute(&mut c)
+                .await
+                .unwrap()
+                .rows_affected()
+        };
+        assert_eq!(emptied, 2, "{backend}");
+        assert!(store.tallies(day, day).await.unwrap().is_empty());
+        store.migrate().await.unwrap();
         let t = store.tallies(day, day).await.unwrap();
         assert_eq!(sum(&t, Indicator::PeopleReached, None), 40, "{backend}");
         let t = store.tallies(fixed.day, fixed.day).await.unwrap();

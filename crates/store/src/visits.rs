@@ -91,6 +91,28 @@ pub struct DayFigures {
     pub services: Vec<(ServiceKind, u32)>,
 }
 
+impl DayFigures {
+    /// The sums of the current ones among `visits` (of one hub and day).
+    pub fn of(visits: impl IntoIterator<Item = Visit>) -> DayFigures {
+        let mut figures = DayFigures::default();
+        for visit in visits {
+            if visit.status != VisitStatus::Current {
+                continue;
+            }
+            figures.visits += 1;
+            figures.counts.add(&visit.draft.counts);
+            figures.with_disability += visit.draft.with_disability;
+            for g in visit.draft.groups {
+                tally(&mut figures.groups, g);
+            }
+            for s in visit.draft.services {
+                tally(&mut figures.services, s);
+            }
+        }
+        figures
+    }
+}
+
 #[derive(sqlx::FromRow)]
 struct VisitRow {
     id: Uuid,
@@ -208,66 +230,6 @@ macro_rules! insert_visit {
     }};
 }
 
-/// A current visit's counted columns, read to sum a hub's day.
-#[derive(sqlx::FromRow)]
-pub(crate) struct DayRow {
-    female_0_4: i32,
-    female_5_11: i32,
-    female_12_17: i32,
-    female_18_59: i32,
-    female_60: i32,
-    male_0_4: i32,
-    male_5_11: i32,
-    male_12_17: i32,
-    male_18_59: i32,
-    male_60: i32,
-    with_disability: i32,
-    groups: Json<Vec<String>>,
-}
-
-/// A hub's current visits on a day, summed as `visit_days` holds them.
-pub(crate) struct DaySum {
-    pub visits: i32,
-    pub counts: [i32; 10],
-    pub with_disability: i32,
-    pub groups: BTreeMap<String, i32>,
-}
-
-impl DaySum {
-    pub(crate) fn of(rows: &[DayRow]) -> Option<DaySum> {
-        rows.first()?;
-        let mut sum = DaySum {
-            visits: 0,
-            counts: [0; 10],
-            with_disability: 0,
-            groups: BTreeMap::new(),
-        };
-        for r in rows {
-            sum.visits += 1;
-            let counts = [
-                r.female_0_4,
-                r.female_5_11,
-                r.female_12_17,
-                r.female_18_59,
-                r.female_60,
-                r.male_0_4,
-                r.male_5_11,
-                r.male_12_17,
-                r.male_18_59,
-                r.male_60,
-            ];
-            for (total, n) in sum.counts.iter_mut().zip(counts) {
-                *total += n;
-            }
-            sum.with_disability += r.with_disability;
-            for g in &r.groups.0 {
-                *sum.groups.entry(g.clone()).or_default() += 1;
-            }
-        }
-        Some(sum)
-    }
-}
-
 /// Recomputes one hub's day in `visit_days` from its current visits, inside the caller's
 /// transaction, so the summary never disagrees with the visits; a macro so one text serves
 /// both backends. The day's row is locked first (inserted, or touched by the conflict
@@ -288,23 +250,30 @@ macro_rules! refresh_day {
             .execute(&mut *$conn)
             .await?;
         let sql = format!(
-            "SELECT {COUNT_COLUMNS}, with_disability, groups FROM visits
+            "SELECT {VISIT_COLUMNS} FROM visits
              WHERE hub_id = $1 AND day = $2 AND status = 'current'"
         );
-        let rows: Vec<DayRow> = sqlx::query_as(&sql)
+        let rows: Vec<VisitRow> = sqlx::query_as(&sql)
             .bind($hub)
             .bind($day)
             .fetch_all(&mut *$conn)
             .await?;
-        match DaySum::of(&rows) {
-            None => {
+        let visits = rows
+            .into_iter()
+            .map(VisitRow::into_visit)
+            .collect::<Result<Vec<Visit>>>()?;
+        let sum = DayFigures::of(visits);
+        match sum.visits {
+            0 => {
                 sqlx::query("DELETE FROM visit_days WHERE hub_id = $1 AND day = $2")
                     .bind($hub)
                     .bind($day)
                     .execute(&mut *$conn)
                     .await?;
             }
-            Some(sum) => {
+            _ => {
+                let groups: BTreeMap<&str, u32> =
+                    sum.groups.iter().map(|(g, n)| (g.code(), *n)).collect();
                 let mut q = sqlx::query(
                     "UPDATE visit_days SET visits = $3, female_0_4 = $4, female_5_11 = $5,
                          female_12_17 = $6, female_18_59 = $7, female_60 = $8, male_0_4 = $9,
@@ -314,12 +283,12 @@ macro_rules! refresh_day {
                 )
                 .bind($hub)
                 .bind($day)
-                .bind(sum.visits);
-                for n in sum.counts {
-                    q = q.bind(n);
+                .bind(sum.visits as i32);
+                for n in sum.counts.female.iter().chain(&sum.counts.male) {
+                    q = q.bind(*n as i32);
                 }
-                q.bind(sum.with_disability)
-                    .bind(Json(&sum.groups))
+                q.bind(sum.with_disability as i32)
+                    .bind(Json(&groups))
                     .execute(&mut *$conn)
                     .await?;
             }
@@ -513,20 +482,26 @@ impl Store {
     /// Rebuilds `visit_days` from the visits when it is empty but visits exist: once, when
     /// the summary table is first created on a database that already has visits.
     pub(crate) async fn fill_visit_days(&self) -> Result<()> {
+        // Checked on every start, so asked in the cheapest way: does any row exist.
+        let (filled,): (bool,) = on_pool!(self, pool => sqlx::query_as(
+            "SELECT EXISTS (SELECT 1 FROM visit_days)
+                 OR NOT EXISTS (SELECT 1 FROM visits WHERE status = 'current')",
+        )
+        .fetch_one(pool)
+        .await?);
+        if filled {
+            return Ok(());
+        }
+        // Recomputing a day is idempotent, so two servers starting at once do no harm.
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
-            let (summed,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM visit_days")
-                .fetch_one(&mut *tx)
-                .await?;
-            if summed == 0 {
-                let days: Vec<(Uuid, String, NaiveDate)> = sqlx::query_as(
-                    "SELECT DISTINCT hub_id, country, day FROM visits WHERE status = 'current'",
-                )
-                .fetch_all(&mut *tx)
-                .await?;
-                for (hub, country, day) in days {
-                    refresh_day!(tx, hub, country.as_str(), day);
-                }
+            let days: Vec<(Uuid, String, NaiveDate)> = sqlx::query_as(
+                "SELECT DISTINCT hub_id, country, day FROM visits WHERE status = 'current'",
+            )
+            .fetch_all(&mut *tx)
+            .await?;
+            for (hub, country, day) in days {
+                refresh_day!(tx, hub, country.as_str(), day);
             }
             tx.commit().await?;
         });
@@ -535,22 +510,7 @@ impl Store {
 
     /// A hub's figures for a day, from current visits.
     pub async fn day_figures(&self, hub_id: Uuid, day: NaiveDate) -> Result<DayFigures> {
-        let mut figures = DayFigures::default();
-        for visit in self.visits_on(hub_id, day).await? {
-            if visit.status != VisitStatus::Current {
-                continue;
-            }
-            figures.visits += 1;
-            figures.counts.add(&visit.draft.counts);
-            figures.with_disability += visit.draft.with_disability;
-            for g in visit.draft.groups {
-                tally(&mut figures.groups, g);
-            }
-            for s in visit.draft.services {
-                tally(&mut figures.services, s);
-            }
-        }
-        Ok(figures)
+        Ok(DayFigures::of(self.visits_on(hub_id, day).await?))
     }
 }
 
