@@ -328,12 +328,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Demo(db) => {
             let (_, store) = settings_and_store(cli.config.as_deref(), db).await?;
-            let n = load_demo(&store).await?;
-            let visits = load_demo_history(&store).await?;
-            println!(
-                "demo network loaded: {n} hubs, {visits} visits (demonstration data, not real contacts)"
-            );
-            Ok(())
+            load_demo_network(&store).await
         }
         Command::Audit(AuditCommand::Verify(db)) => {
             let (_, store) = settings_and_store(cli.config.as_deref(), db).await?;
@@ -734,6 +729,16 @@ pub async fn load_demo(store: &Store) -> anyhow::Result<usize> {
     Ok(hubs.len())
 }
 
+/// The demo network and its history, as `serve --demo` and `bluedot demo` load them.
+async fn load_demo_network(store: &Store) -> anyhow::Result<()> {
+    let n = load_demo(store).await?;
+    let visits = load_demo_history(store).await?;
+    println!(
+        "demo network loaded: {n} hubs, {visits} visits (demonstration data, not real contacts)"
+    );
+    Ok(())
+}
+
 /// Two months of demo visits up to yesterday, so that the figures have a history to show.
 /// Loaded by the demo server, not by every test that needs the hubs.
 pub async fn load_demo_history(store: &Store) -> anyhow::Result<u64> {
@@ -742,16 +747,7 @@ pub async fn load_demo_history(store: &Store) -> anyhow::Result<u64> {
     let yesterday = now.date_naive() - chrono::Days::new(1);
     let history: Vec<NewVisit> = bluedot_demo::visits(&hubs, yesterday, 60, 3)
         .into_iter()
-        .map(|v| NewVisit {
-            hub_id: v.hub,
-            country: v.country,
-            day: v.day,
-            idempotency_key: v.key,
-            recorded_by: None,
-            draft: v.draft,
-            items: Vec::new(),
-            deployment_id: None,
-        })
+        .map(|v| NewVisit::imported(v.hub, v.country, v.day, v.key, v.draft))
         .collect();
     Ok(store.import_visits(&history).await?)
 }
@@ -759,11 +755,7 @@ pub async fn load_demo_history(store: &Store) -> anyhow::Result<u64> {
 async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     let store = open_store(&settings).await?;
     if demo && store.count_hubs().await? == 0 {
-        let n = load_demo(&store).await?;
-        let visits = load_demo_history(&store).await?;
-        println!(
-            "demo network loaded: {n} hubs, {visits} visits (demonstration data, not real contacts)"
-        );
+        load_demo_network(&store).await?;
     }
     let listener = tokio::net::TcpListener::bind(settings.listen)
         .await

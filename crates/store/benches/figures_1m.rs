@@ -17,16 +17,7 @@ fn history(last: NaiveDate) -> (Vec<bluedot_core::Hub>, Vec<NewVisit>) {
     let hubs = bluedot_demo::hubs(chrono::Utc::now());
     let mut visits: Vec<NewVisit> = bluedot_demo::visits(&hubs, last, 365, 70)
         .into_iter()
-        .map(|v| NewVisit {
-            hub_id: v.hub,
-            country: v.country,
-            day: v.day,
-            idempotency_key: v.key,
-            recorded_by: None,
-            draft: v.draft,
-            items: Vec::new(),
-            deployment_id: None,
-        })
+        .map(|v| NewVisit::imported(v.hub, v.country, v.day, v.key, v.draft))
         .collect();
     assert!(visits.len() >= VISITS, "generated {} visits", visits.len());
     visits.truncate(VISITS);

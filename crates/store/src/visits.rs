@@ -32,6 +32,29 @@ pub struct NewVisit {
     pub deployment_id: Option<Uuid>,
 }
 
+impl NewVisit {
+    /// A visit recorded elsewhere and imported (`Store::import_visits`): by nobody here, at
+    /// the hub itself, handing out nothing.
+    pub fn imported(
+        hub_id: Uuid,
+        country: Country,
+        day: NaiveDate,
+        idempotency_key: String,
+        draft: VisitDraft,
+    ) -> NewVisit {
+        NewVisit {
+            hub_id,
+            country,
+            day,
+            idempotency_key,
+            recorded_by: None,
+            draft,
+            items: Vec::new(),
+            deployment_id: None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum VisitStatus {
     Current,

@@ -28,16 +28,7 @@ const POSTGRES: &str = "postgres://postgres@127.0.0.1:5432";
 fn history(hubs: &[Hub], last: NaiveDate) -> Vec<NewVisit> {
     let mut visits: Vec<NewVisit> = bluedot_demo::visits(hubs, last, 365, 70)
         .into_iter()
-        .map(|v| NewVisit {
-            hub_id: v.hub,
-            country: v.country,
-            day: v.day,
-            idempotency_key: v.key,
-            recorded_by: None,
-            draft: v.draft,
-            items: Vec::new(),
-            deployment_id: None,
-        })
+        .map(|v| NewVisit::imported(v.hub, v.country, v.day, v.key, v.draft))
         .collect();
     assert!(visits.len() >= VISITS, "generated {} visits", visits.len());
     visits.truncate(VISITS);
