@@ -96,6 +96,14 @@ pub enum TargetPlace {
 }
 
 impl TargetPlace {
+    /// The country the place is in, unless it is the whole network.
+    pub fn country(self) -> Option<Country> {
+        match self {
+            TargetPlace::Network => None,
+            TargetPlace::Country(c) | TargetPlace::Hub { country: c, .. } => Some(c),
+        }
+    }
+
     /// The same place as the permission policy sees it.
     pub fn policy_target(self) -> crate::policy::Target {
         match self {

@@ -4,6 +4,7 @@
 //! may also open the records; exports always suppress them.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
 
 use askama::Template;
 use axum::Form;
@@ -544,12 +545,9 @@ pub async fn load(state: &AppState, staff: &Staff, sel: &Selection) -> StaffResu
     Ok(sel.keep(tallies))
 }
 
-pub async fn page(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Query(q): Query<FigureQuery>,
-) -> StaffResult {
-    let staff = signed_in(&state, &headers).await?;
+/// The signed-in reader and every hub, if it may view aggregates somewhere.
+async fn reader(state: &AppState, headers: &HeaderMap) -> StaffResult<(Staff, Arc<Vec<Hub>>)> {
+    let staff = signed_in(state, headers).await?;
     let all = state
         .directory
         .hubs()
@@ -558,14 +556,25 @@ pub async fn page(
     if !staff.may_anywhere(Action::ViewAggregates, &all) {
         return Err(StaffError::Forbidden(staff.lang));
     }
-    let ctx = Ctx::new(staff.lang, "/", "figures");
+    Ok((staff, all))
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<FigureQuery>,
+) -> StaffResult {
+    let (staff, all) = reader(&state, &headers).await?;
     let today = Utc::now().date_naive();
     let (sel, error) = match Selection::read(&staff, &all, &q, today) {
         Ok(sel) => (sel, None),
         Err(Refused(field)) => {
             let fallback = Selection::read(&staff, &all, &FigureQuery::default(), today)
                 .map_err(|_| StaffError::Forbidden(staff.lang))?;
-            (fallback, Some(ctx.t(&format!("figures-bad-{field}"))))
+            (
+                fallback,
+                Some(staff_t(staff.lang, &format!("figures-bad-{field}"))),
+            )
         }
     };
     dashboard(&state, &staff, &all, &sel, error, TypedTarget::default()).await
@@ -657,14 +666,9 @@ pub async fn set_target(
     headers: HeaderMap,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, StaffError> {
-    let staff = signed_in(&state, &headers).await?;
+    let (staff, all) = reader(&state, &headers).await?;
     let get = |name: &str| form_field(&pairs, name).trim().to_owned();
     check_csrf(&staff, &headers, &get("csrf"))?;
-    let all = state
-        .directory
-        .hubs()
-        .await
-        .map_err(|e| StaffError::internal(staff.lang, e))?;
     let q = FigureQuery {
         country: get("country"),
         hub: get("hub"),
@@ -721,7 +725,7 @@ pub async fn set_target(
         Err(Err(e)) => return Err(StaffError::internal(staff.lang, e)),
     };
     let mut event = staff.event("figures.target-set", format!("target:{id}"), &from);
-    event.country = q_country(place);
+    event.country = place.country().map(|c| c.code().to_owned());
     audit(&state, staff.lang, event).await?;
     Ok(Redirect::to(&format!("/staff/figures?{}", sel.query())).into_response())
 }
@@ -734,7 +738,7 @@ pub async fn remove_target(
     headers: HeaderMap,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, StaffError> {
-    let staff = signed_in(&state, &headers).await?;
+    let (staff, all) = reader(&state, &headers).await?;
     check_csrf(&staff, &headers, form_field(&pairs, "csrf").trim())?;
     let internal = |e| StaffError::internal(staff.lang, e);
     let id: uuid::Uuid = id.parse().map_err(|_| StaffError::NotFound(staff.lang))?;
@@ -750,18 +754,13 @@ pub async fn remove_target(
     }
     state.store.remove_target(id).await.map_err(internal)?;
     let mut event = staff.event("figures.target-remove", format!("target:{id}"), &from);
-    event.country = q_country(place);
+    event.country = place.country().map(|c| c.code().to_owned());
     audit(&state, staff.lang, event).await?;
     let back = match place {
         TargetPlace::Network => String::new(),
         TargetPlace::Country(c) => format!("?country={}", c.code()),
         TargetPlace::Hub { hub, country } => {
-            let hubs = state
-                .directory
-                .hubs()
-                .await
-                .map_err(|e| StaffError::internal(staff.lang, e))?;
-            let slug = hubs
+            let slug = all
                 .iter()
                 .find(|h| h.id == hub)
                 .map(|h| h.slug.clone())
@@ -770,14 +769,6 @@ pub async fn remove_target(
         }
     };
     Ok(Redirect::to(&format!("/staff/figures{back}")).into_response())
-}
-
-/// The country an audit entry about a target belongs to.
-fn q_country(place: TargetPlace) -> Option<String> {
-    match place {
-        TargetPlace::Network => None,
-        TargetPlace::Country(c) | TargetPlace::Hub { country: c, .. } => Some(c.code().to_owned()),
-    }
 }
 
 /// A cell a spreadsheet would run as a formula starts with a quote instead.
@@ -930,15 +921,7 @@ async fn export(
     Query(q): Query<FigureQuery>,
     format: Format,
 ) -> Result<Response, StaffError> {
-    let staff = signed_in(&state, &headers).await?;
-    let all = state
-        .directory
-        .hubs()
-        .await
-        .map_err(|e| StaffError::internal(staff.lang, e))?;
-    if !staff.may_anywhere(Action::ViewAggregates, &all) {
-        return Err(StaffError::Forbidden(staff.lang));
-    }
+    let (staff, all) = reader(&state, &headers).await?;
     let sel = Selection::read(&staff, &all, &q, Utc::now().date_naive())
         .map_err(|_| StaffError::NotFound(staff.lang))?;
     let tallies = load(&state, &staff, &sel).await?;
