@@ -102,29 +102,29 @@ impl Tallies {
         &mut self,
         indicator: Indicator,
         hub_id: Uuid,
-        country: &str,
+        country: Country,
         day: NaiveDate,
         part: &str,
         value: u64,
-    ) -> Result<()> {
+    ) {
         if value == 0 || day < self.from || day > self.to {
-            return Ok(());
+            return;
         }
         self.all.push(Tally {
             indicator,
             hub_id,
-            country: decode_code("country", country, Country::from_code)?,
+            country,
             day,
             part: part.to_owned(),
             value,
         });
-        Ok(())
     }
 
     fn at(&mut self, indicator: Indicator, e: &Event, part: &str) -> Result<()> {
         let country = decode_code("country", &e.country, Country::from_code)?;
         let day = e.at.with_timezone(&country.timezone()).date_naive();
-        self.on_day(indicator, e.hub_id, &e.country, day, part, count(e.n))
+        self.on_day(indicator, e.hub_id, country, day, part, count(e.n));
+        Ok(())
     }
 }
 
@@ -159,24 +159,25 @@ impl Store {
         .fetch_all(pool)
         .await?);
         for r in rows {
+            let country = decode_code("visit_days.country", &r.country, Country::from_code)?;
             let parts = [
                 r.f0, r.f5, r.f12, r.f18, r.f60, r.m0, r.m5, r.m12, r.m18, r.m60,
             ];
             for (part, n) in AGE_SEX_PARTS.iter().zip(parts.map(i64::from)) {
                 let indicator = Indicator::PeopleReached;
-                t.on_day(indicator, r.hub_id, &r.country, r.day, part, count(n))?;
+                t.on_day(indicator, r.hub_id, country, r.day, part, count(n));
                 if !part.ends_with("18-59") && !part.ends_with("60") {
                     let indicator = Indicator::ChildrenReached;
-                    t.on_day(indicator, r.hub_id, &r.country, r.day, part, count(n))?;
+                    t.on_day(indicator, r.hub_id, country, r.day, part, count(n));
                 }
             }
             let (indicator, n) = (Indicator::PeopleWithDisability, count(r.disability.into()));
-            t.on_day(indicator, r.hub_id, &r.country, r.day, "", n)?;
+            t.on_day(indicator, r.hub_id, country, r.day, "", n);
             for (group, n) in &r.groups.0 {
                 // Only groups the taxonomy knows: a code from a newer server is not a group.
                 if PriorityGroup::from_code(group).is_some() {
                     let indicator = Indicator::PriorityGroupVisits;
-                    t.on_day(indicator, r.hub_id, &r.country, r.day, group, count(*n))?;
+                    t.on_day(indicator, r.hub_id, country, r.day, group, count(*n));
                 }
             }
         }
