@@ -23,16 +23,24 @@ pub fn fold(text: &str) -> String {
         .join(" ")
 }
 
+/// Letters only Polish writes.
+const POLISH_LETTERS: &str = "łśżźćńąę";
+/// Letters only Romanian writes (its â is shared with ISO 9).
+const ROMANIAN_LETTERS: &str = "ăîșşțţ";
+
+fn has_any(word: &str, letters: &str) -> bool {
+    word.chars().any(|c| letters.contains(c))
+}
+
 /// Whether a Latin word is spelled the Polish way (cz, sz, rz, w, ł, ś, ż …).
 fn polish(word: &str) -> bool {
-    word.chars().any(|c| "łśżźćńąę".contains(c))
-        || ["cz", "rz", "w"].iter().any(|m| word.contains(m))
+    has_any(word, POLISH_LETTERS) || ["cz", "rz", "w"].iter().any(|m| word.contains(m))
 }
 
 /// Whether a Latin word is spelled the Romanian way, where "c" is k, "ce"/"ci" are че/чі, the
 /// "i" of "cia", "cio", "ciu" only softens the c, and "j" is ж; elsewhere "c" is ц.
 fn romanian(word: &str) -> bool {
-    word.chars().any(|c| "ăîșşțţ".contains(c))
+    has_any(word, ROMANIAN_LETTERS)
         || (word.contains('â') && !iso9(word))
         || word.ends_with("co")
         || word.ends_with("sc")
@@ -49,7 +57,7 @@ fn romanian(word: &str) -> bool {
 /// â, û, ê are я, ю, є.
 fn iso9(word: &str) -> bool {
     word.chars().any(|c| "ʹìûêŝčšžë".contains(c))
-        || (word.contains('â') && !word.chars().any(|c| "ăîșşțţ".contains(c)))
+        || (word.contains('â') && !has_any(word, ROMANIAN_LETTERS))
 }
 
 /// Whether a Latin word is spelled the German way (tsch, sch, schtsch).
@@ -66,7 +74,7 @@ fn german_z(word: &str) -> bool {
 /// Whether a Latin word is spelled the Hungarian way, where "s" is ш, "sz" is с, "cs" is ч and
 /// "zs" is ж.
 fn hungarian(word: &str) -> bool {
-    !word.chars().any(|c| "ăâîșşțţ".contains(c)) && word.contains("cs")
+    !(has_any(word, ROMANIAN_LETTERS) || word.contains('â')) && word.contains("cs")
         || word.contains("zs")
         || (word.contains("sz") && !polish(word))
 }
@@ -122,7 +130,7 @@ fn respell(word: &str) -> String {
     }
     // German shares "w" with Polish, which writes ц as "c": only Polish's own letters exclude it.
     if german_z(word)
-        && !word.chars().any(|c| "łśżźćńąę".contains(c))
+        && !has_any(word, POLISH_LETTERS)
         && !["cz", "rz", "sz"].iter().any(|m| word.contains(m))
     {
         return word.replace('z', "ts");
