@@ -24,6 +24,19 @@ fn sum(tallies: &[Tally], indicator: Indicator, part: Option<&str>) -> u64 {
         .sum()
 }
 
+/// Runs a statement over a connection of its own, behind the store's back; rows affected.
+async fn execute(url: &str, sql: &str) -> u64 {
+    if url.starts_with("postgres") {
+        let mut c = sqlx::PgConnection::connect(url).await.unwrap();
+        let done = sqlx::query(sql).execute(&mut c).await.unwrap();
+        done.rows_affected()
+    } else {
+        let mut c = sqlx::SqliteConnection::connect(url).await.unwrap();
+        let done = sqlx::query(sql).execute(&mut c).await.unwrap();
+        done.rows_affected()
+    }
+}
+
 #[tokio::test]
 async fn every_indicator_counts_exactly_the_records_behind_it() {
     on_both_backends!(async |store: Store, backend: &str, _url: String| {
@@ -186,21 +199,7 @@ async fn daily_sums_keep_every_visit_of_concurrent_counters_and_follow_correctio
         assert_eq!(sum(&t, Indicator::PeopleReached, None), 2, "{backend}");
 
         // A database whose visits predate the daily sums gets them when it is migrated.
-        let emptied = if url.starts_with("postgres") {
-            let mut c = sqlx::PgConnection::connect(&url).await.unwrap();
-            sqlx::query("DELETE FROM visit_days")
-                .execute(&mut c)
-                .await
-                .unwrap()
-                .rows_affected()
-        } else {
-            let mut c = sqlx::SqliteConnection::connect(&url).await.unwrap();
-            sqlx::query("DELETE FROM visit_days")
-                .execute(&mut c)
-                .await
-                .unwrap()
-                .rows_affected()
-        };
+        let emptied = execute(&url, "DELETE FROM visit_days").await;
         assert_eq!(emptied, 2, "{backend}");
         assert!(store.tallies(day, day).await.unwrap().is_empty());
         store.migrate().await.unwrap();
@@ -447,7 +446,7 @@ async fn referrals_best_interests_birth_registration_tracing_and_supplies_are_co
     use bluedot_store::supplies::MovementBy;
     use bluedot_store::tracing::{NewTracingRequest, Reunification};
 
-    on_both_backends!(async |store: Store, backend: &str, _url: String| {
+    on_both_backends!(async |store: Store, backend: &str, url: String| {
         let keys = keys();
         let hub = demo_hub(&store, "siret-border").await;
         let user = |name: &'static str, role| {
@@ -639,5 +638,28 @@ async fn referrals_best_interests_birth_registration_tracing_and_supplies_are_co
                 "{backend}: {indicator} {part:?}"
             );
         }
+
+        // Records written before their counted days were stored get them when the database
+        // is migrated, and count the same.
+        for sql in [
+            "UPDATE people SET registered_day = NULL",
+            "UPDATE cases SET opened_day = NULL, closed_day = NULL",
+            "UPDATE referrals SET created_day = NULL, updated_day = NULL",
+            "UPDATE stock_movements SET day = NULL",
+        ] {
+            assert!(execute(&url, sql).await > 0, "{backend}: {sql}");
+        }
+        let blank = store.tallies(today, today).await.unwrap();
+        assert_eq!(sum(&blank, Indicator::ReferralsMade, None), 0, "{backend}");
+        assert_eq!(sum(&blank, Indicator::ChildrenAtRisk, None), 0, "{backend}");
+        store.migrate().await.unwrap();
+        let mut again = store.tallies(today, today).await.unwrap();
+        let mut before = t;
+        for tallies in [&mut again, &mut before] {
+            tallies.sort_by_key(|t| (t.indicator.code(), t.part.clone()));
+        }
+        assert_eq!(again, before, "{backend}");
+        assert_eq!(sum(&again, Indicator::ChildrenAtRisk, None), 1, "{backend}");
+        assert_eq!(sum(&again, Indicator::CasesOpened, None), 1, "{backend}");
     });
 }

@@ -65,6 +65,11 @@ impl Country {
         }
     }
 
+    /// The calendar day a moment falls on at the country's hubs: the day figures count it on.
+    pub fn local_day(self, at: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDate {
+        at.with_timezone(&self.timezone()).date_naive()
+    }
+
     /// The language of the country's officials and signs.
     pub fn language(self) -> Lang {
         match self {

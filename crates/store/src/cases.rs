@@ -274,10 +274,10 @@ macro_rules! insert_event {
 
 pub(crate) use insert_event;
 
-/// Binds a state's columns after `$1` (the id) in COLUMNS' order from `stage` on, for the
-/// insert and the update alike.
+/// Binds a state's columns after `$1` (the id) in COLUMNS' order from `stage` on, then the
+/// hub-local day of `closed_at`, for the insert and the update alike.
 macro_rules! bind_state {
-    ($q:expr, $s:expr) => {
+    ($q:expr, $s:expr, $country:expr) => {
         $q.bind($s.stage.code())
             .bind($s.risk.code())
             .bind(Json(&$s.concerns))
@@ -297,6 +297,7 @@ macro_rules! bind_state {
             .bind($s.closure_requested_by)
             .bind($s.closure_reason.map(|c| c.code()))
             .bind($s.closed_at)
+            .bind($s.closed_at.map(|at| $country.local_day(at)))
     };
 }
 
@@ -350,9 +351,10 @@ impl Store {
                  opened_at, version, updated_at, stage, risk, concerns, uasc, assigned_to,
                  assessment_due, assessed_at, next_follow_up, bia, bid_required, bid,
                  bip_recorded_by, care, caregiver_verified, birth_registration,
-                 closure_requested, closure_requested_by, closure_reason, closed_at)
+                 closure_requested, closure_requested_by, closure_reason, closed_at, closed_day,
+                 opened_day)
              VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $7, {})",
-            (8..=26)
+            (8..=28)
                 .map(|n| format!("${n}"))
                 .collect::<Vec<_>>()
                 .join(", ")
@@ -367,7 +369,10 @@ impl Store {
             .bind(&number)
             .bind(new.opened_by)
             .bind(now);
-            let done = bind_state!(q, state).execute(&mut *tx).await;
+            let done = bind_state!(q, state, new.country)
+                .bind(new.country.local_day(now))
+                .execute(&mut *tx)
+                .await;
             match done {
                 Err(sqlx::Error::Database(e))
                     if e.is_unique_violation()
@@ -494,11 +499,11 @@ impl Store {
                      bip_recorded_by = $13, care = $14, caregiver_verified = $15,
                      birth_registration = $16, closure_requested = $17,
                      closure_requested_by = $18, closure_reason = $19, closed_at = $20,
-                     version = version + 1, updated_at = $21
-                 WHERE id = $1 AND version = $22",
+                     closed_day = $21, version = version + 1, updated_at = $22
+                 WHERE id = $1 AND version = $23",
             )
             .bind(id);
-            let changed = bind_state!(q, state)
+            let changed = bind_state!(q, state, case.country)
                 .bind(now)
                 .bind(version)
                 .execute(&mut *tx)

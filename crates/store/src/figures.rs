@@ -1,7 +1,9 @@
 //! The counts behind every indicator, per hub and hub-local day, read from the records they
 //! count: current visits (through their daily sums, `visit_days`), registered people,
-//! referrals, cases and their events, tracing requests and stock movements. Aggregation over places and periods happens on these
-//! tallies, so a dashboard and an export of the same filter agree by construction.
+//! referrals, cases and their events, tracing requests and stock movements. The large tables
+//! carry the hub-local day of each counted moment (migration 0015), so the database groups
+//! them; aggregation over places and periods happens on these tallies, so a dashboard and an
+//! export of the same filter agree by construction.
 
 use bluedot_core::indicator::{Indicator, Target, TargetPlace};
 use bluedot_core::person::SpecificNeed;
@@ -57,7 +59,27 @@ struct VisitSums {
     groups: Json<std::collections::BTreeMap<String, i64>>,
 }
 
-/// A record counted once at a moment: the hub, what it is, when.
+/// Records counted on one hub-local day, grouped by the database.
+#[derive(sqlx::FromRow)]
+struct DayCount {
+    hub_id: Uuid,
+    country: String,
+    part: String,
+    day: NaiveDate,
+    n: i64,
+}
+
+/// People registered on a day with the same needs.
+#[derive(sqlx::FromRow)]
+struct PeopleWithNeeds {
+    hub_id: Uuid,
+    country: String,
+    day: NaiveDate,
+    needs: Json<Vec<SpecificNeed>>,
+    n: i64,
+}
+
+/// A record counted once at a moment whose day is worked out here: the hub, what it is, when.
 #[derive(sqlx::FromRow)]
 struct Event {
     hub_id: Uuid,
@@ -65,14 +87,6 @@ struct Event {
     part: String,
     at: DateTime<Utc>,
     n: i64,
-}
-
-#[derive(sqlx::FromRow)]
-struct Registered {
-    hub_id: Uuid,
-    country: String,
-    registered_at: DateTime<Utc>,
-    needs: Json<Vec<SpecificNeed>>,
 }
 
 /// Timestamps are compared in UTC and the day is the hub's: a day either side is read and
@@ -120,9 +134,15 @@ impl Tallies {
         });
     }
 
+    fn counted(&mut self, indicator: Indicator, c: &DayCount, part: &str) -> Result<()> {
+        let country = decode_code("country", &c.country, Country::from_code)?;
+        self.on_day(indicator, c.hub_id, country, c.day, part, count(c.n));
+        Ok(())
+    }
+
     fn at(&mut self, indicator: Indicator, e: &Event, part: &str) -> Result<()> {
         let country = decode_code("country", &e.country, Country::from_code)?;
-        let day = e.at.with_timezone(&country.timezone()).date_naive();
+        let day = country.local_day(e.at);
         self.on_day(indicator, e.hub_id, country, day, part, count(e.n));
         Ok(())
     }
@@ -184,14 +204,18 @@ impl Store {
         Ok(())
     }
 
+    /// Children registered at risk, and of them the unaccompanied or separated, on the day
+    /// they were registered with those needs as they stand now. The database groups people by
+    /// their whole list of needs (few distinct lists a day), which is read here.
     async fn people_tallies(&self, t: &mut Tallies) -> Result<()> {
-        let (start, end) = utc_window(t.from, t.to);
-        let rows: Vec<Registered> = on_pool!(self, pool => sqlx::query_as(
-            "SELECT hub_id, country, registered_at, needs FROM people
-             WHERE registered_at >= $1 AND registered_at < $2",
+        let rows: Vec<PeopleWithNeeds> = on_pool!(self, pool => sqlx::query_as(
+            "SELECT hub_id, country, registered_day AS day, needs, COUNT(*) AS n
+             FROM people
+             WHERE registered_day >= $1 AND registered_day <= $2 AND needs <> '[]'
+             GROUP BY registered_day, hub_id, country, needs",
         )
-        .bind(start)
-        .bind(end)
+        .bind(t.from)
+        .bind(t.to)
         .fetch_all(pool)
         .await?);
         for r in rows {
@@ -202,16 +226,16 @@ impl Store {
             if uasc.is_none() && !needs.contains(&SpecificNeed::ChildAtRisk) {
                 continue;
             }
-            let e = Event {
+            let c = DayCount {
                 hub_id: r.hub_id,
                 country: r.country,
                 part: String::new(),
-                at: r.registered_at,
-                n: 1,
+                day: r.day,
+                n: r.n,
             };
-            t.at(Indicator::ChildrenAtRisk, &e, "")?;
+            t.counted(Indicator::ChildrenAtRisk, &c, "")?;
             if let Some(need) = uasc {
-                t.at(Indicator::UascIdentified, &e, need.code())?;
+                t.counted(Indicator::UascIdentified, &c, need.code())?;
             }
         }
         Ok(())
@@ -249,34 +273,59 @@ impl Store {
         Ok(())
     }
 
-    /// Everything counted once at a moment: referrals, cases, their best interests steps,
-    /// tracing requests and distributions.
+    /// Everything counted once at a moment: referrals, cases, birth registrations, tracing
+    /// requests and distributions.
     async fn event_tallies(&self, t: &mut Tallies) -> Result<()> {
-        let (start, end) = utc_window(t.from, t.to);
-        let queries: [(Indicator, &str); 7] = [
+        // Grouped by the day stored with the moment.
+        let by_day: [(Indicator, &str); 5] = [
             (
                 Indicator::ReferralsMade,
-                "SELECT hub_id, country, service AS part, created_at AS at, CAST(1 AS BIGINT) AS n
-                 FROM referrals WHERE created_at >= $1 AND created_at < $2",
+                "SELECT hub_id, country, service AS part, created_day AS day, COUNT(*) AS n
+                 FROM referrals WHERE created_day >= $1 AND created_day <= $2
+                 GROUP BY created_day, hub_id, country, service",
             ),
             (
                 Indicator::ReferralsCompleted,
-                "SELECT hub_id, country, service AS part, updated_at AS at, CAST(1 AS BIGINT) AS n
+                "SELECT hub_id, country, service AS part, updated_day AS day, COUNT(*) AS n
                  FROM referrals
-                 WHERE status = 'completed' AND updated_at >= $1 AND updated_at < $2",
+                 WHERE status = 'completed' AND updated_day >= $1 AND updated_day <= $2
+                 GROUP BY updated_day, hub_id, country, service",
             ),
             (
                 Indicator::CasesOpened,
-                "SELECT hub_id, country, '' AS part, opened_at AS at, CAST(1 AS BIGINT) AS n
-                 FROM cases WHERE opened_at >= $1 AND opened_at < $2",
+                "SELECT hub_id, country, '' AS part, opened_day AS day, COUNT(*) AS n
+                 FROM cases WHERE opened_day >= $1 AND opened_day <= $2
+                 GROUP BY opened_day, hub_id, country",
             ),
             (
                 Indicator::CasesClosed,
                 "SELECT hub_id, country, COALESCE(closure_reason, '') AS part,
-                        closed_at AS at, CAST(1 AS BIGINT) AS n
-                 FROM cases
-                 WHERE stage = 'closed' AND closed_at >= $1 AND closed_at < $2",
+                        closed_day AS day, COUNT(*) AS n
+                 FROM cases WHERE closed_day >= $1 AND closed_day <= $2
+                 GROUP BY closed_day, hub_id, country, closure_reason",
             ),
+            (
+                Indicator::SuppliesDistributed,
+                "SELECT m.hub_id, h.country, m.item AS part, m.day,
+                        CAST(SUM(-m.change) AS BIGINT) AS n
+                 FROM stock_movements m JOIN hubs h ON h.id = m.hub_id
+                 WHERE m.kind = 'distribution' AND m.day >= $1 AND m.day <= $2
+                 GROUP BY m.day, m.hub_id, h.country, m.item",
+            ),
+        ];
+        for (indicator, sql) in by_day {
+            let rows: Vec<DayCount> = on_pool!(self, pool => sqlx::query_as(sql)
+                .bind(t.from)
+                .bind(t.to)
+                .fetch_all(pool)
+                .await?);
+            for c in &rows {
+                t.counted(indicator, c, &c.part)?;
+            }
+        }
+        // Few enough to take their day from the moment here.
+        let (start, end) = utc_window(t.from, t.to);
+        let at_moment: [(Indicator, &str); 2] = [
             (
                 // The step that set the registration as done, on cases where it still is.
                 Indicator::BirthRegistrations,
@@ -294,14 +343,8 @@ impl Store {
                  FROM tracing_requests
                  WHERE status IN ('reunified', 'closed') AND updated_at >= $1 AND updated_at < $2",
             ),
-            (
-                Indicator::SuppliesDistributed,
-                "SELECT m.hub_id, h.country, m.item AS part, m.recorded_at AS at, CAST(-m.change AS BIGINT) AS n
-                 FROM stock_movements m JOIN hubs h ON h.id = m.hub_id
-                 WHERE m.kind = 'distribution' AND m.recorded_at >= $1 AND m.recorded_at < $2",
-            ),
         ];
-        for (indicator, sql) in queries {
+        for (indicator, sql) in at_moment {
             let rows: Vec<Event> = on_pool!(self, pool => sqlx::query_as(sql)
                 .bind(start)
                 .bind(end)
@@ -311,6 +354,52 @@ impl Store {
                 t.at(indicator, e, &e.part)?;
                 if indicator == Indicator::TracingResolved && e.part == "reunified" {
                     t.at(Indicator::Reunifications, e, "")?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Each counted moment and the column holding its hub-local day: `(table, moment, day,
+/// country)`, the country read from the record itself or, for stock, from its hub (`h`).
+const COUNTED_DAYS: [(&str, &str, &str, &str); 6] = [
+    ("people", "registered_at", "registered_day", "t.country"),
+    ("cases", "opened_at", "opened_day", "t.country"),
+    ("cases", "closed_at", "closed_day", "t.country"),
+    ("referrals", "created_at", "created_day", "t.country"),
+    ("referrals", "updated_at", "updated_day", "t.country"),
+    ("stock_movements", "recorded_at", "day", "h.country"),
+];
+
+impl Store {
+    /// Writes the day of every counted moment that has none: rows from before those columns
+    /// existed. Checked on every start, so a filled database costs one indexed probe a column.
+    pub(crate) async fn fill_counted_days(&self) -> Result<()> {
+        for (table, moment, day, country) in COUNTED_DAYS {
+            let pending = format!(
+                "SELECT t.id, {country}, t.{moment} FROM {table} t JOIN hubs h ON h.id = t.hub_id
+                 WHERE t.{day} IS NULL AND t.{moment} IS NOT NULL LIMIT 5000"
+            );
+            let update = format!("UPDATE {table} SET {day} = $2 WHERE id = $1");
+            loop {
+                let filled = on_pool!(self, pool => {
+                    let mut tx = pool.begin().await?;
+                    let rows: Vec<(Uuid, String, DateTime<Utc>)> =
+                        sqlx::query_as(&pending).fetch_all(&mut *tx).await?;
+                    for (id, code, at) in &rows {
+                        let country = decode_code(table, code, Country::from_code)?;
+                        sqlx::query(&update)
+                            .bind(id)
+                            .bind(country.local_day(*at))
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                    tx.commit().await?;
+                    rows.len()
+                });
+                if filled == 0 {
+                    break;
                 }
             }
         }

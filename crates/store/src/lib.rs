@@ -125,7 +125,8 @@ impl Store {
             Backend::Sqlite(pool) => sqlx::migrate!("./migrations/sqlite").run(pool).await?,
             Backend::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
         }
-        self.fill_visit_days().await
+        self.fill_visit_days().await?;
+        self.fill_counted_days().await
     }
 
     pub fn backend_name(&self) -> &'static str {

@@ -239,8 +239,8 @@ impl Store {
             let mut tx = pool.begin().await?;
             sqlx::query(
                 "INSERT INTO people (id, hub_id, country, status, sex, birth_year, needs, identity,
-                     registered_by, registered_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)",
+                     registered_by, registered_at, updated_at, registered_day)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11)",
             )
             .bind(id)
             .bind(new.hub_id)
@@ -252,6 +252,7 @@ impl Store {
             .bind(seal_identity(keys, &identity))
             .bind(new.registered_by)
             .bind(at)
+            .bind(new.country.local_day(at))
             .execute(&mut *tx)
             .await?;
             insert_consent!(tx, id, new.consent, at);

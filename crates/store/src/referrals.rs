@@ -157,9 +157,9 @@ impl Store {
         let id = Uuid::now_v7();
         let at = Utc::now().trunc_subsecs(6);
         on_pool!(self, pool => sqlx::query(&format!(
-            "INSERT INTO referrals ({COLUMNS}, updated_by)
+            "INSERT INTO referrals ({COLUMNS}, updated_by, created_day, updated_day)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'sent', $9, $10, NULL, $11, $12, $13, $12,
-                 $14, $11)"
+                 $14, $11, $15, $15)"
         ))
         .bind(id)
         .bind(new.person_id)
@@ -175,6 +175,7 @@ impl Store {
         .bind(at)
         .bind(at + new.urgency.window())
         .bind(new.deployment_id)
+        .bind(new.country.local_day(at))
         .execute(pool)
         .await
         .map(|_| ())?);
@@ -255,17 +256,19 @@ impl Store {
             };
             keys.encrypt(FEEDBACK, &text)
         });
+        let at = Utc::now().trunc_subsecs(6);
         let done = on_pool!(self, pool => sqlx::query(
             "UPDATE referrals SET status = $2, feedback = COALESCE($3, feedback), updated_by = $4,
-                 updated_at = $5
+                 updated_at = $5, updated_day = $7
              WHERE id = $1 AND status = $6",
         )
         .bind(id)
         .bind(to.code())
         .bind(sealed)
         .bind(by)
-        .bind(Utc::now().trunc_subsecs(6))
+        .bind(at)
         .bind(current.status.code())
+        .bind(current.country.local_day(at))
         .execute(pool)
         .await?
         .rows_affected());

@@ -115,13 +115,20 @@ macro_rules! add_stock {
     }};
 }
 
-/// Writes a movement row inside the caller's transaction.
+/// Writes a movement row inside the caller's transaction, with the hub-local day it counts on.
 macro_rules! movement {
     ($tx:expr, $hub:expr, $item:expr, $kind:expr, $change:expr, $visit:expr, $other:expr, $by:expr) => {{
+        let (country,): (String,) = sqlx::query_as("SELECT country FROM hubs WHERE id = $1")
+            .bind($hub)
+            .fetch_one(&mut *$tx)
+            .await?;
+        let country =
+            $crate::decode_code("hubs.country", &country, bluedot_core::Country::from_code)?;
+        let at = Utc::now().trunc_subsecs(6);
         sqlx::query(
             "INSERT INTO stock_movements (id, hub_id, item, kind, change, visit_id, other_hub_id,
-                 note, recorded_by, recorded_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                 note, recorded_by, recorded_at, day)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         )
         .bind(Uuid::now_v7())
         .bind($hub)
@@ -132,7 +139,8 @@ macro_rules! movement {
         .bind($other)
         .bind($by.note.trim())
         .bind($by.recorded_by)
-        .bind(Utc::now().trunc_subsecs(6))
+        .bind(at)
+        .bind(country.local_day(at))
         .execute(&mut *$tx)
         .await?;
     }};

@@ -442,14 +442,22 @@ impl Store {
             };
             if let Some(case_id) = case_id {
                 if answer.accepted {
+                    let (country,): (String,) =
+                        sqlx::query_as("SELECT country FROM cases WHERE id = $1")
+                            .bind(case_id)
+                            .fetch_one(&mut *tx)
+                            .await?;
+                    let country = decode_code("cases.country", &country, Country::from_code)?;
                     sqlx::query(
                         "UPDATE cases SET stage = 'closed', closure_reason = 'transferred',
-                             closed_at = $2, next_follow_up = NULL, closure_requested = NULL,
-                             closure_requested_by = NULL, version = version + 1, updated_at = $2
+                             closed_at = $2, closed_day = $3, next_follow_up = NULL,
+                             closure_requested = NULL, closure_requested_by = NULL,
+                             version = version + 1, updated_at = $2
                          WHERE id = $1 AND stage <> 'closed'",
                     )
                     .bind(case_id)
                     .bind(at)
+                    .bind(country.local_day(at))
                     .execute(&mut *tx)
                     .await?;
                 }

@@ -48,23 +48,25 @@ macro_rules! insert_cases {
             let at = now - chrono::Duration::minutes((i as i64 * 5) % (365 * 24 * 60));
             sqlx::query(
                 "INSERT INTO people (id, hub_id, country, status, sex, birth_year, needs,
-                     registered_at, updated_at)
-                 VALUES ($1, $2, $3, 'active', 'female', 2014, $4, $5, $5)",
+                     registered_at, updated_at, registered_day)
+                 VALUES ($1, $2, $3, 'active', 'female', 2014, $4, $5, $5, $6)",
             )
             .bind(person)
             .bind(hub.id)
             .bind(hub.country.code())
             .bind(sqlx::types::Json(["unaccompanied-child", "child-at-risk"]))
             .bind(at)
+            .bind(hub.country.local_day(at))
             .execute(&mut *tx)
             .await
             .unwrap();
             sqlx::query(
                 "INSERT INTO cases (id, person_id, hub_id, country, case_number, stage, risk,
                      concerns, uasc, assigned_to, opened_at, assessment_due, bia, bid_required,
-                     bid, caregiver_verified, birth_registration, version, updated_at)
+                     bid, caregiver_verified, birth_registration, version, updated_at,
+                     opened_day)
                  VALUES ($1, $2, $3, $4, $5, 'assessment', 'high', $6, TRUE, $7, $8, $8,
-                     'not-started', FALSE, 'not-started', FALSE, 'not-needed', 1, $8)",
+                     'not-started', FALSE, 'not-started', FALSE, 'not-needed', 1, $8, $9)",
             )
             .bind(Uuid::now_v7())
             .bind(person)
@@ -74,6 +76,7 @@ macro_rules! insert_cases {
             .bind(sqlx::types::Json(["unaccompanied"]))
             .bind($worker)
             .bind(at)
+            .bind(hub.country.local_day(at))
             .execute(&mut *tx)
             .await
             .unwrap();
