@@ -12,7 +12,39 @@ import { createRequire } from "node:module";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
-/// Starts a server; `env` adds settings (e.g. a partner deployment's), `port` fixes the port.
+const POSTGRES = process.env.BLUEDOT_TEST_POSTGRES_URL || "postgres://postgres@127.0.0.1:5432/test";
+
+/// The databases a test file runs on: always a fresh SQLite file; a fresh PostgreSQL database
+/// too when the server in BLUEDOT_TEST_POSTGRES_URL answers (required when
+/// BLUEDOT_REQUIRE_POSTGRES=1, as in CI). Each is `{ name, create() }`, create giving the
+/// server's settings and a function that drops what it made.
+export function databases() {
+  const sqlite = { name: "SQLite", create: () => ({ env: {}, drop() {} }) };
+  const admin = (sql) =>
+    execFileSync("psql", ["-q", "-v", "ON_ERROR_STOP=1", POSTGRES, "-c", sql], { stdio: ["ignore", "pipe", "pipe"] });
+  try {
+    admin("SELECT 1");
+  } catch (e) {
+    if (process.env.BLUEDOT_REQUIRE_POSTGRES === "1") throw new Error(`PostgreSQL is required: ${e.message}`);
+    console.log(`# PostgreSQL not reachable at ${POSTGRES}: browser tests on SQLite only`);
+    return [sqlite];
+  }
+  const postgres = {
+    name: "PostgreSQL",
+    create() {
+      const db = `bluedot_e2e_${process.pid}_${Date.now()}`;
+      admin(`CREATE DATABASE ${db}`);
+      return {
+        env: { BLUEDOT_DATABASE_URL: POSTGRES.replace(/\/[^/]*$/, `/${db}`) },
+        drop: () => admin(`DROP DATABASE ${db} WITH (FORCE)`),
+      };
+    },
+  };
+  return [sqlite, postgres];
+}
+
+/// Starts a server; `env` adds settings (e.g. a partner deployment's or a database URL),
+/// `port` fixes the port.
 export async function startServer({ env = {}, port = 0 } = {}) {
   const binary = process.env.BLUEDOT_BIN || join(root, "target", "debug", "bluedot");
   const dataDir = mkdtempSync(join(tmpdir(), "bluedot-e2e-"));

@@ -152,16 +152,25 @@ impl Store {
     /// Every indicator's tallies for hub-local days `from..=to`, for all hubs: callers keep
     /// the places a reader may see.
     pub async fn tallies(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<Tally>> {
-        let mut t = Tallies {
+        let empty = || Tallies {
             from,
             to,
             all: Vec::new(),
         };
-        self.visit_tallies(&mut t).await?;
-        self.people_tallies(&mut t).await?;
-        self.event_tallies(&mut t).await?;
-        self.best_interests_tallies(&mut t).await?;
-        Ok(t.all)
+        let (mut visits, mut people, mut events, mut best_interests) =
+            (empty(), empty(), empty(), empty());
+        // Independent reads on separate pooled connections: the database works on them at once.
+        tokio::try_join!(
+            self.visit_tallies(&mut visits),
+            self.people_tallies(&mut people),
+            self.event_tallies(&mut events),
+            self.best_interests_tallies(&mut best_interests),
+        )?;
+        let mut all = visits.all;
+        for mut more in [people, events, best_interests] {
+            all.append(&mut more.all);
+        }
+        Ok(all)
     }
 
     async fn visit_tallies(&self, t: &mut Tallies) -> Result<()> {
