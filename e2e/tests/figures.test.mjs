@@ -35,6 +35,7 @@ function figureTests(server, browser, backend) {
     const rows = page.locator("#places tbody tr");
     assert.equal(await rows.count(), 1);
     assert.match(await rows.first().innerText(), /Romania/);
+    assert.equal(await page.locator("#place").innerText(), "Everywhere you cover", "not the whole network");
     const country = number(await page.locator("#ind-people-reached .value").first().innerText());
     assert.ok(country > 0, "the demo history has visits");
     assert.ok((await page.locator("#chart rect").count()) >= 30, "a bar a day");

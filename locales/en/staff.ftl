@@ -582,6 +582,7 @@ tracing-from-public = sent through the public site
 staff-figures = Figures
 figures-trail = Up to
 figures-network = Whole network
+figures-in-scope = Everywhere you cover
 figures-from = From
 figures-to = To
 figures-by = Chart by

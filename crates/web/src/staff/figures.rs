@@ -605,22 +605,28 @@ async fn dashboard(
                 .collect(),
             typed,
         });
+    // The top of the drill-down is the network only for a reader who sees all of it.
+    let sees_all = all
+        .iter()
+        .all(|h| staff.may(Action::ViewAggregates, hub_target(h)));
+    let top = if sees_all {
+        ctx.t("figures-network")
+    } else {
+        ctx.t("figures-in-scope")
+    };
     let (place_name, trail) = match &sel.place {
-        Place::Network => (ctx.t("figures-network"), Vec::new()),
+        Place::Network => (top.clone(), Vec::new()),
         Place::Country(c) => (
             ctx.country_name(*c),
             vec![(
-                ctx.t("figures-network"),
+                top.clone(),
                 format!("/staff/figures?{}", sel.query_for(None, None)),
             )],
         ),
         Place::Hub(h) => (
             h.name.text(ctx.lang).to_owned(),
             vec![
-                (
-                    ctx.t("figures-network"),
-                    format!("/staff/figures?{}", sel.query_for(None, None)),
-                ),
+                (top, format!("/staff/figures?{}", sel.query_for(None, None))),
                 (
                     ctx.country_name(h.country),
                     format!("/staff/figures?{}", sel.query_for(Some(h.country), None)),
