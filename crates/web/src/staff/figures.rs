@@ -88,6 +88,16 @@ pub enum Place {
     Hub(Box<Hub>),
 }
 
+impl Place {
+    fn holds(&self, hub: &Hub) -> bool {
+        match self {
+            Place::Network => true,
+            Place::Country(c) => hub.country == *c,
+            Place::Hub(one) => hub.id == one.id,
+        }
+    }
+}
+
 /// What one reader asked for, checked against what it may see.
 pub struct Selection {
     pub from: NaiveDate,
@@ -98,6 +108,9 @@ pub struct Selection {
     pub hubs: Vec<Hub>,
     /// Whether the reader may open the records behind every count (no suppression).
     pub exact: bool,
+    /// Whether the reader sees every hub of the place, and of the whole network.
+    pub whole_place: bool,
+    pub whole_network: bool,
 }
 
 /// A reader's choice that cannot be shown, with the field it concerns.
@@ -141,15 +154,13 @@ impl Selection {
         } else {
             Place::Network
         };
+        let whole_network = visible.len() == all.len();
         let hubs: Vec<Hub> = visible
             .into_iter()
-            .filter(|h| match &place {
-                Place::Network => true,
-                Place::Country(c) => h.country == *c,
-                Place::Hub(one) => h.id == one.id,
-            })
+            .filter(|h| place.holds(h))
             .cloned()
             .collect();
+        let whole_place = hubs.len() == all.iter().filter(|h| place.holds(h)).count();
         if hubs.is_empty() {
             return Err(Refused("country"));
         }
@@ -163,6 +174,8 @@ impl Selection {
             place,
             hubs,
             exact,
+            whole_place,
+            whole_network,
         })
     }
 
@@ -480,24 +493,15 @@ async fn target_lines(
     state: &AppState,
     ctx: &Ctx,
     sel: &Selection,
-    all: &[Hub],
     today: NaiveDate,
 ) -> Result<Vec<TargetLine>, bluedot_store::StoreError> {
-    let complete = all
-        .iter()
-        .filter(|h| match &sel.place {
-            Place::Network => true,
-            Place::Country(c) => h.country == *c,
-            Place::Hub(one) => h.id == one.id,
-        })
-        .all(|h| sel.hubs.iter().any(|s| s.id == h.id));
     let here = sel.target_place();
     let targets: Vec<StoredTarget> = state
         .store
         .targets()
         .await?
         .into_iter()
-        .filter(|t| complete && t.target.place == here)
+        .filter(|t| sel.whole_place && t.target.place == here)
         .collect();
     let (Some(first), Some(last)) = (
         targets.iter().map(|t| t.target.starts).min(),
@@ -592,7 +596,7 @@ async fn dashboard(
     let ctx = Ctx::new(staff.lang, "/", "figures");
     let today = Utc::now().date_naive();
     let tallies = load(state, staff, sel).await?;
-    let targets = target_lines(state, &ctx, sel, all, today)
+    let targets = target_lines(state, &ctx, sel, today)
         .await
         .map_err(|e| StaffError::internal(staff.lang, e))?;
     let target_form = staff
@@ -606,10 +610,7 @@ async fn dashboard(
             typed,
         });
     // The top of the drill-down is the network only for a reader who sees all of it.
-    let sees_all = all
-        .iter()
-        .all(|h| staff.may(Action::ViewAggregates, hub_target(h)));
-    let top = if sees_all {
+    let top = if sel.whole_network {
         ctx.t("figures-network")
     } else {
         ctx.t("figures-in-scope")
