@@ -97,14 +97,28 @@ async fn sessions_time_out_and_end_everywhere() {
         let b = store.create_session(user.id, true, limits).await.unwrap();
         let s = store.session(&a, limits).await.unwrap().unwrap();
         assert!(!s.second_factor, "{backend}");
-        store.mark_second_factor(&a).await.unwrap();
+        let renewed = store
+            .renew_session_after_second_factor(&a)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_ne!(renewed, a);
+        let s2 = store.session(&renewed, limits).await.unwrap().unwrap();
+        assert!(s2.second_factor, "{backend}");
+        assert_ne!(
+            s2.csrf_token, s.csrf_token,
+            "{backend}: a new CSRF token too"
+        );
+        assert!(
+            store.session(&a, limits).await.unwrap().is_none(),
+            "{backend}: the old id is dead"
+        );
         assert!(
             store
-                .session(&a, limits)
+                .renew_session_after_second_factor(&a)
                 .await
                 .unwrap()
-                .unwrap()
-                .second_factor
+                .is_none()
         );
         // With no idle time allowed, the session is gone at the next request.
         let strict = SessionLimits {
@@ -143,11 +157,9 @@ async fn failed_logins_lock_the_account() {
             .create_user("petru", "Petru", Role::LegalAid, &romania())
             .await
             .unwrap();
+        let claim = || store.claim_sign_in_guess(user.id, 5, Duration::minutes(15));
         for _ in 0..4 {
-            store
-                .record_failed_login(user.id, 5, Duration::minutes(15))
-                .await
-                .unwrap();
+            assert!(claim().await.unwrap(), "{backend}");
         }
         assert!(
             store
@@ -159,13 +171,19 @@ async fn failed_logins_lock_the_account() {
                 .is_none(),
             "{backend}"
         );
-        store
-            .record_failed_login(user.id, 5, Duration::minutes(15))
-            .await
-            .unwrap();
+        // The fifth guess is still checked, and its claim locks the account at once.
+        assert!(claim().await.unwrap());
         let locked = store.user(user.id).await.unwrap().unwrap();
         assert_eq!(locked.failed_logins, 5);
         assert!(locked.locked_until.is_some(), "{backend}");
+        assert!(!claim().await.unwrap(), "{backend}: no sixth guess");
+        // Had the fifth been right, the lock it brought on would be lifted.
+        store.sign_in_guess_right(user.id, 5).await.unwrap();
+        let lifted = store.user(user.id).await.unwrap().unwrap();
+        assert_eq!(lifted.failed_logins, 4, "{backend}");
+        assert!(lifted.locked_until.is_none());
+        assert!(claim().await.unwrap());
+        assert!(!claim().await.unwrap());
         store.clear_failed_logins(user.id).await.unwrap();
         assert!(
             store

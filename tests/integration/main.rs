@@ -16,6 +16,7 @@ mod people;
 mod people_http;
 mod referrals;
 mod referrals_http;
+mod server;
 mod staff;
 mod storage;
 mod supplies;

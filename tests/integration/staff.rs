@@ -251,7 +251,8 @@ pub async fn sign_in(app: &Router, username: &str, secret: &str) -> String {
     )
     .await;
     assert_eq!(done.location.as_deref(), Some("/staff"), "{}", done.body);
-    cookie
+    done.cookie
+        .expect("a new session id after the second factor")
 }
 
 pub fn romania() -> Scope {
@@ -497,7 +498,7 @@ async fn one_address_cannot_keep_guessing_across_accounts() {
         let app = app(&store);
         // Different usernames each time, so no account's own lock-out ever triggers.
         let mut statuses = Vec::new();
-        for i in 0..40 {
+        for i in 0..80 {
             let r = send(
                 &app,
                 "POST",
@@ -513,13 +514,13 @@ async fn one_address_cannot_keep_guessing_across_accounts() {
             .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
             .count();
         assert!(
-            statuses[..30]
+            statuses[..60]
                 .iter()
                 .all(|s| *s == StatusCode::UNAUTHORIZED),
             "{backend}: the first burst is answered"
         );
         // One attempt comes back every two seconds, so a slow machine may let one or two more in.
-        assert!(limited >= 5, "{backend}: only {limited} refused");
+        assert!(limited >= 10, "{backend}: only {limited} refused");
         let entries = store
             .search_audit(&AuditQuery {
                 action_prefix: Some("sign-in".into()),
@@ -630,5 +631,206 @@ async fn a_password_alone_does_not_open_staff_pages() {
                 .status,
             StatusCode::BAD_REQUEST
         );
+    });
+}
+
+#[tokio::test]
+async fn parallel_guesses_check_at_most_the_allowed_number() {
+    on_both_backends!(async |store: Store, backend: &str, _url: String| {
+        let app = app(&store);
+        account_set_up(&app, &store, "ana", Role::LegalAid, romania()).await;
+        let guesses = (0..40).map(|i| {
+            let app = app.clone();
+            async move {
+                send(
+                    &app,
+                    "POST",
+                    "/staff/login",
+                    None,
+                    Some(&format!("username=ana&password=wrong-guess-{i}")),
+                )
+                .await
+                .status
+            }
+        });
+        // All forty in flight at once: each waits on the database between its steps.
+        let statuses = futures::future::join_all(guesses).await;
+        assert!(
+            statuses.iter().all(|s| *s != StatusCode::SEE_OTHER),
+            "{backend}"
+        );
+        let right = send(
+            &app,
+            "POST",
+            "/staff/login",
+            None,
+            Some(&format!("username=ana&password={}", encode(PASSWORD))),
+        )
+        .await;
+        assert!(
+            matches!(
+                right.status,
+                StatusCode::UNAUTHORIZED | StatusCode::TOO_MANY_REQUESTS
+            ),
+            "{backend}: the right password is refused after the parallel guesses"
+        );
+        let ana = store.user_by_username("ana").await.unwrap().unwrap();
+        assert!(
+            ana.locked_until.is_some(),
+            "{backend}: and the account locked"
+        );
+        let entries = store
+            .search_audit(&AuditQuery {
+                action_prefix: Some("sign-in".into()),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        let checked = entries
+            .iter()
+            .filter(|e| e.outcome == "bad-password")
+            .count();
+        assert_eq!(checked, 5, "{backend}: only five guesses were checked");
+    });
+}
+
+#[tokio::test]
+async fn the_session_id_changes_when_the_second_factor_is_passed() {
+    on_both_backends!(async |store: Store, backend: &str, _url: String| {
+        let app = app(&store);
+        let secret = account_set_up(&app, &store, "ion", Role::HubCoordinator, romania()).await;
+        let login = send(
+            &app,
+            "POST",
+            "/staff/login",
+            None,
+            Some(&format!("username=ion&password={}", encode(PASSWORD))),
+        )
+        .await;
+        let copied = login.cookie.unwrap();
+        let form = send(&app, "GET", "/staff/2fa", Some(&copied), None).await;
+        let csrf = csrf_of(&form.body);
+        let code = totp_code(&secret, "ion", 1).unwrap();
+        let done = send(
+            &app,
+            "POST",
+            "/staff/2fa",
+            Some(&copied),
+            Some(&format!("code={code}&csrf={csrf}")),
+        )
+        .await;
+        let fresh = done.cookie.expect("a new session id");
+        assert_ne!(fresh, copied, "{backend}");
+        assert_eq!(
+            send(&app, "GET", "/staff", Some(&copied), None)
+                .await
+                .location
+                .as_deref(),
+            Some("/staff/login"),
+            "{backend}: the cookie copied after the password step opens nothing"
+        );
+        assert_eq!(
+            send(&app, "GET", "/staff", Some(&fresh), None).await.status,
+            StatusCode::OK
+        );
+        // Signing in again from a browser that holds a session ends the old one.
+        let again = send(
+            &app,
+            "POST",
+            "/staff/login",
+            Some(&fresh),
+            Some(&format!("username=ion&password={}", encode(PASSWORD))),
+        )
+        .await;
+        assert_ne!(again.cookie.as_deref(), Some(fresh.as_str()));
+        assert_eq!(
+            send(&app, "GET", "/staff", Some(&fresh), None)
+                .await
+                .location
+                .as_deref(),
+            Some("/staff/login"),
+            "{backend}"
+        );
+    });
+}
+
+/// A sign-in that reached the server through a proxy at `peer` for a client at `forwarded`.
+async fn login_via(app: &Router, peer: &str, forwarded: &str, form: &str) -> StatusCode {
+    let mut req = Request::builder()
+        .method("POST")
+        .uri("/staff/login")
+        .header(header::HOST, "staff.test")
+        .header("x-forwarded-for", forwarded)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(form.to_owned()))
+        .unwrap();
+    req.extensions_mut()
+        .insert(axum::extract::ConnectInfo::<std::net::SocketAddr>(
+            format!("{peer}:40000").parse().unwrap(),
+        ));
+    app.clone().oneshot(req).await.unwrap().status()
+}
+
+#[tokio::test]
+async fn behind_a_proxy_one_attacker_does_not_lock_out_colleagues() {
+    on_both_backends!(async |store: Store, backend: &str, _url: String| {
+        let keys = KeyRing::parse(&KeyRing::generate_spec("t1")).unwrap();
+        let config = WebConfig {
+            trusted_proxies: vec!["10.0.0.0/8".parse().unwrap()],
+            ..WebConfig::default()
+        };
+        let app = bluedot_web::router(AppState::new(store.clone(), config).with_keys(keys));
+        account_set_up(&app, &store, "ana", Role::LegalAid, romania()).await;
+        // An attacker behind the proxy spends the limit for a made-up account...
+        let mut limited = 0;
+        for _ in 0..35 {
+            let s = login_via(
+                &app,
+                "10.0.0.2",
+                "198.51.100.66",
+                "username=victim&password=whatever123",
+            )
+            .await;
+            limited += usize::from(s == StatusCode::TOO_MANY_REQUESTS);
+        }
+        assert!(limited >= 3, "{backend}: only {limited} refused");
+        // ...yet a colleague on the same address still signs in,
+        let colleague = login_via(
+            &app,
+            "10.0.0.2",
+            "198.51.100.66",
+            &format!("username=ana&password={}", encode(PASSWORD)),
+        )
+        .await;
+        assert_eq!(colleague, StatusCode::SEE_OTHER, "{backend}");
+        // and the audit names the real client, not the proxy.
+        let entries = store
+            .search_audit(&AuditQuery {
+                action_prefix: Some("sign-in".into()),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert!(
+            entries.iter().all(|e| e.source == "198.51.100.66"),
+            "{backend}"
+        );
+        // A client that is not a proxy cannot choose its address.
+        let forged = login_via(
+            &app,
+            "203.0.113.9",
+            "198.51.100.1",
+            "username=nobody&password=whatever123",
+        )
+        .await;
+        assert_eq!(forged, StatusCode::UNAUTHORIZED);
+        let newest = &store
+            .search_audit(&AuditQuery {
+                limit: 1,
+                ..Default::default()
+            })
+            .await
+            .unwrap()[0];
+        assert_eq!(newest.source, "203.0.113.9", "{backend}");
     });
 }

@@ -266,6 +266,24 @@ pub struct ServeArgs {
     /// [default: 730]
     #[arg(long, env = "BLUEDOT_RETENTION_DAYS", value_name = "DAYS")]
     pub retention_days: Option<i64>,
+    /// Reverse proxies whose X-Forwarded-For / Forwarded headers name the client, as
+    /// comma-separated addresses or CIDRs (e.g. 10.0.0.0/8,::1); from anyone else those headers
+    /// are ignored and the socket's address is the client's
+    #[arg(long, env = "BLUEDOT_TRUSTED_PROXIES", value_name = "CIDRS")]
+    pub trusted_proxies: Option<String>,
+    /// Seconds a client has to send a request's headers; also how long an idle keep-alive
+    /// connection stays open [default: 10]
+    #[arg(long, env = "BLUEDOT_HEADER_READ_TIMEOUT", value_name = "SECONDS")]
+    pub header_read_timeout: Option<u64>,
+    /// Seconds a client may pause while sending a request's body [default: 20]
+    #[arg(long, env = "BLUEDOT_BODY_READ_TIMEOUT", value_name = "SECONDS")]
+    pub body_read_timeout: Option<u64>,
+    /// Seconds the server spends on one request before answering 408 [default: 30]
+    #[arg(long, env = "BLUEDOT_REQUEST_TIMEOUT", value_name = "SECONDS")]
+    pub request_timeout: Option<u64>,
+    /// Connections served at once; more clients wait in the listen queue [default: 1024]
+    #[arg(long, env = "BLUEDOT_MAX_CONNECTIONS", value_name = "N")]
+    pub max_connections: Option<usize>,
     #[command(flatten)]
     pub transfer: TransferArgs,
 }
@@ -779,15 +797,12 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
             bluedot_web::exchange::spawn_delivery(store.clone(), exchange);
         }
     }
-    let app =
-        bluedot_web::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let app = bluedot_web::router(state);
     println!(
         "Digital Blue Dot is running on {} — open http://{address}/",
         store.backend_name()
     );
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    bluedot_web::server::serve(listener, app, settings.limits, shutdown_signal()).await?;
     store.close().await;
     Ok(())
 }

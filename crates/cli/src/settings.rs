@@ -36,6 +36,11 @@ pub struct Settings {
     pub transfer_key: Option<String>,
     /// `[[partners]]`: id, url, public_key, country of each partner deployment.
     pub partners: Vec<bluedot_store::package::Partner>,
+    /// Reverse proxies (CIDRs, e.g. `10.0.0.0/8`) whose `X-Forwarded-For` / `Forwarded`
+    /// headers name the client; no one else's are believed.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// `[limits]`: deadlines and caps that keep slow or greedy clients from holding the server.
+    pub limits: bluedot_web::server::ServerLimits,
 }
 
 impl Default for Settings {
@@ -56,6 +61,8 @@ impl Default for Settings {
             deployment_id: None,
             transfer_key: None,
             partners: Vec::new(),
+            trusted_proxies: web.trusted_proxies,
+            limits: web.limits,
         }
     }
 }
@@ -113,6 +120,39 @@ impl Settings {
                 s.retention_days
             );
         }
+        if let Some(v) = &args.trusted_proxies {
+            s.trusted_proxies = v
+                .split(',')
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .map(|c| {
+                    c.parse::<ipnet::IpNet>()
+                        .or_else(|_| c.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                        .with_context(|| format!("trusted proxy {c:?} is not an address or CIDR"))
+                })
+                .collect::<anyhow::Result<_>>()?;
+        }
+        let l = &mut s.limits;
+        for (flag, value) in [
+            (&mut l.header_read_timeout_seconds, args.header_read_timeout),
+            (&mut l.body_read_timeout_seconds, args.body_read_timeout),
+            (&mut l.request_timeout_seconds, args.request_timeout),
+        ] {
+            if let Some(v) = value {
+                *flag = v;
+            }
+        }
+        if let Some(v) = args.max_connections {
+            l.max_connections = v;
+        }
+        if l.header_read_timeout_seconds == 0
+            || l.body_read_timeout_seconds == 0
+            || l.request_timeout_seconds == 0
+            || l.max_connections == 0
+            || l.max_streams_per_connection == 0
+        {
+            anyhow::bail!("[limits]: timeouts and caps must be at least 1 ({l:?})");
+        }
         if let Some(v) = args.cache_seconds {
             s.cache_seconds = v;
         }
@@ -146,6 +186,8 @@ impl Settings {
             behind_tls: self.behind_tls,
             cache_seconds: self.cache_seconds,
             case_deadlines: self.case_deadlines,
+            trusted_proxies: self.trusted_proxies.clone(),
+            limits: self.limits,
         }
     }
 }

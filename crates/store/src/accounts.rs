@@ -288,23 +288,53 @@ impl Store {
         Ok(done == 1)
     }
 
-    /// Counts a failed sign-in; after `max` in a row the account locks for `lock`.
-    pub async fn record_failed_login(&self, id: Uuid, max: i32, lock: Duration) -> Result<()> {
+    /// Claims the right to check one guess (a password or a code) for this account, counting
+    /// it as failed until [`Store::sign_in_guess_right`] says otherwise. False when the account
+    /// is locked or `max` guesses are already counted or being checked. The check and the count
+    /// are one statement, so however many guesses arrive at once, at most `max` are ever
+    /// checked before the lock; the lock is set by the claim that reaches `max`, so a crash
+    /// between claim and answer cannot leave an account open to more. A lock that has run out
+    /// starts a fresh count.
+    pub async fn claim_sign_in_guess(&self, id: Uuid, max: i32, lock: Duration) -> Result<bool> {
         let now = Utc::now();
+        let claimed = on_pool!(self, pool => sqlx::query(
+            "UPDATE users SET
+                 failed_logins = CASE WHEN locked_until <= $2 THEN 1 ELSE failed_logins + 1 END,
+                 locked_until = CASE
+                     WHEN locked_until <= $2 THEN (CASE WHEN 1 >= $3 THEN $4 ELSE NULL END)
+                     WHEN failed_logins + 1 >= $3 THEN $4
+                     ELSE locked_until END
+             WHERE id = $1
+               AND (locked_until <= $2 OR (locked_until IS NULL AND failed_logins < $3))",
+        )
+        .bind(id)
+        .bind(now)
+        .bind(max)
+        .bind(now + lock)
+        .execute(pool)
+        .await?
+        .rows_affected());
+        Ok(claimed == 1)
+    }
+
+    /// The claimed guess was right: it no longer counts as failed, and a lock that it alone
+    /// brought on is lifted.
+    pub async fn sign_in_guess_right(&self, id: Uuid, max: i32) -> Result<()> {
         on_pool!(self, pool => sqlx::query(
-            "UPDATE users SET failed_logins = failed_logins + 1,
-                 locked_until = CASE WHEN failed_logins + 1 >= $2 THEN $3 ELSE locked_until END
+            "UPDATE users SET
+                 failed_logins = CASE WHEN failed_logins > 0 THEN failed_logins - 1 ELSE 0 END,
+                 locked_until = CASE WHEN failed_logins - 1 < $2 THEN NULL ELSE locked_until END
              WHERE id = $1",
         )
         .bind(id)
         .bind(max)
-        .bind(now + lock)
         .execute(pool)
         .await?
         .rows_affected());
         Ok(())
     }
 
+    /// Forgets the failed guesses: the account has signed in with both factors.
     pub async fn clear_failed_logins(&self, id: Uuid) -> Result<()> {
         on_pool!(self, pool => sqlx::query(
             "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1",
@@ -448,13 +478,43 @@ impl Store {
         }))
     }
 
-    pub async fn mark_second_factor(&self, token: &str) -> Result<()> {
-        on_pool!(self, pool => sqlx::query("UPDATE sessions SET second_factor = TRUE WHERE token_hash = $1")
-            .bind(token_hash(token))
-            .execute(pool)
-            .await?
-            .rows_affected());
-        Ok(())
+    /// Replaces a session that has just passed the second factor with a new one, under a new
+    /// token and CSRF token, and ends the old one: a cookie copied before the privilege rose is
+    /// worth nothing after. The new session keeps the old one's absolute expiry. `None` when the
+    /// old session is gone (it was ended or renewed by another request).
+    pub async fn renew_session_after_second_factor(&self, old: &str) -> Result<Option<String>> {
+        let token = random_token();
+        let now = Utc::now();
+        let renewed: Option<Uuid> = on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let old_row: Option<(Uuid, DateTime<Utc>, DateTime<Utc>)> = sqlx::query_as(
+                "DELETE FROM sessions WHERE token_hash = $1
+                 RETURNING user_id, created_at, expires_at",
+            )
+            .bind(token_hash(old))
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let Some((user_id, created_at, expires_at)) = old_row {
+                sqlx::query(
+                    "INSERT INTO sessions (token_hash, user_id, csrf_token, second_factor,
+                         created_at, last_seen_at, expires_at)
+                     VALUES ($1, $2, $3, TRUE, $4, $5, $6)",
+                )
+                .bind(token_hash(&token))
+                .bind(user_id)
+                .bind(random_token())
+                .bind(created_at)
+                .bind(now)
+                .bind(expires_at)
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Some(user_id)
+            } else {
+                None
+            }
+        });
+        Ok(renewed.map(|_| token))
     }
 
     pub async fn end_session(&self, token: &str) -> Result<()> {

@@ -17,6 +17,11 @@ pub struct WebConfig {
     pub cache_seconds: u64,
     /// How soon each risk level of a child protection case demands action.
     pub case_deadlines: bluedot_core::case::CaseDeadlines,
+    /// Reverse proxies whose `X-Forwarded-For` / `Forwarded` headers name the client. Requests
+    /// from anywhere else are taken to come from their socket's address.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Deadlines and caps that keep slow or greedy clients from holding the server.
+    pub limits: crate::server::ServerLimits,
 }
 
 impl Default for WebConfig {
@@ -28,6 +33,8 @@ impl Default for WebConfig {
             behind_tls: false,
             cache_seconds: 5,
             case_deadlines: bluedot_core::case::CaseDeadlines::default(),
+            trusted_proxies: Vec::new(),
+            limits: crate::server::ServerLimits::default(),
         }
     }
 }

@@ -6,6 +6,7 @@
 //! `bluedot serve` processes can run behind a load balancer on one PostgreSQL database.
 
 pub mod assets;
+pub mod client;
 pub mod config;
 pub mod directory;
 pub mod error;
@@ -15,6 +16,7 @@ pub mod hsds;
 pub mod i18n;
 pub mod public;
 pub mod security;
+pub mod server;
 pub mod staff;
 pub mod tracing_index;
 
@@ -27,7 +29,7 @@ use bluedot_store::accounts::SessionLimits;
 use bluedot_store::crypto::KeyRing;
 use tower_http::CompressionLevel;
 use tower_http::compression::CompressionLayer;
-use tower_http::timeout::TimeoutLayer;
+use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
 
 pub use config::WebConfig;
 
@@ -91,7 +93,9 @@ pub fn router(state: AppState) -> Router {
     LazyLock::force(&I18N);
     LazyLock::force(&GAZETTEER);
     let hsts = state.config.behind_tls;
+    let limits = state.config.limits;
     let csp: Arc<str> = security::content_security_policy(state.config.tile_url.as_deref()).into();
+    let trusted_proxies: Arc<[ipnet::IpNet]> = state.config.trusted_proxies.clone().into();
     Router::new()
         .merge(public::routes())
         .merge(hsds::routes())
@@ -103,11 +107,17 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(move |req, next| {
             security::headers(csp.clone(), hsts, req, next)
         }))
+        .layer(axum::middleware::from_fn(move |req, next| {
+            client::resolve(trusted_proxies.clone(), req, next)
+        }))
         // The fastest level: pages shrink almost as much as at the default level (roaming data
         // is what costs visitors) at a third of the CPU, which is what throughput is bound by.
         .layer(CompressionLayer::new().quality(CompressionLevel::Fastest))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
-            Duration::from_secs(30),
+            Duration::from_secs(limits.request_timeout_seconds.max(1)),
         ))
+        .layer(RequestBodyTimeoutLayer::new(Duration::from_secs(
+            limits.body_read_timeout_seconds.max(1),
+        )))
 }

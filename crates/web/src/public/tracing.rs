@@ -126,7 +126,7 @@ pub async fn form(
 pub async fn send(
     State(state): State<AppState>,
     Path(code): Path<String>,
-    connect: Option<axum::Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
+    axum::Extension(from): axum::Extension<crate::client::ClientAddr>,
     headers: HeaderMap,
     uri: Uri,
     Form(form): Form<RequestForm>,
@@ -137,13 +137,7 @@ pub async fn send(
     // from where before staff have called them back.
     let source = "public-site".to_owned();
     // Counted per address, which is not stored: enough to stop a script filling the queue.
-    let address = connect
-        .map(|c| c.0.0.ip().to_string())
-        .unwrap_or_else(|| "local".to_owned());
-    if !state
-        .public_limiter
-        .attempt(&crate::staff::ClientAddr(address))
-    {
+    if !state.public_limiter.attempt(&from, "tracing-request") {
         let all = hubs(&state, &ctx).await?;
         let mut page = page(ctx, form, &all, false, false);
         page.limited = true;

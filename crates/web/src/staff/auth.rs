@@ -79,7 +79,7 @@ pub async fn login(
     if !same_origin(&headers) {
         return Err(StaffError::BadRequest(lang, staff_t(lang, "staff-csrf")));
     }
-    if !state.sign_in_limiter.attempt(&from) {
+    if !state.sign_in_limiter.attempt(&from, &form.username) {
         audit(
             &state,
             lang,
@@ -109,11 +109,9 @@ pub async fn login(
         };
         Ok((axum::http::StatusCode::UNAUTHORIZED, render(&page)).into_response())
     };
-    let password_ok = verify_password(
-        &form.password,
-        user.as_ref().and_then(|u| u.password_hash.as_deref()),
-    );
     let Some(user) = user else {
+        // As slow as checking a real password, so timing does not tell either.
+        verify_password(&form.password, None);
         audit(
             &state,
             lang,
@@ -129,15 +127,18 @@ pub async fn login(
         return refuse(form.username);
     };
     let subject = format!("user:{}", user.id);
-    let locked = user.locked_until.is_some_and(|t| t > chrono::Utc::now());
-    if user.disabled || locked || user.totp_secret.is_none() {
-        let why = if user.disabled {
-            "disabled"
-        } else if locked {
-            "locked"
-        } else {
-            "not-set-up"
-        };
+    let why_not = if user.disabled {
+        Some("disabled")
+    } else if user.totp_secret.is_none() {
+        Some("not-set-up")
+    } else if !claim_guess(&state, lang, user.id).await? {
+        Some("locked")
+    } else if !verify_password(&form.password, user.password_hash.as_deref()) {
+        Some("bad-password")
+    } else {
+        None
+    };
+    if let Some(why) = why_not {
         audit(
             &state,
             lang,
@@ -146,23 +147,18 @@ pub async fn login(
         .await?;
         return refuse(form.username);
     }
-    if !password_ok {
+    state
+        .store
+        .sign_in_guess_right(user.id, MAX_FAILED_LOGINS)
+        .await
+        .map_err(|e| StaffError::internal(lang, e))?;
+    // A session the browser already held ends here: the password step starts a new one.
+    if let Some(old) = session_token(&headers) {
         state
             .store
-            .record_failed_login(
-                user.id,
-                MAX_FAILED_LOGINS,
-                Duration::minutes(LOCKOUT_MINUTES),
-            )
+            .end_session(&old)
             .await
             .map_err(|e| StaffError::internal(lang, e))?;
-        audit(
-            &state,
-            lang,
-            event(Some(user.id), "sign-in", subject, &from, "bad-password"),
-        )
-        .await?;
-        return refuse(form.username);
     }
     let token = state
         .store
@@ -175,16 +171,37 @@ pub async fn login(
         event(Some(user.id), "sign-in.password", subject, &from, "ok"),
     )
     .await?;
-    let mut response = Redirect::to("/staff/2fa").into_response();
+    Ok(with_session_cookie(
+        &state,
+        Redirect::to("/staff/2fa").into_response(),
+        &token,
+    ))
+}
+
+/// Claims the right to check one guess at this account's password or code (see
+/// [`bluedot_store::Store::claim_sign_in_guess`]); false while the account is locked.
+async fn claim_guess(
+    state: &AppState,
+    lang: bluedot_core::Lang,
+    user: uuid::Uuid,
+) -> StaffResult<bool> {
+    state
+        .store
+        .claim_sign_in_guess(user, MAX_FAILED_LOGINS, Duration::minutes(LOCKOUT_MINUTES))
+        .await
+        .map_err(|e| StaffError::internal(lang, e))
+}
+
+fn with_session_cookie(state: &AppState, mut response: Response, token: &str) -> Response {
     response.headers_mut().insert(
         header::SET_COOKIE,
         session_cookie(
-            &token,
+            token,
             state.config.behind_tls,
             state.session_limits.absolute.num_seconds(),
         ),
     );
-    Ok(response)
+    response
 }
 
 #[derive(Template)]
@@ -241,9 +258,6 @@ pub async fn second_factor(
     if !same_origin(&headers) || !super::credentials::same_secret(&session.csrf_token, &form.csrf) {
         return Err(StaffError::BadRequest(lang, staff_t(lang, "staff-csrf")));
     }
-    if !state.sign_in_limiter.attempt(&from) {
-        return Err(StaffError::TooManyAttempts(lang));
-    }
     let keys = state.keys.as_ref().ok_or(StaffError::NoKeys(lang))?;
     let user = state
         .store
@@ -251,6 +265,9 @@ pub async fn second_factor(
         .await
         .map_err(|e| StaffError::internal(lang, e))?
         .ok_or(StaffError::SignIn)?;
+    if !state.sign_in_limiter.attempt(&from, &user.username) {
+        return Err(StaffError::TooManyAttempts(lang));
+    }
     let subject = format!("user:{}", user.id);
     let secret = user
         .totp_secret
@@ -258,76 +275,78 @@ pub async fn second_factor(
         .map(|s| keys.decrypt("users.totp_secret", s))
         .transpose()
         .map_err(|e| StaffError::internal(lang, e))?;
-    let locked = user.locked_until.is_some_and(|t| t > chrono::Utc::now());
-    let step = secret
-        .as_deref()
-        .and_then(|s| check_totp(s, &user.username, &form.code))
-        .filter(|_| !locked && !user.disabled);
-    // A code counts once: a replayed one fails like a wrong one.
-    let by_code = match step {
-        Some(step) => state
-            .store
-            .claim_totp_step(user.id, step)
-            .await
-            .map_err(|e| StaffError::internal(lang, e))?,
-        None => false,
-    };
-    let by_recovery = !locked
-        && !user.disabled
-        && !by_code
-        && state
-            .store
-            .use_recovery_code(user.id, &recovery_hash(&form.code))
-            .await
-            .map_err(|e| StaffError::internal(lang, e))?;
-    if !(by_code || by_recovery) {
-        state
-            .store
-            .record_failed_login(
-                user.id,
-                MAX_FAILED_LOGINS,
-                Duration::minutes(LOCKOUT_MINUTES),
-            )
-            .await
-            .map_err(|e| StaffError::internal(lang, e))?;
-        audit(
-            &state,
-            lang,
-            event(
-                Some(user.id),
-                "sign-in.second-factor",
-                subject,
-                &from,
-                if locked { "locked" } else { "bad-code" },
-            ),
-        )
-        .await?;
-        let ctx = Ctx::new(lang, "/", "staff");
-        let page = SecondFactorPage {
-            error: Some(ctx.t("staff-code-failed")),
-            csrf: session.csrf_token,
-            ctx,
+    let outcome = if user.disabled {
+        Err("disabled")
+    } else if !claim_guess(&state, lang, user.id).await? {
+        Err("locked")
+    } else {
+        // A code counts once: a replayed one fails like a wrong one.
+        let by_code = match secret
+            .as_deref()
+            .and_then(|s| check_totp(s, &user.username, &form.code))
+        {
+            Some(step) => state
+                .store
+                .claim_totp_step(user.id, step)
+                .await
+                .map_err(|e| StaffError::internal(lang, e))?,
+            None => false,
         };
-        return Ok((axum::http::StatusCode::UNAUTHORIZED, render(&page)).into_response());
-    }
-    state
-        .store
-        .mark_second_factor(&token)
-        .await
-        .map_err(|e| StaffError::internal(lang, e))?;
+        let by_recovery = !by_code
+            && state
+                .store
+                .use_recovery_code(user.id, &recovery_hash(&form.code))
+                .await
+                .map_err(|e| StaffError::internal(lang, e))?;
+        if by_code {
+            Ok("ok")
+        } else if by_recovery {
+            Ok("ok-recovery-code")
+        } else {
+            Err("bad-code")
+        }
+    };
+    let how = match outcome {
+        Ok(how) => how,
+        Err(why) => {
+            audit(
+                &state,
+                lang,
+                event(Some(user.id), "sign-in.second-factor", subject, &from, why),
+            )
+            .await?;
+            let ctx = Ctx::new(lang, "/", "staff");
+            let page = SecondFactorPage {
+                error: Some(ctx.t("staff-code-failed")),
+                csrf: session.csrf_token,
+                ctx,
+            };
+            return Ok((axum::http::StatusCode::UNAUTHORIZED, render(&page)).into_response());
+        }
+    };
     state
         .store
         .clear_failed_logins(user.id)
         .await
         .map_err(|e| StaffError::internal(lang, e))?;
-    let how = if by_code { "ok" } else { "ok-recovery-code" };
+    // Fully signed in: a new session id, so a cookie copied after the password step is dead.
+    let renewed = state
+        .store
+        .renew_session_after_second_factor(&token)
+        .await
+        .map_err(|e| StaffError::internal(lang, e))?
+        .ok_or(StaffError::SignIn)?;
     audit(
         &state,
         lang,
         event(Some(user.id), "sign-in", subject, &from, how),
     )
     .await?;
-    Ok(Redirect::to("/staff").into_response())
+    Ok(with_session_cookie(
+        &state,
+        Redirect::to("/staff").into_response(),
+        &renewed,
+    ))
 }
 
 #[derive(Deserialize)]

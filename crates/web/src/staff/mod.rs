@@ -17,11 +17,9 @@ mod supplies;
 mod transfers;
 mod visits;
 
-use std::net::SocketAddr;
-
 use askama::Template;
 use axum::Router;
-use axum::extract::{ConnectInfo, Request};
+use axum::extract::Request;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -126,14 +124,20 @@ pub fn routes() -> Router<AppState> {
         .layer(middleware::from_fn(staff_headers))
 }
 
-/// Sign-in attempts allowed from one client address: a burst of this many, refilled at one
-/// every two seconds. Generous for a hub whose staff share one address, hopeless for guessing.
+/// Sign-in attempts allowed for one account from one client address: a burst of this many,
+/// refilled at one every two seconds. Keyed on both, so an attacker cannot block a colleague
+/// who signs in from the same address (a hub's shared connection, a proxy).
 const SIGN_IN_BURST: u32 = 30;
+/// Sign-in attempts allowed from one client address across all accounts: a burst, refilled
+/// at one a second. Enough for every colleague of a busy hub at the start of a shift; slow for
+/// guessing across many accounts.
+const ADDRESS_BURST: u32 = 60;
 
-/// Limits password and second-factor attempts per client address, so that guessing across
-/// many accounts is as slow as the per-account lock-out makes guessing one.
+/// Limits password and second-factor attempts per client address and account, and per
+/// address, on top of the per-account lock-out.
 pub struct SignInLimiter {
-    limiter: governor::DefaultKeyedRateLimiter<String>,
+    per_account: governor::DefaultKeyedRateLimiter<(String, String)>,
+    per_address: governor::DefaultKeyedRateLimiter<String>,
 }
 
 impl Default for SignInLimiter {
@@ -144,35 +148,34 @@ impl Default for SignInLimiter {
 
 impl SignInLimiter {
     pub fn new() -> Self {
-        let quota = governor::Quota::with_period(std::time::Duration::from_secs(2))
-            .expect("period is not zero")
-            .allow_burst(std::num::NonZeroU32::new(SIGN_IN_BURST).expect("burst is not zero"));
+        let quota = |period_ms: u64, burst: u32| {
+            governor::Quota::with_period(std::time::Duration::from_millis(period_ms))
+                .expect("period is not zero")
+                .allow_burst(std::num::NonZeroU32::new(burst).expect("burst is not zero"))
+        };
         SignInLimiter {
-            limiter: governor::RateLimiter::keyed(quota),
+            per_account: governor::RateLimiter::keyed(quota(2000, SIGN_IN_BURST)),
+            per_address: governor::RateLimiter::keyed(quota(1000, ADDRESS_BURST)),
         }
     }
 
-    /// Whether another attempt from `from` may go ahead now.
-    pub fn attempt(&self, from: &ClientAddr) -> bool {
-        // Forget addresses that have been quiet long enough to be back at a full burst.
-        if self.limiter.len() > 10_000 {
-            self.limiter.retain_recent();
+    /// Whether another attempt at `account` from `from` may go ahead now.
+    pub fn attempt(&self, from: &ClientAddr, account: &str) -> bool {
+        // Forget keys that have been quiet long enough to be back at a full burst.
+        if self.per_account.len() > 10_000 {
+            self.per_account.retain_recent();
         }
-        self.limiter.check_key(&from.0).is_ok()
+        if self.per_address.len() > 10_000 {
+            self.per_address.retain_recent();
+        }
+        let key = (from.0.clone(), account.trim().to_lowercase());
+        self.per_account.check_key(&key).is_ok() && self.per_address.check_key(&from.0).is_ok()
     }
 }
 
-/// Where a request came from, for the audit log.
-#[derive(Clone, Debug)]
-pub struct ClientAddr(pub String);
+pub use crate::client::ClientAddr;
 
-async fn staff_headers(mut req: Request, next: Next) -> Response {
-    let addr = req
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
-        .unwrap_or_else(|| "local".to_owned());
-    req.extensions_mut().insert(ClientAddr(addr));
+async fn staff_headers(req: Request, next: Next) -> Response {
     let mut response = next.run(req).await;
     response
         .headers_mut()
