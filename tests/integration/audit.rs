@@ -1,7 +1,7 @@
 //! The audit log is append-only and its hash chain exposes tampering, on both backends.
 
 use bluedot_store::Store;
-use bluedot_store::audit::{AuditEvent, AuditQuery, ChainCheck};
+use bluedot_store::audit::{AuditEvent, AuditKeys, AuditQuery, ChainCheck, ChainProof, Checkpoint};
 use uuid::Uuid;
 
 use crate::on_both_backends;
@@ -54,7 +54,7 @@ async fn concurrent_appends_form_one_intact_chain() {
         seqs.sort();
         assert_eq!(seqs, (1..=24).collect::<Vec<i64>>(), "{backend}");
         assert_eq!(
-            store.verify_audit_chain().await.unwrap(),
+            store.verify_audit_chain(&Default::default()).await.unwrap(),
             ChainCheck::Intact { entries: 24 }
         );
 
@@ -111,7 +111,7 @@ async fn the_log_refuses_changes_and_the_chain_exposes_them() {
             "{backend}"
         );
         assert_eq!(
-            store.verify_audit_chain().await.unwrap(),
+            store.verify_audit_chain(&Default::default()).await.unwrap(),
             ChainCheck::Intact { entries: 5 }
         );
 
@@ -128,9 +128,191 @@ async fn the_log_refuses_changes_and_the_chain_exposes_them() {
         )
         .await
         .unwrap();
-        match store.verify_audit_chain().await.unwrap() {
+        match store.verify_audit_chain(&Default::default()).await.unwrap() {
             ChainCheck::Broken { seq, .. } => assert_eq!(seq, 3, "{backend}"),
             intact => panic!("{backend}: tampering not found: {intact:?}"),
+        }
+    });
+}
+
+/// Rewrites entry 3 and re-chains every hash after it with plain SHA-256, the way the chain was
+/// made before it was keyed: what someone with write access to the database but not the audit
+/// key can do. `key_id` is what the forger writes into each entry.
+async fn rechain_with_sha256(store: &Store, url: &str, backend: &str, key_id: &str) {
+    use sha2::{Digest, Sha256};
+    let disable = if backend == "sqlite" {
+        "DROP TRIGGER IF EXISTS audit_log_no_update"
+    } else {
+        "ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_change"
+    };
+    raw(url, disable).await.unwrap();
+    let mut entries = store.search_audit(&AuditQuery::default()).await.unwrap();
+    entries.reverse();
+    let mut prev = String::new();
+    for mut e in entries {
+        if e.seq == 3 {
+            e.subject = "person:999".into();
+        }
+        let mut h = Sha256::new();
+        for part in [
+            e.seq.to_string(),
+            e.at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+            e.actor_id.map(|u| u.to_string()).unwrap_or_default(),
+            e.action.clone(),
+            e.subject.clone(),
+            e.hub_id.map(|u| u.to_string()).unwrap_or_default(),
+            e.country.clone().unwrap_or_default(),
+            e.source.clone(),
+            e.outcome.clone(),
+            prev.clone(),
+        ] {
+            h.update(part.as_bytes());
+            h.update([0x1f]);
+        }
+        let hash = hex::encode(h.finalize());
+        raw(
+            url,
+            &format!(
+                "UPDATE audit_log SET subject = '{}', prev_hash = '{prev}', hash = '{hash}', key_id = '{key_id}' WHERE seq = {}",
+                e.subject, e.seq
+            ),
+        )
+        .await
+        .unwrap();
+        prev = hash;
+    }
+    raw(
+        url,
+        &format!("UPDATE audit_head SET hash = '{prev}' WHERE id = 1"),
+    )
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn a_chain_rewritten_without_the_audit_key_does_not_verify() {
+    for key_id in ["test-audit", ""] {
+        on_both_backends!(async |store: Store, backend: &str, url: String| {
+            for n in 0..5 {
+                store.audit(&event(n, None)).await.unwrap();
+            }
+            rechain_with_sha256(&store, &url, backend, key_id).await;
+            match store.verify_audit_chain(&Default::default()).await.unwrap() {
+                ChainCheck::Broken { seq, .. } => assert_eq!(seq, 1, "{backend} {key_id:?}"),
+                intact => panic!("{backend} {key_id:?}: forged chain accepted: {intact:?}"),
+            }
+        });
+    }
+}
+
+#[tokio::test]
+async fn a_chain_rewritten_under_another_key_does_not_verify() {
+    on_both_backends!(async |store: Store, backend: &str, url: String| {
+        for n in 0..4 {
+            store.audit(&event(n, None)).await.unwrap();
+        }
+        // The forger empties the log and writes it anew with the program's own code and a key
+        // of their own.
+        let (drop_update, drop_delete) = if backend == "sqlite" {
+            (
+                "DROP TRIGGER audit_log_no_update",
+                "DROP TRIGGER audit_log_no_delete",
+            )
+        } else {
+            (
+                "ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_change",
+                "SELECT 1",
+            )
+        };
+        raw(&url, drop_update).await.unwrap();
+        raw(&url, drop_delete).await.unwrap();
+        raw(&url, "DELETE FROM audit_log").await.unwrap();
+        raw(
+            &url,
+            "UPDATE audit_head SET seq = 0, hash = '' WHERE id = 1",
+        )
+        .await
+        .unwrap();
+        let forger = Store::connect(&url)
+            .await
+            .unwrap()
+            .with_audit_keys(AuditKeys::parse(&AuditKeys::generate_spec("test-audit")).unwrap());
+        for n in 0..4 {
+            forger.audit(&event(n + 10, None)).await.unwrap();
+        }
+        match store.verify_audit_chain(&Default::default()).await.unwrap() {
+            ChainCheck::Broken { seq, reason } => {
+                assert_eq!(seq, 1, "{backend}");
+                assert!(reason.contains("changed"), "{reason}");
+            }
+            intact => panic!("{backend}: forged chain accepted: {intact:?}"),
+        }
+        forger.close().await;
+    });
+}
+
+#[tokio::test]
+async fn signed_checkpoints_expose_a_log_cut_short() {
+    on_both_backends!(async |store: Store, backend: &str, url: String| {
+        for n in 0..3 {
+            store.audit(&event(n, None)).await.unwrap();
+        }
+        let early = store.audit_checkpoint().await.unwrap();
+        assert_eq!(early.entries, 3);
+        for n in 3..6 {
+            store.audit(&event(n, None)).await.unwrap();
+        }
+        let late = store.audit_checkpoint().await.unwrap();
+        let proof = ChainProof {
+            checkpoints: vec![early.clone(), late.clone()],
+            ..ChainProof::default()
+        };
+        assert_eq!(
+            store.verify_audit_chain(&proof).await.unwrap(),
+            ChainCheck::Intact { entries: 6 },
+            "{backend}"
+        );
+        // A checkpoint whose numbers were edited no longer carries a valid signature.
+        let edited = Checkpoint {
+            entries: 2,
+            ..early.clone()
+        };
+        let forged = ChainProof {
+            checkpoints: vec![edited],
+            ..ChainProof::default()
+        };
+        assert!(matches!(
+            store.verify_audit_chain(&forged).await.unwrap(),
+            ChainCheck::Broken { .. }
+        ));
+        // The last three entries are removed and the head row set back to match: the chain
+        // alone still looks whole, the later checkpoint does not.
+        let drop_delete = if backend == "sqlite" {
+            "DROP TRIGGER audit_log_no_delete"
+        } else {
+            "ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_change"
+        };
+        raw(&url, drop_delete).await.unwrap();
+        raw(&url, "DELETE FROM audit_log WHERE seq > 3")
+            .await
+            .unwrap();
+        raw(
+            &url,
+            &format!(
+                "UPDATE audit_head SET seq = 3, hash = '{}' WHERE id = 1",
+                early.head
+            ),
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            store.verify_audit_chain(&Default::default()).await.unwrap(),
+            ChainCheck::Intact { entries: 3 },
+            "{backend}: without checkpoints a clean cut is invisible"
+        );
+        match store.verify_audit_chain(&proof).await.unwrap() {
+            ChainCheck::Broken { seq, .. } => assert_eq!(seq, 4, "{backend}"),
+            intact => panic!("{backend}: cut not found: {intact:?}"),
         }
     });
 }

@@ -398,7 +398,10 @@ async fn two_team_members_starting_at_once_start_it_once() {
         let other = demo_hub(&store, "isaccea-border").await;
         let mut visit = crate::visits::new_visit(&other, "wrong-hub-1", crate::visits::group(1, 0));
         visit.deployment_id = Some(id);
-        let err = store.record_visit(&visit).await.unwrap_err();
+        let err = store
+            .record_visit(&visit, &crate::support::system())
+            .await
+            .unwrap_err();
         assert!(
             err.to_string().contains("not a deployment of this hub"),
             "{err}"

@@ -51,31 +51,31 @@ async fn every_indicator_counts_exactly_the_records_behind_it() {
         };
         // In the period: 3 + 5 people at Siret, 3 at Medyka.
         store
-            .record_visit(&on(&siret, "a", 1, 2, day))
+            .record_visit(&on(&siret, "a", 1, 2, day), &crate::support::system())
             .await
             .unwrap();
         store
-            .record_visit(&on(&siret, "b", 2, 3, day))
+            .record_visit(&on(&siret, "b", 2, 3, day), &crate::support::system())
             .await
             .unwrap();
         store
-            .record_visit(&on(&medyka, "c", 3, 0, day))
+            .record_visit(&on(&medyka, "c", 3, 0, day), &crate::support::system())
             .await
             .unwrap();
         // Voided, and outside the period: not counted.
         let voided = store
-            .record_visit(&on(&siret, "d", 7, 7, day))
+            .record_visit(&on(&siret, "d", 7, 7, day), &crate::support::system())
             .await
             .unwrap();
         assert!(
             store
-                .void_visit(voided.id, None, "entered twice")
+                .void_visit(voided.id, "entered twice", &crate::support::system())
                 .await
                 .unwrap()
         );
         let before = day - Days::new(30);
         store
-            .record_visit(&on(&siret, "e", 9, 9, before))
+            .record_visit(&on(&siret, "e", 9, 9, before), &crate::support::system())
             .await
             .unwrap();
 
@@ -174,7 +174,12 @@ async fn daily_sums_keep_every_visit_of_concurrent_counters_and_follow_correctio
             .map(|i| {
                 let store = store.clone();
                 let v = new_visit(&hub, &format!("counter-{i}"), group(1, 1));
-                tokio::spawn(async move { store.record_visit(&v).await.unwrap() })
+                tokio::spawn(async move {
+                    store
+                        .record_visit(&v, &crate::support::system())
+                        .await
+                        .unwrap()
+                })
             })
             .collect();
         for c in counters {
@@ -184,13 +189,21 @@ async fn daily_sums_keep_every_visit_of_concurrent_counters_and_follow_correctio
         assert_eq!(sum(&t, Indicator::PeopleReached, None), 40, "{backend}");
         // A correction that moves a visit to the day before takes it out of this day's sum.
         let moved = store
-            .record_visit(&new_visit(&hub, "late", group(2, 0)))
+            .record_visit(
+                &new_visit(&hub, "late", group(2, 0)),
+                &crate::support::system(),
+            )
             .await
             .unwrap();
         let mut fixed = new_visit(&hub, "late-fixed", group(2, 0));
         fixed.day = day - Days::new(1);
         store
-            .correct_visit(moved.id, &fixed, "recorded on the wrong day")
+            .correct_visit(
+                moved.id,
+                &fixed,
+                "recorded on the wrong day",
+                &crate::support::system(),
+            )
             .await
             .unwrap();
         let t = store.tallies(day, day).await.unwrap();
@@ -221,7 +234,10 @@ async fn the_public_page_sums_the_network_and_suppresses_small_counts() {
             (&medyka, "c", 3, 0),
         ] {
             store
-                .record_visit(&new_visit(hub, key, group(women, children)))
+                .record_visit(
+                    &new_visit(hub, key, group(women, children)),
+                    &crate::support::system(),
+                )
                 .await
                 .unwrap();
         }
@@ -252,11 +268,17 @@ async fn figures_and_targets_stay_within_each_roles_scope() {
         let siret = demo_hub(&store, "siret-border").await;
         let medyka = demo_hub(&store, "medyka-border").await;
         store
-            .record_visit(&new_visit(&siret, "ro", group(2, 1)))
+            .record_visit(
+                &new_visit(&siret, "ro", group(2, 1)),
+                &crate::support::system(),
+            )
             .await
             .unwrap();
         store
-            .record_visit(&new_visit(&medyka, "pl", group(9, 9)))
+            .record_visit(
+                &new_visit(&medyka, "pl", group(9, 9)),
+                &crate::support::system(),
+            )
             .await
             .unwrap();
         let app = app(&store);

@@ -484,7 +484,10 @@ async fn processes_sharing_a_database_see_each_others_changes() {
     on_both_backends!(async |store: Store, backend: &str, url: String| {
         bluedot_cli::load_demo(&store).await.unwrap();
         // A second process: its own connection pool and its own directory cache.
-        let other = Store::connect(&url).await.unwrap();
+        let other = Store::connect(&url)
+            .await
+            .unwrap()
+            .with_audit_keys(crate::support::test_audit_keys());
         let no_cache = WebConfig {
             cache_seconds: 0,
             ..WebConfig::default()

@@ -111,7 +111,10 @@ async fn transfers_and_visits_move_stock_all_or_nothing() {
         // A visit asking for more than is left records neither the visit nor anything handed out.
         let mut visit = new_visit(&siret, "with-kits", group(1, 1));
         visit.items = vec![(SupplyItem::HygieneKit, 1), (SupplyItem::Blanket, 1)];
-        let err = store.record_visit(&visit).await.unwrap_err();
+        let err = store
+            .record_visit(&visit, &crate::support::system())
+            .await
+            .unwrap_err();
         assert!(
             matches!(
                 err,
@@ -137,9 +140,15 @@ async fn transfers_and_visits_move_stock_all_or_nothing() {
             2
         );
         visit.items = vec![(SupplyItem::HygieneKit, 2)];
-        let recorded = store.record_visit(&visit).await.unwrap();
+        let recorded = store
+            .record_visit(&visit, &crate::support::system())
+            .await
+            .unwrap();
         // Retried: neither the visit nor the distribution is counted twice.
-        store.record_visit(&visit).await.unwrap();
+        store
+            .record_visit(&visit, &crate::support::system())
+            .await
+            .unwrap();
         assert_eq!(
             quantity(
                 &store.stock(siret.id).await.unwrap(),

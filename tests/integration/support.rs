@@ -50,11 +50,21 @@ fn postgres_required() -> bool {
     )
 }
 
+/// The audit key every test store chains its log under, as a deployment's configuration would
+/// give it.
+pub fn test_audit_keys() -> bluedot_store::audit::AuditKeys {
+    bluedot_store::audit::AuditKeys::parse("test-audit:MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY")
+        .unwrap()
+}
+
 pub async fn sqlite() -> TestDb {
     let dir = std::env::temp_dir().join(format!("bluedot-test-{}", uuid::Uuid::now_v7()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("test.sqlite3");
-    let store = Store::open_sqlite(&path).await.unwrap();
+    let store = Store::open_sqlite(&path)
+        .await
+        .unwrap()
+        .with_audit_keys(test_audit_keys());
     store.migrate().await.unwrap();
     TestDb {
         store,
@@ -90,7 +100,10 @@ pub async fn postgres() -> Option<TestDb> {
         Some((base, _)) => format!("{base}/{database}"),
         None => panic!("BLUEDOT_TEST_POSTGRES_URL must end with /DATABASE"),
     };
-    let store = Store::connect(&url).await.unwrap();
+    let store = Store::connect(&url)
+        .await
+        .unwrap()
+        .with_audit_keys(test_audit_keys());
     store.migrate().await.unwrap();
     Some(TestDb {
         store,
@@ -116,4 +129,9 @@ macro_rules! on_both_backends {
             db.drop_database().await;
         }
     }};
+}
+
+/// A change made by the tests themselves, audited like any other.
+pub fn system() -> bluedot_store::audit::Change {
+    bluedot_store::audit::Change::by_system("test")
 }

@@ -45,12 +45,18 @@ async fn a_retried_submission_is_recorded_once() {
     on_both_backends!(async |store: Store, backend: &str, _url: String| {
         let hub = demo_hub(&store, "siret-border").await;
         let first = store
-            .record_visit(&new_visit(&hub, "k-1", group(1, 2)))
+            .record_visit(
+                &new_visit(&hub, "k-1", group(1, 2)),
+                &crate::support::system(),
+            )
             .await
             .unwrap();
         assert!(first.created);
         let again = store
-            .record_visit(&new_visit(&hub, "k-1", group(1, 2)))
+            .record_visit(
+                &new_visit(&hub, "k-1", group(1, 2)),
+                &crate::support::system(),
+            )
             .await
             .unwrap();
         assert_eq!(again.id, first.id, "{backend}");
@@ -60,7 +66,12 @@ async fn a_retried_submission_is_recorded_once() {
             .map(|_| {
                 let store = store.clone();
                 let v = new_visit(&hub, "k-2", group(2, 1));
-                tokio::spawn(async move { store.record_visit(&v).await.unwrap() })
+                tokio::spawn(async move {
+                    store
+                        .record_visit(&v, &crate::support::system())
+                        .await
+                        .unwrap()
+                })
             })
             .collect();
         let mut ids = Vec::new();
@@ -79,7 +90,10 @@ async fn a_retried_submission_is_recorded_once() {
         let other = demo_hub(&store, "isaccea-border").await;
         assert!(
             store
-                .record_visit(&new_visit(&other, "k-1", group(1, 0)))
+                .record_visit(
+                    &new_visit(&other, "k-1", group(1, 0)),
+                    &crate::support::system()
+                )
                 .await
                 .is_err()
         );
@@ -93,7 +107,7 @@ async fn bad_visits_are_refused_and_nothing_is_written() {
         let mut bad = group(0, 0);
         bad.with_disability = 0;
         let err = store
-            .record_visit(&new_visit(&hub, "k-0", bad))
+            .record_visit(&new_visit(&hub, "k-0", bad), &crate::support::system())
             .await
             .unwrap_err();
         assert!(
@@ -109,7 +123,10 @@ async fn corrections_keep_the_old_figures_and_the_reason() {
     on_both_backends!(async |store: Store, backend: &str, _url: String| {
         let hub = demo_hub(&store, "siret-border").await;
         let first = store
-            .record_visit(&new_visit(&hub, "a", group(1, 3)))
+            .record_visit(
+                &new_visit(&hub, "a", group(1, 3)),
+                &crate::support::system(),
+            )
             .await
             .unwrap();
         let fixed = store
@@ -117,6 +134,7 @@ async fn corrections_keep_the_old_figures_and_the_reason() {
                 first.id,
                 &new_visit(&hub, "a-fix", group(1, 2)),
                 "two children, not three",
+                &crate::support::system(),
             )
             .await
             .unwrap();
@@ -126,13 +144,19 @@ async fn corrections_keep_the_old_figures_and_the_reason() {
                 first.id,
                 &new_visit(&hub, "a-fix", group(1, 2)),
                 "two children, not three",
+                &crate::support::system(),
             )
             .await
             .unwrap();
         assert_eq!(retried.id, fixed.id, "{backend}");
         // A second, different correction of the same old visit loses: it was corrected already.
         let late = store
-            .correct_visit(first.id, &new_visit(&hub, "a-fix-2", group(1, 9)), "nine")
+            .correct_visit(
+                first.id,
+                &new_visit(&hub, "a-fix-2", group(1, 9)),
+                "nine",
+                &crate::support::system(),
+            )
             .await;
         assert!(late.is_err(), "{backend}");
         let all = store.visits_on(hub.id, day()).await.unwrap();
@@ -152,23 +176,29 @@ async fn corrections_keep_the_old_figures_and_the_reason() {
         assert_eq!(new.corrects, Some(first.id));
 
         let mistake = store
-            .record_visit(&new_visit(&hub, "b", group(5, 0)))
+            .record_visit(
+                &new_visit(&hub, "b", group(5, 0)),
+                &crate::support::system(),
+            )
             .await
             .unwrap();
         assert!(
             store
-                .void_visit(mistake.id, None, "test entry")
+                .void_visit(mistake.id, "test entry", &crate::support::system())
                 .await
                 .unwrap()
         );
         assert!(
             !store
-                .void_visit(mistake.id, None, "test entry")
+                .void_visit(mistake.id, "test entry", &crate::support::system())
                 .await
                 .unwrap()
         );
         assert!(
-            store.void_visit(fixed.id, None, " ").await.is_err(),
+            store
+                .void_visit(fixed.id, " ", &crate::support::system())
+                .await
+                .is_err(),
             "a reason is needed"
         );
 
@@ -179,5 +209,54 @@ async fn corrections_keep_the_old_figures_and_the_reason() {
             "{backend}"
         );
         assert_eq!(store.visits_on(hub.id, day()).await.unwrap().len(), 3);
+    });
+}
+
+#[tokio::test]
+async fn a_visit_and_its_audit_entry_are_stored_together_or_not_at_all() {
+    on_both_backends!(async |store: Store, backend: &str, url: String| {
+        let hub = demo_hub(&store, "siret-border").await;
+        let recorded = store
+            .record_visit(
+                &new_visit(&hub, "with-entry", group(1, 1)),
+                &crate::support::system(),
+            )
+            .await
+            .unwrap();
+        let entries = store
+            .search_audit(&bluedot_store::audit::AuditQuery {
+                action_prefix: Some("visit.".into()),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(entries.len(), 1, "{backend}");
+        assert_eq!(entries[0].subject, format!("visit:{}", recorded.id));
+        // A process that cannot audit (here: no audit key) stores nothing either.
+        let unaudited = Store::connect(&url).await.unwrap();
+        assert!(
+            unaudited
+                .record_visit(
+                    &new_visit(&hub, "no-entry", group(1, 1)),
+                    &crate::support::system()
+                )
+                .await
+                .is_err(),
+            "{backend}"
+        );
+        let day = store.visits_on(hub.id, day()).await.unwrap();
+        assert_eq!(day.len(), 1, "{backend}: the unaudited visit was not kept");
+        assert!(
+            unaudited
+                .void_visit(recorded.id, "no audit", &crate::support::system())
+                .await
+                .is_err()
+        );
+        assert_eq!(
+            store.visit(recorded.id).await.unwrap().unwrap().status,
+            VisitStatus::Current,
+            "{backend}"
+        );
+        unaudited.close().await;
     });
 }

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use bluedot_store::Store;
-use bluedot_store::audit::{AuditEvent, ChainCheck};
+use bluedot_store::audit::{AuditEvent, AuditKeys, ChainCheck, ChainProof};
 use bluedot_store::crypto::KeyRing;
 use bluedot_store::visits::NewVisit;
 use clap::{Args, Parser, Subcommand};
@@ -33,7 +33,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run the web server (migrations are applied first).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Apply database migrations and exit.
     Migrate(DbArgs),
     /// Load the demo network (36 hubs, providers, articles), replacing earlier demo records.
@@ -203,9 +203,51 @@ enum KeysCommand {
 
 #[derive(Subcommand)]
 enum AuditCommand {
-    /// Check the audit log's hash chain from the first entry to the last; exits non-zero if
-    /// any entry was changed, removed or reordered.
-    Verify(DbArgs),
+    /// Check the audit log's keyed hash chain from the first entry to the last, and every
+    /// signed checkpoint; exits non-zero, naming the first entry that breaks, if any entry was
+    /// changed, removed or reordered.
+    Verify {
+        #[command(flatten)]
+        db: AuditDbArgs,
+        /// A file of checkpoints (`bluedot audit checkpoint --append FILE`), one per line.
+        #[arg(long, value_name = "FILE")]
+        checkpoints: Option<PathBuf>,
+        /// Entries up to this one were written before audit keys were configured and are
+        /// chained with plain SHA-256 [default: 0, none]
+        #[arg(long, value_name = "SEQ", default_value_t = 0)]
+        unkeyed_until: i64,
+    },
+    /// Sign the chain's head (entry count, last hash, time) and print it as one JSON line;
+    /// keep it outside the database, e.g. appended to a file on another machine.
+    Checkpoint {
+        #[command(flatten)]
+        db: AuditDbArgs,
+        /// Also append the checkpoint to this file (created if missing).
+        #[arg(long, value_name = "FILE")]
+        append: Option<PathBuf>,
+    },
+    /// Print a new audit key as `ID:BASE64` for BLUEDOT_AUDIT_KEYS, and the public key that
+    /// checks its checkpoints.
+    Keygen {
+        /// The key's id, written into every entry it chains.
+        #[arg(default_value = "a1")]
+        id: String,
+    },
+}
+
+/// Where the data lives and the audit keys.
+#[derive(Args, Clone, Default)]
+pub struct AuditDbArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// Audit keys, current first: `NEW_ID:KEY,OLD_ID:KEY` (`bluedot audit keygen`).
+    #[arg(
+        long,
+        env = "BLUEDOT_AUDIT_KEYS",
+        value_name = "KEYS",
+        hide_env_values = true
+    )]
+    pub audit_keys: Option<String>,
 }
 
 /// Where the data lives.
@@ -258,6 +300,16 @@ pub struct ServeArgs {
         hide_env_values = true
     )]
     pub encryption_keys: Option<String>,
+    /// Audit keys, `ID:BASE64KEY[,ID:BASE64KEY...]`, current first (make one with `bluedot audit
+    /// keygen`): the audit log is chained under them, so they are kept out of the database and
+    /// its backups. With --demo and no keys, one is generated.
+    #[arg(
+        long,
+        env = "BLUEDOT_AUDIT_KEYS",
+        value_name = "KEYS",
+        hide_env_values = true
+    )]
+    pub audit_keys: Option<String>,
     /// Seconds a process may serve the directory from memory before reading the database again
     /// [default: 5]
     #[arg(long, env = "BLUEDOT_CACHE_SECONDS", value_name = "SECONDS")]
@@ -348,18 +400,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let (_, store) = settings_and_store(cli.config.as_deref(), db).await?;
             load_demo_network(&store).await
         }
-        Command::Audit(AuditCommand::Verify(db)) => {
-            let (_, store) = settings_and_store(cli.config.as_deref(), db).await?;
-            match store.verify_audit_chain().await? {
-                ChainCheck::Intact { entries } => {
-                    println!("audit log intact: {entries} entries");
-                    Ok(())
-                }
-                ChainCheck::Broken { seq, reason } => {
-                    anyhow::bail!("audit log broken at entry {seq}: {reason}")
-                }
-            }
-        }
+        Command::Audit(command) => audit_command(cli.config.as_deref(), command).await,
         Command::User(command) => user_command(cli.config.as_deref(), command).await,
         Command::Tracing(TracingCommand::Match {
             children,
@@ -530,6 +571,85 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
+async fn audit_command(
+    config: Option<&std::path::Path>,
+    command: AuditCommand,
+) -> anyhow::Result<()> {
+    let store = |args: AuditDbArgs| async move {
+        let serve_args = ServeArgs {
+            db: args.db,
+            audit_keys: args.audit_keys,
+            ..Default::default()
+        };
+        let settings = Settings::load(config, &serve_args)?;
+        open_store(&settings).await
+    };
+    match command {
+        AuditCommand::Keygen { id } => {
+            let spec = AuditKeys::generate_spec(&id);
+            let keys = AuditKeys::parse(&spec)?;
+            println!("BLUEDOT_AUDIT_KEYS={spec}");
+            println!("checkpoint public key: {}", keys.public_key());
+            Ok(())
+        }
+        AuditCommand::Checkpoint { db, append } => {
+            let store = store(db).await?;
+            let checkpoint = store.audit_checkpoint().await?;
+            let line = serde_json::to_string(&checkpoint)?;
+            if let Some(path) = append {
+                use std::io::Write;
+                let mut file = std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(&path)
+                    .with_context(|| format!("cannot open {}", path.display()))?;
+                writeln!(file, "{line}")?;
+                file.sync_all()?;
+            }
+            println!("{line}");
+            Ok(())
+        }
+        AuditCommand::Verify {
+            db,
+            checkpoints,
+            unkeyed_until,
+        } => {
+            let store = store(db).await?;
+            let mut proof = ChainProof {
+                unkeyed_until,
+                ..ChainProof::default()
+            };
+            if let Some(path) = &checkpoints {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("cannot read {}", path.display()))?;
+                for (n, line) in text
+                    .lines()
+                    .enumerate()
+                    .filter(|(_, l)| !l.trim().is_empty())
+                {
+                    proof
+                        .checkpoints
+                        .push(serde_json::from_str(line).with_context(|| {
+                            format!("{}:{}: not a checkpoint", path.display(), n + 1)
+                        })?);
+                }
+            }
+            match store.verify_audit_chain(&proof).await? {
+                ChainCheck::Intact { entries } => {
+                    println!(
+                        "audit log intact: {entries} entries, {} checkpoints",
+                        proof.checkpoints.len()
+                    );
+                    Ok(())
+                }
+                ChainCheck::Broken { seq, reason } => {
+                    anyhow::bail!("audit log broken at entry {seq}: {reason}")
+                }
+            }
+        }
+    }
+}
+
 /// An audit entry for something done on the command line.
 fn cli_event(action: &str, subject: String) -> AuditEvent {
     AuditEvent {
@@ -651,21 +771,63 @@ fn key_ring(settings: &Settings, demo: bool) -> anyhow::Result<Option<KeyRing>> 
             KeyRing::parse(spec).context("BLUEDOT_ENCRYPTION_KEYS")?,
         ));
     }
+    demo_key(
+        settings,
+        demo,
+        "demo-encryption-key",
+        "BLUEDOT_ENCRYPTION_KEYS",
+        "keys generate",
+    )?
+    .map(|spec| Ok(KeyRing::parse(&spec)?))
+    .transpose()
+}
+
+/// The audit keys from settings, else the demo's from the data directory: made there by
+/// `serve --demo`, and read by every command on that data directory after it.
+fn audit_keys(settings: &Settings, demo: bool) -> anyhow::Result<Option<AuditKeys>> {
+    // Commands without an --audit-keys flag (user, retention, ...) still audit: they read the
+    // variable themselves.
+    let from_env = std::env::var("BLUEDOT_AUDIT_KEYS")
+        .ok()
+        .filter(|v| !v.is_empty());
+    if let Some(spec) = settings.audit_keys.as_ref().or(from_env.as_ref()) {
+        return Ok(Some(AuditKeys::parse(spec).context("BLUEDOT_AUDIT_KEYS")?));
+    }
+    let exists = settings.data_dir.join("demo-audit-key").exists();
+    demo_key(
+        settings,
+        demo || exists,
+        "demo-audit-key",
+        "BLUEDOT_AUDIT_KEYS",
+        "audit keygen",
+    )?
+    .map(|spec| Ok(AuditKeys::parse(&spec)?))
+    .transpose()
+}
+
+/// A demo's key kept in the data directory under `file`, made on first use; none unless `demo`.
+fn demo_key(
+    settings: &Settings,
+    demo: bool,
+    file: &str,
+    variable: &str,
+    command: &str,
+) -> anyhow::Result<Option<String>> {
     if !demo {
         return Ok(None);
     }
-    let path = settings.data_dir.join("demo-encryption-key");
+    let path = settings.data_dir.join(file);
     if !path.exists() {
         std::fs::create_dir_all(&settings.data_dir)?;
         write_private(&path, &KeyRing::generate_spec("demo1"))?;
         println!(
-            "generated an encryption key for the demo in {} (for real data, set BLUEDOT_ENCRYPTION_KEYS; see `bluedot keys generate`)",
+            "generated a key for the demo in {} (for real data, set {variable}; see `bluedot {command}`)",
             path.display()
         );
     }
     let spec = std::fs::read_to_string(&path)
         .with_context(|| format!("cannot read {}", path.display()))?;
-    Ok(Some(KeyRing::parse(spec.trim())?))
+    Ok(Some(spec.trim().to_owned()))
 }
 
 /// Writes a file only its owner can read.
@@ -716,7 +878,10 @@ pub async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
         }
     };
     store.migrate().await.context("migrations failed")?;
-    Ok(store)
+    Ok(match audit_keys(settings, false)? {
+        Some(keys) => store.with_audit_keys(keys),
+        None => store,
+    })
 }
 
 /// A database URL without its password, for messages.
@@ -771,6 +936,13 @@ pub async fn load_demo_history(store: &Store) -> anyhow::Result<u64> {
 }
 
 async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
+    // Made before the store opens, which then finds it.
+    let audit = audit_keys(&settings, demo)?;
+    if audit.is_none() && settings.encryption_keys.is_some() {
+        anyhow::bail!(
+            "staff work is audited: set BLUEDOT_AUDIT_KEYS as well as BLUEDOT_ENCRYPTION_KEYS (make one with `bluedot audit keygen`)"
+        );
+    }
     let store = open_store(&settings).await?;
     if demo && store.count_hubs().await? == 0 {
         load_demo_network(&store).await?;

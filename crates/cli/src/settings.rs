@@ -25,6 +25,8 @@ pub struct Settings {
     pub freshness: FreshnessPolicy,
     pub cache_seconds: u64,
     pub encryption_keys: Option<String>,
+    /// Chain the audit log (`bluedot audit keygen`); kept out of the database.
+    pub audit_keys: Option<String>,
     /// Days a closed person's record is kept before `bluedot retention` anonymises it.
     pub retention_days: i64,
     /// `[case_deadlines]`: hours for high risk, days for medium and low, days between
@@ -56,6 +58,7 @@ impl Default for Settings {
             freshness: web.freshness,
             cache_seconds: web.cache_seconds,
             encryption_keys: None,
+            audit_keys: None,
             retention_days: 730,
             case_deadlines: web.case_deadlines,
             deployment_id: None,
@@ -100,6 +103,9 @@ impl Settings {
         }
         if let Some(v) = &args.encryption_keys {
             s.encryption_keys = Some(v.clone()).filter(|k| !k.is_empty());
+        }
+        if let Some(v) = &args.audit_keys {
+            s.audit_keys = Some(v.clone()).filter(|k| !k.is_empty());
         }
         if let Some(v) = args.retention_days {
             s.retention_days = v;

@@ -67,7 +67,15 @@ async fn main() {
     let (hubs, visits) = history(last);
     let dir = std::env::temp_dir().join(format!("bluedot-bench-{}", uuid::Uuid::now_v7()));
     std::fs::create_dir_all(&dir).unwrap();
-    let sqlite = Store::open_sqlite(&dir.join("bench.db")).await.unwrap();
+    let sqlite = Store::open_sqlite(&dir.join("bench.db"))
+        .await
+        .unwrap()
+        .with_audit_keys(
+            bluedot_store::audit::AuditKeys::parse(
+                &bluedot_store::audit::AuditKeys::generate_spec("bench"),
+            )
+            .unwrap(),
+        );
     run("sqlite", &sqlite, &hubs, &visits, last).await;
     sqlite.close().await;
     std::fs::remove_dir_all(&dir).ok();
@@ -82,7 +90,15 @@ async fn main() {
     let db = format!("bluedot_bench_{}", uuid::Uuid::now_v7().simple());
     let create = format!("CREATE DATABASE {db}");
     sqlx::query(&create).execute(&mut admin).await.unwrap();
-    let store = Store::connect(&format!("{POSTGRES}/{db}")).await.unwrap();
+    let store = Store::connect(&format!("{POSTGRES}/{db}"))
+        .await
+        .unwrap()
+        .with_audit_keys(
+            bluedot_store::audit::AuditKeys::parse(
+                &bluedot_store::audit::AuditKeys::generate_spec("bench"),
+            )
+            .unwrap(),
+        );
     run("postgres", &store, &hubs, &visits, last).await;
     store.close().await;
     let drop = format!("DROP DATABASE {db}");

@@ -90,6 +90,11 @@ impl KeyRing {
         &self.current
     }
 
+    /// The raw key with this id, for keyed hashes made outside this module.
+    pub(crate) fn key(&self, id: &str) -> Option<&[u8; 32]> {
+        self.keys.get(id).map(|k| &**k)
+    }
+
     fn cipher(&self, id: &str) -> Result<XChaCha20Poly1305, CryptoError> {
         let key = self
             .keys

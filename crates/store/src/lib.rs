@@ -52,6 +52,11 @@ pub enum StoreError {
     Corrupt(String),
     #[error("unsupported database URL {0:?}: use sqlite://PATH or postgres://...")]
     UnsupportedUrl(String),
+    /// Auditing needs the audit key, which this process was not given.
+    #[error(
+        "no audit key configured: set BLUEDOT_AUDIT_KEYS (make one with `bluedot audit keygen`)"
+    )]
+    NoAuditKey,
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -77,6 +82,8 @@ pub(crate) use on_pool;
 #[derive(Clone, Debug)]
 pub struct Store {
     backend: Backend,
+    /// Chains the audit log; held in memory only, never in the database.
+    audit_keys: Option<std::sync::Arc<audit::AuditKeys>>,
 }
 
 impl Store {
@@ -91,6 +98,7 @@ impl Store {
                 .await?;
             Ok(Store {
                 backend: Backend::Postgres(pool),
+                audit_keys: None,
             })
         } else if let Some(path) = url.strip_prefix("sqlite://") {
             Self::open_sqlite(Path::new(path)).await
@@ -115,6 +123,7 @@ impl Store {
             .await?;
         Ok(Store {
             backend: Backend::Sqlite(pool),
+            audit_keys: None,
         })
     }
 
@@ -127,6 +136,16 @@ impl Store {
         }
         self.fill_visit_days().await?;
         self.fill_counted_days().await
+    }
+
+    /// The same database, auditing with these keys.
+    pub fn with_audit_keys(mut self, keys: audit::AuditKeys) -> Store {
+        self.audit_keys = Some(std::sync::Arc::new(keys));
+        self
+    }
+
+    pub(crate) fn audit_keys(&self) -> Result<&audit::AuditKeys> {
+        self.audit_keys.as_deref().ok_or(StoreError::NoAuditKey)
     }
 
     pub fn backend_name(&self) -> &'static str {

@@ -10,6 +10,7 @@ use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
 use sqlx::types::Json;
 use uuid::Uuid;
 
+use crate::audit::{Change, append_audit};
 use crate::supplies::{MovementBy, check_quantity, movement, take_stock};
 use crate::{Result, Store, StoreError, decode_code, on_pool};
 
@@ -322,7 +323,8 @@ macro_rules! refresh_day {
 impl Store {
     /// Records a visit once, with the items handed out: a second call with the same key
     /// returns the first visit. If the hub has too little of an item, nothing is recorded.
-    pub async fn record_visit(&self, new: &NewVisit) -> Result<Recorded> {
+    /// The visit and its audit entry (`visit.create`) commit together.
+    pub async fn record_visit(&self, new: &NewVisit, change: &Change) -> Result<Recorded> {
         let draft = new.draft.clone().validate()?;
         let mut items = Vec::new();
         for (item, n) in &new.items {
@@ -345,6 +347,7 @@ impl Store {
                     take_stock!(tx, new.hub_id, *item, *n);
                     movement!(tx, new.hub_id, *item, MovementKind::Distribution, -*n, Some(id), None::<Uuid>, by);
                 }
+                append_audit!(self, tx, &change.event("visit.create", format!("visit:{id}")));
             }
             tx.commit().await?;
             inserted
@@ -427,7 +430,13 @@ impl Store {
 
     /// Replaces a current visit by a corrected one; the old row stays, marked `corrected` with
     /// who, when and why. Retrying with the same key returns the first correction.
-    pub async fn correct_visit(&self, old: Uuid, new: &NewVisit, reason: &str) -> Result<Recorded> {
+    pub async fn correct_visit(
+        &self,
+        old: Uuid,
+        new: &NewVisit,
+        reason: &str,
+        change: &Change,
+    ) -> Result<Recorded> {
         let draft = new.draft.clone().validate()?;
         let reason = change_reason(reason)?;
         let id = Uuid::now_v7();
@@ -466,6 +475,7 @@ impl Store {
                 if old_day != new.day {
                     refresh_day!(tx, new.hub_id, new.country.code(), old_day);
                 }
+                append_audit!(self, tx, &change.event("visit.correct", format!("visit:{old}/by:{id}")));
                 tx.commit().await?;
                 Some(id)
             }
@@ -477,7 +487,8 @@ impl Store {
     }
 
     /// Marks a current visit as recorded by mistake; false if it was not current.
-    pub async fn void_visit(&self, id: Uuid, by: Option<Uuid>, reason: &str) -> Result<bool> {
+    pub async fn void_visit(&self, id: Uuid, reason: &str, change: &Change) -> Result<bool> {
+        let by = change.actor_id;
         let reason = change_reason(reason)?;
         let done = on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
@@ -495,6 +506,7 @@ impl Store {
             .await?;
             if let Some((hub, country, day)) = &voided {
                 refresh_day!(tx, *hub, country.as_str(), *day);
+                append_audit!(self, tx, &change.event("visit.void", format!("visit:{id}")));
             }
             tx.commit().await?;
             voided.is_some()

@@ -27,7 +27,7 @@ use axum::routing::{get, post};
 use bluedot_core::policy::{Action, Actor, Scope, Target, decide};
 use bluedot_core::{Hub, Lang};
 use bluedot_store::accounts::{Session, User};
-use bluedot_store::audit::AuditEvent;
+use bluedot_store::audit::{AuditEvent, Change};
 
 use crate::AppState;
 use crate::public::Ctx;
@@ -241,6 +241,17 @@ impl Staff {
         event.hub_id = Some(hub.id);
         event.country = Some(hub.country.code().to_owned());
         event
+    }
+
+    /// Who changes a record held at `hub`, for the store to audit in the change's own
+    /// transaction.
+    pub fn change_at(&self, from: &ClientAddr, hub: &Hub) -> Change {
+        Change {
+            actor_id: Some(self.user.id),
+            source: from.0.clone(),
+            hub_id: Some(hub.id),
+            country: Some(hub.country.code().to_owned()),
+        }
     }
 
     /// The audit entry for a refusal of something at `hub`.

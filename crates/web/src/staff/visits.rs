@@ -19,9 +19,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::people::{Choice, choices};
-use super::{
-    ClientAddr, Nav, Staff, StaffError, StaffResult, audit, check_csrf, hub_target, signed_in,
-};
+use super::{ClientAddr, Nav, Staff, StaffError, StaffResult, check_csrf, hub_target, signed_in};
 use crate::AppState;
 use crate::public::{Ctx, render_form};
 
@@ -555,7 +553,11 @@ pub async fn record(
         items: form.items.clone(),
         deployment_id,
     };
-    let recorded = match state.store.record_visit(&new).await {
+    let recorded = match state
+        .store
+        .record_visit(&new, &l.staff.change_at(&from, &hub))
+        .await
+    {
         Ok(r) => r,
         Err(StoreError::Invalid(e)) => {
             let message = field_message(&l.staff, &e);
@@ -579,15 +581,6 @@ pub async fn record(
         }
         Err(e) => return Err(l.internal(e)),
     };
-    if recorded.created {
-        let event = l.staff.event_at(
-            "visit.create",
-            format!("visit:{}", recorded.id),
-            &from,
-            &hub,
-        );
-        audit(&state, l.staff.lang, event).await?;
-    }
     if json {
         let f = state
             .store
@@ -695,12 +688,17 @@ pub async fn correct(
         // Where the group was met does not change with a correction.
         deployment_id: visit.deployment_id,
     };
-    let fixed = match state
+    match state
         .store
-        .correct_visit(visit.id, &new, &form.reason)
+        .correct_visit(
+            visit.id,
+            &new,
+            &form.reason,
+            &l.staff.change_at(&from, &hub),
+        )
         .await
     {
-        Ok(r) => r,
+        Ok(_) => {}
         Err(StoreError::Invalid(e)) => {
             let message = field_message(&l.staff, &e);
             return l
@@ -715,15 +713,6 @@ pub async fn correct(
         }
         Err(e) => return Err(l.internal(e)),
     };
-    if fixed.created {
-        let event = l.staff.event_at(
-            "visit.correct",
-            format!("visit:{}/by:{}", visit.id, fixed.id),
-            &from,
-            &hub,
-        );
-        audit(&state, l.staff.lang, event).await?;
-    }
     Ok(Redirect::to(&format!("/staff/visits?hub={}", hub.id)).into_response())
 }
 
@@ -745,7 +734,7 @@ pub async fn void(
     let (visit, hub) = own_visit(&state, &l, &id).await?;
     let done = match state
         .store
-        .void_visit(visit.id, Some(l.staff.user.id), &form.reason)
+        .void_visit(visit.id, &form.reason, &l.staff.change_at(&from, &hub))
         .await
     {
         Ok(done) => done,
@@ -763,9 +752,5 @@ pub async fn void(
             crate::I18N.message(l.staff.lang, "visit-not-current", None),
         ));
     }
-    let event = l
-        .staff
-        .event_at("visit.void", format!("visit:{}", visit.id), &from, &hub);
-    audit(&state, l.staff.lang, event).await?;
     Ok(Redirect::to(&format!("/staff/visits?hub={}", hub.id)).into_response())
 }
