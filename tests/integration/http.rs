@@ -341,7 +341,12 @@ async fn open_data_follows_hsds() {
         ] {
             let r = get(&app, bad).await;
             assert_eq!(r.status, StatusCode::BAD_REQUEST, "{bad}");
-            assert!(json(&r)["error"].is_string());
+            assert_eq!(
+                r.headers.get("content-type").map(|v| v.to_str().unwrap()),
+                Some("application/problem+json"),
+                "{bad}"
+            );
+            assert!(json(&r)["detail"].is_string(), "{bad}");
         }
         let r = get(&app, &format!("/services/{}", uuid::Uuid::nil())).await;
         assert_eq!(r.status, StatusCode::NOT_FOUND);
@@ -508,5 +513,102 @@ async fn processes_sharing_a_database_see_each_others_changes() {
             assert!(page.body.contains("Temporarily closed"), "{backend}");
         }
         other.close().await;
+    });
+}
+
+#[tokio::test]
+async fn open_data_lists_are_paged_cached_and_strict() {
+    on_both_backends!(async |store: Store, backend: &str, _url: String| {
+        let app = app_with_demo(&store).await;
+        let first = json(&get(&app, "/services").await);
+        let total = first["total_items"].as_u64().unwrap() as usize;
+        assert!(
+            total > 50,
+            "{backend}: the demo has more than one default page"
+        );
+        assert_eq!(
+            first["contents"].as_array().unwrap().len(),
+            50,
+            "default page size"
+        );
+        assert_eq!(first["size"], 50);
+        assert_eq!(first["total_pages"], total.div_ceil(50));
+        assert_eq!(first["first_page"], true);
+        assert_eq!(first["last_page"], false);
+        // Pages of any size together are the whole list, once each, in order.
+        let ids_in_pages = async |per_page: usize| {
+            let mut ids = Vec::new();
+            for page in 1..=total.div_ceil(per_page) {
+                let p =
+                    json(&get(&app, &format!("/services?per_page={per_page}&page={page}")).await);
+                assert_eq!(p["page_number"], page);
+                assert_eq!(p["last_page"], page == total.div_ceil(per_page));
+                ids.extend(
+                    p["contents"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|s| s["id"].as_str().unwrap().to_owned()),
+                );
+            }
+            ids
+        };
+        let by_20 = ids_in_pages(20).await;
+        let by_500 = ids_in_pages(500).await;
+        assert_eq!(by_20.len(), total, "{backend}");
+        assert!(by_20 == by_500, "{backend}: pages of 20 and of 500 differ");
+        let past = json(&get(&app, "/services?page=999").await);
+        assert_eq!(past["empty"], true);
+        assert_eq!(past["total_items"], total);
+        let locations = json(&get(&app, "/locations?per_page=2&country=RO").await);
+        assert_eq!(locations["contents"].as_array().unwrap().len(), 2);
+
+        // Repeated requests: a compressed body and an ETag that answers 304 next time.
+        let zipped = get_with(&app, "/services", &[("accept-encoding", "gzip, br")]).await;
+        assert_eq!(zipped.headers["content-encoding"], "gzip", "{backend}");
+        let etag = zipped.headers["etag"].to_str().unwrap().to_owned();
+        let again = get_with(&app, "/services", &[("if-none-match", &etag)]).await;
+        assert_eq!(again.status, StatusCode::NOT_MODIFIED, "{backend}");
+        assert!(again.body.is_empty());
+        let other = get(&app, "/services?per_page=10").await;
+        assert_ne!(
+            other.headers["etag"],
+            etag.as_str(),
+            "another query, another tag"
+        );
+
+        // /locations honours the service filter.
+        let tracing = json(
+            &get(
+                &app,
+                "/locations?taxonomy_term_id=family-tracing&per_page=500",
+            )
+            .await,
+        );
+        let everything = json(&get(&app, "/locations?per_page=500").await);
+        let n = tracing["total_items"].as_u64().unwrap();
+        assert!(
+            n > 0 && n < everything["total_items"].as_u64().unwrap(),
+            "{backend}"
+        );
+
+        for bad in [
+            "/services?lang=",
+            "/services?country=",
+            "/locations?taxonomy_term_id=",
+            "/services?lang=uk&lang=ru",
+            "/services?per_page=0",
+            "/services?per_page=501",
+            "/services?page=0",
+            "/services?page=x",
+        ] {
+            let r = get(&app, bad).await;
+            assert_eq!(r.status, StatusCode::BAD_REQUEST, "{backend}: {bad}");
+            assert_eq!(
+                r.headers["content-type"], "application/problem+json",
+                "{bad}"
+            );
+            assert!(json(&r)["detail"].is_string());
+        }
     });
 }

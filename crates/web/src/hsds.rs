@@ -4,8 +4,8 @@
 //! Described by the OpenAPI document at `/openapi.json`.
 
 use axum::Router;
-use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use bluedot_core::geo::Point;
@@ -17,6 +17,7 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::AppState;
+use crate::directory::Snapshot;
 use crate::public::visible;
 
 pub fn routes() -> Router<AppState> {
@@ -29,15 +30,24 @@ pub fn routes() -> Router<AppState> {
         .route("/openapi.json", get(openapi))
 }
 
-/// An API error as JSON, with a message a developer can act on.
-struct ApiError(StatusCode, String);
+/// An API error as RFC 9457 problem details, with a message a developer can act on.
+pub struct ApiError(pub StatusCode, pub String);
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        let body = json!({
+            "type": "about:blank",
+            "title": self.0.canonical_reason().unwrap_or("Error"),
+            "status": self.0.as_u16(),
+            "detail": self.1,
+        });
         (
             self.0,
-            [(header::CACHE_CONTROL, "no-store")],
-            axum::Json(json!({"error": self.1})),
+            [
+                (header::CONTENT_TYPE, "application/problem+json"),
+                (header::CACHE_CONTROL, "no-store"),
+            ],
+            body.to_string(),
         )
             .into_response()
     }
@@ -185,17 +195,25 @@ fn provider_service_json(p: &Provider, lang: Lang) -> Value {
     })
 }
 
-/// HSDS list responses are pages; we return everything in one page.
-fn paged(contents: Vec<Value>) -> Value {
-    let n = contents.len();
+/// Items per page when a request does not say, and the most it may ask for.
+pub const DEFAULT_PER_PAGE: usize = 50;
+pub const MAX_PER_PAGE: usize = 500;
+
+/// One page of a list, as HSDS 3 shapes it. A page past the end is empty, not an error.
+fn paged(mut contents: Vec<Value>, page: usize, per_page: usize) -> Value {
+    let total = contents.len();
+    let pages = total.div_ceil(per_page).max(1);
+    let start = (page - 1).saturating_mul(per_page).min(total);
+    let end = start.saturating_add(per_page).min(total);
+    let contents: Vec<Value> = contents.drain(start..end).collect();
     json!({
-        "total_items": n,
-        "total_pages": 1,
-        "page_number": 1,
-        "size": n,
-        "first_page": true,
-        "last_page": true,
-        "empty": n == 0,
+        "total_items": total,
+        "total_pages": pages,
+        "page_number": page,
+        "size": per_page,
+        "first_page": page == 1,
+        "last_page": page >= pages,
+        "empty": contents.is_empty(),
         "contents": contents,
     })
 }
@@ -203,6 +221,8 @@ fn paged(contents: Vec<Value>) -> Value {
 #[derive(Deserialize, Default)]
 struct ListParams {
     lang: Option<String>,
+    page: Option<String>,
+    per_page: Option<String>,
     /// A service code from the taxonomy, as HSDS names the filter.
     taxonomy_term_id: Option<String>,
     country: Option<String>,
@@ -217,12 +237,66 @@ struct Filters {
     service: Option<ServiceKind>,
     country: Option<Country>,
     near: Option<(Point, Option<f64>)>,
+    page: usize,
+    per_page: usize,
+}
+
+impl ListParams {
+    /// Reads a query string; a parameter given twice is refused rather than half-read.
+    fn from_query(raw: Option<&str>) -> Result<ListParams, ApiError> {
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw.unwrap_or(""))
+            .map_err(|_| bad_request("the query string is not form-encoded"))?;
+        let mut seen = std::collections::HashSet::new();
+        if let Some((name, _)) = pairs.iter().find(|(k, _)| !seen.insert(k.as_str())) {
+            return Err(bad_request(format!(
+                "parameter {name:?} is given more than once"
+            )));
+        }
+        let mut params = ListParams::default();
+        for (k, v) in pairs {
+            let slot = match k.as_str() {
+                "lang" => &mut params.lang,
+                "page" => &mut params.page,
+                "per_page" => &mut params.per_page,
+                "taxonomy_term_id" => &mut params.taxonomy_term_id,
+                "country" => &mut params.country,
+                "lat" => &mut params.lat,
+                "long" => &mut params.long,
+                "proximity" => &mut params.proximity,
+                // Unknown parameters are ignored, as by most HSDS servers.
+                _ => continue,
+            };
+            *slot = Some(v);
+        }
+        Ok(params)
+    }
+}
+
+/// A whole number from `min` to `max` given as parameter `name`, or `default` when absent.
+fn count_param(
+    name: &str,
+    value: Option<&str>,
+    default: usize,
+    min: usize,
+    max: usize,
+) -> Result<usize, ApiError> {
+    match value {
+        None => Ok(default),
+        Some(v) => v
+            .trim()
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (min..=max).contains(n))
+            .ok_or_else(|| {
+                bad_request(format!("{name} must be a whole number from {min} to {max}"))
+            }),
+    }
 }
 
 impl ListParams {
     fn parse(&self) -> Result<Filters, ApiError> {
         let lang = match self.lang.as_deref() {
-            None | Some("") => Lang::FALLBACK,
+            None => Lang::FALLBACK,
             Some(l) => l.parse().map_err(|_| {
                 bad_request(format!(
                     "unknown lang {l:?}; use one of uk, ru, en, pl, ro, hu, sk, bg, it"
@@ -230,14 +304,14 @@ impl ListParams {
             })?,
         };
         let service = match self.taxonomy_term_id.as_deref() {
-            None | Some("") => None,
+            None => None,
             Some(code) => Some(
                 ServiceKind::from_code(code)
                     .ok_or_else(|| bad_request(format!("unknown taxonomy_term_id {code:?}")))?,
             ),
         };
         let country = match self.country.as_deref() {
-            None | Some("") => None,
+            None => None,
             Some(code) => Some(
                 Country::from_code(code)
                     .ok_or_else(|| bad_request(format!("unknown country {code:?}")))?,
@@ -253,7 +327,7 @@ impl ListParams {
                 let point = Point::new(number("lat", lat)?, number("long", lon)?)
                     .map_err(|e| bad_request(e.to_string()))?;
                 let radius = match self.proximity.as_deref() {
-                    None | Some("") => None,
+                    None => None,
                     Some(r) => {
                         let r = number("proximity", r)?;
                         if r <= 0.0 {
@@ -272,29 +346,61 @@ impl ListParams {
             (None, None) => None,
             _ => return Err(bad_request("give both lat and long")),
         };
+        let page = count_param("page", self.page.as_deref(), 1, 1, 1_000_000)?;
+        let per_page = count_param(
+            "per_page",
+            self.per_page.as_deref(),
+            DEFAULT_PER_PAGE,
+            1,
+            MAX_PER_PAGE,
+        )?;
         Ok(Filters {
             lang,
             service,
             country,
             near,
+            page,
+            per_page,
         })
     }
 }
 
-async fn public_hubs(state: &AppState) -> Result<Vec<Hub>, ApiError> {
-    let hubs = state.directory.hubs().await.map_err(internal)?;
-    let now = chrono::Utc::now();
-    Ok(visible(&hubs, &state.config.freshness, now)
+/// The hubs the public may see now.
+fn public_hubs(state: &AppState, snapshot: &Snapshot) -> Vec<Hub> {
+    visible(&snapshot.hubs, &state.config.freshness, chrono::Utc::now())
         .cloned()
-        .collect())
+        .collect()
 }
 
-async fn services(
-    State(state): State<AppState>,
-    Query(params): Query<ListParams>,
+/// What a list handler makes of the directory: every item that passes the filters.
+type ListBuilder = fn(&AppState, &Snapshot, &Filters) -> Vec<Value>;
+
+/// Answers a list from the response cache, building it (and its compressed form) on a miss.
+/// Entries are keyed by the path, the query and the directory's version, so a change to the
+/// directory is served at once; the hour is in the key too, because what the public may see
+/// also depends on how long ago an entry was verified.
+async fn cached_list(
+    state: &AppState,
+    uri: &Uri,
+    headers: &HeaderMap,
+    build: ListBuilder,
 ) -> Result<Response, ApiError> {
-    let f = params.parse()?;
-    let hubs = public_hubs(&state).await?;
+    let f = ListParams::from_query(uri.query())?.parse()?;
+    let snapshot = state.directory.snapshot().await.map_err(internal)?;
+    let version = format!(
+        "{}-{}",
+        snapshot.version,
+        chrono::Utc::now().format("%Y%m%d%H")
+    );
+    let key = format!("{}?{}", uri.path(), uri.query().unwrap_or(""));
+    let body = state.api_cache.get_or_build(&key, &version, || {
+        paged(build(state, &snapshot, &f), f.page, f.per_page)
+    });
+    Ok(body.respond(headers))
+}
+
+fn services_list(state: &AppState, snapshot: &Snapshot, f: &Filters) -> Vec<Value> {
+    let hubs = public_hubs(state, snapshot);
     let mut out: Vec<Value> = hubs
         .iter()
         .filter(|h| f.country.is_none_or(|c| h.country == c))
@@ -302,31 +408,36 @@ async fn services(
         .filter(|(_, s)| f.service.is_none_or(|k| s.kind == k))
         .map(|(h, s)| service_json(h, s, f.lang))
         .collect();
-    let providers = state
-        .store
-        .list_providers(f.country)
-        .await
-        .map_err(internal)?;
     out.extend(
-        providers
+        snapshot
+            .providers
             .iter()
+            .filter(|p| f.country.is_none_or(|c| p.country == c))
             .filter(|p| f.service.is_none_or(|k| p.service == k))
             .map(|p| provider_service_json(p, f.lang)),
     );
-    Ok(json_ok(paged(out)))
+    out
+}
+
+async fn services(
+    State(state): State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    cached_list(&state, &uri, &headers, services_list).await
 }
 
 async fn service(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    Query(params): Query<ListParams>,
+    uri: Uri,
 ) -> Result<Response, ApiError> {
     let id: Uuid = id
         .parse()
         .map_err(|_| bad_request("service id must be a UUID"))?;
-    let f = params.parse()?;
-    let hubs = public_hubs(&state).await?;
-    for hub in &hubs {
+    let f = ListParams::from_query(uri.query())?.parse()?;
+    let snapshot = state.directory.snapshot().await.map_err(internal)?;
+    for hub in &public_hubs(&state, &snapshot) {
         if let Some(s) = hub.services.iter().find(|s| service_id(hub, s.kind) == id) {
             let mut body = service_json(hub, s, f.lang);
             body["organization"] = organization_json(hub.country, f.lang);
@@ -339,8 +450,7 @@ async fn service(
             return Ok(json_ok(body));
         }
     }
-    let providers = state.store.list_providers(None).await.map_err(internal)?;
-    match providers.iter().find(|p| p.id == id) {
+    match snapshot.providers.iter().find(|p| p.id == id) {
         Some(p) => Ok(json_ok(provider_service_json(p, f.lang))),
         None => Err(ApiError(StatusCode::NOT_FOUND, format!("no service {id}"))),
     }
@@ -360,23 +470,19 @@ fn organization_json(country: Country, lang: Lang) -> Value {
     })
 }
 
-async fn organizations(
-    State(state): State<AppState>,
-    Query(params): Query<ListParams>,
-) -> Result<Response, ApiError> {
-    let f = params.parse()?;
+fn organizations_list(_: &AppState, snapshot: &Snapshot, f: &Filters) -> Vec<Value> {
     let mut out: Vec<Value> = Country::ALL
         .into_iter()
         .filter(|c| f.country.is_none_or(|x| x == *c))
         .map(|c| organization_json(c, f.lang))
         .collect();
-    let providers = state
-        .store
-        .list_providers(f.country)
-        .await
-        .map_err(internal)?;
     let mut seen = std::collections::HashSet::new();
-    for p in &providers {
+    for p in snapshot
+        .providers
+        .iter()
+        .filter(|p| f.country.is_none_or(|c| p.country == c))
+        .filter(|p| f.service.is_none_or(|k| p.service == k))
+    {
         if seen.insert(provider_organization_id(p)) {
             out.push(json!({
                 "id": provider_organization_id(p),
@@ -386,31 +492,41 @@ async fn organizations(
             }));
         }
     }
-    Ok(json_ok(paged(out)))
+    out
+}
+
+async fn organizations(
+    State(state): State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    cached_list(&state, &uri, &headers, organizations_list).await
+}
+
+fn locations_list(state: &AppState, snapshot: &Snapshot, f: &Filters) -> Vec<Value> {
+    public_hubs(state, snapshot)
+        .iter()
+        .filter(|h| f.country.is_none_or(|c| h.country == c))
+        .filter(|h| {
+            f.service
+                .is_none_or(|k| h.services.iter().any(|s| s.kind == k))
+        })
+        .map(|h| location_json(h, f.lang))
+        .collect()
 }
 
 async fn locations(
     State(state): State<AppState>,
-    Query(params): Query<ListParams>,
+    uri: Uri,
+    headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let f = params.parse()?;
-    let hubs = public_hubs(&state).await?;
-    let out = hubs
-        .iter()
-        .filter(|h| f.country.is_none_or(|c| h.country == c))
-        .map(|h| location_json(h, f.lang))
-        .collect();
-    Ok(json_ok(paged(out)))
+    cached_list(&state, &uri, &headers, locations_list).await
 }
 
 /// Services at hubs, optionally near a point (`lat`, `long`, `proximity` in km), nearest first,
 /// each with its distance in `x_distance_km`.
-async fn service_at_locations(
-    State(state): State<AppState>,
-    Query(params): Query<ListParams>,
-) -> Result<Response, ApiError> {
-    let f = params.parse()?;
-    let hubs = public_hubs(&state).await?;
+fn service_at_locations_list(state: &AppState, snapshot: &Snapshot, f: &Filters) -> Vec<Value> {
+    let hubs = public_hubs(state, snapshot);
     let mut rows: Vec<(Option<f64>, Value)> = vec![];
     for hub in hubs
         .iter()
@@ -442,7 +558,15 @@ async fn service_at_locations(
         }
     }
     rows.sort_by(|a, b| a.0.unwrap_or(0.0).total_cmp(&b.0.unwrap_or(0.0)));
-    Ok(json_ok(paged(rows.into_iter().map(|(_, v)| v).collect())))
+    rows.into_iter().map(|(_, v)| v).collect()
+}
+
+async fn service_at_locations(
+    State(state): State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    cached_list(&state, &uri, &headers, service_at_locations_list).await
 }
 
 async fn openapi() -> Response {
@@ -456,7 +580,12 @@ pub fn openapi_document() -> Value {
         {"name": "country", "in": "query", "schema": {"type": "string", "enum": ["BG","HU","IT","MD","PL","RO","SK"]}},
         {"name": "taxonomy_term_id", "in": "query", "schema": {"type": "string", "enum": ServiceKind::ALL.iter().map(|s| s.code()).collect::<Vec<_>>()}, "description": "A service code of the bluedot service taxonomy."}
     ]);
-    let mut near = common.as_array().cloned().unwrap_or_default();
+    let mut listed = common.as_array().cloned().unwrap_or_default();
+    listed.extend([
+        json!({"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1_000_000, "default": 1}, "description": "Page number, from 1; a page past the last is empty."}),
+        json!({"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": DEFAULT_PER_PAGE}, "description": "Items per page."}),
+    ]);
+    let mut near = listed.clone();
     near.extend([
         json!({"name": "lat", "in": "query", "schema": {"type": "number", "minimum": -90, "maximum": 90}}),
         json!({"name": "long", "in": "query", "schema": {"type": "number", "minimum": -180, "maximum": 180}}),
@@ -468,9 +597,12 @@ pub fn openapi_document() -> Value {
         "size": {"type": "integer"}, "first_page": {"type": "boolean"}, "last_page": {"type": "boolean"},
         "empty": {"type": "boolean"}, "contents": {"type": "array", "items": {"$ref": format!("#/components/schemas/{item}")}}}})
     };
+    let problem =
+        json!({"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}});
     let ok = |schema: Value| {
-        json!({"200": {"description": "OK", "content": {"application/json": {"schema": schema}}},
-        "400": {"description": "Invalid parameter", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}})
+        json!({"200": {"description": "OK", "headers": {"ETag": {"schema": {"type": "string"}}}, "content": {"application/json": {"schema": schema}}},
+        "304": {"description": "Not modified since the ETag given in If-None-Match"},
+        "400": {"description": "Invalid parameter", "content": problem.clone()}})
     };
     json!({
         "openapi": "3.1.0",
@@ -480,17 +612,17 @@ pub fn openapi_document() -> Value {
             "description": "Blue Dot hubs and the services they and national providers offer, as HSDS 3 with x_ extensions: x_translations, x_hub_kind, x_status, x_last_verified, x_is_demo, x_distance_km."
         },
         "paths": {
-            "/services": {"get": {"summary": "All services at hubs and of providers", "parameters": common, "responses": ok(page("Service"))}},
+            "/services": {"get": {"summary": "All services at hubs and of providers", "parameters": listed, "responses": ok(page("Service"))}},
             "/services/{id}": {"get": {"summary": "One service with its organization and locations",
                 "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}, common[0]],
                 "responses": {"200": {"description": "OK", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Service"}}}},
-                              "400": {"description": "Invalid id"}, "404": {"description": "No such service"}}}},
+                              "400": {"description": "Invalid id or parameter", "content": problem.clone()}, "404": {"description": "No such service", "content": problem.clone()}}}},
             "/service_at_locations": {"get": {"summary": "Services at hub locations, nearest first when lat/long are given", "parameters": near, "responses": ok(page("ServiceAtLocation"))}},
-            "/organizations": {"get": {"summary": "Organizations", "parameters": common, "responses": ok(page("Organization"))}},
-            "/locations": {"get": {"summary": "Hub locations", "parameters": common, "responses": ok(page("Location"))}}
+            "/organizations": {"get": {"summary": "Organizations", "parameters": listed, "responses": ok(page("Organization"))}},
+            "/locations": {"get": {"summary": "Hub locations, those offering a service when taxonomy_term_id is given", "parameters": listed, "responses": ok(page("Location"))}}
         },
         "components": {"schemas": {
-            "Error": {"type": "object", "properties": {"error": {"type": "string"}}},
+            "Problem": {"type": "object", "required": ["title", "status", "detail"], "properties": {"type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"}, "detail": {"type": "string"}}},
             "Organization": {"type": "object", "required": ["id", "name"], "properties": {"id": {"type": "string", "format": "uuid"}, "name": {"type": "string"}, "description": {"type": "string"}}},
             "Schedule": {"type": "object", "properties": {"id": {"type": "string"}, "description": {"type": "string"}, "x_opening_hours": {"type": "string", "description": "OpenStreetMap opening_hours syntax"}}},
             "Service": {"type": "object", "required": ["id", "organization_id", "name", "status"], "properties": {

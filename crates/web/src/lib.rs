@@ -15,6 +15,7 @@ pub mod gazetteer;
 pub mod hsds;
 pub mod i18n;
 pub mod public;
+pub mod response_cache;
 pub mod security;
 pub mod server;
 pub mod staff;
@@ -54,6 +55,8 @@ pub struct AppState {
     pub public_limiter: Arc<staff::SignInLimiter>,
     /// The family tracing index, built on first use and refreshed before each search.
     pub tracing: Arc<tokio::sync::OnceCell<tracing_index::TracingIndex>>,
+    /// Finished open-data responses by request and directory version.
+    pub api_cache: Arc<response_cache::ResponseCache>,
 }
 
 impl AppState {
@@ -72,6 +75,7 @@ impl AppState {
             exchange: None,
             public_limiter: Arc::new(staff::SignInLimiter::new()),
             tracing: Arc::new(tokio::sync::OnceCell::new()),
+            api_cache: Arc::new(response_cache::ResponseCache::default()),
         }
     }
 
