@@ -39,7 +39,16 @@ async fn execute(url: &str, sql: &str) -> u64 {
 
 #[tokio::test]
 async fn every_indicator_counts_exactly_the_records_behind_it() {
+    // Run at noon, and at 22:30 UTC in winter, when Romania's day has turned and Poland's not.
+    for now in ["2026-11-22T12:00:00Z", "2026-11-22T22:30:00Z"] {
+        let now: chrono::DateTime<Utc> = now.parse().unwrap();
+        every_indicator_counts_exactly_at(now).await;
+    }
+}
+
+async fn every_indicator_counts_exactly_at(now: chrono::DateTime<Utc>) {
     on_both_backends!(async |store: Store, backend: &str, _url: String| {
+        let store = store.with_clock(bluedot_store::Clock::Fixed(now));
         let keys = keys();
         let siret = demo_hub(&store, "siret-border").await;
         let medyka = demo_hub(&store, "medyka-border").await;
@@ -108,10 +117,10 @@ async fn every_indicator_counts_exactly_the_records_behind_it() {
         let wide = store.tallies(before, day).await.unwrap();
         assert_eq!(sum(&wide, Indicator::PeopleReached, None), 29, "{backend}");
 
-        // People and cases are counted on the hub's day they were registered or opened.
-        let today = Utc::now()
-            .with_timezone(&siret.country.timezone())
-            .date_naive();
+        // People and cases are counted on the day each one's hub saw them registered or opened.
+        let day_at =
+            |hub: &bluedot_core::Hub| now.with_timezone(&hub.country.timezone()).date_naive();
+        let (today, medyka_today) = (day_at(&siret), day_at(&medyka));
         let girl = store.create_person(&keys, &child(&siret)).await.unwrap();
         let mut mother = child(&siret);
         mother.needs = vec![SpecificNeed::SingleCaregiver];
@@ -146,8 +155,21 @@ async fn every_indicator_counts_exactly_the_records_behind_it() {
             .open_case(&keys, &case, &Default::default())
             .await
             .unwrap();
-        let t = store.tallies(today, today).await.unwrap();
+        let t = store
+            .tallies(today.min(medyka_today), today.max(medyka_today))
+            .await
+            .unwrap();
         assert_eq!(sum(&t, Indicator::ChildrenAtRisk, None), 2, "{backend}");
+        let at_medyka = store.tallies(medyka_today, medyka_today).await.unwrap();
+        assert_eq!(
+            sum(
+                &at_medyka,
+                Indicator::UascIdentified,
+                Some("separated-child")
+            ),
+            1,
+            "{backend} at {now}: on Medyka's own day"
+        );
         assert_eq!(
             sum(&t, Indicator::UascIdentified, Some("unaccompanied-child")),
             1
@@ -158,7 +180,7 @@ async fn every_indicator_counts_exactly_the_records_behind_it() {
         );
         assert_eq!(sum(&t, Indicator::CasesOpened, None), 1, "{backend}");
         assert_eq!(sum(&t, Indicator::CasesClosed, None), 0);
-        let yesterday = today - Days::new(1);
+        let yesterday = today.min(medyka_today) - Days::new(1);
         let t = store.tallies(yesterday, yesterday).await.unwrap();
         assert_eq!(sum(&t, Indicator::ChildrenAtRisk, None), 0, "{backend}");
     });

@@ -8,7 +8,7 @@ use bluedot_core::case::{
 };
 use bluedot_core::policy::Scope;
 use bluedot_core::{Country, ValidationError};
-use chrono::{DateTime, SubsecRound, Utc};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use sqlx::types::Json;
@@ -310,7 +310,7 @@ impl Store {
         new: &NewCase,
         deadlines: &CaseDeadlines,
     ) -> Result<Uuid> {
-        let now = Utc::now().trunc_subsecs(6);
+        let now = self.now();
         let state = CaseState::open(
             new.concerns.clone(),
             new.risk,
@@ -487,7 +487,7 @@ impl Store {
                 "someone else changed this case; look at it again".into(),
             ));
         }
-        let now = Utc::now().trunc_subsecs(6);
+        let now = self.now();
         let state = case.state.apply(step, by, deadlines, now)?;
         let sealed = seal_text(keys, text);
         let changed = on_pool!(self, pool => {
@@ -537,7 +537,7 @@ impl Store {
         if text.note.trim().is_empty() {
             return Err(ValidationError::new("note", "write the note").into());
         }
-        let now = Utc::now().trunc_subsecs(6);
+        let now = self.now();
         let sealed = seal_text(keys, text);
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
@@ -620,7 +620,7 @@ impl Store {
         .bind(hex::encode(Sha256::digest(bytes)))
         .bind(keys.encrypt(DOCUMENT_CONTENT, &encoded))
         .bind(by)
-        .bind(Utc::now().trunc_subsecs(6))
+        .bind(self.now())
         .execute(pool)
         .await
         .map(|_| ())?);

@@ -93,7 +93,7 @@ impl DeploymentRow {
 impl Store {
     /// Plans a deployment with its team, in one transaction.
     pub async fn plan_deployment(&self, new: &NewDeployment) -> Result<Uuid> {
-        let now = Utc::now().trunc_subsecs(6);
+        let now = self.now();
         let plan = new.plan.clone().validate(now)?;
         let id = Uuid::now_v7();
         on_pool!(self, pool => {
@@ -212,7 +212,7 @@ impl Store {
             )
             .into());
         }
-        let now = Utc::now().trunc_subsecs(6);
+        let now = self.now();
         let (started, ended) = match to {
             DeploymentStatus::UnderWay => (Some(now), None),
             _ => (current.started_at, Some(now)),

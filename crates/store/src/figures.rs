@@ -8,7 +8,7 @@
 use bluedot_core::indicator::{Indicator, Target, TargetPlace};
 use bluedot_core::person::SpecificNeed;
 use bluedot_core::{Country, PriorityGroup};
-use chrono::{DateTime, Days, NaiveDate, SubsecRound, Utc};
+use chrono::{DateTime, Days, NaiveDate, Utc};
 use sqlx::types::Json;
 use uuid::Uuid;
 
@@ -529,7 +529,7 @@ impl Store {
         .bind(i64::try_from(target.value).unwrap_or(i64::MAX))
         .bind(&target.label)
         .bind(by)
-        .bind(Utc::now().trunc_subsecs(6))
+        .bind(self.now())
         .execute(pool)
         .await
         .map(|_| ())?);

@@ -79,9 +79,19 @@ macro_rules! on_pool {
 }
 pub(crate) use on_pool;
 
+/// Where the store's idea of "now" comes from: the system clock, or (for tests that must hold
+/// at every hour of the day) a moment fixed by the caller.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Clock {
+    #[default]
+    System,
+    Fixed(chrono::DateTime<chrono::Utc>),
+}
+
 #[derive(Clone, Debug)]
 pub struct Store {
     backend: Backend,
+    clock: Clock,
     /// Chains the audit log; held in memory only, never in the database.
     audit_keys: Option<std::sync::Arc<audit::AuditKeys>>,
 }
@@ -98,6 +108,7 @@ impl Store {
                 .await?;
             Ok(Store {
                 backend: Backend::Postgres(pool),
+                clock: Clock::System,
                 audit_keys: None,
             })
         } else if let Some(path) = url.strip_prefix("sqlite://") {
@@ -123,6 +134,7 @@ impl Store {
             .await?;
         Ok(Store {
             backend: Backend::Sqlite(pool),
+            clock: Clock::System,
             audit_keys: None,
         })
     }
@@ -136,6 +148,22 @@ impl Store {
         }
         self.fill_visit_days().await?;
         self.fill_counted_days().await
+    }
+
+    /// The same database, with records stamped by `clock`.
+    pub fn with_clock(mut self, clock: Clock) -> Store {
+        self.clock = clock;
+        self
+    }
+
+    /// The moment a record made now is stamped with, to the microsecond both backends keep.
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        use chrono::SubsecRound;
+        match self.clock {
+            Clock::System => chrono::Utc::now(),
+            Clock::Fixed(at) => at,
+        }
+        .trunc_subsecs(6)
     }
 
     /// The same database, auditing with these keys.

@@ -8,7 +8,7 @@ use bluedot_core::person::{
     name_skeletons,
 };
 use bluedot_core::policy::{Field, Scope};
-use chrono::{DateTime, SubsecRound, Utc};
+use chrono::{DateTime, Utc};
 use sqlx::types::Json;
 use uuid::Uuid;
 
@@ -170,10 +170,6 @@ fn seal_identity(keys: &KeyRing, identity: &Identity) -> String {
     keys.encrypt(IDENTITY, &json)
 }
 
-fn now() -> DateTime<Utc> {
-    Utc::now().trunc_subsecs(6)
-}
-
 /// Inserts a consent inside the caller's transaction; a macro so that one text serves both
 /// backends' transaction types.
 macro_rules! insert_consent {
@@ -231,7 +227,7 @@ impl Store {
     pub async fn create_person(&self, keys: &KeyRing, new: &NewPerson) -> Result<Uuid> {
         let identity = new.identity.clone().validate()?;
         let id = Uuid::now_v7();
-        let at = now();
+        let at = self.now();
         let mut needs = new.needs.clone();
         needs.sort();
         needs.dedup();
@@ -392,7 +388,7 @@ impl Store {
             .bind(birth_year(&identity))
             .bind(Json(needs))
             .bind(seal_identity(keys, &identity))
-            .bind(now())
+            .bind(self.now())
             .execute(&mut *tx)
             .await?
             .rows_affected();
@@ -429,7 +425,7 @@ impl Store {
         .bind(person_id)
         .bind(field.code())
         .bind(author_id)
-        .bind(now())
+        .bind(self.now())
         .bind(keys.encrypt(NOTE_BODY, body))
         .execute(pool)
         .await
@@ -482,7 +478,7 @@ impl Store {
     pub async fn record_consent(&self, person_id: Uuid, consent: &NewConsent) -> Result<Uuid> {
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
-            let id = insert_consent!(tx, person_id, consent, now());
+            let id = insert_consent!(tx, person_id, consent, self.now());
             tx.commit().await?;
             Ok(id)
         })
@@ -501,7 +497,7 @@ impl Store {
         )
         .bind(consent_id)
         .bind(person_id)
-        .bind(now())
+        .bind(self.now())
         .bind(by)
         .execute(pool)
         .await?
@@ -541,7 +537,7 @@ impl Store {
 
     /// Ends follow-up; the retention period runs from now.
     pub async fn close_person(&self, id: Uuid, reason: &str) -> Result<bool> {
-        let at = now();
+        let at = self.now();
         let done = on_pool!(self, pool => sqlx::query(
             "UPDATE people SET status = 'closed', closed_at = $2, closure_reason = $3, updated_at = $2
              WHERE id = $1 AND status = 'active'",
@@ -559,7 +555,7 @@ impl Store {
     /// history and their cases' documents; keeps hub, sex, birth year, needs and the cases'
     /// plain state so that figures stay right. Consents stay as the record of what was agreed.
     pub async fn anonymise_person(&self, id: Uuid) -> Result<bool> {
-        let at = now();
+        let at = self.now();
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             let done = sqlx::query(

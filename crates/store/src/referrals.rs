@@ -4,7 +4,7 @@
 use bluedot_core::policy::{Field, Role, Scope};
 use bluedot_core::referral::{ReferralStatus, Urgency};
 use bluedot_core::{Country, ServiceKind, ValidationError};
-use chrono::{DateTime, SubsecRound, Utc};
+use chrono::{DateTime, Utc};
 use sqlx::types::Json;
 use uuid::Uuid;
 
@@ -155,7 +155,7 @@ impl Store {
             ReferralTo::Provider(id) => (None, Some(id)),
         };
         let id = Uuid::now_v7();
-        let at = Utc::now().trunc_subsecs(6);
+        let at = self.now();
         on_pool!(self, pool => sqlx::query(&format!(
             "INSERT INTO referrals ({COLUMNS}, updated_by, created_day, updated_day)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'sent', $9, $10, NULL, $11, $12, $13, $12,
@@ -256,7 +256,7 @@ impl Store {
             };
             keys.encrypt(FEEDBACK, &text)
         });
-        let at = Utc::now().trunc_subsecs(6);
+        let at = self.now();
         let done = on_pool!(self, pool => sqlx::query(
             "UPDATE referrals SET status = $2, feedback = COALESCE($3, feedback), updated_by = $4,
                  updated_at = $5, updated_day = $7

@@ -7,7 +7,7 @@ use bluedot_core::person::{ConsentPurpose, SpecificNeed};
 use bluedot_core::policy::Scope;
 use bluedot_core::tracing_request::{MatchStatus, RequesterInfo, Sought, TracingStatus};
 use bluedot_core::{Country, ValidationError};
-use chrono::{DateTime, SubsecRound, Utc};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -121,10 +121,6 @@ impl RequestRow {
     }
 }
 
-fn now() -> DateTime<Utc> {
-    Utc::now().trunc_subsecs(6)
-}
-
 impl Store {
     pub async fn create_tracing_request(
         &self,
@@ -134,7 +130,7 @@ impl Store {
         let sought = new.sought.clone().validate()?;
         let requester = new.requester.clone().validate()?;
         let id = Uuid::now_v7();
-        let at = now();
+        let at = self.now();
         let (source, status) = if new.public {
             ("public", TracingStatus::Unverified)
         } else {
@@ -217,7 +213,7 @@ impl Store {
         .bind(id)
         .bind(from.code())
         .bind(to.code())
-        .bind(now())
+        .bind(self.now())
         .bind(by)
         .execute(pool)
         .await?
@@ -320,7 +316,7 @@ impl Store {
                 return Err(ValidationError::new("status", "a candidate cannot go back").into());
             }
         };
-        let at = now();
+        let at = self.now();
         let ok = on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             let changed = sqlx::query(
@@ -393,7 +389,7 @@ impl Store {
         )
         .bind(request)
         .bind(seal_json(keys, REUNIFICATION, reunification))
-        .bind(now())
+        .bind(self.now())
         .execute(pool)
         .await?
         .rows_affected());

@@ -8,7 +8,7 @@ use bluedot_core::transfer::{
     Answer, CasePackage, TransferDirection, TransferPart, TransferStatus,
 };
 use bluedot_core::{Country, ValidationError};
-use chrono::{DateTime, Duration, NaiveDate, SubsecRound, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sqlx::types::Json;
 use uuid::Uuid;
 
@@ -128,10 +128,6 @@ impl TransferRow {
     }
 }
 
-fn now() -> DateTime<Utc> {
-    Utc::now().trunc_subsecs(6)
-}
-
 /// How long to wait before the next delivery attempt: doubling from 5 s up to 10 min.
 pub fn retry_after(attempts: i64) -> Duration {
     Duration::seconds((5_i64 << attempts.clamp(0, 7)).min(600))
@@ -168,7 +164,7 @@ impl Store {
         } else {
             TransferStatus::Received
         };
-        let at = now();
+        let at = self.now();
         let done = on_pool!(self, pool => sqlx::query(
             "INSERT INTO transfers (id, direction, partner, case_id, from_hub, to_hub, country,
                  status, parts, payload, expected_arrival, package, next_attempt_at, created_by,
@@ -303,7 +299,7 @@ impl Store {
         };
         on_pool!(self, pool => sqlx::query(sql)
             .bind(delivery.id)
-            .bind(now())
+            .bind(self.now())
             .execute(pool)
             .await
             .map(|_| ())?);
@@ -319,7 +315,7 @@ impl Store {
         )
         .bind(delivery.id)
         .bind(error)
-        .bind(now() + retry_after(delivery.attempts))
+        .bind(self.now() + retry_after(delivery.attempts))
         .execute(pool)
         .await
         .map(|_| ())?);
@@ -357,7 +353,7 @@ impl Store {
         .bind(Json(&package.parts))
         .bind(payload)
         .bind(package.expected_arrival)
-        .bind(now())
+        .bind(self.now())
         .execute(pool)
         .await?
         .rows_affected());
@@ -383,7 +379,7 @@ impl Store {
         } else {
             TransferStatus::Declined
         };
-        let at = now();
+        let at = self.now();
         let done = on_pool!(self, pool => sqlx::query(
             "UPDATE transfers SET status = $2, decided_by = $3, decided_at = $4,
                  decision_note = $5, case_id = COALESCE($6, case_id), to_hub = COALESCE($7, to_hub),
@@ -417,7 +413,7 @@ impl Store {
         } else {
             TransferStatus::Declined
         };
-        let at = now();
+        let at = self.now();
         let note = keys.encrypt(DECISION, answer.note.trim());
         let event =
             crate::cases::seal_event_text(keys, &format!("{partner}: {}", answer.note.trim()));
@@ -488,7 +484,7 @@ impl Store {
         else {
             return Err(ValidationError::new("transfer", "not a transfer between hubs").into());
         };
-        let at = now();
+        let at = self.now();
         let event = crate::cases::seal_event_text(keys, note.trim());
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
@@ -542,7 +538,7 @@ impl Store {
         by: Uuid,
         note: &str,
     ) -> Result<bool> {
-        let at = now();
+        let at = self.now();
         let done = on_pool!(self, pool => sqlx::query(
             "UPDATE transfers SET status = 'declined', decided_by = $2, decided_at = $3,
                  decision_note = $4
