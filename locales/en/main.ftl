@@ -83,6 +83,7 @@ fee-applies = A fee applies
 error-not-found-title = Page not found
 error-not-found = We could not find this page. It may have moved, or the hub may have closed.
 error-bad-request-title = Please check your request
+error-bad-request = What was sent could not be read. Please go back and try again.
 error-internal-title = Something went wrong
 error-internal = Something went wrong on our side. Please try again in a moment.
 error-back-home = Back to the start

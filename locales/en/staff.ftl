@@ -206,7 +206,6 @@ visit-queued = Waiting for the connection: { $count }. They are sent as soon as 
 visit-sent = Recorded.
 visit-sign-in-again = Your session ended: sign in again in another tab. The groups waiting here are kept and sent afterwards.
 person-duplicates-title = This person may already be registered
-person-duplicates-elsewhere = Possible matches at hubs outside your scope: { $count }. Ask your coordinator before registering again.
 person-duplicates-help = Open a record above to check it. Register a new record only if none of them is this person.
 person-confirm-new = None of these is this person: register a new record.
 visit-items = Handed out

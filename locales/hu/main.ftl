@@ -80,6 +80,7 @@ fee-applies = Díjköteles
 error-not-found-title = Az oldal nem található
 error-not-found = Ezt az oldalt nem találjuk. Lehet, hogy elköltözött, vagy a pont bezárt.
 error-bad-request-title = Ellenőrizze a kérést
+error-bad-request = Az elküldött adatokat nem sikerült beolvasni. Lépjen vissza, és próbálja újra.
 error-internal-title = Hiba történt
 error-internal = Hiba történt nálunk. Próbálja újra egy perc múlva.
 error-back-home = Vissza a kezdőlapra

@@ -83,6 +83,7 @@ fee-applies = A pagamento
 error-not-found-title = Pagina non trovata
 error-not-found = Non abbiamo trovato questa pagina. Potrebbe essere stata spostata o il punto potrebbe aver chiuso.
 error-bad-request-title = Controlla la richiesta
+error-bad-request = Non è stato possibile leggere i dati inviati. Torna indietro e riprova.
 error-internal-title = Qualcosa è andato storto
 error-internal = Si è verificato un errore da parte nostra. Riprova tra un minuto.
 error-back-home = Torna all'inizio

@@ -84,6 +84,7 @@ fee-applies = Odpłatnie
 error-not-found-title = Nie znaleziono strony
 error-not-found = Nie znaleziono tej strony. Mogła zostać przeniesiona albo punkt został zamknięty.
 error-bad-request-title = Sprawdź zapytanie
+error-bad-request = Nie udało się odczytać przesłanych danych. Wróć i spróbuj ponownie.
 error-internal-title = Coś poszło nie tak
 error-internal = Wystąpił błąd po naszej stronie. Spróbuj ponownie za chwilę.
 error-back-home = Na początek

@@ -84,6 +84,7 @@ fee-applies = Cu plată
 error-not-found-title = Pagina nu a fost găsită
 error-not-found = Nu am găsit această pagină. Poate a fost mutată sau punctul s-a închis.
 error-bad-request-title = Verificați cererea
+error-bad-request = Datele trimise nu au putut fi citite. Întoarceți-vă și încercați din nou.
 error-internal-title = Ceva nu a mers bine
 error-internal = A apărut o eroare la noi. Încercați din nou peste un minut.
 error-back-home = Înapoi la început

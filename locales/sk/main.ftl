@@ -84,6 +84,7 @@ fee-applies = Za poplatok
 error-not-found-title = Stránka sa nenašla
 error-not-found = Túto stránku sme nenašli. Možno bola presunutá alebo bod zanikol.
 error-bad-request-title = Skontrolujte požiadavku
+error-bad-request = Odoslané údaje sa nepodarilo prečítať. Vráťte sa späť a skúste to znova.
 error-internal-title = Niečo sa pokazilo
 error-internal = Na našej strane nastala chyba. Skúste to znova o chvíľu.
 error-back-home = Späť na začiatok

@@ -84,6 +84,7 @@ fee-applies = Платно
 error-not-found-title = Сторінку не знайдено
 error-not-found = Не вдалося знайти цю сторінку. Можливо, її перенесено або пункт закрився.
 error-bad-request-title = Перевірте запит
+error-bad-request = Не вдалося прочитати надіслане. Поверніться назад і спробуйте ще раз.
 error-internal-title = Щось пішло не так
 error-internal = Сталася помилка з нашого боку. Спробуйте ще раз за хвилину.
 error-back-home = На початок

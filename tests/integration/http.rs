@@ -612,3 +612,47 @@ async fn open_data_lists_are_paged_cached_and_strict() {
         }
     });
 }
+
+#[tokio::test]
+async fn unreadable_requests_get_the_sites_own_answer() {
+    let db = crate::support::sqlite().await;
+    let app = app_with_demo(&db.store).await;
+    // A form without its fields: the framework's text names them; people get the error page in
+    // their language.
+    let response = app
+        .clone()
+        .oneshot(
+            Request::post("/staff/login")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(header::ACCEPT_LANGUAGE, "uk")
+                .body(Body::from("nothing=here"))
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert!(response.status().is_client_error(), "{}", response.status());
+    assert_eq!(
+        response.headers()[header::CONTENT_TYPE],
+        "text/html; charset=utf-8"
+    );
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    let body = String::from_utf8_lossy(&body);
+    assert!(body.contains("lang=\"uk\""), "{body}");
+    assert!(!body.contains("missing field"), "{body}");
+    // On the API, a body over the limit is refused with problem details.
+    let response = app
+        .clone()
+        .oneshot(
+            Request::post("/api/transfers")
+                .body(Body::from(vec![b'x'; 3 * 1024 * 1024]))
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(
+        response.headers()[header::CONTENT_TYPE],
+        "application/problem+json"
+    );
+    db.drop_database().await;
+}

@@ -113,3 +113,79 @@ pub fn request_lang(req: &Request) -> Lang {
 pub async fn fallback(req: Request) -> PageError {
     PageError::not_found(request_lang(&req))
 }
+
+/// Paths answered as data rather than pages: their errors are problem details (RFC 9457).
+fn is_api(path: &str) -> bool {
+    [
+        "/services",
+        "/service_at_locations",
+        "/organizations",
+        "/locations",
+        "/openapi.json",
+        "/api/",
+    ]
+    .iter()
+    .any(|p| path == *p || path.starts_with(&format!("{}/", p.trim_end_matches('/'))))
+}
+
+/// Replaces the framework's own plain-text refusals (a form or query that does not parse, a body
+/// too large or of the wrong type) with the site's error page in the visitor's language, or with
+/// problem details on the API: their texts name internal fields and speak English only.
+pub async fn framework_rejections(req: Request, next: axum::middleware::Next) -> Response {
+    let lang = request_lang(&req);
+    let api = is_api(req.uri().path());
+    let response = next.run(req).await;
+    let status = response.status();
+    let plain = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("text/plain"));
+    if !(status.is_client_error() || status.is_server_error()) || !plain {
+        return response;
+    }
+    let ctx = Ctx::new(lang, "/", "");
+    if api {
+        let detail = if status.is_server_error() {
+            "internal error"
+        } else {
+            "the request could not be read: check its parameters, body and content type"
+        };
+        let body = serde_json::json!({
+            "type": "about:blank",
+            "title": status.canonical_reason().unwrap_or("Error"),
+            "status": status.as_u16(),
+            "detail": detail,
+        });
+        return (
+            status,
+            [
+                (header::CONTENT_TYPE, "application/problem+json"),
+                (header::CACHE_CONTROL, "no-store"),
+            ],
+            body.to_string(),
+        )
+            .into_response();
+    }
+    let (title, message) = if status.is_server_error() {
+        ("error-internal-title", "error-internal")
+    } else {
+        ("error-bad-request-title", "error-bad-request")
+    };
+    let body = ErrorPage {
+        title: ctx.t(title),
+        message: ctx.t(message),
+        ctx,
+    }
+    .render()
+    .unwrap_or_else(|_| "error".to_owned());
+    (
+        status,
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        body,
+    )
+        .into_response()
+}

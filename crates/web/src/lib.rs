@@ -108,6 +108,7 @@ pub fn router(state: AppState) -> Router {
         .merge(assets::routes())
         .fallback(error::fallback)
         .with_state(state)
+        .layer(axum::middleware::from_fn(error::framework_rejections))
         .layer(axum::middleware::from_fn(move |req, next| {
             security::headers(csp.clone(), hsts, req, next)
         }))

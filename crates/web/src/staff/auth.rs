@@ -76,7 +76,7 @@ pub async fn login(
     if state.keys.is_none() {
         return Err(StaffError::NoKeys(lang));
     }
-    if !same_origin(&headers) {
+    if !same_origin(&headers, state.config.behind_tls) {
         return Err(StaffError::BadRequest(lang, staff_t(lang, "staff-csrf")));
     }
     if !state.sign_in_limiter.attempt(&from, &form.username) {
@@ -255,7 +255,9 @@ pub async fn second_factor(
 ) -> StaffResult {
     let lang = staff_lang(&headers);
     let (token, session) = half_signed_in(&state, &headers).await?;
-    if !same_origin(&headers) || !super::credentials::same_secret(&session.csrf_token, &form.csrf) {
+    if !same_origin(&headers, state.config.behind_tls)
+        || !super::credentials::same_secret(&session.csrf_token, &form.csrf)
+    {
         return Err(StaffError::BadRequest(lang, staff_t(lang, "staff-csrf")));
     }
     let keys = state.keys.as_ref().ok_or(StaffError::NoKeys(lang))?;
@@ -509,7 +511,7 @@ pub async fn setup(
 ) -> StaffResult {
     let lang = staff_lang(&headers);
     let keys = state.keys.as_ref().ok_or(StaffError::NoKeys(lang))?;
-    if !same_origin(&headers) {
+    if !same_origin(&headers, state.config.behind_tls) {
         return Err(StaffError::BadRequest(lang, staff_t(lang, "staff-csrf")));
     }
     let user = link_owner(&state, lang, &token).await?;

@@ -194,6 +194,8 @@ pub fn staff_lang(headers: &HeaderMap) -> Lang {
 
 /// A signed-in staff member who has passed both factors.
 pub struct Staff {
+    /// Whether clients reach this server over TLS, for the same-origin check.
+    pub https: bool,
     pub user: User,
     pub actor: Actor,
     pub session: Session,
@@ -451,22 +453,36 @@ pub fn session_cookie(token: &str, secure: bool, max_age: i64) -> HeaderValue {
     .expect("cookie value is ASCII")
 }
 
-/// Form posts must come from our own pages: the Origin (or Referer) names this host.
-pub fn same_origin(headers: &HeaderMap) -> bool {
+/// Form posts must come from our own pages: the Origin (or Referer) names this scheme, host
+/// and port. `https` says whether clients reach us over TLS (`behind_tls`).
+pub fn same_origin(headers: &HeaderMap, https: bool) -> bool {
     let Some(host) = headers.get(header::HOST).and_then(|v| v.to_str().ok()) else {
         return true;
     };
+    let scheme = if https { "https" } else { "http" };
     let from = headers
         .get(header::ORIGIN)
         .or_else(|| headers.get(header::REFERER))
         .and_then(|v| v.to_str().ok());
     match from {
         None => true,
-        Some(url) => url
-            .split_once("://")
-            .map(|(_, rest)| rest.split('/').next() == Some(host))
-            .unwrap_or(false),
+        Some(url) => match url.split_once("://") {
+            Some((their_scheme, rest)) => {
+                let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+                their_scheme.eq_ignore_ascii_case(scheme)
+                    && without_default_port(authority, scheme)
+                        .eq_ignore_ascii_case(without_default_port(host, scheme))
+            }
+            // `Origin: null` and anything else that is not a URL.
+            None => false,
+        },
     }
+}
+
+/// `host:443` is `host` for https, `host:80` for http.
+fn without_default_port<'a>(authority: &'a str, scheme: &str) -> &'a str {
+    let default = if scheme == "https" { ":443" } else { ":80" };
+    authority.strip_suffix(default).unwrap_or(authority)
 }
 
 /// A signed-in staff member with what pages about people's records need: the keys that open
@@ -524,6 +540,7 @@ pub async fn signed_in(state: &AppState, headers: &HeaderMap) -> StaffResult<Sta
         scope: user.scope.clone(),
     };
     Ok(Staff {
+        https: state.config.behind_tls,
         user,
         actor,
         session,
@@ -534,7 +551,9 @@ pub async fn signed_in(state: &AppState, headers: &HeaderMap) -> StaffResult<Sta
 
 /// Checks the form's CSRF token against the session's, and the request's origin.
 pub fn check_csrf(staff: &Staff, headers: &HeaderMap, form_token: &str) -> StaffResult<()> {
-    if same_origin(headers) && credentials::same_secret(&staff.session.csrf_token, form_token) {
+    if same_origin(headers, staff.https)
+        && credentials::same_secret(&staff.session.csrf_token, form_token)
+    {
         Ok(())
     } else {
         Err(StaffError::BadRequest(
@@ -566,4 +585,48 @@ pub async fn audit(state: &AppState, lang: Lang, event: AuditEvent) -> StaffResu
         .await
         .map(|_| ())
         .map_err(|e| StaffError::internal(lang, e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(header::HeaderName, &str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.insert(k.clone(), HeaderValue::from_str(v).unwrap());
+        }
+        h
+    }
+
+    #[test]
+    fn same_origin_compares_scheme_host_and_port() {
+        let from =
+            |origin: &str| headers(&[(header::HOST, "hub.example:8443"), (header::ORIGIN, origin)]);
+        assert!(same_origin(&from("https://hub.example:8443"), true));
+        assert!(
+            !same_origin(&from("http://hub.example:8443"), true),
+            "scheme"
+        );
+        assert!(
+            !same_origin(&from("https://hub.example:9443"), true),
+            "port"
+        );
+        assert!(
+            !same_origin(&from("https://evil.example:8443"), true),
+            "host"
+        );
+        assert!(!same_origin(&from("null"), true));
+        let default_port = headers(&[
+            (header::HOST, "hub.example"),
+            (header::ORIGIN, "https://hub.example:443"),
+        ]);
+        assert!(same_origin(&default_port, true));
+        let referer = headers(&[
+            (header::HOST, "hub.example"),
+            (header::REFERER, "http://hub.example/staff/login?x=1"),
+        ]);
+        assert!(same_origin(&referer, false));
+        assert!(!same_origin(&referer, true));
+    }
 }

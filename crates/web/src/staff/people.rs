@@ -355,13 +355,12 @@ pub struct Choice {
     pub label: String,
 }
 
-/// Possible earlier registrations of the person being registered.
+/// Possible earlier registrations of the person being registered, among those the staff member
+/// may open. Matches at hubs outside their scope are not mentioned, not even as a count: that a
+/// child is registered elsewhere in the network already tells where the child has been.
 #[derive(Default)]
 pub struct Duplicates {
-    /// Those the staff member may open.
     pub visible: Vec<PersonRow>,
-    /// How many more are at hubs outside their scope.
-    pub elsewhere: usize,
 }
 
 #[derive(Template)]
@@ -466,15 +465,11 @@ pub async fn create(
     }
     if !form.confirmed_new {
         let duplicates = likely_duplicates(&state, &l, &identity).await?;
-        if !duplicates.visible.is_empty() || duplicates.elsewhere > 0 {
+        if !duplicates.visible.is_empty() {
             let mut event =
                 l.staff
                     .event_at("person.duplicate-warning", "person:new".into(), &from, &hub);
-            event.outcome = format!(
-                "{} shown, {} elsewhere",
-                duplicates.visible.len(),
-                duplicates.elsewhere
-            );
+            event.outcome = format!("{} shown", duplicates.visible.len());
             audit(&state, l.staff.lang, event).await?;
             return new_page(&l, form, None, Some(duplicates));
         }
@@ -530,11 +525,11 @@ async fn likely_duplicates(
             continue;
         }
         let Some(hub) = l.hub(p.hub_id) else { continue };
-        match (
+        if let (Some(found), true) = (
             &p.identity,
             l.staff.may(Action::ViewPerson, hub_target(hub)),
         ) {
-            (Some(found), true) => out.visible.push(PersonRow {
+            out.visible.push(PersonRow {
                 id: p.id,
                 name: found.full_name(),
                 latin: format!("{} {}", found.latin_given_name, found.latin_family_name),
@@ -542,8 +537,7 @@ async fn likely_duplicates(
                 hub: hub.name.text(ctx.lang).to_owned(),
                 needs: Vec::new(),
                 status: ctx.t(&format!("person-status-{}", p.status.code())),
-            }),
-            _ => out.elsewhere += 1,
+            });
         }
     }
     Ok(out)
