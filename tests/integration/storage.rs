@@ -170,3 +170,84 @@ async fn migrations_can_run_again() {
             .unwrap_or_else(|e| panic!("{backend}: {e}"));
     });
 }
+
+#[tokio::test]
+async fn a_backup_taken_while_writing_restores_every_record_and_a_verifying_chain() {
+    let db = crate::support::sqlite().await;
+    let store = db.store.clone();
+    bluedot_cli::load_demo(&store).await.unwrap();
+    let hub = crate::people::demo_hub(&store, "siret-border").await;
+    for i in 0..20 {
+        store
+            .record_visit(
+                &crate::visits::new_visit(&hub, &format!("b-{i}"), crate::visits::group(1, 1)),
+                &crate::support::system(),
+            )
+            .await
+            .unwrap();
+    }
+    // Writers carry on while the copy is made.
+    let writer = {
+        let store = store.clone();
+        let hub = hub.clone();
+        tokio::spawn(async move {
+            for i in 0..20 {
+                store
+                    .record_visit(
+                        &crate::visits::new_visit(
+                            &hub,
+                            &format!("during-{i}"),
+                            crate::visits::group(1, 0),
+                        ),
+                        &crate::support::system(),
+                    )
+                    .await
+                    .unwrap();
+            }
+        })
+    };
+    let dir = std::env::temp_dir().join(format!("bluedot-backup-{}", uuid::Uuid::now_v7()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = dir.join("copy.sqlite3");
+    store.backup_sqlite(&out).await.unwrap();
+    writer.await.unwrap();
+    assert!(
+        store.backup_sqlite(&out).await.is_err(),
+        "never overwrites a file"
+    );
+
+    let restored = Store::open_sqlite(&out)
+        .await
+        .unwrap()
+        .with_audit_keys(crate::support::test_audit_keys());
+    restored.migrate().await.unwrap();
+    let day = crate::visits::new_visit(&hub, "x", crate::visits::group(1, 0)).day;
+    let copied = restored.visits_on(hub.id, day).await.unwrap().len();
+    assert!((20..=40).contains(&copied), "{copied} visits restored");
+    assert_eq!(
+        restored.count_hubs().await.unwrap(),
+        store.count_hubs().await.unwrap()
+    );
+    match restored
+        .verify_audit_chain(&Default::default())
+        .await
+        .unwrap()
+    {
+        bluedot_store::audit::ChainCheck::Intact { entries } => {
+            assert_eq!(entries as usize, copied, "one entry per visit, and no more")
+        }
+        broken => panic!("restored chain broken: {broken:?}"),
+    }
+    // The keys are not in the copy.
+    let bytes = std::fs::read(&out).unwrap();
+    let key = b"MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY";
+    assert!(!bytes.windows(key.len()).any(|w| w == key));
+    assert!(
+        !bytes
+            .windows(32)
+            .any(|w| w == b"0123456789abcdef0123456789abcdef")
+    );
+    restored.close().await;
+    std::fs::remove_dir_all(dir).unwrap();
+    db.drop_database().await;
+}

@@ -58,6 +58,15 @@ enum Command {
     /// Family tracing.
     #[command(subcommand)]
     Tracing(TracingCommand),
+    /// Write a consistent copy of the SQLite database while the server runs (the keys are not in
+    /// it: keep them apart). PostgreSQL deployments use pg_dump.
+    Backup {
+        /// The file to write; it must not exist yet.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        #[command(flatten)]
+        db: DbArgs,
+    },
 }
 
 #[derive(Subcommand)]
@@ -402,6 +411,25 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Audit(command) => audit_command(cli.config.as_deref(), command).await,
         Command::User(command) => user_command(cli.config.as_deref(), command).await,
+        Command::Backup { out, db } => {
+            let (_, store) = settings_and_store(cli.config.as_deref(), db).await?;
+            store.backup_sqlite(&out).await?;
+            // The copy holds personal data: only its owner may read it.
+            #[cfg(unix)]
+            std::fs::set_permissions(&out, std::os::unix::fs::PermissionsExt::from_mode(0o600))?;
+            std::fs::File::open(&out)?.sync_all()?;
+            let bytes = std::fs::metadata(&out)?.len();
+            match store
+                .audit(&cli_event("backup", format!("file:{}", out.display())))
+                .await
+            {
+                // A backup reads only; without audit keys it is still worth having.
+                Err(bluedot_store::StoreError::NoAuditKey) | Ok(_) => {}
+                Err(e) => return Err(e.into()),
+            }
+            println!("backup written to {} ({bytes} bytes)", out.display());
+            Ok(())
+        }
         Command::Tracing(TracingCommand::Match {
             children,
             requests,

@@ -176,6 +176,32 @@ impl Store {
         self.audit_keys.as_deref().ok_or(StoreError::NoAuditKey)
     }
 
+    /// Writes a consistent copy of an SQLite database to `out` while it is in use (`VACUUM
+    /// INTO`: one read transaction, so writers carry on and the copy is of one moment). The copy
+    /// holds what the database holds and nothing more: the encryption and audit keys live
+    /// outside it. PostgreSQL deployments back up with the server's own tools (`pg_dump`).
+    pub async fn backup_sqlite(&self, out: &Path) -> Result<()> {
+        match &self.backend {
+            Backend::Sqlite(pool) => {
+                if out.exists() {
+                    return Err(StoreError::Conflict(format!(
+                        "{} exists already; a backup never overwrites a file",
+                        out.display()
+                    )));
+                }
+                sqlx::query("VACUUM INTO $1")
+                    .bind(out.to_string_lossy().into_owned())
+                    .execute(pool)
+                    .await?;
+                Ok(())
+            }
+            Backend::Postgres(_) => Err(StoreError::Conflict(
+                "this deployment runs on PostgreSQL: back it up with pg_dump (see the README)"
+                    .into(),
+            )),
+        }
+    }
+
     pub fn backend_name(&self) -> &'static str {
         match self.backend {
             Backend::Sqlite(_) => "sqlite",
