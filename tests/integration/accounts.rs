@@ -19,7 +19,13 @@ fn romania() -> Scope {
 async fn accounts_are_created_once_and_validated() {
     on_both_backends!(async |store: Store, backend: &str, _url: String| {
         let user = store
-            .create_user("Ana.Pop", "Ana Pop", Role::SocialWorker, &romania())
+            .create_user(
+                "Ana.Pop",
+                "Ana Pop",
+                Role::SocialWorker,
+                &romania(),
+                crate::support::system(),
+            )
             .await
             .unwrap();
         assert_eq!(user.username, "ana.pop", "{backend}");
@@ -27,19 +33,37 @@ async fn accounts_are_created_once_and_validated() {
         assert_eq!(user.scope, romania());
         assert!(user.password_hash.is_none());
         let dup = store
-            .create_user("ana.pop", "Other", Role::LegalAid, &romania())
+            .create_user(
+                "ana.pop",
+                "Other",
+                Role::LegalAid,
+                &romania(),
+                crate::support::system(),
+            )
             .await
             .unwrap_err();
         assert!(dup.to_string().contains("taken"), "{backend}: {dup}");
         assert!(
             store
-                .create_user("x", "X", Role::LegalAid, &romania())
+                .create_user(
+                    "x",
+                    "X",
+                    Role::LegalAid,
+                    &romania(),
+                    crate::support::system()
+                )
                 .await
                 .is_err()
         );
         assert!(
             store
-                .create_user("nobody", "No scope", Role::LegalAid, &Scope::default())
+                .create_user(
+                    "nobody",
+                    "No scope",
+                    Role::LegalAid,
+                    &Scope::default(),
+                    crate::support::system()
+                )
                 .await
                 .is_err()
         );
@@ -51,11 +75,22 @@ async fn accounts_are_created_once_and_validated() {
 async fn setup_links_work_once_and_expire() {
     on_both_backends!(async |store: Store, backend: &str, _url: String| {
         let user = store
-            .create_user("ion", "Ion", Role::LegalAid, &romania())
+            .create_user(
+                "ion",
+                "Ion",
+                Role::LegalAid,
+                &romania(),
+                crate::support::system(),
+            )
             .await
             .unwrap();
         let token = store
-            .create_setup_link(user.id, Duration::hours(24))
+            .create_setup_link(
+                user.id,
+                Duration::hours(24),
+                crate::support::system(),
+                "user.setup-link",
+            )
             .await
             .unwrap();
         assert_eq!(
@@ -73,7 +108,12 @@ async fn setup_links_work_once_and_expire() {
             "{backend}: used up"
         );
         let expired = store
-            .create_setup_link(user.id, Duration::seconds(-1))
+            .create_setup_link(
+                user.id,
+                Duration::seconds(-1),
+                crate::support::system(),
+                "user.setup-link",
+            )
             .await
             .unwrap();
         assert_eq!(
@@ -89,7 +129,13 @@ async fn setup_links_work_once_and_expire() {
 async fn sessions_time_out_and_end_everywhere() {
     on_both_backends!(async |store: Store, backend: &str, _url: String| {
         let user = store
-            .create_user("maria", "Maria", Role::HubCoordinator, &romania())
+            .create_user(
+                "maria",
+                "Maria",
+                Role::HubCoordinator,
+                &romania(),
+                crate::support::system(),
+            )
             .await
             .unwrap();
         let limits = SessionLimits::default();
@@ -154,7 +200,13 @@ async fn sessions_time_out_and_end_everywhere() {
 async fn failed_logins_lock_the_account() {
     on_both_backends!(async |store: Store, backend: &str, _url: String| {
         let user = store
-            .create_user("petru", "Petru", Role::LegalAid, &romania())
+            .create_user(
+                "petru",
+                "Petru",
+                Role::LegalAid,
+                &romania(),
+                crate::support::system(),
+            )
             .await
             .unwrap();
         let claim = || store.claim_sign_in_guess(user.id, 5, Duration::minutes(15));
@@ -196,7 +248,7 @@ async fn failed_logins_lock_the_account() {
         );
         let codes = vec!["h1".to_owned(), "h2".to_owned()];
         store
-            .set_credentials(user.id, "hash", "enc", &codes)
+            .set_credentials(user.id, "hash", "enc", &codes, crate::support::system())
             .await
             .unwrap();
         assert!(
@@ -211,7 +263,12 @@ async fn failed_logins_lock_the_account() {
             store.user(user.id).await.unwrap().unwrap().recovery_codes,
             vec!["h2".to_owned()]
         );
-        assert!(store.set_disabled(user.id, true).await.unwrap());
+        assert!(
+            store
+                .set_disabled(user.id, true, crate::support::system())
+                .await
+                .unwrap()
+        );
         assert!(store.user(user.id).await.unwrap().unwrap().disabled);
     });
 }

@@ -24,6 +24,7 @@ async fn user(store: &Store, name: &str, role: Role, hub: Uuid) -> Uuid {
                 hubs: vec![hub],
                 ..Scope::default()
             },
+            crate::support::system(),
         )
         .await
         .unwrap()
@@ -73,7 +74,10 @@ async fn a_case_goes_from_screening_to_approved_closure_with_its_history_encrypt
         let hub = demo_hub(&store, "siret-border").await;
         let worker = user(&store, "worker", Role::SocialWorker, hub.id).await;
         let supervisor = user(&store, "lead", Role::HubCoordinator, hub.id).await;
-        let person = store.create_person(&keys, &child(&hub)).await.unwrap();
+        let person = store
+            .create_person(&keys, &child(&hub), crate::support::system())
+            .await
+            .unwrap();
         let new = NewCase {
             person_id: person,
             hub_id: hub.id,
@@ -87,8 +91,14 @@ async fn a_case_goes_from_screening_to_approved_closure_with_its_history_encrypt
             opened_by: Some(worker),
             screening: "Crossed alone at Siret, aunt Оксана in Kraków".into(),
         };
-        let id = store.open_case(&keys, &new, &deadlines).await.unwrap();
-        let err = store.open_case(&keys, &new, &deadlines).await.unwrap_err();
+        let id = store
+            .open_case(&keys, &new, &deadlines, crate::support::system())
+            .await
+            .unwrap();
+        let err = store
+            .open_case(&keys, &new, &deadlines, crate::support::system())
+            .await
+            .unwrap_err();
         assert!(
             err.to_string().contains("already has an open case"),
             "{backend}: {err}"
@@ -114,6 +124,7 @@ async fn a_case_goes_from_screening_to_approved_closure_with_its_history_encrypt
                             by,
                         },
                         &deadlines,
+                        crate::support::system(),
                     )
                     .await
             }
@@ -139,6 +150,7 @@ async fn a_case_goes_from_screening_to_approved_closure_with_its_history_encrypt
                     by: worker,
                 },
                 &deadlines,
+                crate::support::system(),
             )
             .await
             .unwrap_err();
@@ -224,6 +236,7 @@ async fn a_case_goes_from_screening_to_approved_closure_with_its_history_encrypt
                     ..new.clone()
                 },
                 &deadlines,
+                crate::support::system(),
             )
             .await
             .unwrap();
@@ -283,7 +296,10 @@ async fn two_workers_acting_at_once_on_a_case_one_wins() {
         let deadlines = CaseDeadlines::default();
         let hub = demo_hub(&store, "siret-border").await;
         let worker = user(&store, "worker", Role::SocialWorker, hub.id).await;
-        let person = store.create_person(&keys, &child(&hub)).await.unwrap();
+        let person = store
+            .create_person(&keys, &child(&hub), crate::support::system())
+            .await
+            .unwrap();
         let id = store
             .open_case(
                 &keys,
@@ -298,6 +314,7 @@ async fn two_workers_acting_at_once_on_a_case_one_wins() {
                     screening: String::new(),
                 },
                 &deadlines,
+                crate::support::system(),
             )
             .await
             .unwrap();
@@ -317,6 +334,7 @@ async fn two_workers_acting_at_once_on_a_case_one_wins() {
                                 by: worker,
                             },
                             &deadlines,
+                            crate::support::system(),
                         )
                         .await
                         .map_err(|e| e.to_string())
@@ -343,7 +361,10 @@ async fn documents_are_checked_encrypted_and_wiped_with_the_person() {
         let keys = keys();
         let hub = demo_hub(&store, "siret-border").await;
         let worker = user(&store, "worker", Role::SocialWorker, hub.id).await;
-        let person = store.create_person(&keys, &child(&hub)).await.unwrap();
+        let person = store
+            .create_person(&keys, &child(&hub), crate::support::system())
+            .await
+            .unwrap();
         let id = store
             .open_case(
                 &keys,
@@ -358,13 +379,20 @@ async fn documents_are_checked_encrypted_and_wiped_with_the_person() {
                     screening: "Born on the road near Оргіїв".into(),
                 },
                 &CaseDeadlines::default(),
+                crate::support::system(),
             )
             .await
             .unwrap();
         let pdf =
             b"%PDF-1.4\n1 0 obj << /Title (Birth certificate Orhei) >> endobj\n%%EOF".to_vec();
         let doc = store
-            .add_case_document(&keys, id, "birth-certificate.pdf", &pdf, Some(worker))
+            .add_case_document(
+                &keys,
+                id,
+                "birth-certificate.pdf",
+                &pdf,
+                crate::support::system(),
+            )
             .await
             .unwrap();
         let (info, bytes) = store.case_document(&keys, id, doc).await.unwrap().unwrap();
@@ -372,7 +400,13 @@ async fn documents_are_checked_encrypted_and_wiped_with_the_person() {
         assert_eq!(info.content_type, "application/pdf");
         assert_eq!(info.name, "birth-certificate.pdf");
         let exe = store
-            .add_case_document(&keys, id, "photo.jpg", b"MZ\x90\x00 not a picture", None)
+            .add_case_document(
+                &keys,
+                id,
+                "photo.jpg",
+                b"MZ\x90\x00 not a picture",
+                crate::support::system(),
+            )
             .await
             .unwrap_err();
         assert!(exe.to_string().contains("PDF, JPEG or PNG"), "{exe}");
@@ -380,7 +414,7 @@ async fn documents_are_checked_encrypted_and_wiped_with_the_person() {
         big.resize(5 * 1024 * 1024 + 1, b'x');
         assert!(
             store
-                .add_case_document(&keys, id, "big.pdf", &big, None)
+                .add_case_document(&keys, id, "big.pdf", &big, crate::support::system())
                 .await
                 .is_err()
         );
@@ -397,7 +431,12 @@ async fn documents_are_checked_encrypted_and_wiped_with_the_person() {
             assert!(!raw.contains(secret), "{backend}: {secret} in the clear");
         }
 
-        assert!(store.anonymise_person(person).await.unwrap());
+        assert!(
+            store
+                .anonymise_person(person, crate::support::system())
+                .await
+                .unwrap()
+        );
         assert!(
             store.case_documents(&keys, id).await.unwrap().is_empty(),
             "{backend}"
@@ -425,7 +464,10 @@ async fn a_declined_transfer_leaves_the_case_open_with_the_answer_in_its_history
         let hub = demo_hub(&store, "siret-border").await;
         let worker = user(&store, "worker", Role::SocialWorker, hub.id).await;
         let new_person = child(&hub);
-        let person = store.create_person(&keys, &new_person).await.unwrap();
+        let person = store
+            .create_person(&keys, &new_person, crate::support::system())
+            .await
+            .unwrap();
         let case = store
             .open_case(
                 &keys,
@@ -440,6 +482,7 @@ async fn a_declined_transfer_leaves_the_case_open_with_the_answer_in_its_history
                     screening: String::new(),
                 },
                 &CaseDeadlines::default(),
+                crate::support::system(),
             )
             .await
             .unwrap();
@@ -472,7 +515,10 @@ async fn a_declined_transfer_leaves_the_case_open_with_the_answer_in_its_history
             package: Some(b"sealed".to_vec()),
             created_by: Some(worker),
         };
-        let refused = store.create_transfer(&keys, &transfer).await.unwrap_err();
+        let refused = store
+            .create_transfer(&keys, &transfer, crate::support::system())
+            .await
+            .unwrap_err();
         assert!(
             refused.to_string().contains("consent to transfer"),
             "{backend}"
@@ -485,15 +531,22 @@ async fn a_declined_transfer_leaves_the_case_open_with_the_answer_in_its_history
                     given_by: ConsentGiver::ChildAssent,
                     recorded_by: None,
                 },
+                crate::support::system(),
             )
             .await
             .unwrap();
-        store.create_transfer(&keys, &transfer).await.unwrap();
+        store
+            .create_transfer(&keys, &transfer, crate::support::system())
+            .await
+            .unwrap();
         let twice = NewTransfer {
             id: Uuid::now_v7(),
             ..transfer.clone()
         };
-        let err = store.create_transfer(&keys, &twice).await.unwrap_err();
+        let err = store
+            .create_transfer(&keys, &twice, crate::support::system())
+            .await
+            .unwrap_err();
         assert!(
             err.to_string().contains("already being transferred"),
             "{backend}"
@@ -505,12 +558,23 @@ async fn a_declined_transfer_leaves_the_case_open_with_the_answer_in_its_history
             at: Utc::now(),
         };
         assert!(
-            !store.receive_answer(&keys, "MD", &answer).await.unwrap(),
+            !store
+                .receive_answer(&keys, "MD", &answer, crate::support::system())
+                .await
+                .unwrap(),
             "only the addressee answers"
         );
-        assert!(store.receive_answer(&keys, "PL", &answer).await.unwrap());
         assert!(
-            !store.receive_answer(&keys, "PL", &answer).await.unwrap(),
+            store
+                .receive_answer(&keys, "PL", &answer, crate::support::system())
+                .await
+                .unwrap()
+        );
+        assert!(
+            !store
+                .receive_answer(&keys, "PL", &answer, crate::support::system())
+                .await
+                .unwrap(),
             "taken once"
         );
         let t = store.transfer(&keys, transfer.id).await.unwrap().unwrap();
@@ -534,6 +598,7 @@ async fn a_declined_transfer_leaves_the_case_open_with_the_answer_in_its_history
                     id: Uuid::now_v7(),
                     ..transfer
                 },
+                crate::support::system(),
             )
             .await
             .unwrap();

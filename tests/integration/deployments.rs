@@ -355,23 +355,27 @@ async fn two_team_members_starting_at_once_start_it_once() {
                     hubs: vec![hub.id],
                     ..Scope::default()
                 },
+                crate::support::system(),
             )
             .await
             .unwrap();
         let now = Utc::now();
         let id = store
-            .plan_deployment(&NewDeployment {
-                hub_id: hub.id,
-                country: hub.country,
-                plan: DeploymentPlan {
-                    place: "Collective shelter, Rădăuți".into(),
-                    starts_at: now,
-                    ends_at: now + Duration::hours(8),
-                    team: vec![user.id],
-                    note: String::new(),
+            .plan_deployment(
+                &NewDeployment {
+                    hub_id: hub.id,
+                    country: hub.country,
+                    plan: DeploymentPlan {
+                        place: "Collective shelter, Rădăuți".into(),
+                        starts_at: now,
+                        ends_at: now + Duration::hours(8),
+                        team: vec![user.id],
+                        note: String::new(),
+                    },
+                    created_by: None,
                 },
-                created_by: None,
-            })
+                crate::support::system(),
+            )
             .await
             .unwrap();
         let racers: Vec<_> = (0..6)
@@ -379,7 +383,7 @@ async fn two_team_members_starting_at_once_start_it_once() {
                 let store = store.clone();
                 tokio::spawn(async move {
                     store
-                        .move_deployment(id, DeploymentStatus::UnderWay, None)
+                        .move_deployment(id, DeploymentStatus::UnderWay, crate::support::system())
                         .await
                         .is_ok()
                 })
@@ -399,7 +403,7 @@ async fn two_team_members_starting_at_once_start_it_once() {
         let mut visit = crate::visits::new_visit(&other, "wrong-hub-1", crate::visits::group(1, 0));
         visit.deployment_id = Some(id);
         let err = store
-            .record_visit(&visit, &crate::support::system())
+            .record_visit(&visit, crate::support::system())
             .await
             .unwrap_err();
         assert!(

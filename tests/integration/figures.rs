@@ -60,31 +60,31 @@ async fn every_indicator_counts_exactly_at(now: chrono::DateTime<Utc>) {
         };
         // In the period: 3 + 5 people at Siret, 3 at Medyka.
         store
-            .record_visit(&on(&siret, "a", 1, 2, day), &crate::support::system())
+            .record_visit(&on(&siret, "a", 1, 2, day), crate::support::system())
             .await
             .unwrap();
         store
-            .record_visit(&on(&siret, "b", 2, 3, day), &crate::support::system())
+            .record_visit(&on(&siret, "b", 2, 3, day), crate::support::system())
             .await
             .unwrap();
         store
-            .record_visit(&on(&medyka, "c", 3, 0, day), &crate::support::system())
+            .record_visit(&on(&medyka, "c", 3, 0, day), crate::support::system())
             .await
             .unwrap();
         // Voided, and outside the period: not counted.
         let voided = store
-            .record_visit(&on(&siret, "d", 7, 7, day), &crate::support::system())
+            .record_visit(&on(&siret, "d", 7, 7, day), crate::support::system())
             .await
             .unwrap();
         assert!(
             store
-                .void_visit(voided.id, "entered twice", &crate::support::system())
+                .void_visit(voided.id, "entered twice", crate::support::system())
                 .await
                 .unwrap()
         );
         let before = day - Days::new(30);
         store
-            .record_visit(&on(&siret, "e", 9, 9, before), &crate::support::system())
+            .record_visit(&on(&siret, "e", 9, 9, before), crate::support::system())
             .await
             .unwrap();
 
@@ -121,13 +121,22 @@ async fn every_indicator_counts_exactly_at(now: chrono::DateTime<Utc>) {
         let day_at =
             |hub: &bluedot_core::Hub| now.with_timezone(&hub.country.timezone()).date_naive();
         let (today, medyka_today) = (day_at(&siret), day_at(&medyka));
-        let girl = store.create_person(&keys, &child(&siret)).await.unwrap();
+        let girl = store
+            .create_person(&keys, &child(&siret), crate::support::system())
+            .await
+            .unwrap();
         let mut mother = child(&siret);
         mother.needs = vec![SpecificNeed::SingleCaregiver];
-        store.create_person(&keys, &mother).await.unwrap();
+        store
+            .create_person(&keys, &mother, crate::support::system())
+            .await
+            .unwrap();
         let mut separated = child(&medyka);
         separated.needs = vec![SpecificNeed::Separated];
-        store.create_person(&keys, &separated).await.unwrap();
+        store
+            .create_person(&keys, &separated, crate::support::system())
+            .await
+            .unwrap();
         let worker = store
             .create_user(
                 "worker",
@@ -137,6 +146,7 @@ async fn every_indicator_counts_exactly_at(now: chrono::DateTime<Utc>) {
                     hubs: vec![siret.id],
                     ..Scope::default()
                 },
+                crate::support::system(),
             )
             .await
             .unwrap()
@@ -152,7 +162,7 @@ async fn every_indicator_counts_exactly_at(now: chrono::DateTime<Utc>) {
             screening: "Crossed alone".into(),
         };
         store
-            .open_case(&keys, &case, &Default::default())
+            .open_case(&keys, &case, &Default::default(), crate::support::system())
             .await
             .unwrap();
         let t = store
@@ -198,7 +208,7 @@ async fn daily_sums_keep_every_visit_of_concurrent_counters_and_follow_correctio
                 let v = new_visit(&hub, &format!("counter-{i}"), group(1, 1));
                 tokio::spawn(async move {
                     store
-                        .record_visit(&v, &crate::support::system())
+                        .record_visit(&v, crate::support::system())
                         .await
                         .unwrap()
                 })
@@ -213,7 +223,7 @@ async fn daily_sums_keep_every_visit_of_concurrent_counters_and_follow_correctio
         let moved = store
             .record_visit(
                 &new_visit(&hub, "late", group(2, 0)),
-                &crate::support::system(),
+                crate::support::system(),
             )
             .await
             .unwrap();
@@ -224,7 +234,7 @@ async fn daily_sums_keep_every_visit_of_concurrent_counters_and_follow_correctio
                 moved.id,
                 &fixed,
                 "recorded on the wrong day",
-                &crate::support::system(),
+                crate::support::system(),
             )
             .await
             .unwrap();
@@ -258,7 +268,7 @@ async fn the_public_page_sums_the_network_and_suppresses_small_counts() {
             store
                 .record_visit(
                     &new_visit(hub, key, group(women, children)),
-                    &crate::support::system(),
+                    crate::support::system(),
                 )
                 .await
                 .unwrap();
@@ -292,14 +302,14 @@ async fn figures_and_targets_stay_within_each_roles_scope() {
         store
             .record_visit(
                 &new_visit(&siret, "ro", group(2, 1)),
-                &crate::support::system(),
+                crate::support::system(),
             )
             .await
             .unwrap();
         store
             .record_visit(
                 &new_visit(&medyka, "pl", group(9, 9)),
-                &crate::support::system(),
+                crate::support::system(),
             )
             .await
             .unwrap();
@@ -501,7 +511,7 @@ async fn referrals_best_interests_birth_registration_tracing_and_supplies_are_co
                     ..Scope::default()
                 };
                 store
-                    .create_user(name, name, role, &scope)
+                    .create_user(name, name, role, &scope, crate::support::system())
                     .await
                     .unwrap()
                     .id
@@ -509,14 +519,20 @@ async fn referrals_best_interests_birth_registration_tracing_and_supplies_are_co
         };
         let worker = user("worker", Role::SocialWorker).await;
         let lead = user("lead", Role::HubCoordinator).await;
-        let girl = store.create_person(&keys, &child(&hub)).await.unwrap();
+        let girl = store
+            .create_person(&keys, &child(&hub), crate::support::system())
+            .await
+            .unwrap();
         for purpose in [ConsentPurpose::Referral, ConsentPurpose::Tracing] {
             let consent = NewConsent {
                 purpose,
                 given_by: ConsentGiver::ChildAssent,
                 recorded_by: None,
             };
-            store.record_consent(girl, &consent).await.unwrap();
+            store
+                .record_consent(girl, &consent, crate::support::system())
+                .await
+                .unwrap();
         }
 
         // Two referrals made, one completed.
@@ -533,11 +549,19 @@ async fn referrals_best_interests_birth_registration_tracing_and_supplies_are_co
             deployment_id: None,
         };
         let legal = store
-            .create_referral(&keys, &referral(ServiceKind::LegalCounselling))
+            .create_referral(
+                &keys,
+                &referral(ServiceKind::LegalCounselling),
+                crate::support::system(),
+            )
             .await
             .unwrap();
         store
-            .create_referral(&keys, &referral(ServiceKind::PsychosocialSupport))
+            .create_referral(
+                &keys,
+                &referral(ServiceKind::PsychosocialSupport),
+                crate::support::system(),
+            )
             .await
             .unwrap();
         for (to, feedback) in [
@@ -545,7 +569,7 @@ async fn referrals_best_interests_birth_registration_tracing_and_supplies_are_co
             (ReferralStatus::Completed, "papers issued"),
         ] {
             store
-                .move_referral(&keys, legal, to, feedback, None)
+                .move_referral(&keys, legal, to, feedback, crate::support::system())
                 .await
                 .unwrap();
         }
@@ -563,7 +587,10 @@ async fn referrals_best_interests_birth_registration_tracing_and_supplies_are_co
             screening: "alone".into(),
         };
         let deadlines = Default::default();
-        let id = store.open_case(&keys, &new, &deadlines).await.unwrap();
+        let id = store
+            .open_case(&keys, &new, &deadlines, crate::support::system())
+            .await
+            .unwrap();
         let mut case = store.case(id).await.unwrap().unwrap();
         for (step, by) in [
             (Step::Assess, worker),
@@ -595,7 +622,10 @@ async fn referrals_best_interests_birth_registration_tracing_and_supplies_are_co
                 },
                 by,
             };
-            case = store.case_step(&keys, &change, &deadlines).await.unwrap();
+            case = store
+                .case_step(&keys, &change, &deadlines, crate::support::system())
+                .await
+                .unwrap();
         }
 
         // A tracing request that ends in reunification, and one closed unresolved.
@@ -617,7 +647,7 @@ async fn referrals_best_interests_birth_registration_tracing_and_supplies_are_co
             created_by: Some(worker),
         };
         let found = store
-            .create_tracing_request(&keys, &request("Олена"))
+            .create_tracing_request(&keys, &request("Олена"), crate::support::system())
             .await
             .unwrap();
         store
@@ -626,7 +656,7 @@ async fn referrals_best_interests_birth_registration_tracing_and_supplies_are_co
             .unwrap();
         for to in [MatchStatus::Confirmed, MatchStatus::Verified] {
             store
-                .decide_candidate(found, girl, to, worker)
+                .decide_candidate(found, girl, to, crate::support::system())
                 .await
                 .unwrap();
         }
@@ -635,12 +665,22 @@ async fn referrals_best_interests_birth_registration_tracing_and_supplies_are_co
             with_whom: "mother".into(),
             ..Reunification::default()
         };
-        assert!(store.reunify(&keys, found, &met).await.unwrap());
+        assert!(
+            store
+                .reunify(&keys, found, &met, crate::support::system())
+                .await
+                .unwrap()
+        );
         let unresolved = store
-            .create_tracing_request(&keys, &request("Марта"))
+            .create_tracing_request(&keys, &request("Марта"), crate::support::system())
             .await
             .unwrap();
-        assert!(store.close_tracing_request(unresolved).await.unwrap());
+        assert!(
+            store
+                .close_tracing_request(unresolved, crate::support::system())
+                .await
+                .unwrap()
+        );
 
         // Twelve blankets in, five handed out.
         let by = MovementBy {
@@ -648,11 +688,23 @@ async fn referrals_best_interests_birth_registration_tracing_and_supplies_are_co
             note: String::new(),
         };
         store
-            .receive_stock(hub.id, SupplyItem::Blanket, 12, &by)
+            .receive_stock(
+                hub.id,
+                SupplyItem::Blanket,
+                12,
+                &by,
+                crate::support::system(),
+            )
             .await
             .unwrap();
         store
-            .distribute_stock(hub.id, SupplyItem::Blanket, 5, &by)
+            .distribute_stock(
+                hub.id,
+                SupplyItem::Blanket,
+                5,
+                &by,
+                crate::support::system(),
+            )
             .await
             .unwrap();
 

@@ -83,14 +83,17 @@ async fn names_are_never_stored_in_the_clear() {
     on_both_backends!(async |store: Store, backend: &str, url: String| {
         let keys = keys();
         let hub = demo_hub(&store, "siret-border").await;
-        let id = store.create_person(&keys, &child(&hub)).await.unwrap();
+        let id = store
+            .create_person(&keys, &child(&hub), crate::support::system())
+            .await
+            .unwrap();
         store
             .add_note(
                 &keys,
                 id,
                 Field::CaseWork,
-                None,
                 "Travels with neighbour Тарас",
+                crate::support::system(),
             )
             .await
             .unwrap();
@@ -130,19 +133,28 @@ async fn notes_are_read_only_in_the_parts_asked_for() {
     on_both_backends!(async |store: Store, backend: &str, _url: String| {
         let keys = keys();
         let hub = demo_hub(&store, "siret-border").await;
-        let id = store.create_person(&keys, &child(&hub)).await.unwrap();
+        let id = store
+            .create_person(&keys, &child(&hub), crate::support::system())
+            .await
+            .unwrap();
         store
             .add_note(
                 &keys,
                 id,
                 Field::LegalNotes,
-                None,
                 "Temporary protection applied",
+                crate::support::system(),
             )
             .await
             .unwrap();
         store
-            .add_note(&keys, id, Field::PsychosocialNotes, None, "Sleeps badly")
+            .add_note(
+                &keys,
+                id,
+                Field::PsychosocialNotes,
+                "Sleeps badly",
+                crate::support::system(),
+            )
             .await
             .unwrap();
         let legal = store.notes(&keys, id, &[Field::LegalNotes]).await.unwrap();
@@ -155,7 +167,7 @@ async fn notes_are_read_only_in_the_parts_asked_for() {
         assert_eq!(both.len(), 2);
         assert!(
             store
-                .add_note(&keys, id, Field::CaseWork, None, "   ")
+                .add_note(&keys, id, Field::CaseWork, "   ", crate::support::system())
                 .await
                 .is_err()
         );
@@ -168,8 +180,14 @@ async fn scope_limits_which_records_are_listed() {
         let keys = keys();
         let siret = demo_hub(&store, "siret-border").await;
         let przemysl = demo_hub(&store, "przemysl-station").await;
-        store.create_person(&keys, &child(&siret)).await.unwrap();
-        store.create_person(&keys, &child(&przemysl)).await.unwrap();
+        store
+            .create_person(&keys, &child(&siret), crate::support::system())
+            .await
+            .unwrap();
+        store
+            .create_person(&keys, &child(&przemysl), crate::support::system())
+            .await
+            .unwrap();
         let hub_scope = Scope {
             hubs: vec![siret.id],
             ..Scope::default()
@@ -207,7 +225,10 @@ async fn consent_is_recorded_and_withdrawn() {
     on_both_backends!(async |store: Store, backend: &str, _url: String| {
         let keys = keys();
         let hub = demo_hub(&store, "siret-border").await;
-        let id = store.create_person(&keys, &child(&hub)).await.unwrap();
+        let id = store
+            .create_person(&keys, &child(&hub), crate::support::system())
+            .await
+            .unwrap();
         let tracing = store
             .record_consent(
                 id,
@@ -216,15 +237,24 @@ async fn consent_is_recorded_and_withdrawn() {
                     given_by: ConsentGiver::Caregiver,
                     recorded_by: None,
                 },
+                crate::support::system(),
             )
             .await
             .unwrap();
         let consents = store.consents(id).await.unwrap();
         assert_eq!(consents.len(), 2, "{backend}");
         assert!(consents.iter().all(|c| c.in_force()));
-        assert!(store.withdraw_consent(id, tracing, None).await.unwrap());
         assert!(
-            !store.withdraw_consent(id, tracing, None).await.unwrap(),
+            store
+                .withdraw_consent(id, tracing, crate::support::system())
+                .await
+                .unwrap()
+        );
+        assert!(
+            !store
+                .withdraw_consent(id, tracing, crate::support::system())
+                .await
+                .unwrap(),
             "only once"
         );
         let consents = store.consents(id).await.unwrap();
@@ -238,13 +268,24 @@ async fn anonymising_keeps_figures_and_erasing_removes_everything() {
     on_both_backends!(async |store: Store, backend: &str, url: String| {
         let keys = keys();
         let hub = demo_hub(&store, "siret-border").await;
-        let a = store.create_person(&keys, &child(&hub)).await.unwrap();
-        let b = store.create_person(&keys, &child(&hub)).await.unwrap();
-        store
-            .add_note(&keys, a, Field::CaseWork, None, "note")
+        let a = store
+            .create_person(&keys, &child(&hub), crate::support::system())
             .await
             .unwrap();
-        assert!(store.anonymise_person(a).await.unwrap());
+        let b = store
+            .create_person(&keys, &child(&hub), crate::support::system())
+            .await
+            .unwrap();
+        store
+            .add_note(&keys, a, Field::CaseWork, "note", crate::support::system())
+            .await
+            .unwrap();
+        assert!(
+            store
+                .anonymise_person(a, crate::support::system())
+                .await
+                .unwrap()
+        );
         let person = store.person(&keys, a).await.unwrap().unwrap();
         assert_eq!(person.status, PersonStatus::Anonymised, "{backend}");
         assert!(person.identity.is_none());
@@ -253,7 +294,12 @@ async fn anonymising_keeps_figures_and_erasing_removes_everything() {
             vec![SpecificNeed::ChildAtRisk, SpecificNeed::Unaccompanied]
         );
         assert!(store.notes(&keys, a, Field::ALL).await.unwrap().is_empty());
-        assert!(store.erase_person(b).await.unwrap());
+        assert!(
+            store
+                .erase_person(b, crate::support::system())
+                .await
+                .unwrap()
+        );
         assert!(store.person(&keys, b).await.unwrap().is_none(), "{backend}");
         assert!(store.consents(b).await.unwrap().is_empty());
         assert_eq!(
@@ -269,21 +315,35 @@ async fn retention_anonymises_only_records_closed_long_enough() {
     on_both_backends!(async |store: Store, backend: &str, _url: String| {
         let keys = keys();
         let hub = demo_hub(&store, "siret-border").await;
-        let open = store.create_person(&keys, &child(&hub)).await.unwrap();
-        let closed = store.create_person(&keys, &child(&hub)).await.unwrap();
-        assert!(store.close_person(closed, "moved-on").await.unwrap());
+        let open = store
+            .create_person(&keys, &child(&hub), crate::support::system())
+            .await
+            .unwrap();
+        let closed = store
+            .create_person(&keys, &child(&hub), crate::support::system())
+            .await
+            .unwrap();
         assert!(
-            !store.close_person(closed, "moved-on").await.unwrap(),
+            store
+                .close_person(closed, "moved-on", crate::support::system())
+                .await
+                .unwrap()
+        );
+        assert!(
+            !store
+                .close_person(closed, "moved-on", crate::support::system())
+                .await
+                .unwrap(),
             "already closed"
         );
         // Nothing closed before yesterday.
         let none = store
-            .apply_retention(Utc::now() - Duration::days(1))
+            .apply_retention(Utc::now() - Duration::days(1), crate::support::system())
             .await
             .unwrap();
         assert!(none.is_empty(), "{backend}");
         let done = store
-            .apply_retention(Utc::now() + Duration::seconds(1))
+            .apply_retention(Utc::now() + Duration::seconds(1), crate::support::system())
             .await
             .unwrap();
         assert_eq!(done, vec![closed], "{backend}");
@@ -300,9 +360,12 @@ async fn rotation_re_encrypts_under_the_current_key() {
         let old_spec = KeyRing::generate_spec("old");
         let old = KeyRing::parse(&old_spec).unwrap();
         let hub = demo_hub(&store, "siret-border").await;
-        let id = store.create_person(&old, &child(&hub)).await.unwrap();
+        let id = store
+            .create_person(&old, &child(&hub), crate::support::system())
+            .await
+            .unwrap();
         store
-            .add_note(&old, id, Field::CaseWork, None, "first")
+            .add_note(&old, id, Field::CaseWork, "first", crate::support::system())
             .await
             .unwrap();
         let new_spec = KeyRing::generate_spec("new");
@@ -344,7 +407,10 @@ async fn likely_duplicates_are_found_across_scripts_and_survive_rotation() {
         let mut boy = child(&hub);
         boy.identity.given_name = "Олександр".into();
         boy.identity.family_name = "Коваленко".into();
-        let id = store.create_person(&keys, &boy).await.unwrap();
+        let id = store
+            .create_person(&keys, &boy, crate::support::system())
+            .await
+            .unwrap();
         let named = |given: &str, family: &str| Identity {
             given_name: given.into(),
             family_name: family.into(),
@@ -404,7 +470,10 @@ async fn likely_duplicates_are_found_across_scripts_and_survive_rotation() {
             .unwrap();
         assert_eq!(found.len(), 1, "{backend}");
         // Anonymised records no longer match.
-        store.anonymise_person(id).await.unwrap();
+        store
+            .anonymise_person(id, crate::support::system())
+            .await
+            .unwrap();
         assert!(
             store
                 .likely_duplicates(&both, &named("Alexander", "Kovalenko"))

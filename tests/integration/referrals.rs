@@ -17,7 +17,10 @@ async fn a_referral_needs_consent_and_moves_only_forward() {
     on_both_backends!(async |store: Store, backend: &str, _url: String| {
         let keys = keys();
         let hub = demo_hub(&store, "siret-border").await;
-        let person = store.create_person(&keys, &child(&hub)).await.unwrap();
+        let person = store
+            .create_person(&keys, &child(&hub), crate::support::system())
+            .await
+            .unwrap();
         let new = NewReferral {
             person_id: person,
             hub_id: hub.id,
@@ -30,7 +33,10 @@ async fn a_referral_needs_consent_and_moves_only_forward() {
             created_by: None,
             deployment_id: None,
         };
-        let err = store.create_referral(&keys, &new).await.unwrap_err();
+        let err = store
+            .create_referral(&keys, &new, crate::support::system())
+            .await
+            .unwrap_err();
         assert!(err.to_string().contains("consent"), "{backend}: {err}");
         store
             .record_consent(
@@ -40,10 +46,14 @@ async fn a_referral_needs_consent_and_moves_only_forward() {
                     given_by: ConsentGiver::ChildAssent,
                     recorded_by: None,
                 },
+                crate::support::system(),
             )
             .await
             .unwrap();
-        let id = store.create_referral(&keys, &new).await.unwrap();
+        let id = store
+            .create_referral(&keys, &new, crate::support::system())
+            .await
+            .unwrap();
         let referral = store.referral(&keys, id).await.unwrap().unwrap();
         assert_eq!(referral.status, ReferralStatus::Sent, "{backend}");
         assert_eq!(referral.reason, "Needs temporary protection papers");
@@ -80,14 +90,32 @@ async fn a_referral_needs_consent_and_moves_only_forward() {
         // Out of order: a sent referral cannot be completed.
         assert!(
             store
-                .move_referral(&keys, id, ReferralStatus::Completed, "done", None)
+                .move_referral(
+                    &keys,
+                    id,
+                    ReferralStatus::Completed,
+                    "done",
+                    crate::support::system()
+                )
                 .await
                 .is_err()
         );
         // Two lawyers accept at once: one wins.
         let (a, b) = tokio::join!(
-            store.move_referral(&keys, id, ReferralStatus::Accepted, "", None),
-            store.move_referral(&keys, id, ReferralStatus::Accepted, "", None),
+            store.move_referral(
+                &keys,
+                id,
+                ReferralStatus::Accepted,
+                "",
+                crate::support::system()
+            ),
+            store.move_referral(
+                &keys,
+                id,
+                ReferralStatus::Accepted,
+                "",
+                crate::support::system()
+            ),
         );
         assert_eq!(
             [a.is_ok(), b.is_ok()].iter().filter(|ok| **ok).count(),
@@ -100,7 +128,7 @@ async fn a_referral_needs_consent_and_moves_only_forward() {
                 id,
                 ReferralStatus::Completed,
                 "Application filed on 22 Nov",
-                None,
+                crate::support::system(),
             )
             .await
             .unwrap();

@@ -192,11 +192,16 @@ pub async fn account_set_up(
     scope: Scope,
 ) -> String {
     let user = store
-        .create_user(username, username, role, &scope)
+        .create_user(username, username, role, &scope, crate::support::system())
         .await
         .unwrap();
     let token = store
-        .create_setup_link(user.id, chrono::Duration::hours(1))
+        .create_setup_link(
+            user.id,
+            chrono::Duration::hours(1),
+            crate::support::system(),
+            "user.setup-link",
+        )
         .await
         .unwrap();
     let page = send(app, "GET", &format!("/staff/setup/{token}"), None, None).await;
@@ -621,7 +626,12 @@ async fn a_password_alone_does_not_open_staff_pages() {
         // A used set-up link does not work again.
         let user = store.user_by_username("ion").await.unwrap().unwrap();
         let token = store
-            .create_setup_link(user.id, chrono::Duration::hours(1))
+            .create_setup_link(
+                user.id,
+                chrono::Duration::hours(1),
+                crate::support::system(),
+                "user.setup-link",
+            )
             .await
             .unwrap();
         assert!(store.consume_setup_link(&token).await.unwrap().is_some());

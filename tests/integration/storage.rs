@@ -181,7 +181,7 @@ async fn a_backup_taken_while_writing_restores_every_record_and_a_verifying_chai
         store
             .record_visit(
                 &crate::visits::new_visit(&hub, &format!("b-{i}"), crate::visits::group(1, 1)),
-                &crate::support::system(),
+                crate::support::system(),
             )
             .await
             .unwrap();
@@ -199,7 +199,7 @@ async fn a_backup_taken_while_writing_restores_every_record_and_a_verifying_chai
                             &format!("during-{i}"),
                             crate::visits::group(1, 0),
                         ),
-                        &crate::support::system(),
+                        crate::support::system(),
                     )
                     .await
                     .unwrap();

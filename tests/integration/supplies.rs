@@ -28,7 +28,13 @@ async fn stock_never_goes_negative_with_workers_handing_out_at_once() {
     on_both_backends!(async |store: Store, backend: &str, _url: String| {
         let hub = demo_hub(&store, "siret-border").await;
         store
-            .receive_stock(hub.id, SupplyItem::Blanket, 10, &by())
+            .receive_stock(
+                hub.id,
+                SupplyItem::Blanket,
+                10,
+                &by(),
+                crate::support::system(),
+            )
             .await
             .unwrap();
         let workers: Vec<_> = (0..25)
@@ -36,7 +42,13 @@ async fn stock_never_goes_negative_with_workers_handing_out_at_once() {
                 let store = store.clone();
                 tokio::spawn(async move {
                     store
-                        .distribute_stock(hub.id, SupplyItem::Blanket, 1, &by())
+                        .distribute_stock(
+                            hub.id,
+                            SupplyItem::Blanket,
+                            1,
+                            &by(),
+                            crate::support::system(),
+                        )
                         .await
                 })
             })
@@ -77,11 +89,24 @@ async fn transfers_and_visits_move_stock_all_or_nothing() {
         let siret = demo_hub(&store, "siret-border").await;
         let iasi = demo_hub(&store, "iasi-station").await;
         store
-            .receive_stock(siret.id, SupplyItem::HygieneKit, 5, &by())
+            .receive_stock(
+                siret.id,
+                SupplyItem::HygieneKit,
+                5,
+                &by(),
+                crate::support::system(),
+            )
             .await
             .unwrap();
         let err = store
-            .transfer_stock(siret.id, iasi.id, SupplyItem::HygieneKit, 6, &by())
+            .transfer_stock(
+                siret.id,
+                iasi.id,
+                SupplyItem::HygieneKit,
+                6,
+                &by(),
+                crate::support::system(),
+            )
             .await
             .unwrap_err();
         assert!(
@@ -93,7 +118,14 @@ async fn transfers_and_visits_move_stock_all_or_nothing() {
             0
         );
         store
-            .transfer_stock(siret.id, iasi.id, SupplyItem::HygieneKit, 3, &by())
+            .transfer_stock(
+                siret.id,
+                iasi.id,
+                SupplyItem::HygieneKit,
+                3,
+                &by(),
+                crate::support::system(),
+            )
             .await
             .unwrap();
         assert_eq!(
@@ -112,7 +144,7 @@ async fn transfers_and_visits_move_stock_all_or_nothing() {
         let mut visit = new_visit(&siret, "with-kits", group(1, 1));
         visit.items = vec![(SupplyItem::HygieneKit, 1), (SupplyItem::Blanket, 1)];
         let err = store
-            .record_visit(&visit, &crate::support::system())
+            .record_visit(&visit, crate::support::system())
             .await
             .unwrap_err();
         assert!(
@@ -141,12 +173,12 @@ async fn transfers_and_visits_move_stock_all_or_nothing() {
         );
         visit.items = vec![(SupplyItem::HygieneKit, 2)];
         let recorded = store
-            .record_visit(&visit, &crate::support::system())
+            .record_visit(&visit, crate::support::system())
             .await
             .unwrap();
         // Retried: neither the visit nor the distribution is counted twice.
         store
-            .record_visit(&visit, &crate::support::system())
+            .record_visit(&visit, crate::support::system())
             .await
             .unwrap();
         assert_eq!(
@@ -166,7 +198,14 @@ async fn transfers_and_visits_move_stock_all_or_nothing() {
 
         // A shelf count replaces the book figure and keeps the difference.
         store
-            .count_stock(siret.id, SupplyItem::Blanket, 40, 10, &by())
+            .count_stock(
+                siret.id,
+                SupplyItem::Blanket,
+                40,
+                10,
+                &by(),
+                crate::support::system(),
+            )
             .await
             .unwrap();
         let lines = store.stock(siret.id).await.unwrap();

@@ -132,6 +132,8 @@ macro_rules! on_both_backends {
 }
 
 /// A change made by the tests themselves, audited like any other.
-pub fn system() -> bluedot_store::audit::Change {
-    bluedot_store::audit::Change::by_system("test")
+pub fn system() -> &'static bluedot_store::audit::Change {
+    static TEST: std::sync::LazyLock<bluedot_store::audit::Change> =
+        std::sync::LazyLock::new(|| bluedot_store::audit::Change::by_system("test"));
+    &TEST
 }

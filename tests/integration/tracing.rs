@@ -27,13 +27,24 @@ async fn a_request_goes_from_the_public_form_to_reunification() {
                     hubs: vec![hub.id],
                     ..Default::default()
                 },
+                crate::support::system(),
             )
             .await
             .unwrap()
             .id;
+        let by_worker = bluedot_store::audit::Change {
+            actor_id: Some(worker),
+            ..bluedot_store::audit::Change::by_system("test")
+        };
         // Two unaccompanied children; only one may be compared for tracing.
-        let olena = store.create_person(&keys, &child(&hub)).await.unwrap();
-        let other = store.create_person(&keys, &child(&hub)).await.unwrap();
+        let olena = store
+            .create_person(&keys, &child(&hub), crate::support::system())
+            .await
+            .unwrap();
+        let other = store
+            .create_person(&keys, &child(&hub), crate::support::system())
+            .await
+            .unwrap();
         store
             .record_consent(
                 olena,
@@ -42,6 +53,7 @@ async fn a_request_goes_from_the_public_form_to_reunification() {
                     given_by: ConsentGiver::ChildAssent,
                     recorded_by: None,
                 },
+                crate::support::system(),
             )
             .await
             .unwrap();
@@ -83,19 +95,22 @@ async fn a_request_goes_from_the_public_form_to_reunification() {
         };
         assert!(
             store
-                .create_tracing_request(&keys, &bad)
+                .create_tracing_request(&keys, &bad, crate::support::system())
                 .await
                 .unwrap_err()
                 .to_string()
                 .contains("related")
         );
-        let id = store.create_tracing_request(&keys, &new).await.unwrap();
+        let id = store
+            .create_tracing_request(&keys, &new, crate::support::system())
+            .await
+            .unwrap();
         let r = store.tracing_request(&keys, id).await.unwrap().unwrap();
         assert_eq!(r.status, TracingStatus::Unverified, "{backend}");
         assert!(r.public);
-        assert!(store.verify_tracing_request(id, worker).await.unwrap());
+        assert!(store.verify_tracing_request(id, &by_worker).await.unwrap());
         assert!(
-            !store.verify_tracing_request(id, worker).await.unwrap(),
+            !store.verify_tracing_request(id, &by_worker).await.unwrap(),
             "verified once"
         );
 
@@ -112,7 +127,7 @@ async fn a_request_goes_from_the_public_form_to_reunification() {
             .await
             .unwrap();
         let err = store
-            .decide_candidate(id, olena, MatchStatus::Verified, worker)
+            .decide_candidate(id, olena, MatchStatus::Verified, &by_worker)
             .await
             .unwrap_err();
         assert!(
@@ -120,7 +135,7 @@ async fn a_request_goes_from_the_public_form_to_reunification() {
             "{backend}: {err}"
         );
         store
-            .decide_candidate(id, olena, MatchStatus::Confirmed, worker)
+            .decide_candidate(id, olena, MatchStatus::Confirmed, &by_worker)
             .await
             .unwrap();
         // A new run of the matcher does not undo a decision.
@@ -133,7 +148,7 @@ async fn a_request_goes_from_the_public_form_to_reunification() {
         assert_eq!(candidates[0].status, MatchStatus::Confirmed);
         assert_eq!(candidates[0].evidence, "given_name +4.0 (olena: same)");
         store
-            .decide_candidate(id, olena, MatchStatus::Verified, worker)
+            .decide_candidate(id, olena, MatchStatus::Verified, &by_worker)
             .await
             .unwrap();
         let r = store.tracing_request(&keys, id).await.unwrap().unwrap();
@@ -148,14 +163,24 @@ async fn a_request_goes_from_the_public_form_to_reunification() {
             date: day,
             ..Reunification::default()
         };
-        assert!(store.reunify(&keys, id, &missing).await.is_err());
+        assert!(
+            store
+                .reunify(&keys, id, &missing, crate::support::system())
+                .await
+                .is_err()
+        );
         let done = Reunification {
             date: day,
             place: "Blue Dot Siret".into(),
             with_whom: "mother, Oksana Kravchenko".into(),
             note: String::new(),
         };
-        assert!(store.reunify(&keys, id, &done).await.unwrap());
+        assert!(
+            store
+                .reunify(&keys, id, &done, crate::support::system())
+                .await
+                .unwrap()
+        );
         let r = store.tracing_request(&keys, id).await.unwrap().unwrap();
         assert_eq!(r.status, TracingStatus::Reunified);
         assert_eq!(
@@ -178,7 +203,12 @@ async fn a_request_goes_from_the_public_form_to_reunification() {
         }
 
         // Anonymising the child removes the evidence that names her.
-        assert!(store.anonymise_person(olena).await.unwrap());
+        assert!(
+            store
+                .anonymise_person(olena, crate::support::system())
+                .await
+                .unwrap()
+        );
         assert!(
             store.candidates(&keys, id).await.unwrap().is_empty(),
             "{backend}"
@@ -200,8 +230,14 @@ async fn the_index_in_the_server_sees_new_children_and_withdrawn_consent() {
         // Another server's index, built before the child is registered.
         let index = TracingIndex::build(&store, &keys).await.unwrap();
         assert_eq!(index.children().await, 0, "{backend}");
-        let olena = store.create_person(&keys, &child(&hub)).await.unwrap();
-        let consent = store.record_consent(olena, &tracing_consent).await.unwrap();
+        let olena = store
+            .create_person(&keys, &child(&hub), crate::support::system())
+            .await
+            .unwrap();
+        let consent = store
+            .record_consent(olena, &tracing_consent, crate::support::system())
+            .await
+            .unwrap();
         let sought = Sought {
             given_name: "Olena".into(),
             family_name: "Krawczenko".into(),
@@ -220,7 +256,12 @@ async fn the_index_in_the_server_sees_new_children_and_withdrawn_consent() {
         assert_eq!(found[0].child_id, olena.to_string(), "{backend}");
         assert!(found[0].score > 0.7, "{backend}: {}", found[0].score);
         // Consent withdrawn: she leaves the index at the next refresh.
-        assert!(store.withdraw_consent(olena, consent, None).await.unwrap());
+        assert!(
+            store
+                .withdraw_consent(olena, consent, crate::support::system())
+                .await
+                .unwrap()
+        );
         index.refresh(&store, &keys).await.unwrap();
         assert!(
             index

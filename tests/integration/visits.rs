@@ -47,7 +47,7 @@ async fn a_retried_submission_is_recorded_once() {
         let first = store
             .record_visit(
                 &new_visit(&hub, "k-1", group(1, 2)),
-                &crate::support::system(),
+                crate::support::system(),
             )
             .await
             .unwrap();
@@ -55,7 +55,7 @@ async fn a_retried_submission_is_recorded_once() {
         let again = store
             .record_visit(
                 &new_visit(&hub, "k-1", group(1, 2)),
-                &crate::support::system(),
+                crate::support::system(),
             )
             .await
             .unwrap();
@@ -68,7 +68,7 @@ async fn a_retried_submission_is_recorded_once() {
                 let v = new_visit(&hub, "k-2", group(2, 1));
                 tokio::spawn(async move {
                     store
-                        .record_visit(&v, &crate::support::system())
+                        .record_visit(&v, crate::support::system())
                         .await
                         .unwrap()
                 })
@@ -92,7 +92,7 @@ async fn a_retried_submission_is_recorded_once() {
             store
                 .record_visit(
                     &new_visit(&other, "k-1", group(1, 0)),
-                    &crate::support::system()
+                    crate::support::system()
                 )
                 .await
                 .is_err()
@@ -107,7 +107,7 @@ async fn bad_visits_are_refused_and_nothing_is_written() {
         let mut bad = group(0, 0);
         bad.with_disability = 0;
         let err = store
-            .record_visit(&new_visit(&hub, "k-0", bad), &crate::support::system())
+            .record_visit(&new_visit(&hub, "k-0", bad), crate::support::system())
             .await
             .unwrap_err();
         assert!(
@@ -123,10 +123,7 @@ async fn corrections_keep_the_old_figures_and_the_reason() {
     on_both_backends!(async |store: Store, backend: &str, _url: String| {
         let hub = demo_hub(&store, "siret-border").await;
         let first = store
-            .record_visit(
-                &new_visit(&hub, "a", group(1, 3)),
-                &crate::support::system(),
-            )
+            .record_visit(&new_visit(&hub, "a", group(1, 3)), crate::support::system())
             .await
             .unwrap();
         let fixed = store
@@ -134,7 +131,7 @@ async fn corrections_keep_the_old_figures_and_the_reason() {
                 first.id,
                 &new_visit(&hub, "a-fix", group(1, 2)),
                 "two children, not three",
-                &crate::support::system(),
+                crate::support::system(),
             )
             .await
             .unwrap();
@@ -144,7 +141,7 @@ async fn corrections_keep_the_old_figures_and_the_reason() {
                 first.id,
                 &new_visit(&hub, "a-fix", group(1, 2)),
                 "two children, not three",
-                &crate::support::system(),
+                crate::support::system(),
             )
             .await
             .unwrap();
@@ -155,7 +152,7 @@ async fn corrections_keep_the_old_figures_and_the_reason() {
                 first.id,
                 &new_visit(&hub, "a-fix-2", group(1, 9)),
                 "nine",
-                &crate::support::system(),
+                crate::support::system(),
             )
             .await;
         assert!(late.is_err(), "{backend}");
@@ -176,27 +173,24 @@ async fn corrections_keep_the_old_figures_and_the_reason() {
         assert_eq!(new.corrects, Some(first.id));
 
         let mistake = store
-            .record_visit(
-                &new_visit(&hub, "b", group(5, 0)),
-                &crate::support::system(),
-            )
+            .record_visit(&new_visit(&hub, "b", group(5, 0)), crate::support::system())
             .await
             .unwrap();
         assert!(
             store
-                .void_visit(mistake.id, "test entry", &crate::support::system())
+                .void_visit(mistake.id, "test entry", crate::support::system())
                 .await
                 .unwrap()
         );
         assert!(
             !store
-                .void_visit(mistake.id, "test entry", &crate::support::system())
+                .void_visit(mistake.id, "test entry", crate::support::system())
                 .await
                 .unwrap()
         );
         assert!(
             store
-                .void_visit(fixed.id, " ", &crate::support::system())
+                .void_visit(fixed.id, " ", crate::support::system())
                 .await
                 .is_err(),
             "a reason is needed"
@@ -219,7 +213,7 @@ async fn a_visit_and_its_audit_entry_are_stored_together_or_not_at_all() {
         let recorded = store
             .record_visit(
                 &new_visit(&hub, "with-entry", group(1, 1)),
-                &crate::support::system(),
+                crate::support::system(),
             )
             .await
             .unwrap();
@@ -238,7 +232,7 @@ async fn a_visit_and_its_audit_entry_are_stored_together_or_not_at_all() {
             unaudited
                 .record_visit(
                     &new_visit(&hub, "no-entry", group(1, 1)),
-                    &crate::support::system()
+                    crate::support::system()
                 )
                 .await
                 .is_err(),
@@ -248,7 +242,7 @@ async fn a_visit_and_its_audit_entry_are_stored_together_or_not_at_all() {
         assert_eq!(day.len(), 1, "{backend}: the unaudited visit was not kept");
         assert!(
             unaudited
-                .void_visit(recorded.id, "no audit", &crate::support::system())
+                .void_visit(recorded.id, "no audit", crate::support::system())
                 .await
                 .is_err()
         );

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use bluedot_store::Store;
-use bluedot_store::audit::{AuditEvent, AuditKeys, ChainCheck, ChainProof};
+use bluedot_store::audit::{AuditEvent, AuditKeys, ChainCheck, ChainProof, Change};
 use bluedot_store::crypto::KeyRing;
 use bluedot_store::visits::NewVisit;
 use clap::{Args, Parser, Subcommand};
@@ -566,12 +566,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 );
                 return Ok(());
             }
-            let done = store.apply_retention(cutoff).await?;
-            for id in &done {
-                store
-                    .audit(&cli_event("person.anonymise", format!("person:{id}")))
-                    .await?;
-            }
+            let done = store
+                .apply_retention(cutoff, &Change::by_system("cli"))
+                .await?;
             println!(
                 "{} records closed more than {} days ago anonymised",
                 done.len(),
@@ -705,7 +702,7 @@ async fn user_command(
     };
     let (_, store) = settings_and_store(config, args.db.clone()).await?;
     let base_url = args.base_url.trim_end_matches('/').to_owned();
-    let record = |action: &str, user: uuid::Uuid| cli_event(action, format!("user:{user}"));
+    let cli = Change::by_system("cli");
     let link_for = |token: &str| format!("{base_url}/staff/setup/{token}");
     match command {
         UserCommand::Add(a) => {
@@ -738,12 +735,16 @@ async fn user_command(
                 scope.hubs.push(hub.id);
             }
             let user = store
-                .create_user(&a.user.username, &a.name, role, &scope)
+                .create_user(&a.user.username, &a.name, role, &scope, &cli)
                 .await?;
             let token = store
-                .create_setup_link(user.id, chrono::Duration::hours(LINK_HOURS))
+                .create_setup_link(
+                    user.id,
+                    chrono::Duration::hours(LINK_HOURS),
+                    &cli,
+                    "user.setup-link",
+                )
                 .await?;
-            store.audit(&record("user.create", user.id)).await?;
             println!(
                 "created {} ({}); one-time set-up link, valid {LINK_HOURS} hours:",
                 user.username, role
@@ -756,9 +757,13 @@ async fn user_command(
                 .await?
                 .with_context(|| format!("no account {:?}", a.username))?;
             let token = store
-                .create_setup_link(user.id, chrono::Duration::hours(LINK_HOURS))
+                .create_setup_link(
+                    user.id,
+                    chrono::Duration::hours(LINK_HOURS),
+                    &cli,
+                    "user.reset",
+                )
                 .await?;
-            store.audit(&record("user.reset", user.id)).await?;
             println!(
                 "{} must set up the account again; one-time link, valid {LINK_HOURS} hours:",
                 user.username
@@ -770,8 +775,7 @@ async fn user_command(
                 .user_by_username(&a.username)
                 .await?
                 .with_context(|| format!("no account {:?}", a.username))?;
-            store.set_disabled(user.id, true).await?;
-            store.audit(&record("user.disable", user.id)).await?;
+            store.set_disabled(user.id, true, &cli).await?;
             println!("{} disabled and signed out everywhere", user.username);
         }
     }

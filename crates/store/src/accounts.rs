@@ -11,6 +11,7 @@ use sha2::{Digest, Sha256};
 use sqlx::types::Json;
 use uuid::Uuid;
 
+use crate::audit::{Change, append_audit};
 use crate::{Result, Store, StoreError, decode_code, on_pool};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -123,6 +124,7 @@ impl Store {
         display_name: &str,
         role: Role,
         scope: &Scope,
+        who: &Change,
     ) -> Result<User> {
         let username = username.trim().to_lowercase();
         if username.len() < 3
@@ -149,22 +151,30 @@ impl Store {
         }
         let id = Uuid::now_v7();
         let now = Utc::now();
-        let result = on_pool!(self, pool => sqlx::query(
-            "INSERT INTO users (id, username, display_name, role, scope, password_hash,
-                 totp_secret, recovery_codes, disabled, failed_logins, locked_until, created_at,
-                 updated_at)
-             VALUES ($1, $2, $3, $4, $5, NULL, NULL, $6, FALSE, 0, NULL, $7, $7)",
-        )
-        .bind(id)
-        .bind(&username)
-        .bind(display_name.trim())
-        .bind(role.code())
-        .bind(Json(scope))
-        .bind(Json(Vec::<String>::new()))
-        .bind(now)
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected()));
+        let result = on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let inserted = sqlx::query(
+                "INSERT INTO users (id, username, display_name, role, scope, password_hash,
+                     totp_secret, recovery_codes, disabled, failed_logins, locked_until,
+                     created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, NULL, NULL, $6, FALSE, 0, NULL, $7, $7)",
+            )
+            .bind(id)
+            .bind(&username)
+            .bind(display_name.trim())
+            .bind(role.code())
+            .bind(Json(scope))
+            .bind(Json(Vec::<String>::new()))
+            .bind(now)
+            .execute(&mut *tx)
+            .await
+            .map(|r| r.rows_affected());
+            if inserted.is_ok() {
+                append_audit!(self, tx, &who.event("user.create", format!("user:{id}")));
+                tx.commit().await?;
+            }
+            inserted
+        });
         match result {
             Ok(_) => {}
             Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
@@ -204,27 +214,34 @@ impl Store {
         rows.into_iter().map(UserRow::into_user).collect()
     }
 
-    /// Sets the password and second factor together, as the one-time setup does.
+    /// Sets the password and second factor together, as the one-time setup does (audited as
+    /// `account.setup`).
     pub async fn set_credentials(
         &self,
         id: Uuid,
         password_hash: &str,
         totp_secret_encrypted: &str,
         recovery_code_hashes: &[String],
+        who: &Change,
     ) -> Result<()> {
-        on_pool!(self, pool => sqlx::query(
-            "UPDATE users SET password_hash = $2, totp_secret = $3, recovery_codes = $4,
-                 failed_logins = 0, locked_until = NULL, updated_at = $5, totp_last_step = NULL
-             WHERE id = $1",
-        )
-        .bind(id)
-        .bind(password_hash)
-        .bind(totp_secret_encrypted)
-        .bind(Json(recovery_code_hashes))
-        .bind(Utc::now())
-        .execute(pool)
-        .await?
-        .rows_affected());
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            sqlx::query(
+                "UPDATE users SET password_hash = $2, totp_secret = $3, recovery_codes = $4,
+                     failed_logins = 0, locked_until = NULL, updated_at = $5,
+                     totp_last_step = NULL
+                 WHERE id = $1",
+            )
+            .bind(id)
+            .bind(password_hash)
+            .bind(totp_secret_encrypted)
+            .bind(Json(recovery_code_hashes))
+            .bind(Utc::now())
+            .execute(&mut *tx)
+            .await?;
+            append_audit!(self, tx, &who.event("account.setup", format!("user:{id}")));
+            tx.commit().await?;
+        });
         Ok(())
     }
 
@@ -271,20 +288,35 @@ impl Store {
         Ok(done == 1)
     }
 
-    /// Disables or re-enables an account; disabling also ends its sessions.
-    pub async fn set_disabled(&self, id: Uuid, disabled: bool) -> Result<bool> {
-        let done = on_pool!(self, pool => sqlx::query(
-            "UPDATE users SET disabled = $2, updated_at = $3 WHERE id = $1",
-        )
-        .bind(id)
-        .bind(disabled)
-        .bind(Utc::now())
-        .execute(pool)
-        .await?
-        .rows_affected());
-        if disabled {
-            self.end_all_sessions(id).await?;
-        }
+    /// Disables or re-enables an account; disabling also ends its sessions, in the same
+    /// transaction as the change and its audit entry (`user.disable`, `user.enable`).
+    pub async fn set_disabled(&self, id: Uuid, disabled: bool, who: &Change) -> Result<bool> {
+        let action = if disabled {
+            "user.disable"
+        } else {
+            "user.enable"
+        };
+        let done = on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let done = sqlx::query("UPDATE users SET disabled = $2, updated_at = $3 WHERE id = $1")
+                .bind(id)
+                .bind(disabled)
+                .bind(Utc::now())
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            if disabled {
+                sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            if done == 1 {
+                append_audit!(self, tx, &who.event(action, format!("user:{id}")));
+            }
+            tx.commit().await?;
+            done
+        });
         Ok(done == 1)
     }
 
@@ -348,7 +380,14 @@ impl Store {
 
     /// A link its owner opens once, before `ttl` runs out, to set credentials. Creating one
     /// also clears the account's credentials and sessions: it is how passwords are reset.
-    pub async fn create_setup_link(&self, user_id: Uuid, ttl: Duration) -> Result<String> {
+    /// Audited as `action` (`user.setup-link` for a new account, `user.reset`).
+    pub async fn create_setup_link(
+        &self,
+        user_id: Uuid,
+        ttl: Duration,
+        who: &Change,
+        action: &str,
+    ) -> Result<String> {
         let token = random_token();
         let now = Utc::now();
         on_pool!(self, pool => {
@@ -380,6 +419,7 @@ impl Store {
             .bind(now + ttl)
             .execute(&mut *tx)
             .await?;
+            append_audit!(self, tx, &who.event(action, format!("user:{user_id}")));
             tx.commit().await?;
         });
         Ok(token)

@@ -14,6 +14,7 @@ use sha2::{Digest, Sha256};
 use sqlx::types::Json;
 use uuid::Uuid;
 
+use crate::audit::{Change, append_audit};
 use crate::crypto::KeyRing;
 use crate::{Result, Store, StoreError, decode_code, on_pool};
 
@@ -309,6 +310,7 @@ impl Store {
         keys: &KeyRing,
         new: &NewCase,
         deadlines: &CaseDeadlines,
+        who: &Change,
     ) -> Result<Uuid> {
         let now = self.now();
         let state = CaseState::open(
@@ -385,6 +387,7 @@ impl Store {
                 Err(e) => return Err(e.into()),
                 Ok(_) => {
                     insert_event!(tx, id, "opened", now, new.opened_by, Some(seal_text(keys, &text)));
+                    append_audit!(self, tx, &who.event("case.open", format!("case:{id}/person:{}", new.person_id)));
                     tx.commit().await?;
                     true
                 }
@@ -468,6 +471,7 @@ impl Store {
         keys: &KeyRing,
         change: &CaseChange,
         deadlines: &CaseDeadlines,
+        who: &Change,
     ) -> Result<Case> {
         let CaseChange {
             id,
@@ -511,6 +515,7 @@ impl Store {
                 .rows_affected();
             if changed == 1 {
                 insert_event!(tx, id, step.code(), now, Some(by), Some(sealed));
+                append_audit!(self, tx, &who.event(&format!("case.{}", step.code()), format!("case:{id}")));
                 tx.commit().await?;
             } else {
                 tx.rollback().await?;
@@ -532,6 +537,7 @@ impl Store {
         id: Uuid,
         text: &StepText,
         by: Uuid,
+        who: &Change,
     ) -> Result<()> {
         check_text(text)?;
         if text.note.trim().is_empty() {
@@ -542,6 +548,7 @@ impl Store {
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             insert_event!(tx, id, "note", now, Some(by), Some(sealed));
+            append_audit!(self, tx, &who.event("case.note", format!("case:{id}")));
             tx.commit().await?;
         });
         Ok(())
@@ -587,7 +594,7 @@ impl Store {
         case_id: Uuid,
         name: &str,
         bytes: &[u8],
-        by: Option<Uuid>,
+        who: &Change,
     ) -> Result<Uuid> {
         let content_type = document_type(bytes)
             .ok_or_else(|| ValidationError::new("document", "attach a PDF, JPEG or PNG file"))?;
@@ -607,23 +614,27 @@ impl Store {
         use base64::Engine as _;
         let encoded = base64::engine::general_purpose::STANDARD.encode(bytes);
         let id = Uuid::now_v7();
-        on_pool!(self, pool => sqlx::query(
-            "INSERT INTO case_documents (id, case_id, name, content_type, size, sha256, content,
-                 uploaded_by, uploaded_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(id)
-        .bind(case_id)
-        .bind(keys.encrypt(DOCUMENT_NAME, &name))
-        .bind(content_type)
-        .bind(bytes.len() as i64)
-        .bind(hex::encode(Sha256::digest(bytes)))
-        .bind(keys.encrypt(DOCUMENT_CONTENT, &encoded))
-        .bind(by)
-        .bind(self.now())
-        .execute(pool)
-        .await
-        .map(|_| ())?);
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            sqlx::query(
+                "INSERT INTO case_documents (id, case_id, name, content_type, size, sha256,
+                     content, uploaded_by, uploaded_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            )
+            .bind(id)
+            .bind(case_id)
+            .bind(keys.encrypt(DOCUMENT_NAME, &name))
+            .bind(content_type)
+            .bind(bytes.len() as i64)
+            .bind(hex::encode(Sha256::digest(bytes)))
+            .bind(keys.encrypt(DOCUMENT_CONTENT, &encoded))
+            .bind(who.actor_id)
+            .bind(self.now())
+            .execute(&mut *tx)
+            .await?;
+            append_audit!(self, tx, &who.event("case.document.add", format!("case:{case_id}/document:{id}")));
+            tx.commit().await?;
+        });
         Ok(id)
     }
 

@@ -8,6 +8,7 @@ use bluedot_core::{Country, ValidationError};
 use chrono::{DateTime, SubsecRound, Utc};
 use uuid::Uuid;
 
+use crate::audit::{Change, append_audit};
 use crate::{Result, Store, StoreError, decode_code, on_pool};
 
 #[derive(Debug, Clone)]
@@ -92,7 +93,7 @@ impl DeploymentRow {
 
 impl Store {
     /// Plans a deployment with its team, in one transaction.
-    pub async fn plan_deployment(&self, new: &NewDeployment) -> Result<Uuid> {
+    pub async fn plan_deployment(&self, new: &NewDeployment, who: &Change) -> Result<Uuid> {
         let now = self.now();
         let plan = new.plan.clone().validate(now)?;
         let id = Uuid::now_v7();
@@ -120,6 +121,7 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
             }
+            append_audit!(self, tx, &who.event("deployment.plan", format!("deployment:{id}")));
             tx.commit().await?;
         });
         Ok(id)
@@ -195,7 +197,7 @@ impl Store {
         &self,
         id: Uuid,
         to: DeploymentStatus,
-        by: Option<Uuid>,
+        who: &Change,
     ) -> Result<()> {
         let current = self
             .deployment(id)
@@ -217,21 +219,29 @@ impl Store {
             DeploymentStatus::UnderWay => (Some(now), None),
             _ => (current.started_at, Some(now)),
         };
-        let changed = on_pool!(self, pool => sqlx::query(
-            "UPDATE deployments SET status = $2, started_at = $3, ended_at = $4, updated_by = $5,
-                 updated_at = $6
-             WHERE id = $1 AND status = $7",
-        )
-        .bind(id)
-        .bind(to.code())
-        .bind(started)
-        .bind(ended)
-        .bind(by)
-        .bind(now)
-        .bind(current.status.code())
-        .execute(pool)
-        .await?
-        .rows_affected());
+        let changed = on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let changed = sqlx::query(
+                "UPDATE deployments SET status = $2, started_at = $3, ended_at = $4,
+                     updated_by = $5, updated_at = $6
+                 WHERE id = $1 AND status = $7",
+            )
+            .bind(id)
+            .bind(to.code())
+            .bind(started)
+            .bind(ended)
+            .bind(who.actor_id)
+            .bind(now)
+            .bind(current.status.code())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if changed == 1 {
+                append_audit!(self, tx, &who.event(&format!("deployment.{}", to.code()), format!("deployment:{id}")));
+            }
+            tx.commit().await?;
+            changed
+        });
         if changed != 1 {
             return Err(StoreError::Conflict(
                 "someone else changed this deployment first".into(),

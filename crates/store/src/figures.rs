@@ -12,6 +12,7 @@ use chrono::{DateTime, Days, NaiveDate, Utc};
 use sqlx::types::Json;
 use uuid::Uuid;
 
+use crate::audit::{Change, append_audit};
 use crate::{Result, Store, decode_code, on_pool};
 
 /// One count: `value` of `indicator` (with `part`, empty for the total) at a hub on a day.
@@ -507,7 +508,7 @@ impl TargetRow {
 }
 
 impl Store {
-    pub async fn create_target(&self, target: &Target, by: Option<Uuid>) -> Result<Uuid> {
+    pub async fn create_target(&self, target: &Target, who: &Change) -> Result<Uuid> {
         let target = target.clone().validate()?;
         let (country, hub) = match target.place {
             TargetPlace::Network => (None, None),
@@ -515,24 +516,28 @@ impl Store {
             TargetPlace::Hub { hub, country } => (Some(country.code()), Some(hub)),
         };
         let id = Uuid::now_v7();
-        on_pool!(self, pool => sqlx::query(
-            "INSERT INTO targets (id, indicator, country, hub_id, starts, ends, value, label,
-                 created_by, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        )
-        .bind(id)
-        .bind(target.indicator.code())
-        .bind(country)
-        .bind(hub)
-        .bind(target.starts)
-        .bind(target.ends)
-        .bind(i64::try_from(target.value).unwrap_or(i64::MAX))
-        .bind(&target.label)
-        .bind(by)
-        .bind(self.now())
-        .execute(pool)
-        .await
-        .map(|_| ())?);
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            sqlx::query(
+                "INSERT INTO targets (id, indicator, country, hub_id, starts, ends, value, label,
+                     created_by, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            )
+            .bind(id)
+            .bind(target.indicator.code())
+            .bind(country)
+            .bind(hub)
+            .bind(target.starts)
+            .bind(target.ends)
+            .bind(i64::try_from(target.value).unwrap_or(i64::MAX))
+            .bind(&target.label)
+            .bind(who.actor_id)
+            .bind(self.now())
+            .execute(&mut *tx)
+            .await?;
+            append_audit!(self, tx, &who.event("figures.target-set", format!("target:{id}")));
+            tx.commit().await?;
+        });
         Ok(id)
     }
 
@@ -559,12 +564,20 @@ impl Store {
     }
 
     /// Removes a target; false if there was none.
-    pub async fn remove_target(&self, id: Uuid) -> Result<bool> {
-        let done = on_pool!(self, pool => sqlx::query("DELETE FROM targets WHERE id = $1")
-            .bind(id)
-            .execute(pool)
-            .await?
-            .rows_affected());
+    pub async fn remove_target(&self, id: Uuid, who: &Change) -> Result<bool> {
+        let done = on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let done = sqlx::query("DELETE FROM targets WHERE id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            if done == 1 {
+                append_audit!(self, tx, &who.event("figures.target-remove", format!("target:{id}")));
+            }
+            tx.commit().await?;
+            done
+        });
         Ok(done == 1)
     }
 }

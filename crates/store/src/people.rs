@@ -12,6 +12,7 @@ use chrono::{DateTime, Utc};
 use sqlx::types::Json;
 use uuid::Uuid;
 
+use crate::audit::{Change, append_audit};
 use crate::crypto::KeyRing;
 use crate::{Result, Store, StoreError, decode_code, on_pool};
 
@@ -223,8 +224,14 @@ fn name_hashes(keys: &KeyRing, identity: &Identity) -> Vec<(String, String)> {
 }
 
 impl Store {
-    /// Registers a person with their first consent, in one transaction.
-    pub async fn create_person(&self, keys: &KeyRing, new: &NewPerson) -> Result<Uuid> {
+    /// Registers a person with their first consent, in one transaction with its audit entry
+    /// (`person.create`).
+    pub async fn create_person(
+        &self,
+        keys: &KeyRing,
+        new: &NewPerson,
+        change: &Change,
+    ) -> Result<Uuid> {
         let identity = new.identity.clone().validate()?;
         let id = Uuid::now_v7();
         let at = self.now();
@@ -253,6 +260,7 @@ impl Store {
             .await?;
             insert_consent!(tx, id, new.consent, at);
             write_name_keys!(tx, keys, id, &identity);
+            append_audit!(self, tx, &change.event("person.create", format!("person:{id}")));
             tx.commit().await?;
         });
         Ok(id)
@@ -400,13 +408,14 @@ impl Store {
         })
     }
 
+    /// Adds a note by the change's author, audited as `note.add`.
     pub async fn add_note(
         &self,
         keys: &KeyRing,
         person_id: Uuid,
         field: Field,
-        author_id: Option<Uuid>,
         body: &str,
+        change: &Change,
     ) -> Result<Uuid> {
         let body = body.trim();
         if body.is_empty() || body.chars().count() > 20_000 {
@@ -417,19 +426,23 @@ impl Store {
             .into());
         }
         let id = Uuid::now_v7();
-        on_pool!(self, pool => sqlx::query(
-            "INSERT INTO person_notes (id, person_id, field, author_id, written_at, body)
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(id)
-        .bind(person_id)
-        .bind(field.code())
-        .bind(author_id)
-        .bind(self.now())
-        .bind(keys.encrypt(NOTE_BODY, body))
-        .execute(pool)
-        .await
-        .map(|_| ())?);
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            sqlx::query(
+                "INSERT INTO person_notes (id, person_id, field, author_id, written_at, body)
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(id)
+            .bind(person_id)
+            .bind(field.code())
+            .bind(change.actor_id)
+            .bind(self.now())
+            .bind(keys.encrypt(NOTE_BODY, body))
+            .execute(&mut *tx)
+            .await?;
+            append_audit!(self, tx, &change.event("note.add", format!("person:{person_id}/note:{id}")));
+            tx.commit().await?;
+        });
         Ok(id)
     }
 
@@ -475,10 +488,16 @@ impl Store {
         Ok(out)
     }
 
-    pub async fn record_consent(&self, person_id: Uuid, consent: &NewConsent) -> Result<Uuid> {
+    pub async fn record_consent(
+        &self,
+        person_id: Uuid,
+        consent: &NewConsent,
+        change: &Change,
+    ) -> Result<Uuid> {
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             let id = insert_consent!(tx, person_id, consent, self.now());
+            append_audit!(self, tx, &change.event("consent.record", format!("person:{person_id}/consent:{id}")));
             tx.commit().await?;
             Ok(id)
         })
@@ -489,19 +508,27 @@ impl Store {
         &self,
         person_id: Uuid,
         consent_id: Uuid,
-        by: Option<Uuid>,
+        change: &Change,
     ) -> Result<bool> {
-        let done = on_pool!(self, pool => sqlx::query(
-            "UPDATE consents SET withdrawn_at = $3, withdrawn_by = $4
-             WHERE id = $1 AND person_id = $2 AND withdrawn_at IS NULL",
-        )
-        .bind(consent_id)
-        .bind(person_id)
-        .bind(self.now())
-        .bind(by)
-        .execute(pool)
-        .await?
-        .rows_affected());
+        let done = on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let done = sqlx::query(
+                "UPDATE consents SET withdrawn_at = $3, withdrawn_by = $4
+                 WHERE id = $1 AND person_id = $2 AND withdrawn_at IS NULL",
+            )
+            .bind(consent_id)
+            .bind(person_id)
+            .bind(self.now())
+            .bind(change.actor_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if done == 1 {
+                append_audit!(self, tx, &change.event("consent.withdraw", format!("person:{person_id}/consent:{consent_id}")));
+            }
+            tx.commit().await?;
+            done
+        });
         Ok(done == 1)
     }
 
@@ -536,25 +563,34 @@ impl Store {
     }
 
     /// Ends follow-up; the retention period runs from now.
-    pub async fn close_person(&self, id: Uuid, reason: &str) -> Result<bool> {
+    pub async fn close_person(&self, id: Uuid, reason: &str, change: &Change) -> Result<bool> {
         let at = self.now();
-        let done = on_pool!(self, pool => sqlx::query(
-            "UPDATE people SET status = 'closed', closed_at = $2, closure_reason = $3, updated_at = $2
-             WHERE id = $1 AND status = 'active'",
-        )
-        .bind(id)
-        .bind(at)
-        .bind(reason)
-        .execute(pool)
-        .await?
-        .rows_affected());
+        let done = on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let done = sqlx::query(
+                "UPDATE people SET status = 'closed', closed_at = $2, closure_reason = $3,
+                     updated_at = $2
+                 WHERE id = $1 AND status = 'active'",
+            )
+            .bind(id)
+            .bind(at)
+            .bind(reason)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if done == 1 {
+                append_audit!(self, tx, &change.event("person.close", format!("person:{id}")));
+            }
+            tx.commit().await?;
+            done
+        });
         Ok(done == 1)
     }
 
     /// Removes everything that identifies a person, every note, the text of their cases'
     /// history and their cases' documents; keeps hub, sex, birth year, needs and the cases'
     /// plain state so that figures stay right. Consents stay as the record of what was agreed.
-    pub async fn anonymise_person(&self, id: Uuid) -> Result<bool> {
+    pub async fn anonymise_person(&self, id: Uuid, change: &Change) -> Result<bool> {
         let at = self.now();
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
@@ -593,18 +629,29 @@ impl Store {
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
+            if done == 1 {
+                append_audit!(self, tx, &change.event("person.anonymise", format!("person:{id}")));
+            }
             tx.commit().await?;
             Ok(done == 1)
         })
     }
 
     /// Deletes a person's record with its notes and consents. The audit log keeps only the id.
-    pub async fn erase_person(&self, id: Uuid) -> Result<bool> {
-        let done = on_pool!(self, pool => sqlx::query("DELETE FROM people WHERE id = $1")
-            .bind(id)
-            .execute(pool)
-            .await?
-            .rows_affected());
+    pub async fn erase_person(&self, id: Uuid, change: &Change) -> Result<bool> {
+        let done = on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let done = sqlx::query("DELETE FROM people WHERE id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            if done == 1 {
+                append_audit!(self, tx, &change.event("person.erase", format!("person:{id}")));
+            }
+            tx.commit().await?;
+            done
+        });
         Ok(done == 1)
     }
 
@@ -619,11 +666,16 @@ impl Store {
         Ok(due.into_iter().map(|(id,)| id).collect())
     }
 
-    /// Anonymises every record closed before `closed_before`; returns their ids.
-    pub async fn apply_retention(&self, closed_before: DateTime<Utc>) -> Result<Vec<Uuid>> {
+    /// Anonymises every record closed before `closed_before`, each with its audit entry;
+    /// returns their ids.
+    pub async fn apply_retention(
+        &self,
+        closed_before: DateTime<Utc>,
+        change: &Change,
+    ) -> Result<Vec<Uuid>> {
         let mut done = Vec::new();
         for id in self.retention_due(closed_before).await? {
-            if self.anonymise_person(id).await? {
+            if self.anonymise_person(id, change).await? {
                 done.push(id);
             }
         }

@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use sqlx::types::Json;
 use uuid::Uuid;
 
+use crate::audit::{Change, append_audit};
 use crate::crypto::KeyRing;
 use crate::{Result, Store, StoreError, decode_code, on_pool};
 
@@ -119,7 +120,12 @@ impl ReferralRow {
 
 impl Store {
     /// Sends a referral. Refused without the person's consent to referral in force.
-    pub async fn create_referral(&self, keys: &KeyRing, new: &NewReferral) -> Result<Uuid> {
+    pub async fn create_referral(
+        &self,
+        keys: &KeyRing,
+        new: &NewReferral,
+        who: &Change,
+    ) -> Result<Uuid> {
         let reason = new.reason.trim();
         if reason.is_empty() || reason.chars().count() > 2_000 {
             return Err(ValidationError::new("reason", "say in up to 2,000 characters why").into());
@@ -156,11 +162,14 @@ impl Store {
         };
         let id = Uuid::now_v7();
         let at = self.now();
-        on_pool!(self, pool => sqlx::query(&format!(
+        let insert = format!(
             "INSERT INTO referrals ({COLUMNS}, updated_by, created_day, updated_day)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'sent', $9, $10, NULL, $11, $12, $13, $12,
                  $14, $11, $15, $15)"
-        ))
+        );
+        on_pool!(self, pool => {
+        let mut tx = pool.begin().await?;
+        sqlx::query(&insert)
         .bind(id)
         .bind(new.person_id)
         .bind(new.hub_id)
@@ -176,9 +185,11 @@ impl Store {
         .bind(at + new.urgency.window())
         .bind(new.deployment_id)
         .bind(new.country.local_day(at))
-        .execute(pool)
-        .await
-        .map(|_| ())?);
+        .execute(&mut *tx)
+        .await?;
+        append_audit!(self, tx, &who.event("referral.create", format!("referral:{id}/person:{}", new.person_id)));
+        tx.commit().await?;
+        });
         Ok(id)
     }
 
@@ -241,7 +252,7 @@ impl Store {
         id: Uuid,
         to: ReferralStatus,
         feedback: &str,
-        by: Option<Uuid>,
+        who: &Change,
     ) -> Result<()> {
         let current = self
             .referral(keys, id)
@@ -257,21 +268,29 @@ impl Store {
             keys.encrypt(FEEDBACK, &text)
         });
         let at = self.now();
-        let done = on_pool!(self, pool => sqlx::query(
-            "UPDATE referrals SET status = $2, feedback = COALESCE($3, feedback), updated_by = $4,
-                 updated_at = $5, updated_day = $7
-             WHERE id = $1 AND status = $6",
-        )
-        .bind(id)
-        .bind(to.code())
-        .bind(sealed)
-        .bind(by)
-        .bind(at)
-        .bind(current.status.code())
-        .bind(current.country.local_day(at))
-        .execute(pool)
-        .await?
-        .rows_affected());
+        let done = on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let done = sqlx::query(
+                "UPDATE referrals SET status = $2, feedback = COALESCE($3, feedback),
+                     updated_by = $4, updated_at = $5, updated_day = $7
+                 WHERE id = $1 AND status = $6",
+            )
+            .bind(id)
+            .bind(to.code())
+            .bind(sealed)
+            .bind(who.actor_id)
+            .bind(at)
+            .bind(current.status.code())
+            .bind(current.country.local_day(at))
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if done == 1 {
+                append_audit!(self, tx, &who.event(&format!("referral.{}", to.code()), format!("referral:{id}")));
+            }
+            tx.commit().await?;
+            done
+        });
         if done != 1 {
             return Err(StoreError::Conflict(
                 "the referral was changed by someone else; reload it".into(),

@@ -6,6 +6,7 @@ use bluedot_core::supply::{MAX_MOVEMENT, MovementKind, SupplyItem};
 use chrono::{DateTime, SubsecRound, Utc};
 use uuid::Uuid;
 
+use crate::audit::{Change, append_audit};
 use crate::{Result, Store, StoreError, decode_code, on_pool};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -181,12 +182,14 @@ impl Store {
         item: SupplyItem,
         n: u32,
         by: &MovementBy,
+        who: &Change,
     ) -> Result<()> {
         let n = check_quantity(n)?;
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             add_stock!(tx, hub_id, item, n);
             movement!(tx, hub_id, item, MovementKind::Receipt, n, None::<Uuid>, None::<Uuid>, by);
+            append_audit!(self, tx, &who.event("stock.receive", format!("hub:{hub_id}/item:{}", item.code())));
             tx.commit().await?;
         });
         Ok(())
@@ -199,12 +202,14 @@ impl Store {
         item: SupplyItem,
         n: u32,
         by: &MovementBy,
+        who: &Change,
     ) -> Result<()> {
         let n = check_quantity(n)?;
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             take_stock!(tx, hub_id, item, n);
             movement!(tx, hub_id, item, MovementKind::Distribution, -n, None::<Uuid>, None::<Uuid>, by);
+            append_audit!(self, tx, &who.event("stock.distribute", format!("hub:{hub_id}/item:{}", item.code())));
             tx.commit().await?;
         });
         Ok(())
@@ -218,6 +223,7 @@ impl Store {
         item: SupplyItem,
         n: u32,
         by: &MovementBy,
+        who: &Change,
     ) -> Result<()> {
         let n = check_quantity(n)?;
         if from == to {
@@ -231,6 +237,7 @@ impl Store {
             add_stock!(tx, to, item, n);
             movement!(tx, from, item, MovementKind::TransferOut, -n, None::<Uuid>, Some(to), by);
             movement!(tx, to, item, MovementKind::TransferIn, n, None::<Uuid>, Some(from), by);
+            append_audit!(self, tx, &who.event("stock.transfer", format!("hub:{from}/item:{}", item.code())));
             tx.commit().await?;
         });
         Ok(())
@@ -245,6 +252,7 @@ impl Store {
         counted: u32,
         low_at: u32,
         by: &MovementBy,
+        who: &Change,
     ) -> Result<()> {
         if counted > MAX_MOVEMENT * 10 || low_at > MAX_MOVEMENT {
             return Err(bluedot_core::ValidationError::new("quantity", "too large").into());
@@ -276,6 +284,7 @@ impl Store {
             if change != 0 {
                 movement!(tx, hub_id, item, MovementKind::StockCount, change, None::<Uuid>, None::<Uuid>, by);
             }
+            append_audit!(self, tx, &who.event("stock.count", format!("hub:{hub_id}/item:{}", item.code())));
             tx.commit().await?;
         });
         Ok(())

@@ -11,6 +11,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::audit::{AuditEvent, Change, append_audit};
 use crate::crypto::KeyRing;
 use crate::people::PersonRecord;
 use crate::{Result, Store, StoreError, decode_code, on_pool};
@@ -126,6 +127,7 @@ impl Store {
         &self,
         keys: &KeyRing,
         new: &NewTracingRequest,
+        who: &Change,
     ) -> Result<Uuid> {
         let sought = new.sought.clone().validate()?;
         let requester = new.requester.clone().validate()?;
@@ -136,23 +138,34 @@ impl Store {
         } else {
             ("staff", TracingStatus::Open)
         };
-        on_pool!(self, pool => sqlx::query(
-            "INSERT INTO tracing_requests (id, hub_id, country, source, status, sought, requester,
-                 created_by, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)",
-        )
-        .bind(id)
-        .bind(new.hub_id)
-        .bind(new.country.code())
-        .bind(source)
-        .bind(status.code())
-        .bind(seal_json(keys, SOUGHT, &sought))
-        .bind(seal_json(keys, REQUESTER, &requester))
-        .bind(new.created_by)
-        .bind(at)
-        .execute(pool)
-        .await
-        .map(|_| ())?);
+        // A relative's request from the public site is its own kind of entry, so coordinators
+        // can tell the channels apart.
+        let action = if new.public {
+            "tracing.public-request"
+        } else {
+            "tracing.create"
+        };
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            sqlx::query(
+                "INSERT INTO tracing_requests (id, hub_id, country, source, status, sought,
+                     requester, created_by, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)",
+            )
+            .bind(id)
+            .bind(new.hub_id)
+            .bind(new.country.code())
+            .bind(source)
+            .bind(status.code())
+            .bind(seal_json(keys, SOUGHT, &sought))
+            .bind(seal_json(keys, REQUESTER, &requester))
+            .bind(new.created_by)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+            append_audit!(self, tx, &who.event(action, format!("tracing:{id}")));
+            tx.commit().await?;
+        });
         Ok(id)
     }
 
@@ -202,39 +215,49 @@ impl Store {
         id: Uuid,
         from: TracingStatus,
         to: TracingStatus,
-        by: Option<Uuid>,
+        event: &AuditEvent,
     ) -> Result<bool> {
-        let done = on_pool!(self, pool => sqlx::query(
-            "UPDATE tracing_requests SET status = $3, updated_at = $4,
-                 verified_by = CASE WHEN $2 = 'unverified' THEN $5 ELSE verified_by END,
-                 verified_at = CASE WHEN $2 = 'unverified' THEN $4 ELSE verified_at END
-             WHERE id = $1 AND status = $2",
-        )
-        .bind(id)
-        .bind(from.code())
-        .bind(to.code())
-        .bind(self.now())
-        .bind(by)
-        .execute(pool)
-        .await?
-        .rows_affected());
+        let done = on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let done = sqlx::query(
+                "UPDATE tracing_requests SET status = $3, updated_at = $4,
+                     verified_by = CASE WHEN $2 = 'unverified' THEN $5 ELSE verified_by END,
+                     verified_at = CASE WHEN $2 = 'unverified' THEN $4 ELSE verified_at END
+                 WHERE id = $1 AND status = $2",
+            )
+            .bind(id)
+            .bind(from.code())
+            .bind(to.code())
+            .bind(self.now())
+            .bind(event.actor_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if done == 1 {
+                append_audit!(self, tx, event);
+            }
+            tx.commit().await?;
+            done
+        });
         Ok(done == 1)
     }
 
     /// Staff verified who sent a public request: the search may begin.
-    pub async fn verify_tracing_request(&self, id: Uuid, by: Uuid) -> Result<bool> {
-        self.move_request(id, TracingStatus::Unverified, TracingStatus::Open, Some(by))
+    pub async fn verify_tracing_request(&self, id: Uuid, who: &Change) -> Result<bool> {
+        let event = who.event("tracing.verify", format!("tracing:{id}"));
+        self.move_request(id, TracingStatus::Unverified, TracingStatus::Open, &event)
             .await
     }
 
-    pub async fn close_tracing_request(&self, id: Uuid) -> Result<bool> {
+    pub async fn close_tracing_request(&self, id: Uuid, who: &Change) -> Result<bool> {
+        let event = who.event("tracing.close", format!("tracing:{id}"));
         for from in [
             TracingStatus::Unverified,
             TracingStatus::Open,
             TracingStatus::Found,
         ] {
             if self
-                .move_request(id, from, TracingStatus::Closed, None)
+                .move_request(id, from, TracingStatus::Closed, &event)
                 .await?
             {
                 return Ok(true);
@@ -307,8 +330,13 @@ impl Store {
         request: Uuid,
         person: Uuid,
         to: MatchStatus,
-        by: Uuid,
+        who: &Change,
     ) -> Result<()> {
+        let action = match to {
+            MatchStatus::Confirmed => "tracing.confirm",
+            MatchStatus::Rejected => "tracing.reject",
+            _ => "tracing.verify-relationship",
+        };
         let from: &[&str] = match to {
             MatchStatus::Confirmed | MatchStatus::Rejected => &["proposed"],
             MatchStatus::Verified => &["confirmed"],
@@ -326,7 +354,7 @@ impl Store {
             .bind(request)
             .bind(person)
             .bind(to.code())
-            .bind(by)
+            .bind(who.actor_id)
             .bind(at)
             .bind(from[0])
             .execute(&mut *tx)
@@ -353,6 +381,7 @@ impl Store {
                 }
             }
             if changed == 1 {
+                append_audit!(self, tx, &who.event(action, format!("tracing:{request}/person:{person}")));
                 tx.commit().await?;
             } else {
                 tx.rollback().await?;
@@ -375,6 +404,7 @@ impl Store {
         keys: &KeyRing,
         request: Uuid,
         reunification: &Reunification,
+        who: &Change,
     ) -> Result<bool> {
         if reunification.place.trim().is_empty() || reunification.with_whom.trim().is_empty() {
             return Err(ValidationError::new(
@@ -383,16 +413,25 @@ impl Store {
             )
             .into());
         }
-        let done = on_pool!(self, pool => sqlx::query(
-            "UPDATE tracing_requests SET status = 'reunified', reunification = $2, updated_at = $3
-             WHERE id = $1 AND status = 'found'",
-        )
-        .bind(request)
-        .bind(seal_json(keys, REUNIFICATION, reunification))
-        .bind(self.now())
-        .execute(pool)
-        .await?
-        .rows_affected());
+        let done = on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let done = sqlx::query(
+                "UPDATE tracing_requests SET status = 'reunified', reunification = $2,
+                     updated_at = $3
+                 WHERE id = $1 AND status = 'found'",
+            )
+            .bind(request)
+            .bind(seal_json(keys, REUNIFICATION, reunification))
+            .bind(self.now())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if done == 1 {
+                append_audit!(self, tx, &who.event("tracing.reunify", format!("tracing:{request}")));
+            }
+            tx.commit().await?;
+            done
+        });
         Ok(done == 1)
     }
 

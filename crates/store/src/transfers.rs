@@ -12,6 +12,7 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sqlx::types::Json;
 use uuid::Uuid;
 
+use crate::audit::{Change, append_audit};
 use crate::crypto::KeyRing;
 use crate::{Result, Store, StoreError, decode_code, on_pool};
 
@@ -136,7 +137,12 @@ pub fn retry_after(attempts: i64) -> Duration {
 impl Store {
     /// Records an outgoing transfer. Refused without the child's consent to transfer, for a
     /// closed case, or while the case is already on its way somewhere.
-    pub async fn create_transfer(&self, keys: &KeyRing, new: &NewTransfer) -> Result<()> {
+    pub async fn create_transfer(
+        &self,
+        keys: &KeyRing,
+        new: &NewTransfer,
+        who: &Change,
+    ) -> Result<()> {
         let case = self
             .case(new.case_id)
             .await?
@@ -165,7 +171,13 @@ impl Store {
             TransferStatus::Received
         };
         let at = self.now();
-        let done = on_pool!(self, pool => sqlx::query(
+        let event = who.event(
+            "transfer.send",
+            format!("transfer:{}/case:{}", new.id, new.case_id),
+        );
+        let done = on_pool!(self, pool => {
+        let mut tx = pool.begin().await?;
+        let inserted = sqlx::query(
             "INSERT INTO transfers (id, direction, partner, case_id, from_hub, to_hub, country,
                  status, parts, payload, expected_arrival, package, next_attempt_at, created_by,
                  created_at)
@@ -184,9 +196,17 @@ impl Store {
         .bind(new.package.as_ref().map(|p| String::from_utf8_lossy(p).into_owned()))
         .bind(at)
         .bind(new.created_by)
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected()));
+        .execute(&mut *tx)
+        .await;
+        match inserted {
+            Ok(_) => {
+                append_audit!(self, tx, &event);
+                tx.commit().await?;
+                Ok(())
+            }
+            Err(e) => Err(e),
+        }
+        });
         match done {
             Ok(_) => Ok(()),
             Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
@@ -330,6 +350,7 @@ impl Store {
         partner: &str,
         id: Uuid,
         package: &CasePackage,
+        who: &Change,
     ) -> Result<bool> {
         let country = Country::from_code(&package.to_country).ok_or_else(|| {
             ValidationError::new(
@@ -341,22 +362,30 @@ impl Store {
             PAYLOAD,
             &serde_json::to_string(package).expect("serialises"),
         );
-        let done = on_pool!(self, pool => sqlx::query(
-            "INSERT INTO transfers (id, direction, partner, country, status, parts, payload,
-                 expected_arrival, created_at)
-             VALUES ($1, 'in', $2, $3, 'received', $4, $5, $6, $7)
-             ON CONFLICT (id) DO NOTHING",
-        )
-        .bind(id)
-        .bind(partner)
-        .bind(country.code())
-        .bind(Json(&package.parts))
-        .bind(payload)
-        .bind(package.expected_arrival)
-        .bind(self.now())
-        .execute(pool)
-        .await?
-        .rows_affected());
+        let done = on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let done = sqlx::query(
+                "INSERT INTO transfers (id, direction, partner, country, status, parts, payload,
+                     expected_arrival, created_at)
+                 VALUES ($1, 'in', $2, $3, 'received', $4, $5, $6, $7)
+                 ON CONFLICT (id) DO NOTHING",
+            )
+            .bind(id)
+            .bind(partner)
+            .bind(country.code())
+            .bind(Json(&package.parts))
+            .bind(payload)
+            .bind(package.expected_arrival)
+            .bind(self.now())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if done == 1 {
+                append_audit!(self, tx, &who.event("transfer.receive", format!("transfer:{id}")));
+            }
+            tx.commit().await?;
+            done
+        });
         Ok(done == 1)
     }
 
@@ -369,10 +398,10 @@ impl Store {
         id: Uuid,
         accepted: bool,
         note: &str,
-        by: Uuid,
         case_id: Option<Uuid>,
         to_hub: Option<Uuid>,
         answer: Option<Vec<u8>>,
+        who: &Change,
     ) -> Result<bool> {
         let status = if accepted {
             TransferStatus::Accepted
@@ -380,23 +409,31 @@ impl Store {
             TransferStatus::Declined
         };
         let at = self.now();
-        let done = on_pool!(self, pool => sqlx::query(
-            "UPDATE transfers SET status = $2, decided_by = $3, decided_at = $4,
-                 decision_note = $5, case_id = COALESCE($6, case_id), to_hub = COALESCE($7, to_hub),
-                 answer_package = $8, next_attempt_at = $4
-             WHERE id = $1 AND direction = 'in' AND status = 'received'",
-        )
-        .bind(id)
-        .bind(status.code())
-        .bind(by)
-        .bind(at)
-        .bind(keys.encrypt(DECISION, note.trim()))
-        .bind(case_id)
-        .bind(to_hub)
-        .bind(answer.map(|a| String::from_utf8_lossy(&a).into_owned()))
-        .execute(pool)
-        .await?
-        .rows_affected());
+        let done = on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let done = sqlx::query(
+                "UPDATE transfers SET status = $2, decided_by = $3, decided_at = $4,
+                     decision_note = $5, case_id = COALESCE($6, case_id),
+                     to_hub = COALESCE($7, to_hub), answer_package = $8, next_attempt_at = $4
+                 WHERE id = $1 AND direction = 'in' AND status = 'received'",
+            )
+            .bind(id)
+            .bind(status.code())
+            .bind(who.actor_id)
+            .bind(at)
+            .bind(keys.encrypt(DECISION, note.trim()))
+            .bind(case_id)
+            .bind(to_hub)
+            .bind(answer.map(|a| String::from_utf8_lossy(&a).into_owned()))
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if done == 1 {
+                append_audit!(self, tx, &who.event(decision_action(accepted), format!("transfer:{id}")));
+            }
+            tx.commit().await?;
+            done
+        });
         Ok(done == 1)
     }
 
@@ -407,6 +444,7 @@ impl Store {
         keys: &KeyRing,
         partner: &str,
         answer: &Answer,
+        who: &Change,
     ) -> Result<bool> {
         let status = if answer.accepted {
             TransferStatus::Accepted
@@ -460,6 +498,8 @@ impl Store {
                 let step = if answer.accepted { "transfer-accepted" } else { "transfer-declined" };
                 crate::cases::insert_event!(tx, case_id, step, at, None::<Uuid>, Some(event));
             }
+            let verdict = if answer.accepted { "accepted" } else { "declined" };
+            append_audit!(self, tx, &who.event(&format!("transfer.{verdict}-by-partner"), format!("transfer:{}", answer.package)));
             tx.commit().await?;
             Ok(true)
         })
@@ -472,9 +512,10 @@ impl Store {
         keys: &KeyRing,
         id: Uuid,
         assigned_to: Uuid,
-        by: Uuid,
         note: &str,
+        who: &Change,
     ) -> Result<bool> {
+        let by = who.actor_id;
         let transfer = self
             .transfer(keys, id)
             .await?
@@ -524,7 +565,8 @@ impl Store {
             .bind(at)
             .execute(&mut *tx)
             .await?;
-            crate::cases::insert_event!(tx, case_id, "transfer-accepted", at, Some(by), Some(event));
+            crate::cases::insert_event!(tx, case_id, "transfer-accepted", at, by, Some(event));
+            append_audit!(self, tx, &who.event(decision_action(true), format!("transfer:{id}")));
             tx.commit().await?;
             Ok(true)
         })
@@ -535,23 +577,41 @@ impl Store {
         &self,
         keys: &KeyRing,
         id: Uuid,
-        by: Uuid,
         note: &str,
+        who: &Change,
     ) -> Result<bool> {
         let at = self.now();
-        let done = on_pool!(self, pool => sqlx::query(
-            "UPDATE transfers SET status = 'declined', decided_by = $2, decided_at = $3,
-                 decision_note = $4
-             WHERE id = $1 AND status = 'received' AND partner IS NULL AND direction = 'out'",
-        )
-        .bind(id)
-        .bind(by)
-        .bind(at)
-        .bind(keys.encrypt(DECISION, note.trim()))
-        .execute(pool)
-        .await?
-        .rows_affected());
+        let done = on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let done = sqlx::query(
+                "UPDATE transfers SET status = 'declined', decided_by = $2, decided_at = $3,
+                     decision_note = $4
+                 WHERE id = $1 AND status = 'received' AND partner IS NULL
+                   AND direction = 'out'",
+            )
+            .bind(id)
+            .bind(who.actor_id)
+            .bind(at)
+            .bind(keys.encrypt(DECISION, note.trim()))
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if done == 1 {
+                append_audit!(self, tx, &who.event(decision_action(false), format!("transfer:{id}")));
+            }
+            tx.commit().await?;
+            done
+        });
         Ok(done == 1)
+    }
+}
+
+/// The audit action of a receiver's decision.
+fn decision_action(accepted: bool) -> &'static str {
+    if accepted {
+        "transfer.accept"
+    } else {
+        "transfer.decline"
     }
 }
 

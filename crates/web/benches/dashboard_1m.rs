@@ -118,6 +118,7 @@ async fn run(name: &str, store: Store, url: &str, hubs: &[Hub], visits: &[NewVis
             "Network lead",
             Role::CountryCoordinator,
             &everywhere,
+            &bluedot_store::audit::Change::by_system("bench"),
         )
         .await
         .unwrap()

@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use bluedot_core::transfer::Payload;
 use bluedot_store::Store;
-use bluedot_store::audit::AuditEvent;
+use bluedot_store::audit::{AuditEvent, Change};
 use bluedot_store::crypto::KeyRing;
 use bluedot_store::package::{Partner, TransferKeys};
 use bluedot_store::transfers::Delivery;
@@ -91,18 +91,20 @@ pub async fn ingest(
     };
     let payload: Payload = serde_json::from_slice(&payload)
         .map_err(|_| IngestError::Refused("the package's content is not understood".into()))?;
+    let who = Change::by_system(source);
     let outcome = match payload {
         Payload::Case(package) => {
+            let who = Change {
+                country: Some(package.to_country.clone()),
+                ..who
+            };
             let new = store
-                .receive_case_package(keys, &from, id, &package)
+                .receive_case_package(keys, &from, id, &package, &who)
                 .await
                 .map_err(|e| match e {
                     bluedot_store::StoreError::Invalid(v) => IngestError::Refused(v.to_string()),
                     other => IngestError::Store(other),
                 })?;
-            let mut event = audit("transfer.receive", format!("transfer:{id}"), "ok");
-            event.country = Some(package.to_country.clone());
-            store.audit(&event).await?;
             Ingested::Case { from, new }
         }
         Payload::Answer(answer) => {
@@ -111,19 +113,7 @@ pub async fn ingest(
                     "the answer names another package".into(),
                 ));
             }
-            let new = store.receive_answer(keys, &from, &answer).await?;
-            let verdict = if answer.accepted {
-                "accepted"
-            } else {
-                "declined"
-            };
-            store
-                .audit(&audit(
-                    &format!("transfer.{verdict}-by-partner"),
-                    format!("transfer:{id}"),
-                    "ok",
-                ))
-                .await?;
+            let new = store.receive_answer(keys, &from, &answer, &who).await?;
             Ingested::Answer { from, new }
         }
     };

@@ -183,24 +183,21 @@ pub async fn send(
         _ => None,
     };
     let stored = match &new {
-        Some(new) => match state.store.create_tracing_request(&keys, new).await {
-            Ok(id) => {
-                let event = bluedot_store::audit::AuditEvent {
+        Some(new) => match state
+            .store
+            .create_tracing_request(
+                &keys,
+                new,
+                &bluedot_store::audit::Change {
                     actor_id: None,
-                    action: "tracing.public-request".into(),
-                    subject: format!("tracing:{id}"),
+                    source: source.clone(),
                     hub_id: Some(new.hub_id),
                     country: Some(new.country.code().to_owned()),
-                    source: source.clone(),
-                    outcome: "ok".into(),
-                };
-                state
-                    .store
-                    .audit(&event)
-                    .await
-                    .map_err(|e| PageError::internal(lang, e))?;
-                true
-            }
+                },
+            )
+            .await
+        {
+            Ok(_) => true,
             Err(bluedot_store::StoreError::Invalid(_)) => false,
             Err(e) => return Err(PageError::internal(lang, e)),
         },

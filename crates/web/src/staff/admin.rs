@@ -338,7 +338,13 @@ pub async fn create_user(
     }
     let user = match state
         .store
-        .create_user(&field("username"), &field("display_name"), role, &scope)
+        .create_user(
+            &field("username"),
+            &field("display_name"),
+            role,
+            &scope,
+            &staff.change_in(&from, None),
+        )
         .await
     {
         Ok(u) => u,
@@ -355,23 +361,14 @@ pub async fn create_user(
     };
     let token = state
         .store
-        .create_setup_link(user.id, Duration::hours(LINK_HOURS))
+        .create_setup_link(
+            user.id,
+            Duration::hours(LINK_HOURS),
+            &staff.change_in(&from, None),
+            "user.setup-link",
+        )
         .await
         .map_err(|e| StaffError::internal(lang, e))?;
-    audit(
-        &state,
-        lang,
-        AuditEvent {
-            actor_id: Some(staff.user.id),
-            action: "user.create".into(),
-            subject: format!("user:{}", user.id),
-            hub_id: None,
-            country: None,
-            source: from.0,
-            outcome: "ok".into(),
-        },
-    )
-    .await?;
     users_page(
         &state,
         &staff,
@@ -430,23 +427,14 @@ pub async fn reset_user(
     let user = managed_user(&state, &staff, &id).await?;
     let token = state
         .store
-        .create_setup_link(user.id, Duration::hours(LINK_HOURS))
+        .create_setup_link(
+            user.id,
+            Duration::hours(LINK_HOURS),
+            &staff.change_in(&from, None),
+            "user.reset",
+        )
         .await
         .map_err(|e| StaffError::internal(staff.lang, e))?;
-    audit(
-        &state,
-        staff.lang,
-        AuditEvent {
-            actor_id: Some(staff.user.id),
-            action: "user.reset".into(),
-            subject: format!("user:{}", user.id),
-            hub_id: None,
-            country: None,
-            source: from.0,
-            outcome: "ok".into(),
-        },
-    )
-    .await?;
     users_page(
         &state,
         &staff,
@@ -472,28 +460,9 @@ pub async fn disable_user(
     let disable = !user.disabled;
     state
         .store
-        .set_disabled(user.id, disable)
+        .set_disabled(user.id, disable, &staff.change_in(&from, None))
         .await
         .map_err(|e| StaffError::internal(staff.lang, e))?;
-    let action = if disable {
-        "user.disable"
-    } else {
-        "user.enable"
-    };
-    audit(
-        &state,
-        staff.lang,
-        AuditEvent {
-            actor_id: Some(staff.user.id),
-            action: action.into(),
-            subject: format!("user:{}", user.id),
-            hub_id: None,
-            country: None,
-            source: from.0,
-            outcome: "ok".into(),
-        },
-    )
-    .await?;
     users_page(&state, &staff, None, None).await
 }
 

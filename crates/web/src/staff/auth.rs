@@ -6,7 +6,7 @@ use axum::Form;
 use axum::extract::{Extension, Path, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use bluedot_store::audit::AuditEvent;
+use bluedot_store::audit::{AuditEvent, Change};
 use chrono::Duration;
 use serde::Deserialize;
 
@@ -548,6 +548,10 @@ pub async fn setup(
             &hash_password(&form.password),
             &keys.encrypt("users.totp_secret", &form.secret),
             &hashes,
+            &Change {
+                actor_id: Some(user.id),
+                ..Change::by_system(&from.0)
+            },
         )
         .await
         .map_err(|e| StaffError::internal(lang, e))?;
@@ -559,17 +563,5 @@ pub async fn setup(
             .await
             .map_err(|e| StaffError::internal(lang, e))?;
     }
-    audit(
-        &state,
-        lang,
-        event(
-            Some(user.id),
-            "account.setup",
-            format!("user:{}", user.id),
-            &from,
-            "ok",
-        ),
-    )
-    .await?;
     Ok(render(&SetupDonePage { ctx, codes }))
 }

@@ -494,7 +494,12 @@ pub async fn open(
     };
     let id = match state
         .store
-        .open_case(&l.keys, &new, &state.config.case_deadlines)
+        .open_case(
+            &l.keys,
+            &new,
+            &state.config.case_deadlines,
+            &l.staff.change_at(&from, &hub),
+        )
         .await
     {
         Ok(id) => id,
@@ -503,13 +508,6 @@ pub async fn open(
         }
         Err(e) => return Err(l.internal(e)),
     };
-    let event = l.staff.event_at(
-        "case.open",
-        format!("case:{id}/person:{person_id}"),
-        &from,
-        &hub,
-    );
-    audit(&state, lang, event).await?;
     Ok(Redirect::to(&format!("/staff/cases/{id}")).into_response())
 }
 
@@ -1026,14 +1024,15 @@ pub async fn step(
     };
     match state
         .store
-        .case_step(&l.keys, &change, &state.config.case_deadlines)
+        .case_step(
+            &l.keys,
+            &change,
+            &state.config.case_deadlines,
+            &l.staff.change_at(&from, &opened.hub),
+        )
         .await
     {
-        Ok(case) => {
-            l.audit_case(&state, &from, &verb, &case, &opened.hub)
-                .await?;
-            Ok(Redirect::to(&format!("/staff/cases/{}", case.id)).into_response())
-        }
+        Ok(case) => Ok(Redirect::to(&format!("/staff/cases/{}", case.id)).into_response()),
         Err(StoreError::Invalid(e)) => {
             l.case_page(&state, &opened, Some(field_message(lang, &e)))
                 .await
@@ -1076,7 +1075,13 @@ pub async fn note(
     };
     match state
         .store
-        .case_note(&l.keys, opened.case.id, &text, l.staff.user.id)
+        .case_note(
+            &l.keys,
+            opened.case.id,
+            &text,
+            l.staff.user.id,
+            &l.staff.change_at(&from, &opened.hub),
+        )
         .await
     {
         Ok(()) => {}
@@ -1087,8 +1092,6 @@ pub async fn note(
         }
         Err(e) => return Err(l.internal(e)),
     }
-    l.audit_case(&state, &from, "case.note", &opened.case, &opened.hub)
-        .await?;
     Ok(Redirect::to(&format!("/staff/cases/{}", opened.case.id)).into_response())
 }
 
@@ -1143,18 +1146,18 @@ pub async fn upload(
             )
             .await;
     };
-    let doc = match state
+    match state
         .store
         .add_case_document(
             &l.keys,
             opened.case.id,
             &name,
             &bytes,
-            Some(l.staff.user.id),
+            &l.staff.change_at(&from, &opened.hub),
         )
         .await
     {
-        Ok(doc) => doc,
+        Ok(_) => {}
         Err(StoreError::Invalid(e)) => {
             return l
                 .case_page(&state, &opened, Some(field_message(lang, &e)))
@@ -1162,13 +1165,6 @@ pub async fn upload(
         }
         Err(e) => return Err(l.internal(e)),
     };
-    let event = l.staff.event_at(
-        "case.document.add",
-        format!("case:{}/document:{doc}", opened.case.id),
-        &from,
-        &opened.hub,
-    );
-    audit(&state, lang, event).await?;
     Ok(Redirect::to(&format!("/staff/cases/{}", opened.case.id)).into_response())
 }
 

@@ -326,7 +326,11 @@ pub async fn plan(
         plan,
         created_by: Some(l.staff.user.id),
     };
-    let id = match state.store.plan_deployment(&new).await {
+    let id = match state
+        .store
+        .plan_deployment(&new, &l.staff.change_at(&from, &hub))
+        .await
+    {
         Ok(id) => id,
         Err(StoreError::Invalid(e)) => {
             let message = field_message(&l.staff, &e);
@@ -334,10 +338,6 @@ pub async fn plan(
         }
         Err(e) => return Err(l.internal(e)),
     };
-    let event = l
-        .staff
-        .event_at("deployment.plan", format!("deployment:{id}"), &from, &hub);
-    audit(&state, lang, event).await?;
     Ok(Redirect::to(&format!("/staff/deployments/{id}")).into_response())
 }
 
@@ -516,20 +516,13 @@ pub async fn move_on(
     }
     match state
         .store
-        .move_deployment(d.id, to, Some(l.staff.user.id))
+        .move_deployment(d.id, to, &l.staff.change_at(&from, &hub))
         .await
     {
         Ok(()) => {}
         Err(StoreError::Invalid(_) | StoreError::Conflict(_)) => return Err(bad()),
         Err(e) => return Err(l.internal(e)),
     }
-    let event = l.staff.event_at(
-        &format!("deployment.{}", to.code()),
-        format!("deployment:{}", d.id),
-        &from,
-        &hub,
-    );
-    audit(&state, lang, event).await?;
     Ok(Redirect::to(&format!("/staff/deployments/{}", d.id)).into_response())
 }
 

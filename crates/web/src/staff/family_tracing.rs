@@ -271,7 +271,11 @@ pub async fn create(
         requester,
         created_by: Some(l.staff.user.id),
     };
-    let id = match state.store.create_tracing_request(&l.keys, &new).await {
+    let id = match state
+        .store
+        .create_tracing_request(&l.keys, &new, &l.staff.change_at(&from, &hub))
+        .await
+    {
         Ok(id) => id,
         Err(StoreError::Invalid(e)) => {
             return l.list_page(&state, Some(field_message(&l, &e))).await;
@@ -285,10 +289,6 @@ pub async fn create(
         .map_err(|e| l.internal(e))?
         .ok_or_else(|| l.internal("request just created is missing"))?;
     l.search(&state, &request).await?;
-    let event = l
-        .staff
-        .event_at("tracing.create", format!("tracing:{id}"), &from, &hub);
-    audit(&state, l.staff.lang, event).await?;
     Ok(Redirect::to(&format!("/staff/tracing/{id}")).into_response())
 }
 
@@ -470,11 +470,12 @@ pub async fn act(
     let internal = |e: StoreError| l.internal(e);
     let action = get("action");
     let invalid = |e: ValidationError| field_message(&l, &e);
+    let who = l.staff.change_at(&from, &hub);
     let outcome: Result<(), String> = match action.as_str() {
         "verify" => {
             if state
                 .store
-                .verify_tracing_request(request.id, l.staff.user.id)
+                .verify_tracing_request(request.id, &who)
                 .await
                 .map_err(internal)?
             {
@@ -505,7 +506,7 @@ pub async fn act(
             };
             match state
                 .store
-                .decide_candidate(request.id, person, to, l.staff.user.id)
+                .decide_candidate(request.id, person, to, &who)
                 .await
             {
                 Ok(()) => Ok(()),
@@ -524,10 +525,10 @@ pub async fn act(
                         with_whom: get("with_whom"),
                         note: get("note"),
                     };
-                    match state.store.reunify(&l.keys, request.id, &r).await {
+                    match state.store.reunify(&l.keys, request.id, &r, &who).await {
                         Ok(true) => {
                             if let Some(person) = request.found_person {
-                                l.close_case_tracing(&state, person, &r).await?;
+                                l.close_case_tracing(&state, person, &r, &from).await?;
                             }
                             Ok(())
                         }
@@ -541,7 +542,7 @@ pub async fn act(
         "close" => {
             state
                 .store
-                .close_tracing_request(request.id)
+                .close_tracing_request(request.id, &who)
                 .await
                 .map_err(internal)?;
             Ok(())
@@ -551,13 +552,17 @@ pub async fn act(
     if let Err(message) = outcome {
         return l.request_page(&state, &request, Some(message)).await;
     }
-    let event = l.staff.event_at(
-        &format!("tracing.{action}"),
-        format!("tracing:{}", request.id),
-        &from,
-        &hub,
-    );
-    audit(&state, lang, event).await?;
+    // The matcher's search changes no request: it is audited here; every other action is
+    // audited by the store with the change it makes.
+    if action == "search" {
+        let event = l.staff.event_at(
+            "tracing.search",
+            format!("tracing:{}", request.id),
+            &from,
+            &hub,
+        );
+        audit(&state, lang, event).await?;
+    }
     Ok(Redirect::to(&format!("/staff/tracing/{}", request.id)).into_response())
 }
 
@@ -569,6 +574,7 @@ impl Loaded {
         state: &AppState,
         person: Uuid,
         r: &Reunification,
+        from: &ClientAddr,
     ) -> StaffResult<()> {
         let internal = |e: StoreError| self.internal(e);
         let Some(case) = state
@@ -580,6 +586,10 @@ impl Loaded {
             .find(|c| c.state.is_open())
         else {
             return Ok(());
+        };
+        let who = match self.hub(case.hub_id) {
+            Some(hub) => self.staff.change_at(from, hub),
+            None => return Err(self.internal("the case's hub is not in the directory")),
         };
         let text = bluedot_store::cases::StepText {
             note: format!(
@@ -601,7 +611,7 @@ impl Loaded {
         };
         match state
             .store
-            .case_step(&self.keys, &change, &state.config.case_deadlines)
+            .case_step(&self.keys, &change, &state.config.case_deadlines, &who)
             .await
         {
             Ok(_) => Ok(()),
@@ -609,7 +619,7 @@ impl Loaded {
             // the reunification still goes into the history.
             Err(StoreError::Invalid(_) | StoreError::Conflict(_)) => state
                 .store
-                .case_note(&self.keys, case.id, &text, self.staff.user.id)
+                .case_note(&self.keys, case.id, &text, self.staff.user.id, &who)
                 .await
                 .map_err(internal),
             Err(e) => Err(internal(e)),

@@ -714,7 +714,7 @@ pub async fn set_target(
     let stored = match read() {
         Ok(target) => state
             .store
-            .create_target(&target, Some(staff.user.id))
+            .create_target(&target, &staff.change_in(&from, place.country()))
             .await
             .map_err(|e| match e {
                 bluedot_store::StoreError::Invalid(e) => Ok(e.field),
@@ -722,8 +722,8 @@ pub async fn set_target(
             }),
         Err(field) => Err(Ok(field)),
     };
-    let id = match stored {
-        Ok(id) => id,
+    match stored {
+        Ok(_) => {}
         // Refused input: the dashboard again, with the form as typed and why.
         Err(Ok(field)) => {
             let message = staff_t(staff.lang, &format!("target-bad-{field}"));
@@ -731,9 +731,6 @@ pub async fn set_target(
         }
         Err(Err(e)) => return Err(StaffError::internal(staff.lang, e)),
     };
-    let mut event = staff.event("figures.target-set", format!("target:{id}"), &from);
-    event.country = place.country().map(|c| c.code().to_owned());
-    audit(&state, staff.lang, event).await?;
     Ok(Redirect::to(&format!("/staff/figures?{}", sel.query())).into_response())
 }
 
@@ -759,10 +756,11 @@ pub async fn remove_target(
     if !staff.may(Action::SetTargets, place.policy_target()) {
         return Err(StaffError::NotFound(staff.lang));
     }
-    state.store.remove_target(id).await.map_err(internal)?;
-    let mut event = staff.event("figures.target-remove", format!("target:{id}"), &from);
-    event.country = place.country().map(|c| c.code().to_owned());
-    audit(&state, staff.lang, event).await?;
+    state
+        .store
+        .remove_target(id, &staff.change_in(&from, place.country()))
+        .await
+        .map_err(internal)?;
     let back = match place {
         TargetPlace::Network => String::new(),
         TargetPlace::Country(c) => format!("?country={}", c.code()),

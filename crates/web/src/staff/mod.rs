@@ -245,6 +245,17 @@ impl Staff {
         event
     }
 
+    /// Who changes something of a country (or of the whole network), for the store to audit
+    /// in the change's own transaction.
+    pub fn change_in(&self, from: &ClientAddr, country: Option<bluedot_core::Country>) -> Change {
+        Change {
+            actor_id: Some(self.user.id),
+            source: from.0.clone(),
+            hub_id: None,
+            country: country.map(|c| c.code().to_owned()),
+        }
+    }
+
     /// Who changes a record held at `hub`, for the store to audit in the change's own
     /// transaction.
     pub fn change_at(&self, from: &ClientAddr, hub: &Hub) -> Change {

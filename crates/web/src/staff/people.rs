@@ -487,7 +487,11 @@ pub async fn create(
         },
         registered_by: Some(l.staff.user.id),
     };
-    let id = match state.store.create_person(&l.keys, &new).await {
+    let id = match state
+        .store
+        .create_person(&l.keys, &new, &l.staff.change_at(&from, &hub))
+        .await
+    {
         Ok(id) => id,
         Err(StoreError::Invalid(e)) => {
             let message = field_message(&l.staff, &e);
@@ -495,8 +499,6 @@ pub async fn create(
         }
         Err(e) => return Err(l.internal(e)),
     };
-    l.audit_ok(&state, &from, "person.create", format!("person:{id}"), &hub)
-        .await?;
     Ok(Redirect::to(&format!("/staff/people/{id}")).into_response())
 }
 
@@ -822,31 +824,23 @@ pub async fn add_note(
             crate::I18N.message(lang, "person-not-active", None),
         ));
     }
-    let note = match state
+    match state
         .store
         .add_note(
             &l.keys,
             person.id,
             field.expect("checked"),
-            Some(l.staff.user.id),
             &form.body,
+            &l.staff.change_at(&from, &hub),
         )
         .await
     {
-        Ok(note) => note,
+        Ok(_) => {}
         Err(StoreError::Invalid(e)) => {
             return Err(StaffError::BadRequest(lang, field_message(&l.staff, &e)));
         }
         Err(e) => return Err(l.internal(e)),
     };
-    l.audit_ok(
-        &state,
-        &from,
-        "note.add",
-        format!("person:{}/note:{note}", person.id),
-        &hub,
-    )
-    .await?;
     Ok(Redirect::to(&format!("/staff/people/{}#notes-{}", person.id, form.field)).into_response())
 }
 
@@ -879,7 +873,7 @@ pub async fn record_consent(
             crate::I18N.message(lang, "consent-bad", None),
         ));
     };
-    let consent = state
+    state
         .store
         .record_consent(
             person.id,
@@ -888,17 +882,10 @@ pub async fn record_consent(
                 given_by,
                 recorded_by: Some(l.staff.user.id),
             },
+            &l.staff.change_at(&from, &hub),
         )
         .await
         .map_err(|e| l.internal(e))?;
-    l.audit_ok(
-        &state,
-        &from,
-        "consent.record",
-        format!("person:{}/consent:{consent}", person.id),
-        &hub,
-    )
-    .await?;
     if purpose == ConsentPurpose::Tracing {
         // The child can be traced from now on: every open request looks again at once.
         super::family_tracing::search_open_requests(&state, &l).await?;
@@ -928,20 +915,12 @@ pub async fn withdraw_consent(
         .map_err(|_| StaffError::NotFound(l.staff.lang))?;
     let done = state
         .store
-        .withdraw_consent(person.id, consent, Some(l.staff.user.id))
+        .withdraw_consent(person.id, consent, &l.staff.change_at(&from, &hub))
         .await
         .map_err(|e| l.internal(e))?;
     if !done {
         return Err(StaffError::NotFound(l.staff.lang));
     }
-    l.audit_ok(
-        &state,
-        &from,
-        "consent.withdraw",
-        format!("person:{}/consent:{consent}", person.id),
-        &hub,
-    )
-    .await?;
     Ok(Redirect::to(&format!("/staff/people/{}#consents", person.id)).into_response())
 }
 
@@ -1049,7 +1028,7 @@ pub async fn close(
     }
     if !state
         .store
-        .close_person(person.id, reason)
+        .close_person(person.id, reason, &l.staff.change_at(&from, &hub))
         .await
         .map_err(|e| l.internal(e))?
     {
@@ -1058,14 +1037,6 @@ pub async fn close(
             crate::I18N.message(lang, "person-not-active", None),
         ));
     }
-    l.audit_ok(
-        &state,
-        &from,
-        "person.close",
-        format!("person:{}", person.id),
-        &hub,
-    )
-    .await?;
     Ok(Redirect::to(&format!("/staff/people/{}", person.id)).into_response())
 }
 
@@ -1109,17 +1080,9 @@ pub async fn anonymise(
         irreversible(&state, &from, &id, &headers, &form, "person.anonymise").await?;
     state
         .store
-        .anonymise_person(person.id)
+        .anonymise_person(person.id, &l.staff.change_at(&from, &hub))
         .await
         .map_err(|e| l.internal(e))?;
-    l.audit_ok(
-        &state,
-        &from,
-        "person.anonymise",
-        format!("person:{}", person.id),
-        &hub,
-    )
-    .await?;
     Ok(Redirect::to(&format!("/staff/people/{}", person.id)).into_response())
 }
 
@@ -1134,19 +1097,11 @@ pub async fn erase(
         irreversible(&state, &from, &id, &headers, &form, "person.erase").await?;
     state
         .store
-        .erase_person(person.id)
+        .erase_person(person.id, &l.staff.change_at(&from, &hub))
         .await
         .map_err(|e| l.internal(e))?;
     if let Some(index) = state.tracing.get() {
         index.forget(person.id).await;
     }
-    l.audit_ok(
-        &state,
-        &from,
-        "person.erase",
-        format!("person:{}", person.id),
-        &hub,
-    )
-    .await?;
     Ok(Redirect::to("/staff/people").into_response())
 }

@@ -214,7 +214,11 @@ pub async fn send(
         reason: form.reason,
         created_by: Some(l.staff.user.id),
     };
-    let id = match state.store.create_referral(&l.keys, &new).await {
+    let id = match state
+        .store
+        .create_referral(&l.keys, &new, &l.staff.change_at(&from, &hub))
+        .await
+    {
         Ok(id) => id,
         Err(StoreError::Invalid(e)) => {
             let label = crate::I18N.message(lang, &format!("referral-{}", e.field), None);
@@ -225,13 +229,6 @@ pub async fn send(
         }
         Err(e) => return Err(l.internal(e)),
     };
-    let event = l.staff.event_at(
-        "referral.create",
-        format!("referral:{id}/person:{person_id}"),
-        &from,
-        &hub,
-    );
-    audit(&state, lang, event).await?;
     Ok(Redirect::to(&format!("/staff/referrals/{id}")).into_response())
 }
 
@@ -524,7 +521,7 @@ pub async fn move_on(
             referral.id,
             to,
             &form.feedback,
-            Some(l.staff.user.id),
+            &l.staff.change_at(&from, &hub),
         )
         .await
     {
@@ -539,13 +536,6 @@ pub async fn move_on(
         Err(StoreError::Conflict(m)) => return Err(StaffError::BadRequest(lang, m)),
         Err(e) => return Err(l.internal(e)),
     }
-    let event = l.staff.event_at(
-        &format!("referral.{}", to.code()),
-        format!("referral:{}", referral.id),
-        &from,
-        &hub,
-    );
-    audit(&state, lang, event).await?;
     Ok(Redirect::to(&format!("/staff/referrals/{}", referral.id)).into_response())
 }
 

@@ -222,9 +222,10 @@ pub async fn change(
         recorded_by: Some(l.staff.user.id),
         note: form.note.chars().take(200).collect(),
     };
+    let who = l.staff.change_at(&from, &hub);
     let outcome = match form.action.as_str() {
         "receive" => match number(&form.quantity) {
-            Some(n) => state.store.receive_stock(hub.id, item, n, &by).await,
+            Some(n) => state.store.receive_stock(hub.id, item, n, &by, &who).await,
             None => {
                 return l
                     .page(&state, &hub, Some(message("stock-bad-quantity")))
@@ -238,7 +239,12 @@ pub async fn change(
                 .ok()
                 .filter(|id| l.all.iter().any(|h| h.id == *id));
             match (number(&form.quantity), to) {
-                (Some(n), Some(to)) => state.store.transfer_stock(hub.id, to, item, n, &by).await,
+                (Some(n), Some(to)) => {
+                    state
+                        .store
+                        .transfer_stock(hub.id, to, item, n, &by, &who)
+                        .await
+                }
                 (None, _) => {
                     return l
                         .page(&state, &hub, Some(message("stock-bad-quantity")))
@@ -252,7 +258,12 @@ pub async fn change(
             }
         }
         "count" => match (number(&form.quantity), number(&form.low_at)) {
-            (Some(n), Some(low)) => state.store.count_stock(hub.id, item, n, low, &by).await,
+            (Some(n), Some(low)) => {
+                state
+                    .store
+                    .count_stock(hub.id, item, n, low, &by, &who)
+                    .await
+            }
             _ => {
                 return l
                     .page(&state, &hub, Some(message("stock-bad-quantity")))
@@ -278,12 +289,5 @@ pub async fn change(
         }
         Err(e) => return Err(StaffError::internal(lang, e)),
     }
-    let event = l.staff.event_at(
-        &format!("stock.{}", form.action),
-        format!("hub:{}/item:{}", hub.id, item.code()),
-        &from,
-        &hub,
-    );
-    audit(&state, lang, event).await?;
     Ok(Redirect::to(&format!("/staff/supplies?hub={}", hub.id)).into_response())
 }

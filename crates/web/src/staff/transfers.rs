@@ -18,6 +18,7 @@ use bluedot_core::transfer::{
 };
 use bluedot_core::{Country, Hub, ValidationError};
 use bluedot_store::StoreError;
+use bluedot_store::audit::Change;
 use bluedot_store::cases::NewCase;
 use bluedot_store::people::{NewConsent, NewPerson};
 use bluedot_store::transfers::{NewTransfer, Transfer, arrival_in_range};
@@ -501,7 +502,11 @@ pub async fn send(
         package: sealed,
         created_by: Some(staff.user.id),
     };
-    match state.store.create_transfer(keys, &new).await {
+    match state
+        .store
+        .create_transfer(keys, &new, &staff.change_at(&from, &p.hub))
+        .await
+    {
         Ok(()) => {}
         Err(StoreError::Invalid(e)) => {
             let label = ctx.t(&format!("transfer-field-{}", e.field));
@@ -510,13 +515,6 @@ pub async fn send(
         }
         Err(e) => return Err(StaffError::internal(lang, e)),
     }
-    let event = staff.event_at(
-        "transfer.send",
-        format!("transfer:{transfer_id}/case:{}", p.case.id),
-        &from,
-        &p.hub,
-    );
-    audit(&state, lang, event).await?;
     Ok(Redirect::to("/staff/transfers").into_response())
 }
 
@@ -723,18 +721,24 @@ pub async fn decide(
     } else {
         None
     };
+    let change = staff.change_at(
+        &from,
+        hub.as_ref()
+            .or(country_hub.as_ref())
+            .ok_or_else(|| bad("transfer-choose-hub"))?,
+    );
     let decided = match t.partner.clone() {
         None => {
             if accepted {
                 state
                     .store
-                    .accept_local_transfer(&keys, id, worker.expect("set"), staff.user.id, &note)
+                    .accept_local_transfer(&keys, id, worker.expect("set"), &note, &change)
                     .await
                     .map_err(internal)?
             } else {
                 state
                     .store
-                    .decline_local_transfer(&keys, id, staff.user.id, &note)
+                    .decline_local_transfer(&keys, id, &note, &change)
                     .await
                     .map_err(internal)?
             }
@@ -757,6 +761,7 @@ pub async fn decide(
                         hub.as_ref().expect("set"),
                         worker.expect("set"),
                         &staff,
+                        &change,
                     )
                     .await?,
                 )
@@ -784,16 +789,20 @@ pub async fn decide(
                     id,
                     accepted,
                     &note,
-                    staff.user.id,
                     new_case.map(|(case, _)| case),
                     hub.as_ref().map(|h| h.id),
                     Some(sealed),
+                    &change,
                 )
                 .await
                 .map_err(internal)?;
             if !done && let Some((_, person)) = new_case {
                 // Someone decided first: the record made for this decision goes again.
-                state.store.erase_person(person).await.map_err(internal)?;
+                state
+                    .store
+                    .erase_person(person, &change)
+                    .await
+                    .map_err(internal)?;
             }
             done
         }
@@ -801,16 +810,6 @@ pub async fn decide(
     if !decided {
         return Err(bad("transfer-already-decided"));
     }
-    let verb = if accepted {
-        "transfer.accept"
-    } else {
-        "transfer.decline"
-    };
-    let at = hub
-        .or(country_hub)
-        .ok_or_else(|| bad("transfer-choose-hub"))?;
-    let event = staff.event_at(verb, format!("transfer:{id}"), &from, &at);
-    audit(&state, lang, event).await?;
     Ok(Redirect::to("/staff/transfers").into_response())
 }
 
@@ -823,6 +822,7 @@ async fn open_from_package(
     hub: &Hub,
     worker: Uuid,
     staff: &Staff,
+    change: &Change,
 ) -> StaffResult<(Uuid, Uuid)> {
     let lang = staff.lang;
     let p = &t.payload;
@@ -844,6 +844,7 @@ async fn open_from_package(
                 },
                 registered_by: Some(staff.user.id),
             },
+            change,
         )
         .await
         .map_err(internal)?;
@@ -895,12 +896,17 @@ async fn open_from_package(
                 screening: summary.join("\n"),
             },
             &state.config.case_deadlines,
+            change,
         )
         .await;
     match opened {
         Ok(case) => Ok((case, person)),
         Err(e) => {
-            state.store.erase_person(person).await.map_err(internal)?;
+            state
+                .store
+                .erase_person(person, change)
+                .await
+                .map_err(internal)?;
             Err(internal(e))
         }
     }
