@@ -586,11 +586,17 @@ pub fn openapi_document() -> Value {
         json!({"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": DEFAULT_PER_PAGE}, "description": "Items per page."}),
     ]);
     let mut near = listed.clone();
-    near.extend([
-        json!({"name": "lat", "in": "query", "schema": {"type": "number", "minimum": -90, "maximum": 90}}),
-        json!({"name": "long", "in": "query", "schema": {"type": "number", "minimum": -180, "maximum": 180}}),
-        json!({"name": "proximity", "in": "query", "schema": {"type": "number", "exclusiveMinimum": 0}, "description": "Radius in kilometres around lat/long."}),
-    ]);
+    // lat and long come together, and proximity only with them: one form-exploded object
+    // parameter says so and still reads `lat=..&long=..&proximity=..` on the wire.
+    near.push(json!({
+        "name": "near", "in": "query", "style": "form", "explode": true,
+        "description": "A point (lat, long) to sort by distance from, and optionally a radius in kilometres (proximity) to keep only what is within it.",
+        "schema": {"type": "object", "required": ["lat", "long"], "additionalProperties": false, "properties": {
+            "lat": {"type": "number", "minimum": -90, "maximum": 90},
+            "long": {"type": "number", "minimum": -180, "maximum": 180},
+            "proximity": {"type": "number", "exclusiveMinimum": 0, "description": "Radius in kilometres around lat/long."}
+        }}
+    }));
     let page = |item: &str| {
         json!({"type": "object", "required": ["total_items", "contents"], "properties": {
         "total_items": {"type": "integer"}, "total_pages": {"type": "integer"}, "page_number": {"type": "integer"},
