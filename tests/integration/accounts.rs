@@ -272,3 +272,59 @@ async fn failed_logins_lock_the_account() {
         assert!(store.user(user.id).await.unwrap().unwrap().disabled);
     });
 }
+
+#[tokio::test]
+async fn a_new_role_ends_the_sessions_of_the_old_one() {
+    on_both_backends!(async |store: Store, backend: &str, _url: String| {
+        let user = store
+            .create_user(
+                "radu",
+                "Radu",
+                Role::InformationDesk,
+                &romania(),
+                crate::support::system(),
+            )
+            .await
+            .unwrap();
+        let limits = SessionLimits::default();
+        let session = store.create_session(user.id, true, limits).await.unwrap();
+        assert!(
+            store
+                .change_role(
+                    user.id,
+                    Role::HubCoordinator,
+                    &romania(),
+                    crate::support::system()
+                )
+                .await
+                .unwrap(),
+            "{backend}"
+        );
+        assert!(
+            store.session(&session, limits).await.unwrap().is_none(),
+            "{backend}: the session opened under the old role is gone"
+        );
+        let changed = store.user(user.id).await.unwrap().unwrap();
+        assert_eq!(changed.role, Role::HubCoordinator);
+        let entries = store
+            .search_audit(&bluedot_store::audit::AuditQuery {
+                action_prefix: Some("user.role".into()),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(entries.len(), 1, "{backend}");
+        assert!(
+            store
+                .change_role(
+                    user.id,
+                    Role::HubCoordinator,
+                    &Default::default(),
+                    crate::support::system()
+                )
+                .await
+                .is_err(),
+            "an empty scope is refused"
+        );
+    });
+}

@@ -159,6 +159,35 @@ enum UserCommand {
     Reset(UserArgs),
     /// Disable an account and end its sessions.
     Disable(UserArgs),
+    /// Give an account another role and scope; its sessions end, so the new privileges start
+    /// with a new sign-in.
+    Role(UserRoleArgs),
+}
+
+/// A role and the hubs or countries it covers.
+#[derive(Args)]
+struct RoleArgs {
+    /// information-desk, social-worker, psychosocial, legal-aid, hub-coordinator,
+    /// country-coordinator, data-analyst or system-administrator.
+    #[arg(long)]
+    role: String,
+    /// A country the account covers (ISO code, e.g. RO); repeat for several.
+    #[arg(long = "country")]
+    countries: Vec<String>,
+    /// A hub the account covers (its slug, e.g. siret-border); repeat for several.
+    #[arg(long = "hub")]
+    hubs: Vec<String>,
+    /// The account covers the whole network (administrators).
+    #[arg(long)]
+    everywhere: bool,
+}
+
+#[derive(Args)]
+struct UserRoleArgs {
+    #[command(flatten)]
+    user: UserArgs,
+    #[command(flatten)]
+    grant: RoleArgs,
 }
 
 #[derive(Args)]
@@ -182,19 +211,8 @@ struct UserAddArgs {
     /// Full name as colleagues know it.
     #[arg(long)]
     name: String,
-    /// information-desk, social-worker, psychosocial, legal-aid, hub-coordinator,
-    /// country-coordinator, data-analyst or system-administrator.
-    #[arg(long)]
-    role: String,
-    /// A country the account covers (ISO code, e.g. RO); repeat for several.
-    #[arg(long = "country")]
-    countries: Vec<String>,
-    /// A hub the account covers (its slug, e.g. siret-border); repeat for several.
-    #[arg(long = "hub")]
-    hubs: Vec<String>,
-    /// The account covers the whole network (administrators).
-    #[arg(long)]
-    everywhere: bool,
+    #[command(flatten)]
+    grant: RoleArgs,
 }
 
 #[derive(Subcommand)]
@@ -695,10 +713,10 @@ async fn user_command(
     config: Option<&std::path::Path>,
     command: UserCommand,
 ) -> anyhow::Result<()> {
-    use bluedot_core::policy::{Role, Scope};
     let args = match &command {
         UserCommand::Add(a) => &a.user,
         UserCommand::Reset(a) | UserCommand::Disable(a) => a,
+        UserCommand::Role(a) => &a.user,
     };
     let (_, store) = settings_and_store(config, args.db.clone()).await?;
     let base_url = args.base_url.trim_end_matches('/').to_owned();
@@ -706,34 +724,7 @@ async fn user_command(
     let link_for = |token: &str| format!("{base_url}/staff/setup/{token}");
     match command {
         UserCommand::Add(a) => {
-            let role = Role::from_code(&a.role).with_context(|| {
-                format!(
-                    "unknown role {:?}; use one of: {}",
-                    a.role,
-                    Role::ALL
-                        .iter()
-                        .map(|r| r.code())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
-            })?;
-            let mut scope = Scope {
-                everywhere: a.everywhere,
-                ..Scope::default()
-            };
-            for c in &a.countries {
-                scope.countries.push(
-                    bluedot_core::Country::from_code(c)
-                        .with_context(|| format!("unknown country {c:?}"))?,
-                );
-            }
-            for slug in &a.hubs {
-                let hub = store
-                    .hub_by_slug(slug)
-                    .await?
-                    .with_context(|| format!("no hub {slug:?}"))?;
-                scope.hubs.push(hub.id);
-            }
+            let (role, scope) = a.grant.read(&store).await?;
             let user = store
                 .create_user(&a.user.username, &a.name, role, &scope, &cli)
                 .await?;
@@ -778,8 +769,59 @@ async fn user_command(
             store.set_disabled(user.id, true, &cli).await?;
             println!("{} disabled and signed out everywhere", user.username);
         }
+        UserCommand::Role(a) => {
+            let user = store
+                .user_by_username(&a.user.username)
+                .await?
+                .with_context(|| format!("no account {:?}", a.user.username))?;
+            let (role, scope) = a.grant.read(&store).await?;
+            store.change_role(user.id, role, &scope, &cli).await?;
+            println!(
+                "{} is now {role}; signed out everywhere, the new role starts at the next sign-in",
+                user.username
+            );
+        }
     }
     Ok(())
+}
+
+impl RoleArgs {
+    /// The role and scope named on the command line, checked against the directory.
+    async fn read(
+        &self,
+        store: &Store,
+    ) -> anyhow::Result<(bluedot_core::policy::Role, bluedot_core::policy::Scope)> {
+        use bluedot_core::policy::{Role, Scope};
+        let role = Role::from_code(&self.role).with_context(|| {
+            format!(
+                "unknown role {:?}; use one of: {}",
+                self.role,
+                Role::ALL
+                    .iter()
+                    .map(|r| r.code())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        })?;
+        let mut scope = Scope {
+            everywhere: self.everywhere,
+            ..Scope::default()
+        };
+        for c in &self.countries {
+            scope.countries.push(
+                bluedot_core::Country::from_code(c)
+                    .with_context(|| format!("unknown country {c:?}"))?,
+            );
+        }
+        for slug in &self.hubs {
+            let hub = store
+                .hub_by_slug(slug)
+                .await?
+                .with_context(|| format!("no hub {slug:?}"))?;
+            scope.hubs.push(hub.id);
+        }
+        Ok((role, scope))
+    }
 }
 
 /// Case transfers, when this deployment has a name and a transfer key.

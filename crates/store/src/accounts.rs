@@ -288,6 +288,48 @@ impl Store {
         Ok(done == 1)
     }
 
+    /// Gives an account another role and scope. Its sessions end in the same transaction as
+    /// the change and its audit entry (`user.role`): a privilege that changes is never carried
+    /// by a session opened under the old one. False if there is no such account.
+    pub async fn change_role(
+        &self,
+        id: Uuid,
+        role: Role,
+        scope: &Scope,
+        who: &Change,
+    ) -> Result<bool> {
+        if scope.is_empty() {
+            return Err(bluedot_core::ValidationError::new(
+                "scope",
+                "an account needs at least one hub or country",
+            )
+            .into());
+        }
+        let done = on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let done = sqlx::query(
+                "UPDATE users SET role = $2, scope = $3, updated_at = $4 WHERE id = $1",
+            )
+            .bind(id)
+            .bind(role.code())
+            .bind(Json(scope))
+            .bind(Utc::now())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if done == 1 {
+                sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                append_audit!(self, tx, &who.event("user.role", format!("user:{id}")));
+            }
+            tx.commit().await?;
+            done
+        });
+        Ok(done == 1)
+    }
+
     /// Disables or re-enables an account; disabling also ends its sessions, in the same
     /// transaction as the change and its audit entry (`user.disable`, `user.enable`).
     pub async fn set_disabled(&self, id: Uuid, disabled: bool, who: &Change) -> Result<bool> {
