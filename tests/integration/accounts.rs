@@ -306,13 +306,7 @@ async fn a_new_role_ends_the_sessions_of_the_old_one() {
         );
         let changed = store.user(user.id).await.unwrap().unwrap();
         assert_eq!(changed.role, Role::HubCoordinator);
-        let entries = store
-            .search_audit(&bluedot_store::audit::AuditQuery {
-                action_prefix: Some("user.role".into()),
-                ..Default::default()
-            })
-            .await
-            .unwrap();
+        let entries = crate::support::audit_entries(&store, "user.role").await;
         assert_eq!(entries.len(), 1, "{backend}");
         assert!(
             store

@@ -4,7 +4,6 @@
 use axum::http::StatusCode;
 use bluedot_core::policy::{Role, Scope};
 use bluedot_store::Store;
-use bluedot_store::audit::AuditQuery;
 
 use crate::on_both_backends;
 use crate::staff::{account_signed_in, app, csrf_of, encode, send};
@@ -18,14 +17,8 @@ fn hub_scope(id: uuid::Uuid) -> Scope {
 
 /// Audit entries with this action, newest first.
 async fn audited(store: &Store, action: &str) -> Vec<bluedot_store::audit::AuditEntry> {
-    store
-        .search_audit(&AuditQuery {
-            action_prefix: Some(action.to_owned()),
-            limit: 100,
-            ..AuditQuery::default()
-        })
+    crate::support::audit_entries(store, action)
         .await
-        .unwrap()
         .into_iter()
         .filter(|e| e.action == action)
         .collect()

@@ -224,8 +224,9 @@ pub async fn account_set_up(
     secret
 }
 
-pub async fn sign_in(app: &Router, username: &str, secret: &str) -> String {
-    let login = send(
+/// The password step of signing in, as the login form sends it.
+pub async fn password_step(app: &Router, username: &str) -> Reply {
+    send(
         app,
         "POST",
         "/staff/login",
@@ -235,7 +236,11 @@ pub async fn sign_in(app: &Router, username: &str, secret: &str) -> String {
             encode(PASSWORD)
         )),
     )
-    .await;
+    .await
+}
+
+pub async fn sign_in(app: &Router, username: &str, secret: &str) -> String {
+    let login = password_step(app, username).await;
     assert_eq!(
         login.location.as_deref(),
         Some("/staff/2fa"),
@@ -476,22 +481,9 @@ async fn failed_sign_ins_lock_and_never_tell_which_part_was_wrong() {
             .await;
         }
         // Locked now: even the right password is refused.
-        let right = send(
-            &app,
-            "POST",
-            "/staff/login",
-            None,
-            Some(&format!("username=ana&password={}", encode(PASSWORD))),
-        )
-        .await;
+        let right = password_step(&app, "ana").await;
         assert_eq!(right.status, StatusCode::UNAUTHORIZED, "{backend}");
-        let locked = store
-            .search_audit(&AuditQuery {
-                action_prefix: Some("sign-in".into()),
-                ..Default::default()
-            })
-            .await
-            .unwrap();
+        let locked = crate::support::audit_entries(&store, "sign-in").await;
         assert!(locked.iter().any(|e| e.outcome == "locked"), "{backend}");
         assert!(locked.iter().any(|e| e.outcome == "unknown-user"));
     });
@@ -526,13 +518,7 @@ async fn one_address_cannot_keep_guessing_across_accounts() {
         );
         // One attempt comes back every two seconds, so a slow machine may let one or two more in.
         assert!(limited >= 10, "{backend}: only {limited} refused");
-        let entries = store
-            .search_audit(&AuditQuery {
-                action_prefix: Some("sign-in".into()),
-                ..Default::default()
-            })
-            .await
-            .unwrap();
+        let entries = crate::support::audit_entries(&store, "sign-in").await;
         assert!(
             entries.iter().any(|e| e.outcome == "rate-limited"),
             "{backend}"
@@ -547,14 +533,7 @@ async fn a_second_factor_code_works_only_once() {
         let secret = account_set_up(&app, &store, "ana", Role::LegalAid, romania()).await;
         let code = totp_code(&secret, "ana", 1).unwrap();
         let second_factor = async |code: &str| {
-            let login = send(
-                &app,
-                "POST",
-                "/staff/login",
-                None,
-                Some(&format!("username=ana&password={}", encode(PASSWORD))),
-            )
-            .await;
+            let login = password_step(&app, "ana").await;
             let cookie = login.cookie.unwrap();
             let form = send(&app, "GET", "/staff/2fa", Some(&cookie), None).await;
             let csrf = between(&form.body, "name=\"csrf\" value=\"", "\"").to_owned();
@@ -594,14 +573,7 @@ async fn a_password_alone_does_not_open_staff_pages() {
     on_both_backends!(async |store: Store, backend: &str, _url: String| {
         let app = app(&store);
         account_signed_in(&app, &store, "ion", Role::HubCoordinator, romania()).await;
-        let login = send(
-            &app,
-            "POST",
-            "/staff/login",
-            None,
-            Some(&format!("username=ion&password={}", encode(PASSWORD))),
-        )
-        .await;
+        let login = password_step(&app, "ion").await;
         let cookie = login.cookie.unwrap();
         let home = send(&app, "GET", "/staff", Some(&cookie), None).await;
         assert_eq!(home.location.as_deref(), Some("/staff/2fa"), "{backend}");
@@ -669,14 +641,7 @@ async fn parallel_guesses_check_at_most_the_allowed_number() {
             statuses.iter().all(|s| *s != StatusCode::SEE_OTHER),
             "{backend}"
         );
-        let right = send(
-            &app,
-            "POST",
-            "/staff/login",
-            None,
-            Some(&format!("username=ana&password={}", encode(PASSWORD))),
-        )
-        .await;
+        let right = password_step(&app, "ana").await;
         assert!(
             matches!(
                 right.status,
@@ -689,13 +654,7 @@ async fn parallel_guesses_check_at_most_the_allowed_number() {
             ana.locked_until.is_some(),
             "{backend}: and the account locked"
         );
-        let entries = store
-            .search_audit(&AuditQuery {
-                action_prefix: Some("sign-in".into()),
-                ..Default::default()
-            })
-            .await
-            .unwrap();
+        let entries = crate::support::audit_entries(&store, "sign-in").await;
         let checked = entries
             .iter()
             .filter(|e| e.outcome == "bad-password")
@@ -709,14 +668,7 @@ async fn the_session_id_changes_when_the_second_factor_is_passed() {
     on_both_backends!(async |store: Store, backend: &str, _url: String| {
         let app = app(&store);
         let secret = account_set_up(&app, &store, "ion", Role::HubCoordinator, romania()).await;
-        let login = send(
-            &app,
-            "POST",
-            "/staff/login",
-            None,
-            Some(&format!("username=ion&password={}", encode(PASSWORD))),
-        )
-        .await;
+        let login = password_step(&app, "ion").await;
         let copied = login.cookie.unwrap();
         let form = send(&app, "GET", "/staff/2fa", Some(&copied), None).await;
         let csrf = csrf_of(&form.body);
@@ -814,13 +766,7 @@ async fn behind_a_proxy_one_attacker_does_not_lock_out_colleagues() {
         .await;
         assert_eq!(colleague, StatusCode::SEE_OTHER, "{backend}");
         // and the audit names the real client, not the proxy.
-        let entries = store
-            .search_audit(&AuditQuery {
-                action_prefix: Some("sign-in".into()),
-                ..Default::default()
-            })
-            .await
-            .unwrap();
+        let entries = crate::support::audit_entries(&store, "sign-in").await;
         assert!(
             entries.iter().all(|e| e.source == "198.51.100.66"),
             "{backend}"

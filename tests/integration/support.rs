@@ -137,3 +137,14 @@ pub fn system() -> &'static bluedot_store::audit::Change {
         std::sync::LazyLock::new(|| bluedot_store::audit::Change::by_system("test"));
     &TEST
 }
+
+/// The audit entries whose action starts with `prefix`, newest first.
+pub async fn audit_entries(store: &Store, prefix: &str) -> Vec<bluedot_store::audit::AuditEntry> {
+    store
+        .search_audit(&bluedot_store::audit::AuditQuery {
+            action_prefix: Some(prefix.to_owned()),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+}

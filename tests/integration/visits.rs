@@ -217,13 +217,7 @@ async fn a_visit_and_its_audit_entry_are_stored_together_or_not_at_all() {
             )
             .await
             .unwrap();
-        let entries = store
-            .search_audit(&bluedot_store::audit::AuditQuery {
-                action_prefix: Some("visit.".into()),
-                ..Default::default()
-            })
-            .await
-            .unwrap();
+        let entries = crate::support::audit_entries(&store, "visit.").await;
         assert_eq!(entries.len(), 1, "{backend}");
         assert_eq!(entries[0].subject, format!("visit:{}", recorded.id));
         // A process that cannot audit (here: no audit key) stores nothing either.

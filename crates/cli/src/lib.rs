@@ -630,7 +630,7 @@ async fn audit_command(
     match command {
         AuditCommand::Keygen { id } => {
             let spec = AuditKeys::generate_spec(&id);
-            let keys = AuditKeys::parse(&spec)?;
+            let keys = AuditKeys::parse(&spec).context("the generated key")?;
             println!("BLUEDOT_AUDIT_KEYS={spec}");
             println!("checkpoint public key: {}", keys.public_key());
             Ok(())

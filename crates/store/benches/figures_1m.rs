@@ -70,12 +70,7 @@ async fn main() {
     let sqlite = Store::open_sqlite(&dir.join("bench.db"))
         .await
         .unwrap()
-        .with_audit_keys(
-            bluedot_store::audit::AuditKeys::parse(
-                &bluedot_store::audit::AuditKeys::generate_spec("bench"),
-            )
-            .unwrap(),
-        );
+        .with_audit_keys(bluedot_store::audit::AuditKeys::generate("bench"));
     run("sqlite", &sqlite, &hubs, &visits, last).await;
     sqlite.close().await;
     std::fs::remove_dir_all(&dir).ok();
@@ -93,12 +88,7 @@ async fn main() {
     let store = Store::connect(&format!("{POSTGRES}/{db}"))
         .await
         .unwrap()
-        .with_audit_keys(
-            bluedot_store::audit::AuditKeys::parse(
-                &bluedot_store::audit::AuditKeys::generate_spec("bench"),
-            )
-            .unwrap(),
-        );
+        .with_audit_keys(bluedot_store::audit::AuditKeys::generate("bench"));
     run("postgres", &store, &hubs, &visits, last).await;
     store.close().await;
     let drop = format!("DROP DATABASE {db}");

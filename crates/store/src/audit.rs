@@ -45,6 +45,11 @@ impl AuditKeys {
         KeyRing::generate_spec(id)
     }
 
+    /// A new random key with this id (for tests, benchmarks and `bluedot audit keygen`).
+    pub fn generate(id: &str) -> AuditKeys {
+        AuditKeys::parse(&Self::generate_spec(id)).expect("a generated key parses")
+    }
+
     pub fn current_id(&self) -> &str {
         self.ring.current_id()
     }

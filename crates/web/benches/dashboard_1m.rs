@@ -203,12 +203,10 @@ async fn main() {
     let dir = std::env::temp_dir().join(format!("bluedot-bench-{}", Uuid::now_v7()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("bench.db");
-    let sqlite = Store::open_sqlite(&file).await.unwrap().with_audit_keys(
-        bluedot_store::audit::AuditKeys::parse(&bluedot_store::audit::AuditKeys::generate_spec(
-            "bench",
-        ))
-        .unwrap(),
-    );
+    let sqlite = Store::open_sqlite(&file)
+        .await
+        .unwrap()
+        .with_audit_keys(bluedot_store::audit::AuditKeys::generate("bench"));
     let url = format!("sqlite://{}", file.display());
     run("sqlite", sqlite.clone(), &url, &hubs, &visits).await;
     sqlite.close().await;
@@ -225,12 +223,10 @@ async fn main() {
     let create = format!("CREATE DATABASE {db}");
     sqlx::query(&create).execute(&mut admin).await.unwrap();
     let url = format!("{POSTGRES}/{db}");
-    let store = Store::connect(&url).await.unwrap().with_audit_keys(
-        bluedot_store::audit::AuditKeys::parse(&bluedot_store::audit::AuditKeys::generate_spec(
-            "bench",
-        ))
-        .unwrap(),
-    );
+    let store = Store::connect(&url)
+        .await
+        .unwrap()
+        .with_audit_keys(bluedot_store::audit::AuditKeys::generate("bench"));
     run("postgres", store.clone(), &url, &hubs, &visits).await;
     store.close().await;
     let drop = format!("DROP DATABASE {db} WITH (FORCE)");

@@ -75,24 +75,29 @@ impl IntoResponse for PageError {
                 "error-internal",
             ),
         };
-        let ctx = Ctx::new(self.lang, "/", "");
-        let body = ErrorPage {
-            title: ctx.t(title),
-            message: ctx.t(message),
-            ctx,
-        }
-        .render()
-        .unwrap_or_else(|_| "error".to_owned());
-        (
-            status,
-            [
-                (header::CONTENT_TYPE, "text/html; charset=utf-8"),
-                (header::CACHE_CONTROL, "no-store"),
-            ],
-            body,
-        )
-            .into_response()
+        error_page(self.lang, status, title, message)
     }
+}
+
+/// The site's error page: `title` and `message` are message ids, in the reader's language.
+fn error_page(lang: Lang, status: StatusCode, title: &str, message: &str) -> Response {
+    let ctx = Ctx::new(lang, "/", "");
+    let body = ErrorPage {
+        title: ctx.t(title),
+        message: ctx.t(message),
+        ctx,
+    }
+    .render()
+    .unwrap_or_else(|_| "error".to_owned());
+    (
+        status,
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        body,
+    )
+        .into_response()
 }
 
 /// The visitor's language for a request outside any page: from the path's first segment when
@@ -144,7 +149,6 @@ pub async fn framework_rejections(req: Request, next: axum::middleware::Next) ->
     if !(status.is_client_error() || status.is_server_error()) || !plain {
         return response;
     }
-    let ctx = Ctx::new(lang, "/", "");
     if api {
         let detail = if status.is_server_error() {
             "internal error"
@@ -172,20 +176,5 @@ pub async fn framework_rejections(req: Request, next: axum::middleware::Next) ->
     } else {
         ("error-bad-request-title", "error-bad-request")
     };
-    let body = ErrorPage {
-        title: ctx.t(title),
-        message: ctx.t(message),
-        ctx,
-    }
-    .render()
-    .unwrap_or_else(|_| "error".to_owned());
-    (
-        status,
-        [
-            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
-            (header::CACHE_CONTROL, "no-store"),
-        ],
-        body,
-    )
-        .into_response()
+    error_page(lang, status, title, message)
 }
