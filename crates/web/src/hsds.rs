@@ -392,7 +392,18 @@ async fn cached_list(
         snapshot.version,
         chrono::Utc::now().format("%Y%m%d%H")
     );
-    let key = format!("{}?{}", uri.path(), uri.query().unwrap_or(""));
+    // Keyed by what the request means, not how it was written: reordered or unknown parameters
+    // do not make new entries.
+    let key = format!(
+        "{}?{:?}/{:?}/{:?}/{:?}/{}/{}",
+        uri.path(),
+        f.lang,
+        f.service,
+        f.country,
+        f.near,
+        f.page,
+        f.per_page
+    );
     let body = state.api_cache.get_or_build(&key, &version, || {
         paged(build(state, &snapshot, &f), f.page, f.per_page)
     });

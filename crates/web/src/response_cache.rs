@@ -13,13 +13,20 @@ use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-/// Distinct requests kept at once: lists by place and filter are few, but `lat`/`long` make
-/// every visitor's query distinct, so the map is bounded.
-const MAX_ENTRIES: usize = 4096;
+/// What the cache may hold, in bytes of bodies: lists by place and filter are few, but
+/// `lat`/`long` and paging make many distinct requests, and a client could ask for them on
+/// purpose to fill memory.
+const MAX_BYTES: usize = 64 * 1024 * 1024;
 
 #[derive(Default)]
 pub struct ResponseCache {
-    entries: Mutex<HashMap<String, Arc<CachedBody>>>,
+    entries: Mutex<Entries>,
+}
+
+#[derive(Default)]
+struct Entries {
+    map: HashMap<String, Arc<CachedBody>>,
+    bytes: usize,
 }
 
 pub struct CachedBody {
@@ -37,23 +44,32 @@ impl ResponseCache {
         version: &str,
         build: impl FnOnce() -> Value,
     ) -> Arc<CachedBody> {
-        if let Some(hit) = self.lock().get(key).filter(|b| b.version == version) {
+        if let Some(hit) = self.lock().map.get(key).filter(|b| b.version == version) {
             return hit.clone();
         }
         // Built outside the lock: other requests are served meanwhile.
         let body = Arc::new(CachedBody::new(version, build()));
         let mut entries = self.lock();
-        if entries.len() >= MAX_ENTRIES {
-            entries.retain(|_, b| b.version == version);
-            if entries.len() >= MAX_ENTRIES {
-                entries.clear();
+        if entries.bytes + body.size() > MAX_BYTES {
+            entries.map.retain(|_, b| b.version == version);
+            if entries.map.values().map(|b| b.size()).sum::<usize>() + body.size() > MAX_BYTES {
+                entries.map.clear();
             }
+            entries.bytes = entries.map.values().map(|b| b.size()).sum();
         }
-        entries.insert(key.to_owned(), body.clone());
+        if let Some(old) = entries.map.insert(key.to_owned(), body.clone()) {
+            entries.bytes -= old.size();
+        }
+        entries.bytes += body.size();
         body
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<CachedBody>>> {
+    /// Bytes of bodies held now.
+    pub fn bytes(&self) -> usize {
+        self.lock().bytes
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Entries> {
         // A panic while holding the lock leaves a map that is still whole.
         self.entries.lock().unwrap_or_else(|e| e.into_inner())
     }
@@ -74,6 +90,10 @@ impl CachedBody {
             plain,
             gzip,
         }
+    }
+
+    fn size(&self) -> usize {
+        self.plain.len() + self.gzip.len()
     }
 
     /// The answer to a request with these headers: 304 if the client holds this version,
@@ -132,4 +152,36 @@ fn accepts_gzip(request: &HeaderMap) -> bool {
             });
             (coding.eq_ignore_ascii_case("gzip") || coding == "*") && !refused
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cache_stays_within_its_memory_bound_and_answers_304() {
+        let cache = ResponseCache::default();
+        let big = "x".repeat(1024 * 1024);
+        for i in 0..100 {
+            cache.get_or_build(
+                &format!("/services?page={i}"),
+                "v1",
+                || serde_json::json!({ "contents": big }),
+            );
+            assert!(cache.bytes() <= MAX_BYTES, "{} bytes held", cache.bytes());
+        }
+        let body = cache.get_or_build("/services", "v1", || serde_json::json!([1]));
+        let again = cache.get_or_build("/services", "v1", || panic!("built twice"));
+        assert!(Arc::ptr_eq(&body, &again));
+        let mut request = HeaderMap::new();
+        request.insert(header::IF_NONE_MATCH, body.etag.clone());
+        assert_eq!(body.respond(&request).status(), StatusCode::NOT_MODIFIED);
+        // A new version of the data is built anew.
+        let fresh = cache.get_or_build("/services", "v2", || serde_json::json!([2]));
+        assert_ne!(fresh.etag, body.etag);
+        assert!(!accepts_gzip(&HeaderMap::from_iter([(
+            header::ACCEPT_ENCODING,
+            HeaderValue::from_static("gzip;q=0, br")
+        )])));
+    }
 }
