@@ -168,8 +168,11 @@ impl SignInLimiter {
         if self.per_address.len() > 10_000 {
             self.per_address.retain_recent();
         }
-        let key = (from.0.clone(), account.trim().to_lowercase());
-        self.per_account.check_key(&key).is_ok() && self.per_address.check_key(&from.0).is_ok()
+        // The address first, so a flood from one address adds no keys; names longer than any
+        // username are cut, so a key costs little however long the typed name.
+        let account: String = account.trim().to_lowercase().chars().take(64).collect();
+        self.per_address.check_key(&from.0).is_ok()
+            && self.per_account.check_key(&(from.0.clone(), account)).is_ok()
     }
 }
 
