@@ -203,6 +203,108 @@ pub fn may_see(actor: &Actor, field: Field, target: Target) -> bool {
     decide(actor, Action::ViewPerson, target).allowed() && role_sees(actor.role, field)
 }
 
+// Named rules for records and pages, each built from the matrix above. Handlers ask these by
+// name; none of them decides for itself.
+
+/// Whether `actor` handles case work at `target`: manages or supervises cases there. Family
+/// tracing and transfers of cases are theirs.
+pub fn handles_cases(actor: &Actor, target: Target) -> bool {
+    decide(actor, Action::ManageCase, target).allowed()
+        || decide(actor, Action::SuperviseCase, target).allowed()
+}
+
+/// Whether `actor` works on the child protection cases at `target`: who handles cases there and
+/// also reads the case work.
+pub fn works_on_cases(actor: &Actor, target: Target) -> bool {
+    handles_cases(actor, target) && may_see(actor, Field::CaseWork, target)
+}
+
+/// The permission a case step asks for: approvals and reassignments are a supervisor's.
+pub fn case_step_action(step: &crate::case::Step) -> Action {
+    if step.needs_supervisor() {
+        Action::SuperviseCase
+    } else {
+        Action::ManageCase
+    }
+}
+
+/// How a staff member stands to a referral.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReferralSide {
+    /// Referred, or supervises the hub: sees it all, records an external provider's answer.
+    Sender,
+    /// A specialist of the role it was sent to, at that hub.
+    Receiver,
+}
+
+/// Which side of a referral held at `target` `actor` is on, if any. `sent_to` is the role of
+/// the specialists it was sent to (none for an external provider).
+pub fn referral_side(actor: &Actor, target: Target, sent_to: Option<Role>) -> Option<ReferralSide> {
+    if decide(actor, Action::EditPerson, target).allowed() {
+        Some(ReferralSide::Sender)
+    } else if sent_to == Some(actor.role) && decide(actor, Action::ViewPerson, target).allowed() {
+        Some(ReferralSide::Receiver)
+    } else {
+        None
+    }
+}
+
+/// Whether `actor` follows referral queues at `target`: supervisors, and the specialists that
+/// referrals are sent to.
+pub fn follows_referrals(actor: &Actor, target: Target) -> bool {
+    decide(actor, Action::SuperviseCase, target).allowed()
+        || (crate::referral::IN_HUB_ROLES.contains(&actor.role)
+            && decide(actor, Action::ViewPerson, target).allowed())
+}
+
+/// Whether `actor` decides a transfer whose receiving side is any of `receiving` (the hub it
+/// is sent to, or every hub of the country a partner's package is for): a supervisor there.
+pub fn decides_transfer(actor: &Actor, receiving: impl IntoIterator<Item = Target>) -> bool {
+    receiving
+        .into_iter()
+        .any(|t| decide(actor, Action::SuperviseCase, t).allowed())
+}
+
+/// Whether `actor` sees the mobile team deployments of `target`: those who plan them and those
+/// who could be on a team.
+pub fn sees_deployments(actor: &Actor, target: Target) -> bool {
+    decide(actor, Action::RecordVisit, target).allowed()
+        || decide(actor, Action::PlanDeployment, target).allowed()
+}
+
+/// Where `actor` may move a deployment of `target` now in status `from`: planners anywhere the
+/// life cycle allows; a member of its team may start and complete it, never cancel it.
+pub fn deployment_moves(
+    actor: &Actor,
+    target: Target,
+    on_team: bool,
+    from: crate::deployment::DeploymentStatus,
+) -> Vec<crate::deployment::DeploymentStatus> {
+    use crate::deployment::DeploymentStatus;
+    let planner = decide(actor, Action::PlanDeployment, target).allowed();
+    let member = on_team && decide(actor, Action::RecordVisit, target).allowed();
+    from.next()
+        .iter()
+        .copied()
+        .filter(|to| planner || (member && *to != DeploymentStatus::Cancelled))
+        .collect()
+}
+
+/// Whether `actor` sees the supplies of `target`: who manages them, and who hands them out
+/// with a visit.
+pub fn sees_stock(actor: &Actor, target: Target) -> bool {
+    decide(actor, Action::ManageStock, target).allowed()
+        || decide(actor, Action::RecordVisit, target).allowed()
+}
+
+/// Whether figures over `counted` places are shown to `actor` exactly: only to a reader who may
+/// open every record counted; anyone else sees small counts suppressed.
+pub fn sees_exact_counts(actor: &Actor, counted: impl IntoIterator<Item = Target>) -> bool {
+    counted
+        .into_iter()
+        .all(|t| decide(actor, Action::ViewPerson, t).allowed())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -389,5 +491,120 @@ mod tests {
             may_write_note(&actor(Role::SocialWorker, scope), elsewhere),
             None
         );
+    }
+
+    /// Every role in scope of one hub, for the named rules' tables.
+    fn at_hub(role: Role) -> (Actor, Target) {
+        let target = Target::Hub {
+            hub: HUB,
+            country: Country::Romania,
+        };
+        let scope = Scope {
+            hubs: vec![HUB],
+            ..Scope::default()
+        };
+        (actor(role, scope), target)
+    }
+
+    #[test]
+    fn named_rules_follow_the_roles() {
+        use Role::*;
+        let other = Target::Hub {
+            hub: OTHER_HUB,
+            country: Country::Poland,
+        };
+        for &role in Role::ALL {
+            let (a, here) = at_hub(role);
+            let coordinator = matches!(role, HubCoordinator | CountryCoordinator);
+            assert_eq!(
+                works_on_cases(&a, here),
+                coordinator || role == SocialWorker,
+                "{role} cases"
+            );
+            assert_eq!(
+                handles_cases(&a, here),
+                coordinator || role == SocialWorker,
+                "{role} tracing and transfers"
+            );
+            assert_eq!(
+                follows_referrals(&a, here),
+                coordinator || matches!(role, SocialWorker | Psychosocial | LegalAid),
+                "{role} referrals"
+            );
+            assert_eq!(
+                sees_deployments(&a, here),
+                !matches!(role, DataAnalyst | SystemAdministrator),
+                "{role} deployments"
+            );
+            assert_eq!(
+                sees_stock(&a, here),
+                !matches!(role, DataAnalyst | SystemAdministrator),
+                "{role} stock"
+            );
+            assert_eq!(
+                decides_transfer(&a, [other, here]),
+                coordinator,
+                "{role} transfers"
+            );
+            assert_eq!(
+                sees_exact_counts(&a, [here]),
+                coordinator || matches!(role, SocialWorker | Psychosocial | LegalAid),
+                "{role} exact counts"
+            );
+            // Outside the account's scope none of them holds.
+            assert!(!works_on_cases(&a, other) && !handles_cases(&a, other));
+            assert!(!follows_referrals(&a, other) && !sees_deployments(&a, other));
+            assert!(!sees_stock(&a, other) && !decides_transfer(&a, [other]));
+            assert!(!sees_exact_counts(&a, [here, other]), "{role}");
+        }
+    }
+
+    #[test]
+    fn referral_sides_and_case_steps() {
+        let (worker, here) = at_hub(Role::SocialWorker);
+        let (lawyer, _) = at_hub(Role::LegalAid);
+        let (psychologist, _) = at_hub(Role::Psychosocial);
+        let (desk, _) = at_hub(Role::InformationDesk);
+        let to_legal = Some(Role::LegalAid);
+        assert_eq!(
+            referral_side(&worker, here, to_legal),
+            Some(ReferralSide::Sender)
+        );
+        assert_eq!(
+            referral_side(&lawyer, here, to_legal),
+            Some(ReferralSide::Receiver)
+        );
+        assert_eq!(referral_side(&psychologist, here, to_legal), None);
+        assert_eq!(referral_side(&lawyer, here, None), None, "a provider's");
+        assert_eq!(referral_side(&desk, here, to_legal), None);
+        let elsewhere = Target::Country(Country::Poland);
+        assert_eq!(referral_side(&lawyer, elsewhere, to_legal), None);
+
+        use crate::case::Step;
+        assert_eq!(case_step_action(&Step::ApproveBip), Action::SuperviseCase);
+        assert_eq!(
+            case_step_action(&Step::ApproveClosure),
+            Action::SuperviseCase
+        );
+        assert_eq!(case_step_action(&Step::Assess), Action::ManageCase);
+    }
+
+    #[test]
+    fn teams_start_and_complete_deployments_but_only_planners_cancel() {
+        use crate::deployment::DeploymentStatus::*;
+        let (desk, here) = at_hub(Role::InformationDesk);
+        let (coordinator, _) = at_hub(Role::HubCoordinator);
+        assert_eq!(deployment_moves(&desk, here, true, Planned), vec![UnderWay]);
+        assert_eq!(deployment_moves(&desk, here, false, Planned), vec![]);
+        assert_eq!(
+            deployment_moves(&coordinator, here, false, Planned),
+            vec![UnderWay, Cancelled]
+        );
+        assert_eq!(
+            deployment_moves(&desk, here, true, UnderWay),
+            vec![Completed]
+        );
+        let (analyst, _) = at_hub(Role::DataAnalyst);
+        assert_eq!(deployment_moves(&analyst, here, true, Planned), vec![]);
     }
 }

@@ -17,7 +17,7 @@ use bluedot_core::case::{
     ProtectionConcern, RiskLevel, Step,
 };
 use bluedot_core::person::{Identity, age_on, latin_form, name_skeleton};
-use bluedot_core::policy::{Action, Field, may_see, role_allows};
+use bluedot_core::policy::{self, Action, Field, may_see, role_allows};
 use bluedot_core::{Hub, ValidationError};
 use bluedot_store::StoreError;
 use bluedot_store::accounts::User;
@@ -38,10 +38,9 @@ use crate::public::{Ctx, render, render_form};
 
 /// Whether an account works on cases at `hub`: it manages or supervises them there, and its
 /// role reads case work.
+/// Whether this account works on the cases at `hub` (the rule is the policy's).
 fn works_on_cases(staff: &Staff, hub: &Hub) -> bool {
-    (staff.may(Action::ManageCase, hub_target(hub))
-        || staff.may(Action::SuperviseCase, hub_target(hub)))
-        && may_see(&staff.actor, Field::CaseWork, hub_target(hub))
+    policy::works_on_cases(&staff.actor, hub_target(hub))
 }
 
 /// A case as this account may see it.
@@ -992,11 +991,7 @@ pub async fn step(
         }
     };
     let verb = format!("case.{}", step.code());
-    let action = if step.needs_supervisor() {
-        Action::SuperviseCase
-    } else {
-        Action::ManageCase
-    };
+    let action = policy::case_step_action(&step);
     let reassign_ok = match step {
         Step::Reassign(to) => case_workers(&state, &[&opened.hub])
             .await
@@ -1380,9 +1375,4 @@ pub async fn of_person(
             .collect(),
         open,
     ))
-}
-
-/// Whether the navigation offers cases to this account.
-pub fn in_nav(staff: &Staff, hubs: &[Hub]) -> bool {
-    hubs.iter().any(|h| works_on_cases(staff, h))
 }

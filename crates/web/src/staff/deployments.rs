@@ -58,8 +58,7 @@ async fn load(state: &AppState, headers: &HeaderMap) -> StaffResult<Loaded> {
 }
 
 fn sees_deployments(staff: &Staff, hub: &Hub) -> bool {
-    staff.may(Action::RecordVisit, hub_target(hub))
-        || staff.may(Action::PlanDeployment, hub_target(hub))
+    bluedot_core::policy::sees_deployments(&staff.actor, hub_target(hub))
 }
 
 impl Loaded {
@@ -426,14 +425,12 @@ struct DeploymentPage {
 /// Who may move a deployment on: planners at its hub always; the team may start and complete
 /// it, never cancel it.
 fn allowed_moves(staff: &Staff, d: &Deployment, hub: &Hub) -> Vec<DeploymentStatus> {
-    let planner = staff.may(Action::PlanDeployment, hub_target(hub));
-    let member = d.has_member(staff.user.id) && staff.may(Action::RecordVisit, hub_target(hub));
-    d.status
-        .next()
-        .iter()
-        .copied()
-        .filter(|to| planner || (member && *to != DeploymentStatus::Cancelled))
-        .collect()
+    bluedot_core::policy::deployment_moves(
+        &staff.actor,
+        hub_target(hub),
+        d.has_member(staff.user.id),
+        d.status,
+    )
 }
 
 pub async fn view(

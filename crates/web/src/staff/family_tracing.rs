@@ -29,16 +29,15 @@ use crate::tracing_index::TracingIndex;
 const CANDIDATES: usize = 10;
 const LEAST_SCORE: f64 = 0.05;
 
-fn works_on_tracing(l: &Loaded, hub: &Hub) -> bool {
-    l.staff.may(Action::ManageCase, hub_target(hub))
-        || l.staff.may(Action::SuperviseCase, hub_target(hub))
+fn handles_cases(l: &Loaded, hub: &Hub) -> bool {
+    bluedot_core::policy::handles_cases(&l.staff.actor, hub_target(hub))
 }
 
 impl Loaded {
     fn tracing_hubs(&self) -> Vec<&Hub> {
         self.hubs
             .iter()
-            .filter(|h| works_on_tracing(self, h))
+            .filter(|h| handles_cases(self, h))
             .collect()
     }
 
@@ -62,7 +61,7 @@ impl Loaded {
             .hub(request.hub_id)
             .cloned()
             .ok_or_else(|| self.internal("request's hub is missing"))?;
-        if !works_on_tracing(self, &hub) {
+        if !handles_cases(self, &hub) {
             let event = self
                 .staff
                 .denied_at(verb, format!("tracing:{id}"), from, &hub);
@@ -158,7 +157,7 @@ impl Loaded {
         let lines = requests
             .iter()
             .filter_map(|r| Some((r, self.hub(r.hub_id)?)))
-            .filter(|(_, hub)| works_on_tracing(self, hub))
+            .filter(|(_, hub)| handles_cases(self, hub))
             .map(|(r, hub)| RequestLine {
                 id: r.id,
                 sought: sought_name(&r.sought),
@@ -348,7 +347,7 @@ impl Loaded {
                 continue;
             };
             let hub = self.hub(person.hub_id);
-            let visible = hub.is_some_and(|h| works_on_tracing(self, h));
+            let visible = hub.is_some_and(|h| handles_cases(self, h));
             let today = chrono::Utc::now().date_naive();
             let identity = person.identity.as_ref();
             views.push(CandidateView {
@@ -648,9 +647,4 @@ pub async fn search_open_requests(state: &AppState, l: &Loaded) -> StaffResult<u
         l.search_in(state, index, request).await?;
     }
     Ok(open.len())
-}
-
-/// Whether the navigation offers tracing.
-pub fn in_nav(staff: &super::Staff, hubs: &[Hub]) -> bool {
-    staff.may_anywhere(Action::ManageCase, hubs) || staff.may_anywhere(Action::SuperviseCase, hubs)
 }

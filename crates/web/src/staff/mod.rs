@@ -24,7 +24,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use bluedot_core::policy::{Action, Actor, Scope, Target, decide};
+use bluedot_core::policy::{self, Action, Actor, Scope, Target, decide};
 use bluedot_core::{Hub, Lang};
 use bluedot_store::accounts::{Session, User};
 use bluedot_store::audit::{AuditEvent, Change};
@@ -172,7 +172,10 @@ impl SignInLimiter {
         // username are cut, so a key costs little however long the typed name.
         let account: String = account.trim().to_lowercase().chars().take(64).collect();
         self.per_address.check_key(&from.0).is_ok()
-            && self.per_account.check_key(&(from.0.clone(), account)).is_ok()
+            && self
+                .per_account
+                .check_key(&(from.0.clone(), account))
+                .is_ok()
     }
 }
 
@@ -209,6 +212,11 @@ pub struct Staff {
 impl Staff {
     pub fn may(&self, action: Action, target: Target) -> bool {
         decide(&self.actor, action, target).allowed()
+    }
+
+    /// Whether a rule of the policy holds for this account at one of `hubs` at least.
+    pub fn anywhere(&self, hubs: &[Hub], rule: fn(&Actor, Target) -> bool) -> bool {
+        hubs.iter().any(|h| rule(&self.actor, hub_target(h)))
     }
 
     /// Whether the account may take `action` somewhere in its scope.
@@ -346,17 +354,13 @@ impl Nav {
     pub fn for_staff(staff: &Staff, hubs: &[Hub]) -> Nav {
         Nav {
             visits: staff.may_anywhere(Action::RecordVisit, hubs),
-            referrals: staff.may_anywhere(Action::SuperviseCase, hubs)
-                || (bluedot_core::referral::IN_HUB_ROLES.contains(&staff.user.role)
-                    && staff.may_anywhere(Action::ViewPerson, hubs)),
-            supplies: staff.may_anywhere(Action::ManageStock, hubs)
-                || staff.may_anywhere(Action::RecordVisit, hubs),
-            deployments: staff.may_anywhere(Action::RecordVisit, hubs)
-                || staff.may_anywhere(Action::PlanDeployment, hubs),
+            referrals: staff.anywhere(hubs, policy::follows_referrals),
+            supplies: staff.anywhere(hubs, policy::sees_stock),
+            deployments: staff.anywhere(hubs, policy::sees_deployments),
             people: staff.may_anywhere(Action::ViewPerson, hubs),
-            cases: cases::in_nav(staff, hubs),
-            transfers: transfers::in_nav(staff, hubs),
-            tracing: family_tracing::in_nav(staff, hubs),
+            cases: staff.anywhere(hubs, policy::works_on_cases),
+            transfers: staff.anywhere(hubs, policy::handles_cases),
+            tracing: staff.anywhere(hubs, policy::handles_cases),
             users: staff.may_anywhere(Action::ManageUsers, hubs),
             audit: staff.may_anywhere(Action::ViewAudit, hubs),
             figures: staff.may_anywhere(Action::ViewAggregates, hubs),

@@ -8,7 +8,8 @@ use axum::extract::{Extension, Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect};
 use bluedot_core::person::Identity;
-use bluedot_core::policy::{Action, Field, Role, may_see, role_sees};
+use bluedot_core::policy::ReferralSide as Side;
+use bluedot_core::policy::{self, Action, Field, Role, may_see, role_sees};
 use bluedot_core::provider::Provider;
 use bluedot_core::referral::{IN_HUB_ROLES, ReferralStatus, Urgency, is_overdue};
 use bluedot_core::{Hub, Lang, ServiceKind};
@@ -24,29 +25,13 @@ use super::{ClientAddr, Nav, Staff, StaffError, StaffResult, audit, check_csrf, 
 use crate::AppState;
 use crate::public::{Ctx, DayRow, render, week_rows};
 
-/// How a staff member stands to a referral.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Side {
-    /// Referred, or supervises the hub: sees it all, records an external provider's answer.
-    Sender,
-    /// A specialist of the role it was sent to, at that hub.
-    Receiver,
-}
-
 impl Loaded {
     fn side(&self, referral: &Referral, hub: &Hub) -> Option<Side> {
-        let target = hub_target(hub);
-        if self.staff.may(Action::EditPerson, target) {
-            return Some(Side::Sender);
-        }
-        match referral.to {
-            ReferralTo::Specialist(role)
-                if role == self.staff.user.role && self.staff.may(Action::ViewPerson, target) =>
-            {
-                Some(Side::Receiver)
-            }
-            _ => None,
-        }
+        let sent_to = match referral.to {
+            ReferralTo::Specialist(role) => Some(role),
+            ReferralTo::Provider(_) => None,
+        };
+        policy::referral_side(&self.staff.actor, hub_target(hub), sent_to)
     }
 
     /// The referral `id` and how this account stands to it; refusals are audited and answered

@@ -71,10 +71,7 @@ async fn load(state: &AppState, headers: &HeaderMap) -> StaffResult<Loaded> {
         .map_err(|e| StaffError::internal(staff.lang, e))?;
     let hubs: Vec<Hub> = all
         .iter()
-        .filter(|h| {
-            staff.may(Action::ManageStock, hub_target(h))
-                || staff.may(Action::RecordVisit, hub_target(h))
-        })
+        .filter(|h| bluedot_core::policy::sees_stock(&staff.actor, hub_target(h)))
         .cloned()
         .collect();
     if hubs.is_empty() {

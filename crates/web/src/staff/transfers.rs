@@ -11,7 +11,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect};
 use bluedot_core::case::{ApprovalState, RiskLevel};
 use bluedot_core::person::{ConsentPurpose, SpecificNeed};
-use bluedot_core::policy::{Action, Target};
+use bluedot_core::policy::{self, Action};
 use bluedot_core::transfer::{
     Answer, BestInterestsSummary, CareSummary, CasePackage, Payload, TransferDirection,
     TransferPart, TransferStatus,
@@ -555,27 +555,22 @@ struct ListPage {
 /// Whether this account decides on a transfer arriving: it supervises cases at the receiving
 /// hub, or (for a package from abroad) somewhere in the receiving country.
 fn decides(staff: &Staff, t: &Transfer, hubs: &[Hub]) -> bool {
-    let at_hub = |id: Uuid| {
-        hubs.iter()
-            .find(|h| h.id == id)
-            .is_some_and(|h| staff.may(Action::SuperviseCase, hub_target(h)))
-    };
-    match (t.direction, t.partner.as_ref(), t.to_hub) {
-        (TransferDirection::Out, None, Some(to)) => at_hub(to),
-        (TransferDirection::In, Some(_), _) => hubs
-            .iter()
-            .filter(|h| h.country == t.country)
-            .any(|h| staff.may(Action::SuperviseCase, hub_target(h))),
-        _ => false,
-    }
+    // The receiving side: the hub a transfer between hubs goes to, or every hub of the country
+    // a partner's package is for.
+    let receiving = hubs
+        .iter()
+        .filter(|h| match (t.direction, t.partner.as_ref()) {
+            (TransferDirection::Out, None) => t.to_hub == Some(h.id),
+            (TransferDirection::In, Some(_)) => h.country == t.country,
+            _ => false,
+        });
+    policy::decides_transfer(&staff.actor, receiving.map(hub_target))
 }
 
 pub async fn list(State(state): State<AppState>, headers: HeaderMap) -> StaffResult {
     let Desk { staff, keys, hubs } = Desk::open(&state, &headers).await?;
     let lang = staff.lang;
-    if !staff.may_anywhere(Action::ManageCase, &hubs)
-        && !staff.may_anywhere(Action::SuperviseCase, &hubs)
-    {
+    if !staff.anywhere(&hubs, policy::handles_cases) {
         return Err(StaffError::Forbidden(lang));
     }
     let ctx = ctx_for(&staff);
@@ -910,12 +905,4 @@ async fn open_from_package(
             Err(internal(e))
         }
     }
-}
-
-/// Whether the navigation offers transfers.
-pub fn in_nav(staff: &Staff, hubs: &[Hub]) -> bool {
-    hubs.iter().any(|h| {
-        let t: Target = hub_target(h);
-        staff.may(Action::SuperviseCase, t) || staff.may(Action::ManageCase, t)
-    })
 }
