@@ -169,6 +169,35 @@ async fn the_counter_records_each_group_once_and_corrects_with_a_reason() {
             "{backend}: {actions:?}"
         );
         assert!(actions.contains(&"visit.correct"));
+
+        // A desk at another hub cannot open the visit: "not found", and the attempt is audited.
+        let isaccea_desk = account_signed_in(
+            &app,
+            &store,
+            "isaccea-desk",
+            Role::InformationDesk,
+            Scope {
+                hubs: vec![isaccea.id],
+                ..Scope::default()
+            },
+        )
+        .await;
+        let stranger = send(
+            &app,
+            "GET",
+            &format!("/staff/visits/{id}/correct"),
+            Some(&isaccea_desk),
+            None,
+        )
+        .await;
+        assert_eq!(stranger.status, StatusCode::NOT_FOUND, "{backend}");
+        let denied = crate::support::audit_entries(&store, "visit.correct").await;
+        assert!(
+            denied
+                .iter()
+                .any(|e| e.outcome == "denied" && e.subject == format!("visit:{id}")),
+            "{backend}: the refusal is audited"
+        );
     });
 }
 

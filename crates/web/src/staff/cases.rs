@@ -60,23 +60,16 @@ impl Loaded {
         id: &str,
         verb: &str,
     ) -> StaffResult<Opened> {
-        let lang = self.staff.lang;
-        let id: Uuid = id.parse().map_err(|_| StaffError::NotFound(lang))?;
-        let case = state
-            .store
-            .case(id)
-            .await
-            .map_err(|e| self.internal(e))?
-            .ok_or(StaffError::NotFound(lang))?;
-        let hub = self
-            .hub(case.hub_id)
-            .cloned()
-            .ok_or_else(|| self.internal("case's hub is missing"))?;
-        if !works_on_cases(&self.staff, &hub) {
-            let event = self.staff.denied_at(verb, format!("case:{id}"), from, &hub);
-            audit(state, lang, event).await?;
-            return Err(StaffError::NotFound(lang));
-        }
+        let (case, hub) = super::records::open_record::<Case>(
+            state,
+            &self.staff,
+            &self.hubs,
+            from,
+            id,
+            verb,
+            |actor, at, _| policy::works_on_cases(actor, at),
+        )
+        .await?;
         let person = state
             .store
             .person(&self.keys, case.person_id)

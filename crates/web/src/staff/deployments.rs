@@ -84,27 +84,16 @@ impl Loaded {
         from: &ClientAddr,
         id: &str,
     ) -> StaffResult<(Deployment, Hub)> {
-        let lang = self.staff.lang;
-        let id: Uuid = id.parse().map_err(|_| StaffError::NotFound(lang))?;
-        let deployment = state
-            .store
-            .deployment(id)
-            .await
-            .map_err(|e| self.internal(e))?
-            .ok_or(StaffError::NotFound(lang))?;
-        match self.hub(deployment.hub_id) {
-            Some(hub) => Ok((deployment, hub.clone())),
-            None => {
-                let subject = format!("deployment:{id}");
-                let mut event = match self.all.iter().find(|h| h.id == deployment.hub_id) {
-                    Some(hub) => self.staff.event_at("deployment.view", subject, from, hub),
-                    None => self.staff.event("deployment.view", subject, from),
-                };
-                event.outcome = "denied".into();
-                audit(state, lang, event).await?;
-                Err(StaffError::NotFound(lang))
-            }
-        }
+        super::records::open_record(
+            state,
+            &self.staff,
+            &self.all,
+            from,
+            id,
+            "deployment.view",
+            |actor, at, _| bluedot_core::policy::sees_deployments(actor, at),
+        )
+        .await
     }
 }
 

@@ -49,26 +49,16 @@ impl Loaded {
         id: &str,
         verb: &str,
     ) -> StaffResult<(TracingRequest, Hub)> {
-        let lang = self.staff.lang;
-        let id: Uuid = id.parse().map_err(|_| StaffError::NotFound(lang))?;
-        let request = state
-            .store
-            .tracing_request(&self.keys, id)
-            .await
-            .map_err(|e| self.internal(e))?
-            .ok_or(StaffError::NotFound(lang))?;
-        let hub = self
-            .hub(request.hub_id)
-            .cloned()
-            .ok_or_else(|| self.internal("request's hub is missing"))?;
-        if !handles_cases(self, &hub) {
-            let event = self
-                .staff
-                .denied_at(verb, format!("tracing:{id}"), from, &hub);
-            audit(state, lang, event).await?;
-            return Err(StaffError::NotFound(lang));
-        }
-        Ok((request, hub))
+        super::records::open_record(
+            state,
+            &self.staff,
+            &self.hubs,
+            from,
+            id,
+            verb,
+            |actor, at, _| bluedot_core::policy::handles_cases(actor, at),
+        )
+        .await
     }
 
     /// The server's tracing index, current with the database.

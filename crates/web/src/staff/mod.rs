@@ -12,6 +12,7 @@ mod deployments;
 mod family_tracing;
 mod figures;
 mod people;
+mod records;
 mod referrals;
 mod supplies;
 mod transfers;

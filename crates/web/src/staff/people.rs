@@ -20,6 +20,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::Desk as Loaded;
+use super::records::open_record;
 use super::{ClientAddr, Nav, Staff, StaffError, StaffResult, audit, check_csrf, hub_target};
 use crate::AppState;
 use crate::public::{Ctx, render, render_form};
@@ -31,8 +32,7 @@ const LIST_LIMIT: i64 = 500;
 const NOTE_FIELDS: [Field; 3] = [Field::CaseWork, Field::PsychosocialNotes, Field::LegalNotes];
 
 impl Loaded {
-    /// The record `id` with its hub if the account may take `action` on it; otherwise the
-    /// refusal is audited and answered as "not found".
+    /// The record `id` with its hub if the account may take `action` on it.
     async fn record(
         &self,
         state: &AppState,
@@ -41,26 +41,16 @@ impl Loaded {
         action: Action,
         verb: &str,
     ) -> StaffResult<(PersonRecord, Hub)> {
-        let lang = self.staff.lang;
-        let id: Uuid = id.parse().map_err(|_| StaffError::NotFound(lang))?;
-        let person = state
-            .store
-            .person(&self.keys, id)
-            .await
-            .map_err(|e| self.internal(e))?
-            .ok_or(StaffError::NotFound(lang))?;
-        let hub = self
-            .hub(person.hub_id)
-            .cloned()
-            .ok_or_else(|| self.internal("person's hub is missing"))?;
-        if !self.staff.may(action, hub_target(&hub)) {
-            let event = self
-                .staff
-                .denied_at(verb, format!("person:{id}"), from, &hub);
-            audit(state, lang, event).await?;
-            return Err(StaffError::NotFound(lang));
-        }
-        Ok((person, hub))
+        open_record(
+            state,
+            &self.staff,
+            &self.hubs,
+            from,
+            id,
+            verb,
+            |actor, at, _| bluedot_core::policy::decide(actor, action, at).allowed(),
+        )
+        .await
     }
 
     async fn audit_ok(

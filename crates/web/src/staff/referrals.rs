@@ -25,13 +25,17 @@ use super::{ClientAddr, Nav, Staff, StaffError, StaffResult, audit, check_csrf, 
 use crate::AppState;
 use crate::public::{Ctx, DayRow, render, week_rows};
 
+/// The role of the specialists a referral was sent to; none for an external provider.
+fn sent_to(referral: &Referral) -> Option<Role> {
+    match referral.to {
+        ReferralTo::Specialist(role) => Some(role),
+        ReferralTo::Provider(_) => None,
+    }
+}
+
 impl Loaded {
     fn side(&self, referral: &Referral, hub: &Hub) -> Option<Side> {
-        let sent_to = match referral.to {
-            ReferralTo::Specialist(role) => Some(role),
-            ReferralTo::Provider(_) => None,
-        };
-        policy::referral_side(&self.staff.actor, hub_target(hub), sent_to)
+        policy::referral_side(&self.staff.actor, hub_target(hub), sent_to(referral))
     }
 
     /// The referral `id` and how this account stands to it; refusals are audited and answered
@@ -43,28 +47,21 @@ impl Loaded {
         id: &str,
         verb: &str,
     ) -> StaffResult<(Referral, Hub, Side)> {
-        let lang = self.staff.lang;
-        let id: Uuid = id.parse().map_err(|_| StaffError::NotFound(lang))?;
-        let referral = state
-            .store
-            .referral(&self.keys, id)
-            .await
-            .map_err(|e| self.internal(e))?
-            .ok_or(StaffError::NotFound(lang))?;
-        let hub = self
-            .hub(referral.hub_id)
-            .cloned()
-            .ok_or_else(|| self.internal("referral's hub is missing"))?;
-        match self.side(&referral, &hub) {
-            Some(side) => Ok((referral, hub, side)),
-            None => {
-                let event = self
-                    .staff
-                    .denied_at(verb, format!("referral:{id}"), from, &hub);
-                audit(state, lang, event).await?;
-                Err(StaffError::NotFound(lang))
-            }
-        }
+        let (referral, hub) = super::records::open_record(
+            state,
+            &self.staff,
+            &self.hubs,
+            from,
+            id,
+            verb,
+            |actor, at, r: &Referral| policy::referral_side(actor, at, sent_to(r)).is_some(),
+        )
+        .await?;
+        // The rule just held, so the side is there.
+        let side = self
+            .side(&referral, &hub)
+            .ok_or(StaffError::NotFound(self.staff.lang))?;
+        Ok((referral, hub, side))
     }
 
     /// The person's name if the referral shares it and this account may read it.

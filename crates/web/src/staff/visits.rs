@@ -298,6 +298,9 @@ struct CounterPage {
 
 struct Loaded {
     staff: Staff,
+    /// Every hub of the directory, to say where a refused visit was.
+    all: std::sync::Arc<Vec<Hub>>,
+    /// The hubs where this account records visits.
     hubs: Vec<Hub>,
 }
 
@@ -312,7 +315,7 @@ async fn load(state: &AppState, headers: &HeaderMap) -> StaffResult<Loaded> {
     if hubs.is_empty() {
         return Err(StaffError::Forbidden(staff.lang));
     }
-    Ok(Loaded { staff, hubs })
+    Ok(Loaded { staff, all, hubs })
 }
 
 impl Loaded {
@@ -613,32 +616,28 @@ pub async fn record(
     .into_response())
 }
 
-/// The visit `id` at a hub where this account records visits.
-async fn own_visit(state: &AppState, l: &Loaded, id: &str) -> StaffResult<(Visit, Hub)> {
-    let lang = l.staff.lang;
-    let id: Uuid = id.parse().map_err(|_| StaffError::NotFound(lang))?;
-    let visit = state
-        .store
-        .visit(id)
-        .await
-        .map_err(|e| l.internal(e))?
-        .ok_or(StaffError::NotFound(lang))?;
-    let hub = l
-        .hubs
-        .iter()
-        .find(|h| h.id == visit.hub_id)
-        .cloned()
-        .ok_or(StaffError::NotFound(lang))?;
-    Ok((visit, hub))
+/// The visit `id` at a hub where this account records visits; a refusal is audited.
+async fn own_visit(
+    state: &AppState,
+    l: &Loaded,
+    from: &ClientAddr,
+    id: &str,
+    verb: &str,
+) -> StaffResult<(Visit, Hub)> {
+    super::records::open_record(state, &l.staff, &l.all, from, id, verb, |actor, at, _| {
+        bluedot_core::policy::decide(actor, Action::RecordVisit, at).allowed()
+    })
+    .await
 }
 
 pub async fn correct_form(
     State(state): State<AppState>,
+    Extension(from): Extension<ClientAddr>,
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> StaffResult {
     let l = load(&state, &headers).await?;
-    let (visit, hub) = own_visit(&state, &l, &id).await?;
+    let (visit, hub) = own_visit(&state, &l, &from, &id, "visit.correct").await?;
     if visit.status != VisitStatus::Current {
         return Err(StaffError::BadRequest(
             l.staff.lang,
@@ -664,7 +663,7 @@ pub async fn correct(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> StaffResult {
     let l = load(&state, &headers).await?;
-    let (visit, hub) = own_visit(&state, &l, &id).await?;
+    let (visit, hub) = own_visit(&state, &l, &from, &id, "visit.correct").await?;
     let form = VisitForm::from_pairs(&pairs)
         .map_err(|e| StaffError::BadRequest(l.staff.lang, field_message(&l.staff, &e)))?;
     check_csrf(&l.staff, &headers, &form.csrf)?;
@@ -731,7 +730,7 @@ pub async fn void(
 ) -> StaffResult {
     let l = load(&state, &headers).await?;
     check_csrf(&l.staff, &headers, &form.csrf)?;
-    let (visit, hub) = own_visit(&state, &l, &id).await?;
+    let (visit, hub) = own_visit(&state, &l, &from, &id, "visit.void").await?;
     let done = match state
         .store
         .void_visit(visit.id, &form.reason, &l.staff.change_at(&from, &hub))
