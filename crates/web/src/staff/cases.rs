@@ -60,16 +60,11 @@ impl Loaded {
         id: &str,
         verb: &str,
     ) -> StaffResult<Opened> {
-        let (case, hub) = super::records::open_record::<Case>(
-            state,
-            &self.staff,
-            &self.hubs,
-            from,
-            id,
-            verb,
-            |actor, at, _| policy::works_on_cases(actor, at),
-        )
-        .await?;
+        let (case, hub) = self
+            .open_record::<Case>(state, from, id, verb, |actor, at, _| {
+                policy::works_on_cases(actor, at)
+            })
+            .await?;
         let person = state
             .store
             .person(&self.keys, case.person_id)

@@ -49,15 +49,9 @@ impl Loaded {
         id: &str,
         verb: &str,
     ) -> StaffResult<(TracingRequest, Hub)> {
-        super::records::open_record(
-            state,
-            &self.staff,
-            &self.hubs,
-            from,
-            id,
-            verb,
-            |actor, at, _| bluedot_core::policy::handles_cases(actor, at),
-        )
+        self.open_record(state, from, id, verb, |actor, at, _| {
+            bluedot_core::policy::handles_cases(actor, at)
+        })
         .await
     }
 

@@ -20,7 +20,6 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::Desk as Loaded;
-use super::records::open_record;
 use super::{ClientAddr, Nav, Staff, StaffError, StaffResult, audit, check_csrf, hub_target};
 use crate::AppState;
 use crate::public::{Ctx, render, render_form};
@@ -41,15 +40,9 @@ impl Loaded {
         action: Action,
         verb: &str,
     ) -> StaffResult<(PersonRecord, Hub)> {
-        open_record(
-            state,
-            &self.staff,
-            &self.hubs,
-            from,
-            id,
-            verb,
-            |actor, at, _| bluedot_core::policy::decide(actor, action, at).allowed(),
-        )
+        self.open_record(state, from, id, verb, |actor, at, _| {
+            bluedot_core::policy::decide(actor, action, at).allowed()
+        })
         .await
     }
 

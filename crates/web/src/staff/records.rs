@@ -75,6 +75,20 @@ pub async fn open_record<R: HeldRecord>(
     Ok((record, hub))
 }
 
+impl super::Desk {
+    /// [`open_record`] for a signed-in desk, which knows the staff member and every hub.
+    pub async fn open_record<R: HeldRecord>(
+        &self,
+        state: &AppState,
+        from: &ClientAddr,
+        id: &str,
+        verb: &str,
+        allowed: impl FnOnce(&Actor, Target, &R) -> bool,
+    ) -> StaffResult<(R, Hub)> {
+        open_record(state, &self.staff, &self.hubs, from, id, verb, allowed).await
+    }
+}
+
 fn keys(state: &AppState) -> Result<&bluedot_store::crypto::KeyRing, FetchError> {
     state.keys.as_deref().ok_or(FetchError::NoKeys)
 }

@@ -47,16 +47,11 @@ impl Loaded {
         id: &str,
         verb: &str,
     ) -> StaffResult<(Referral, Hub, Side)> {
-        let (referral, hub) = super::records::open_record(
-            state,
-            &self.staff,
-            &self.hubs,
-            from,
-            id,
-            verb,
-            |actor, at, r: &Referral| policy::referral_side(actor, at, sent_to(r)).is_some(),
-        )
-        .await?;
+        let (referral, hub) = self
+            .open_record(state, from, id, verb, |actor, at, r: &Referral| {
+                policy::referral_side(actor, at, sent_to(r)).is_some()
+            })
+            .await?;
         // The rule just held, so the side is there.
         let side = self
             .side(&referral, &hub)
