@@ -16,6 +16,7 @@ use uuid::Uuid;
 
 use crate::audit::{Change, append_audit};
 use crate::crypto::KeyRing;
+use crate::scope::{ScopeParams, bind_scope};
 use crate::{Result, Store, StoreError, decode_code, on_pool};
 
 pub(crate) const EVENT_BODY: &str = "case_events.body";
@@ -424,8 +425,7 @@ impl Store {
         if scope.is_empty() {
             return Ok(Vec::new());
         }
-        let hubs: Vec<String> = scope.hubs.iter().map(Uuid::to_string).collect();
-        let countries: Vec<&str> = scope.countries.iter().map(|c| c.code()).collect();
+        let in_scope = ScopeParams::of(scope);
         let people: Vec<String> = filter
             .people
             .iter()
@@ -434,8 +434,7 @@ impl Store {
             .collect();
         let sql = format!(
             "SELECT {COLUMNS} FROM cases
-             WHERE ($1 OR country IN (SELECT value FROM {countries})
-                    OR {hub_text} IN (SELECT value FROM {hubs}))
+             WHERE {in_scope}
                AND ($4 = FALSE OR stage <> 'closed')
                AND ($5 IS NULL OR assigned_to = $5)
                AND ($6 IS NULL OR hub_id = $6)
@@ -444,16 +443,11 @@ impl Store {
                  CASE risk WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END,
                  opened_at DESC
              LIMIT 500",
-            countries = self.json_list("$2"),
-            hubs = self.json_list("$3"),
-            hub_text = self.uuid_text("hub_id"),
+            in_scope = self.in_scope("country", "hub_id"),
             person_text = self.uuid_text("person_id"),
             people = self.json_list("$8"),
         );
-        let rows: Vec<CaseRow> = on_pool!(self, pool => sqlx::query_as(&sql)
-            .bind(scope.everywhere)
-            .bind(serde_json::to_string(&countries).expect("list serialises"))
-            .bind(serde_json::to_string(&hubs).expect("list serialises"))
+        let rows: Vec<CaseRow> = on_pool!(self, pool => bind_scope!(sqlx::query_as(&sql), in_scope)
             .bind(filter.open_only)
             .bind(filter.assigned_to)
             .bind(filter.hub)

@@ -9,6 +9,7 @@ use chrono::{DateTime, SubsecRound, Utc};
 use uuid::Uuid;
 
 use crate::audit::{Change, append_audit};
+use crate::scope::{ScopeParams, bind_scope};
 use crate::{Result, Store, StoreError, decode_code, on_pool};
 
 #[derive(Debug, Clone)]
@@ -162,23 +163,16 @@ impl Store {
         if scope.is_empty() {
             return Ok(Vec::new());
         }
-        let hubs: Vec<String> = scope.hubs.iter().map(Uuid::to_string).collect();
-        let countries: Vec<&str> = scope.countries.iter().map(|c| c.code()).collect();
+        let in_scope = ScopeParams::of(scope);
         let sql = format!(
             "SELECT {COLUMNS} FROM deployments
              WHERE ends_at >= $4
-               AND ($1 OR country IN (SELECT value FROM {countries})
-                    OR {hub_text} IN (SELECT value FROM {hubs}))
+               AND {in_scope}
                AND ($5 IS NULL OR hub_id = $5)
              ORDER BY starts_at, id LIMIT 200",
-            countries = self.json_list("$2"),
-            hubs = self.json_list("$3"),
-            hub_text = self.uuid_text("hub_id"),
+            in_scope = self.in_scope("country", "hub_id"),
         );
-        let rows: Vec<DeploymentRow> = on_pool!(self, pool => sqlx::query_as(&sql)
-            .bind(scope.everywhere)
-            .bind(serde_json::to_string(&countries).expect("list serialises"))
-            .bind(serde_json::to_string(&hubs).expect("list serialises"))
+        let rows: Vec<DeploymentRow> = on_pool!(self, pool => bind_scope!(sqlx::query_as(&sql), in_scope)
             .bind(since.trunc_subsecs(6))
             .bind(hub)
             .fetch_all(pool)

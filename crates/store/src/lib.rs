@@ -15,6 +15,7 @@ pub mod figures;
 pub mod package;
 pub mod people;
 pub mod referrals;
+mod scope;
 pub mod supplies;
 pub mod tracing;
 pub mod transfers;

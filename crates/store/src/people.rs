@@ -14,6 +14,7 @@ use uuid::Uuid;
 
 use crate::audit::{Change, append_audit};
 use crate::crypto::KeyRing;
+use crate::scope::{ScopeParams, bind_scope};
 use crate::{Result, Store, StoreError, decode_code, on_pool};
 
 const IDENTITY: &str = "people.identity";
@@ -285,23 +286,16 @@ impl Store {
         if scope.is_empty() {
             return Ok(Vec::new());
         }
-        let hubs: Vec<String> = scope.hubs.iter().map(Uuid::to_string).collect();
-        let countries: Vec<&str> = scope.countries.iter().map(|c| c.code()).collect();
+        let in_scope = ScopeParams::of(scope);
         // Scopes are a handful of hubs and countries; they travel as one JSON list each, which
         // both backends can unpack, so the query text stays the same.
         let sql = format!(
             "SELECT {PERSON_COLUMNS} FROM people
-             WHERE $1 OR country IN (SELECT value FROM {countries})
-                OR {hub_text} IN (SELECT value FROM {hubs})
+             WHERE {in_scope}
              ORDER BY registered_at DESC LIMIT $4",
-            countries = self.json_list("$2"),
-            hubs = self.json_list("$3"),
-            hub_text = self.uuid_text("hub_id"),
+            in_scope = self.in_scope("country", "hub_id"),
         );
-        let rows: Vec<PersonRow> = on_pool!(self, pool => sqlx::query_as(&sql)
-            .bind(scope.everywhere)
-            .bind(serde_json::to_string(&countries).expect("list serialises"))
-            .bind(serde_json::to_string(&hubs).expect("list serialises"))
+        let rows: Vec<PersonRow> = on_pool!(self, pool => bind_scope!(sqlx::query_as(&sql), in_scope)
             .bind(limit)
             .fetch_all(pool)
             .await?);
@@ -740,22 +734,5 @@ impl Store {
         }
         report.name_index = self.rebuild_name_keys(keys).await?;
         Ok(report)
-    }
-
-    pub(crate) fn json_list(&self, param: &str) -> String {
-        match self.backend_name() {
-            "postgres" => format!("jsonb_array_elements_text({param}::jsonb)"),
-            _ => format!("json_each({param})"),
-        }
-    }
-
-    pub(crate) fn uuid_text(&self, column: &str) -> String {
-        match self.backend_name() {
-            "postgres" => format!("{column}::text"),
-            // SQLite holds UUIDs as 16 bytes; this spells them as Uuid's Display does.
-            _ => format!(
-                "lower(substr(hex({column}),1,8)||'-'||substr(hex({column}),9,4)||'-'||substr(hex({column}),13,4)||'-'||substr(hex({column}),17,4)||'-'||substr(hex({column}),21))"
-            ),
-        }
     }
 }

@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 use crate::audit::{Change, append_audit};
 use crate::crypto::KeyRing;
+use crate::scope::{ScopeParams, bind_scope};
 use crate::{Result, Store, StoreError, decode_code, on_pool};
 
 const REASON: &str = "referrals.reason";
@@ -221,23 +222,16 @@ impl Store {
         if scope.is_empty() {
             return Ok(Vec::new());
         }
-        let hubs: Vec<String> = scope.hubs.iter().map(Uuid::to_string).collect();
-        let countries: Vec<&str> = scope.countries.iter().map(|c| c.code()).collect();
+        let in_scope = ScopeParams::of(scope);
         let sql = format!(
             "SELECT {COLUMNS} FROM referrals
              WHERE status IN ('sent', 'accepted')
-               AND ($1 OR country IN (SELECT value FROM {countries})
-                    OR {hub_text} IN (SELECT value FROM {hubs}))
+               AND {in_scope}
                AND ($4 IS NULL OR to_role = $4)
              ORDER BY due_at, id LIMIT 500",
-            countries = self.json_list("$2"),
-            hubs = self.json_list("$3"),
-            hub_text = self.uuid_text("hub_id"),
+            in_scope = self.in_scope("country", "hub_id"),
         );
-        let rows: Vec<ReferralRow> = on_pool!(self, pool => sqlx::query_as(&sql)
-            .bind(scope.everywhere)
-            .bind(serde_json::to_string(&countries).expect("list serialises"))
-            .bind(serde_json::to_string(&hubs).expect("list serialises"))
+        let rows: Vec<ReferralRow> = on_pool!(self, pool => bind_scope!(sqlx::query_as(&sql), in_scope)
             .bind(role.map(|r| r.code()))
             .fetch_all(pool)
             .await?);

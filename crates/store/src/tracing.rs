@@ -14,6 +14,7 @@ use uuid::Uuid;
 use crate::audit::{AuditEvent, Change, append_audit};
 use crate::crypto::KeyRing;
 use crate::people::PersonRecord;
+use crate::scope::{ScopeParams, bind_scope};
 use crate::{Result, Store, StoreError, decode_code, on_pool};
 
 const SOUGHT: &str = "tracing_requests.sought";
@@ -189,21 +190,14 @@ impl Store {
         if scope.is_empty() {
             return Ok(Vec::new());
         }
-        let hubs: Vec<String> = scope.hubs.iter().map(Uuid::to_string).collect();
-        let countries: Vec<&str> = scope.countries.iter().map(|c| c.code()).collect();
+        let in_scope = ScopeParams::of(scope);
         let sql = format!(
             "SELECT {COLUMNS} FROM tracing_requests
-             WHERE $1 OR country IN (SELECT value FROM {countries})
-                OR {hub_text} IN (SELECT value FROM {hubs})
+             WHERE {in_scope}
              ORDER BY created_at DESC LIMIT 500",
-            countries = self.json_list("$2"),
-            hubs = self.json_list("$3"),
-            hub_text = self.uuid_text("hub_id"),
+            in_scope = self.in_scope("country", "hub_id"),
         );
-        let rows: Vec<RequestRow> = on_pool!(self, pool => sqlx::query_as(&sql)
-            .bind(scope.everywhere)
-            .bind(serde_json::to_string(&countries).expect("list serialises"))
-            .bind(serde_json::to_string(&hubs).expect("list serialises"))
+        let rows: Vec<RequestRow> = on_pool!(self, pool => bind_scope!(sqlx::query_as(&sql), in_scope)
             .fetch_all(pool)
             .await?);
         rows.into_iter().map(|r| r.open(keys)).collect()

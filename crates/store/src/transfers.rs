@@ -14,6 +14,7 @@ use uuid::Uuid;
 
 use crate::audit::{Change, append_audit};
 use crate::crypto::KeyRing;
+use crate::scope::{ScopeParams, bind_scope};
 use crate::{Result, Store, StoreError, decode_code, on_pool};
 
 const PAYLOAD: &str = "transfers.payload";
@@ -229,8 +230,7 @@ impl Store {
         if scope.is_empty() {
             return Ok(Vec::new());
         }
-        let hubs: Vec<String> = scope.hubs.iter().map(Uuid::to_string).collect();
-        let countries: Vec<&str> = scope.countries.iter().map(|c| c.code()).collect();
+        let in_scope = ScopeParams::of(scope);
         let sql = format!(
             "SELECT {COLUMNS} FROM transfers
              WHERE $1
@@ -240,15 +240,12 @@ impl Store {
                 OR (direction = 'out' AND from_hub IN (SELECT id FROM hubs WHERE country IN (SELECT value FROM {countries})))
                 OR (direction = 'out' AND to_hub IN (SELECT id FROM hubs WHERE country IN (SELECT value FROM {countries})))
              ORDER BY created_at DESC LIMIT 200",
-            countries = self.json_list("$2"),
-            hubs = self.json_list("$3"),
+            countries = self.scope_countries(),
+            hubs = self.scope_hubs(),
             from_text = self.uuid_text("from_hub"),
             to_text = self.uuid_text("to_hub"),
         );
-        let rows: Vec<TransferRow> = on_pool!(self, pool => sqlx::query_as(&sql)
-            .bind(scope.everywhere)
-            .bind(serde_json::to_string(&countries).expect("list serialises"))
-            .bind(serde_json::to_string(&hubs).expect("list serialises"))
+        let rows: Vec<TransferRow> = on_pool!(self, pool => bind_scope!(sqlx::query_as(&sql), in_scope)
             .fetch_all(pool)
             .await?);
         rows.into_iter().map(|r| r.open(keys)).collect()
