@@ -7,8 +7,16 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use bluedot_core::Lang;
 
-use crate::public::Ctx;
-use crate::public::ErrorPage;
+use crate::view::Ctx;
+
+/// The page that says what went wrong, in the reader's language.
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    pub ctx: Ctx,
+    pub title: String,
+    pub message: String,
+}
 
 #[derive(Debug)]
 pub enum Problem {

@@ -18,7 +18,7 @@ use uuid::Uuid;
 
 use crate::AppState;
 use crate::directory::Snapshot;
-use crate::public::visible;
+use crate::view::visible;
 
 pub fn routes() -> Router<AppState> {
     Router::new()

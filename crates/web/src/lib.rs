@@ -20,6 +20,7 @@ pub mod security;
 pub mod server;
 pub mod staff;
 pub mod tracing_index;
+pub mod view;
 
 use std::sync::{Arc, LazyLock};
 use std::time::Duration;

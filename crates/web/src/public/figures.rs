@@ -10,9 +10,9 @@ use bluedot_core::indicator::Shown;
 use fluent_bundle::FluentValue;
 
 use super::pages::{ctx_for, page_lang};
-use super::view::{Ctx, render};
 use crate::AppState;
 use crate::error::PageError;
+use crate::view::{Ctx, render};
 
 pub struct CountryLine {
     pub name: String,

@@ -9,16 +9,16 @@ use bluedot_core::article::{Article, Topic};
 use bluedot_core::provider::Provider;
 use bluedot_core::{Country, Lang};
 
-use super::pages::{Choice, ctx_for, page_lang};
-use super::view::{Ctx, Text, render};
+use super::pages::{FilterChoice, ctx_for, page_lang};
 use crate::AppState;
 use crate::error::{OrPageError, PageError};
+use crate::view::{Ctx, Text, render};
 
 #[derive(Template)]
 #[template(path = "info_countries.html")]
 pub struct CountriesPage {
     ctx: Ctx,
-    countries: Vec<Choice>,
+    countries: Vec<FilterChoice>,
 }
 
 pub async fn countries(
@@ -28,9 +28,9 @@ pub async fn countries(
 ) -> Result<Response, PageError> {
     let lang = page_lang(&code, &headers)?;
     let ctx = ctx_for(lang, &uri, "info");
-    let mut countries: Vec<Choice> = Country::ALL
+    let mut countries: Vec<FilterChoice> = Country::ALL
         .into_iter()
-        .map(|c| Choice {
+        .map(|c| FilterChoice {
             code: c.code().to_lowercase(),
             label: ctx.country_name(c),
             selected: false,

@@ -5,14 +5,9 @@ mod figures;
 mod info;
 mod pages;
 mod tracing;
-mod view;
 
 use axum::Router;
 use axum::routing::get;
-
-pub use pages::ErrorPage;
-pub use view::Ctx;
-pub use view::{DayRow, render, render_form, visible, week_rows};
 
 use crate::AppState;
 

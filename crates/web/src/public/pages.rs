@@ -11,20 +11,12 @@ use bluedot_core::taxonomy::ServiceArea;
 use bluedot_core::{Country, Lang, PriorityGroup, ServiceKind};
 use serde::Deserialize;
 
-use super::view::{Ctx, DayRow, HubCard, OpenLabel, Text, open_label, render, visible, week_rows};
 use crate::error::{OrPageError, PageError};
+use crate::view::{Ctx, DayRow, HubCard, OpenLabel, Text, open_label, render, visible, week_rows};
 use crate::{AppState, GAZETTEER};
 
 /// How many hubs the home page lists as "nearest".
 const NEAREST: usize = 5;
-
-#[derive(Template)]
-#[template(path = "error.html")]
-pub struct ErrorPage {
-    pub ctx: Ctx,
-    pub title: String,
-    pub message: String,
-}
 
 /// The hubs as pages read them (see [`crate::directory`]).
 pub(super) async fn directory(
@@ -92,7 +84,7 @@ pub struct HomeQuery {
     near: Option<String>,
 }
 
-pub struct Choice {
+pub struct FilterChoice {
     pub code: String,
     pub label: String,
     pub selected: bool,
@@ -108,19 +100,19 @@ pub struct Alternative {
 pub struct HomePage {
     ctx: Ctx,
     q: String,
-    countries: Vec<Choice>,
+    countries: Vec<FilterChoice>,
     /// What the results are near ("Siret, Romania"), or the chosen country.
     heading: Option<String>,
     alternatives: Vec<Alternative>,
     notice: Option<String>,
     results: Vec<HubCard>,
-    info_countries: Vec<Choice>,
+    info_countries: Vec<FilterChoice>,
 }
 
-fn country_choices(ctx: &Ctx, selected: Option<Country>) -> Vec<Choice> {
-    let mut choices: Vec<Choice> = Country::ALL
+fn country_choices(ctx: &Ctx, selected: Option<Country>) -> Vec<FilterChoice> {
+    let mut choices: Vec<FilterChoice> = Country::ALL
         .into_iter()
-        .map(|c| Choice {
+        .map(|c| FilterChoice {
             code: c.code().to_owned(),
             label: ctx.country_name(c),
             selected: Some(c) == selected,
@@ -277,9 +269,9 @@ pub struct ListQuery {
 #[template(path = "hubs.html")]
 pub struct HubListPage {
     ctx: Ctx,
-    services: Vec<Choice>,
-    groups: Vec<Choice>,
-    countries: Vec<Choice>,
+    services: Vec<FilterChoice>,
+    groups: Vec<FilterChoice>,
+    countries: Vec<FilterChoice>,
     filtered: bool,
     count: String,
     cards: Vec<HubCard>,
@@ -307,9 +299,9 @@ fn taxonomy_choices<T: Copy + PartialEq>(
     prefix: &str,
     selected: Option<T>,
     code: impl Fn(T) -> &'static str,
-) -> Vec<Choice> {
+) -> Vec<FilterChoice> {
     all.iter()
-        .map(|&item| Choice {
+        .map(|&item| FilterChoice {
             code: code(item).to_owned(),
             label: ctx.t(&format!("{prefix}-{}", code(item))),
             selected: Some(item) == selected,

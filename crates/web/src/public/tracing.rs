@@ -13,9 +13,9 @@ use bluedot_store::tracing::NewTracingRequest;
 use uuid::Uuid;
 
 use super::pages::{ctx_for, page_lang};
-use super::view::{Ctx, render};
 use crate::AppState;
 use crate::error::PageError;
+use crate::view::{Ctx, render};
 
 /// The form as typed, to show again after a mistake.
 #[derive(Default, Clone, serde::Deserialize)]
@@ -75,7 +75,7 @@ async fn hubs(state: &AppState, ctx: &Ctx) -> Result<Vec<Hub>, PageError> {
         .hubs()
         .await
         .map_err(|e| PageError::internal(ctx.lang, e))?;
-    let mut hubs: Vec<Hub> = super::view::visible(&all, &state.config.freshness, ctx.now)
+    let mut hubs: Vec<Hub> = crate::view::visible(&all, &state.config.freshness, ctx.now)
         .cloned()
         .collect();
     hubs.sort_by(|a, b| a.name.text(ctx.lang).cmp(b.name.text(ctx.lang)));
@@ -213,7 +213,7 @@ pub async fn send(
             true,
         )));
     }
-    Ok(super::view::render_form(
+    Ok(crate::view::render_form(
         &page(ctx, form, &all, true, false),
         true,
     ))

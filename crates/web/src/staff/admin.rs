@@ -16,7 +16,7 @@ use super::{
     ClientAddr, Nav, Staff, StaffError, StaffResult, audit, check_csrf, signed_in, staff_t,
 };
 use crate::AppState;
-use crate::public::{Ctx, render};
+use crate::view::{Ctx, render};
 
 /// How long a setup or reset link stays valid.
 pub const LINK_HOURS: i64 = 72;

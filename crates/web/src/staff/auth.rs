@@ -19,7 +19,7 @@ use super::{
     session_token, signed_in, staff_lang, staff_t,
 };
 use crate::AppState;
-use crate::public::{Ctx, render};
+use crate::view::{Ctx, render};
 
 /// Failed attempts (password or code) before an account locks, and for how long.
 pub const MAX_FAILED_LOGINS: i32 = 5;

@@ -27,14 +27,14 @@ use chrono::{Datelike, NaiveDate, Utc};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::Desk as Loaded;
+use super::Desk;
 use super::people::{Choice, choices};
 use super::{
     ClientAddr, Nav, Staff, StaffError, StaffResult, audit, check_csrf, hub_day, hub_target,
     hub_time,
 };
 use crate::AppState;
-use crate::public::{Ctx, render, render_form};
+use crate::view::{Ctx, render, render_form};
 
 /// Whether an account works on cases at `hub`: it manages or supervises them there, and its
 /// role reads case work.
@@ -50,7 +50,7 @@ pub(super) struct Opened {
     pub person: PersonRecord,
 }
 
-impl Loaded {
+impl Desk {
     /// The case `id` if this account works on cases at its hub; otherwise the refusal is
     /// audited and answered as "not found".
     pub(super) async fn case(
@@ -217,7 +217,7 @@ pub async fn list(
     Query(params): Query<ListParams>,
     headers: HeaderMap,
 ) -> StaffResult {
-    let l = Loaded::open(&state, &headers).await?;
+    let l = Desk::open(&state, &headers).await?;
     let case_hubs: Vec<&Hub> = l
         .hubs
         .iter()
@@ -421,7 +421,7 @@ pub async fn open(
     headers: HeaderMap,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> StaffResult {
-    let l = Loaded::open(&state, &headers).await?;
+    let l = Desk::open(&state, &headers).await?;
     let lang = l.staff.lang;
     let get = |name: &str| super::form_field(&pairs, name);
     check_csrf(&l.staff, &headers, &get("csrf"))?;
@@ -655,7 +655,7 @@ fn offered(
     }
 }
 
-impl Loaded {
+impl Desk {
     async fn case_page(
         &self,
         state: &AppState,
@@ -819,7 +819,7 @@ pub async fn view(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> StaffResult {
-    let l = Loaded::open(&state, &headers).await?;
+    let l = Desk::open(&state, &headers).await?;
     let opened = l.case(&state, &from, &id, "case.view").await?;
     l.audit_case(&state, &from, "case.view", &opened.case, &opened.hub)
         .await?;
@@ -966,7 +966,7 @@ pub async fn step(
     headers: HeaderMap,
     Form(form): Form<StepForm>,
 ) -> StaffResult {
-    let l = Loaded::open(&state, &headers).await?;
+    let l = Desk::open(&state, &headers).await?;
     check_csrf(&l.staff, &headers, &form.csrf)?;
     let lang = l.staff.lang;
     let opened = l.case(&state, &from, &id, "case.step").await?;
@@ -1046,7 +1046,7 @@ pub async fn note(
     headers: HeaderMap,
     Form(form): Form<NoteForm>,
 ) -> StaffResult {
-    let l = Loaded::open(&state, &headers).await?;
+    let l = Desk::open(&state, &headers).await?;
     check_csrf(&l.staff, &headers, &form.csrf)?;
     let opened = l.case(&state, &from, &id, "case.note").await?;
     if !l.staff.may(Action::ManageCase, hub_target(&opened.hub)) {
@@ -1088,7 +1088,7 @@ pub async fn upload(
     headers: HeaderMap,
     mut multipart: Multipart,
 ) -> StaffResult {
-    let l = Loaded::open(&state, &headers).await?;
+    let l = Desk::open(&state, &headers).await?;
     let lang = l.staff.lang;
     let opened = l.case(&state, &from, &id, "case.document").await?;
     let mut csrf = String::new();
@@ -1157,7 +1157,7 @@ pub async fn download(
     Path((id, doc)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> StaffResult {
-    let l = Loaded::open(&state, &headers).await?;
+    let l = Desk::open(&state, &headers).await?;
     let lang = l.staff.lang;
     let opened = l.case(&state, &from, &id, "case.document.open").await?;
     let doc: Uuid = doc.parse().map_err(|_| StaffError::NotFound(lang))?;
@@ -1239,7 +1239,7 @@ pub async fn summary(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> StaffResult {
-    let l = Loaded::open(&state, &headers).await?;
+    let l = Desk::open(&state, &headers).await?;
     let opened = l.case(&state, &from, &id, "case.summary").await?;
     let Opened { case, hub, person } = &opened;
     let ctx = ctx_for(&l.staff);

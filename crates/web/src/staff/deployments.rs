@@ -24,7 +24,7 @@ use super::{
     signed_in,
 };
 use crate::AppState;
-use crate::public::{Ctx, render, render_form};
+use crate::view::{Ctx, render, render_form};
 
 /// The `datetime-local` form format, read in the hub's time zone.
 const LOCAL_FORMAT: &str = "%Y-%m-%dT%H:%M";
@@ -32,14 +32,14 @@ const LOCAL_FORMAT: &str = "%Y-%m-%dT%H:%M";
 /// How long finished deployments stay on the list.
 const LIST_DAYS_BACK: i64 = 30;
 
-struct Loaded {
+struct DeploymentDesk {
     staff: Staff,
     all: Arc<Vec<Hub>>,
     /// Hubs whose deployments this account sees: where it records visits or plans deployments.
     hubs: Vec<Hub>,
 }
 
-async fn load(state: &AppState, headers: &HeaderMap) -> StaffResult<Loaded> {
+async fn load(state: &AppState, headers: &HeaderMap) -> StaffResult<DeploymentDesk> {
     let staff = signed_in(state, headers).await?;
     let all = state
         .directory
@@ -54,14 +54,14 @@ async fn load(state: &AppState, headers: &HeaderMap) -> StaffResult<Loaded> {
     if hubs.is_empty() {
         return Err(StaffError::Forbidden(staff.lang));
     }
-    Ok(Loaded { staff, all, hubs })
+    Ok(DeploymentDesk { staff, all, hubs })
 }
 
 fn sees_deployments(staff: &Staff, hub: &Hub) -> bool {
     bluedot_core::policy::sees_deployments(&staff.actor, hub_target(hub))
 }
 
-impl Loaded {
+impl DeploymentDesk {
     fn internal(&self, e: impl std::fmt::Display) -> StaffError {
         StaffError::internal(self.staff.lang, e)
     }
@@ -175,7 +175,7 @@ struct ListPage {
     error: Option<String>,
 }
 
-impl Loaded {
+impl DeploymentDesk {
     async fn list_page(
         &self,
         state: &AppState,

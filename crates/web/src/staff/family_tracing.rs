@@ -18,22 +18,22 @@ use bluedot_store::tracing::{NewTracingRequest, Reunification, TracingRequest};
 use chrono::{Datelike, NaiveDate};
 use uuid::Uuid;
 
-use super::Desk as Loaded;
+use super::Desk;
 use super::people::Choice;
 use super::{ClientAddr, Nav, StaffError, StaffResult, audit, check_csrf, form_field, hub_target};
 use crate::AppState;
-use crate::public::{Ctx, render_form};
 use crate::tracing_index::TracingIndex;
+use crate::view::{Ctx, render_form};
 
 /// Candidates kept per request, and the least score worth showing.
 const CANDIDATES: usize = 10;
 const LEAST_SCORE: f64 = 0.05;
 
-fn handles_cases(l: &Loaded, hub: &Hub) -> bool {
+fn handles_cases(l: &Desk, hub: &Hub) -> bool {
     bluedot_core::policy::handles_cases(&l.staff.actor, hub_target(hub))
 }
 
-impl Loaded {
+impl Desk {
     fn tracing_hubs(&self) -> Vec<&Hub> {
         self.hubs
             .iter()
@@ -99,7 +99,7 @@ impl Loaded {
     }
 }
 
-fn ctx_for(l: &Loaded) -> Ctx {
+fn ctx_for(l: &Desk) -> Ctx {
     Ctx::new(l.staff.lang, "/", "tracing")
 }
 
@@ -130,7 +130,7 @@ fn sought_name(s: &Sought) -> String {
         .to_owned()
 }
 
-impl Loaded {
+impl Desk {
     async fn list_page(&self, state: &AppState, error: Option<String>) -> StaffResult {
         let ctx = ctx_for(self);
         let requests = state
@@ -174,7 +174,7 @@ impl Loaded {
 }
 
 pub async fn list(State(state): State<AppState>, headers: HeaderMap) -> StaffResult {
-    let l = Loaded::open(&state, &headers).await?;
+    let l = Desk::open(&state, &headers).await?;
     if l.tracing_hubs().is_empty() {
         return Err(StaffError::Forbidden(l.staff.lang));
     }
@@ -222,7 +222,7 @@ fn read_sought(pairs: &[(String, String)]) -> Result<(Sought, RequesterInfo), Va
     ))
 }
 
-fn field_message(l: &Loaded, e: &ValidationError) -> String {
+fn field_message(l: &Desk, e: &ValidationError) -> String {
     let label = crate::I18N.message(l.staff.lang, &format!("tracing-field-{}", e.field), None);
     format!("{label}: {}", e.message)
 }
@@ -233,7 +233,7 @@ pub async fn create(
     headers: HeaderMap,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> StaffResult {
-    let l = Loaded::open(&state, &headers).await?;
+    let l = Desk::open(&state, &headers).await?;
     check_csrf(&l.staff, &headers, &form_field(&pairs, "csrf"))?;
     let hub = form_field(&pairs, "hub")
         .parse::<Uuid>()
@@ -307,7 +307,7 @@ struct RequestPage {
     error: Option<String>,
 }
 
-impl Loaded {
+impl Desk {
     async fn request_page(
         &self,
         state: &AppState,
@@ -419,7 +419,7 @@ pub async fn view(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> StaffResult {
-    let l = Loaded::open(&state, &headers).await?;
+    let l = Desk::open(&state, &headers).await?;
     let (request, hub) = l
         .tracing_request(&state, &from, &id, "tracing.view")
         .await?;
@@ -442,7 +442,7 @@ pub async fn act(
     headers: HeaderMap,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> StaffResult {
-    let l = Loaded::open(&state, &headers).await?;
+    let l = Desk::open(&state, &headers).await?;
     let get = |name: &str| form_field(&pairs, name).trim().to_owned();
     check_csrf(&l.staff, &headers, &get("csrf"))?;
     let lang = l.staff.lang;
@@ -549,7 +549,7 @@ pub async fn act(
     Ok(Redirect::to(&format!("/staff/tracing/{}", request.id)).into_response())
 }
 
-impl Loaded {
+impl Desk {
     /// The reunification goes into the child's open case, if any: a history entry, and the
     /// case worker's request to close the case as reunified, which a supervisor approves.
     async fn close_case_tracing(
@@ -612,7 +612,7 @@ impl Loaded {
 
 /// Runs the matcher again for every open request of the deployment, so a child who has just
 /// become traceable is proposed wherever a relative is looking for them.
-pub async fn search_open_requests(state: &AppState, l: &Loaded) -> StaffResult<usize> {
+pub async fn search_open_requests(state: &AppState, l: &Desk) -> StaffResult<usize> {
     let everywhere = bluedot_core::policy::Scope {
         everywhere: true,
         ..Default::default()

@@ -24,7 +24,7 @@ use super::{
     signed_in, staff_t,
 };
 use crate::AppState;
-use crate::public::{Ctx, render_form};
+use crate::view::{Ctx, render_form};
 
 /// The longest period one view reads: three years of days.
 const MAX_DAYS: u64 = 3 * 366;

@@ -31,7 +31,7 @@ use bluedot_store::accounts::{Session, User};
 use bluedot_store::audit::{AuditEvent, Change};
 
 use crate::AppState;
-use crate::public::Ctx;
+use crate::view::Ctx;
 
 pub const SESSION_COOKIE: &str = "bluedot_staff";
 
@@ -108,7 +108,10 @@ pub fn routes() -> Router<AppState> {
             post(figures::remove_target),
         )
         .route("/staff/transfers", get(transfers::list))
-        .route("/staff/transfers/{id}/decision", post(transfers::decide))
+        .route(
+            "/staff/transfers/{id}/decision",
+            post(transfers::record_decision),
+        )
         .route("/staff/people", get(people::list).post(people::create))
         .route("/staff/people/new", get(people::new_form))
         .route("/staff/people/{id}", get(people::view))
@@ -446,7 +449,7 @@ impl IntoResponse for StaffError {
             message,
             ctx,
         };
-        (status, crate::public::render(&page)).into_response()
+        (status, crate::view::render(&page)).into_response()
     }
 }
 

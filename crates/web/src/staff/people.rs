@@ -19,10 +19,10 @@ use chrono::{Datelike, NaiveDate, Utc};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::Desk as Loaded;
+use super::Desk;
 use super::{ClientAddr, Nav, Staff, StaffError, StaffResult, audit, check_csrf, hub_target};
 use crate::AppState;
-use crate::public::{Ctx, render, render_form};
+use crate::view::{Ctx, render, render_form};
 
 /// How many records the list shows at most; searching narrows it.
 const LIST_LIMIT: i64 = 500;
@@ -30,7 +30,7 @@ const LIST_LIMIT: i64 = 500;
 /// The parts of a record that hold notes, in the order the page shows them.
 const NOTE_FIELDS: [Field; 3] = [Field::CaseWork, Field::PsychosocialNotes, Field::LegalNotes];
 
-impl Loaded {
+impl Desk {
     /// The record `id` with its hub if the account may take `action` on it.
     async fn record(
         &self,
@@ -124,7 +124,7 @@ pub async fn list(
     Query(params): Query<ListParams>,
     headers: HeaderMap,
 ) -> StaffResult {
-    let l = Loaded::open(&state, &headers).await?;
+    let l = Desk::open(&state, &headers).await?;
     if !l.staff.may_anywhere(Action::ViewPerson, &l.hubs) {
         return Err(StaffError::Forbidden(l.staff.lang));
     }
@@ -378,7 +378,7 @@ pub(super) fn choices<T: Copy>(
 }
 
 fn new_page(
-    l: &Loaded,
+    l: &Desk,
     form: PersonForm,
     error: Option<String>,
     duplicates: Option<Duplicates>,
@@ -414,7 +414,7 @@ fn new_page(
 }
 
 pub async fn new_form(State(state): State<AppState>, headers: HeaderMap) -> StaffResult {
-    let l = Loaded::open(&state, &headers).await?;
+    let l = Desk::open(&state, &headers).await?;
     let mut form = PersonForm::default();
     // One hub in scope: it is the obvious choice.
     if let [only] = &l.staff.actor.scope.hubs[..] {
@@ -429,7 +429,7 @@ pub async fn create(
     headers: HeaderMap,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> StaffResult {
-    let l = Loaded::open(&state, &headers).await?;
+    let l = Desk::open(&state, &headers).await?;
     let form = PersonForm::from_pairs(pairs);
     check_csrf(&l.staff, &headers, &form.csrf)?;
     let (hub, sex, identity, needs, given_by) = match form.parse(&l.hubs) {
@@ -489,7 +489,7 @@ pub async fn create(
 /// are known, birth years at most two apart.
 async fn likely_duplicates(
     state: &AppState,
-    l: &Loaded,
+    l: &Desk,
     identity: &Identity,
 ) -> StaffResult<Duplicates> {
     let ctx = ctx_for(&l.staff);
@@ -625,7 +625,7 @@ pub async fn view(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> StaffResult {
-    let l = Loaded::open(&state, &headers).await?;
+    let l = Desk::open(&state, &headers).await?;
     let (person, hub) = l
         .record(&state, &from, &id, Action::ViewPerson, "person.view")
         .await?;
@@ -791,7 +791,7 @@ pub async fn add_note(
     headers: HeaderMap,
     Form(form): Form<NoteForm>,
 ) -> StaffResult {
-    let l = Loaded::open(&state, &headers).await?;
+    let l = Desk::open(&state, &headers).await?;
     check_csrf(&l.staff, &headers, &form.csrf)?;
     let (person, hub) = l
         .record(&state, &from, &id, Action::ViewPerson, "note.add")
@@ -841,7 +841,7 @@ pub async fn record_consent(
     headers: HeaderMap,
     Form(form): Form<ConsentForm>,
 ) -> StaffResult {
-    let l = Loaded::open(&state, &headers).await?;
+    let l = Desk::open(&state, &headers).await?;
     check_csrf(&l.staff, &headers, &form.csrf)?;
     let (person, hub) = l
         .record(&state, &from, &id, Action::EditPerson, "consent.record")
@@ -888,7 +888,7 @@ pub async fn withdraw_consent(
     headers: HeaderMap,
     Form(form): Form<CsrfOnly>,
 ) -> StaffResult {
-    let l = Loaded::open(&state, &headers).await?;
+    let l = Desk::open(&state, &headers).await?;
     check_csrf(&l.staff, &headers, &form.csrf)?;
     let (person, hub) = l
         .record(&state, &from, &id, Action::EditPerson, "consent.withdraw")
@@ -915,7 +915,7 @@ pub async fn export(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> StaffResult<Response> {
-    let l = Loaded::open(&state, &headers).await?;
+    let l = Desk::open(&state, &headers).await?;
     let (person, hub) = l
         .record(&state, &from, &id, Action::EditPerson, "person.export")
         .await?;
@@ -996,7 +996,7 @@ pub async fn close(
     headers: HeaderMap,
     Form(form): Form<CloseForm>,
 ) -> StaffResult {
-    let l = Loaded::open(&state, &headers).await?;
+    let l = Desk::open(&state, &headers).await?;
     check_csrf(&l.staff, &headers, &form.csrf)?;
     let (person, hub) = l
         .record(&state, &from, &id, Action::EditPerson, "person.close")
@@ -1038,8 +1038,8 @@ async fn irreversible(
     headers: &HeaderMap,
     form: &ConfirmForm,
     verb: &str,
-) -> StaffResult<(Loaded, PersonRecord, Hub)> {
-    let l = Loaded::open(state, headers).await?;
+) -> StaffResult<(Desk, PersonRecord, Hub)> {
+    let l = Desk::open(state, headers).await?;
     check_csrf(&l.staff, headers, &form.csrf)?;
     let (person, hub) = l.record(state, from, id, Action::ErasePerson, verb).await?;
     if form.confirm != "yes" {

@@ -19,11 +19,11 @@ use chrono::Utc;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::Desk as Loaded;
+use super::Desk;
 use super::people::{Choice, choices};
 use super::{ClientAddr, Nav, Staff, StaffError, StaffResult, audit, check_csrf, hub_target};
 use crate::AppState;
-use crate::public::{Ctx, DayRow, render, week_rows};
+use crate::view::{Ctx, DayRow, render, week_rows};
 
 /// The role of the specialists a referral was sent to; none for an external provider.
 fn sent_to(referral: &Referral) -> Option<Role> {
@@ -33,7 +33,7 @@ fn sent_to(referral: &Referral) -> Option<Role> {
     }
 }
 
-impl Loaded {
+impl Desk {
     fn side(&self, referral: &Referral, hub: &Hub) -> Option<Side> {
         policy::referral_side(&self.staff.actor, hub_target(hub), sent_to(referral))
     }
@@ -114,7 +114,7 @@ pub async fn send(
     headers: HeaderMap,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> StaffResult {
-    let l = Loaded::open(&state, &headers).await?;
+    let l = Desk::open(&state, &headers).await?;
     let lang = l.staff.lang;
     let get = |name: &str| super::form_field(&pairs, name);
     let form = SendForm {
@@ -297,7 +297,7 @@ pub async fn queue(
     Extension(from): Extension<ClientAddr>,
     headers: HeaderMap,
 ) -> StaffResult {
-    let l = Loaded::open(&state, &headers).await?;
+    let l = Desk::open(&state, &headers).await?;
     let role = l.staff.user.role;
     let supervises = l.staff.may_anywhere(Action::SuperviseCase, &l.hubs);
     if !supervises && !IN_HUB_ROLES.contains(&role) {
@@ -371,7 +371,7 @@ pub async fn view(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> StaffResult {
-    let l = Loaded::open(&state, &headers).await?;
+    let l = Desk::open(&state, &headers).await?;
     let (referral, hub, side) = l.referral(&state, &from, &id, "referral.view").await?;
     let ctx = Ctx::new(l.staff.lang, "/", "referrals");
     let providers = state
@@ -478,7 +478,7 @@ pub async fn move_on(
     headers: HeaderMap,
     Form(form): Form<MoveForm>,
 ) -> StaffResult {
-    let l = Loaded::open(&state, &headers).await?;
+    let l = Desk::open(&state, &headers).await?;
     check_csrf(&l.staff, &headers, &form.csrf)?;
     let lang = l.staff.lang;
     let (referral, hub, side) = l.referral(&state, &from, &id, "referral.update").await?;
@@ -564,7 +564,7 @@ pub async fn slip(
     Query(params): Query<SlipParams>,
     headers: HeaderMap,
 ) -> StaffResult {
-    let l = Loaded::open(&state, &headers).await?;
+    let l = Desk::open(&state, &headers).await?;
     let (referral, hub, side) = l.referral(&state, &from, &id, "referral.slip").await?;
     if side != Side::Sender {
         return Err(StaffError::Forbidden(l.staff.lang));

@@ -20,7 +20,7 @@ use super::{
     ClientAddr, Nav, Staff, StaffError, StaffResult, audit, check_csrf, hub_target, signed_in,
 };
 use crate::AppState;
-use crate::public::{Ctx, render_form};
+use crate::view::{Ctx, render_form};
 
 pub struct StockRow {
     pub code: &'static str,
@@ -55,14 +55,14 @@ struct SuppliesPage {
     error: Option<String>,
 }
 
-struct Loaded {
+struct StockDesk {
     staff: Staff,
     all: std::sync::Arc<Vec<Hub>>,
     /// Hubs whose stock this account sees: where it records visits or manages stock.
     hubs: Vec<Hub>,
 }
 
-async fn load(state: &AppState, headers: &HeaderMap) -> StaffResult<Loaded> {
+async fn load(state: &AppState, headers: &HeaderMap) -> StaffResult<StockDesk> {
     let staff = signed_in(state, headers).await?;
     let all = state
         .directory
@@ -77,10 +77,10 @@ async fn load(state: &AppState, headers: &HeaderMap) -> StaffResult<Loaded> {
     if hubs.is_empty() {
         return Err(StaffError::Forbidden(staff.lang));
     }
-    Ok(Loaded { staff, all, hubs })
+    Ok(StockDesk { staff, all, hubs })
 }
 
-impl Loaded {
+impl StockDesk {
     fn hub(&self, id: Option<&str>) -> StaffResult<Hub> {
         match id {
             None | Some("") => Ok(self.hubs[0].clone()),

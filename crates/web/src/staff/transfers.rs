@@ -29,7 +29,7 @@ use super::cases::{Opened, case_workers, case_workers_among};
 use super::people::{Choice, choices};
 use super::{ClientAddr, Desk, Nav, Staff, StaffError, StaffResult, audit, check_csrf, hub_target};
 use crate::AppState;
-use crate::public::{Ctx, render};
+use crate::view::{Ctx, render};
 
 fn ctx_for(staff: &Staff) -> Ctx {
     Ctx::new(staff.lang, "/", "transfers")
@@ -657,7 +657,7 @@ pub async fn list(State(state): State<AppState>, headers: HeaderMap) -> StaffRes
     Ok(render(&page))
 }
 
-pub async fn decide(
+pub async fn record_decision(
     State(state): State<AppState>,
     Extension(from): Extension<ClientAddr>,
     Path(id): Path<String>,

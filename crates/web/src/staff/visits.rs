@@ -21,7 +21,7 @@ use uuid::Uuid;
 use super::people::{Choice, choices};
 use super::{ClientAddr, Nav, Staff, StaffError, StaffResult, check_csrf, hub_target, signed_in};
 use crate::AppState;
-use crate::public::{Ctx, render_form};
+use crate::view::{Ctx, render_form};
 
 /// Today at a hub, by its own clock: a night shift's visits count for the day they began.
 fn hub_today(hub: &Hub) -> NaiveDate {
@@ -296,7 +296,7 @@ struct CounterPage {
     correcting: Option<Uuid>,
 }
 
-struct Loaded {
+struct CounterDesk {
     staff: Staff,
     /// Every hub of the directory, to say where a refused visit was.
     all: std::sync::Arc<Vec<Hub>>,
@@ -304,7 +304,7 @@ struct Loaded {
     hubs: Vec<Hub>,
 }
 
-async fn load(state: &AppState, headers: &HeaderMap) -> StaffResult<Loaded> {
+async fn load(state: &AppState, headers: &HeaderMap) -> StaffResult<CounterDesk> {
     let staff = signed_in(state, headers).await?;
     let all = state
         .directory
@@ -315,10 +315,10 @@ async fn load(state: &AppState, headers: &HeaderMap) -> StaffResult<Loaded> {
     if hubs.is_empty() {
         return Err(StaffError::Forbidden(staff.lang));
     }
-    Ok(Loaded { staff, all, hubs })
+    Ok(CounterDesk { staff, all, hubs })
 }
 
-impl Loaded {
+impl CounterDesk {
     fn hub(&self, id: &str) -> Option<&Hub> {
         let id: Uuid = id.parse().ok()?;
         self.hubs.iter().find(|h| h.id == id)
@@ -619,7 +619,7 @@ pub async fn record(
 /// The visit `id` at a hub where this account records visits; a refusal is audited.
 async fn own_visit(
     state: &AppState,
-    l: &Loaded,
+    l: &CounterDesk,
     from: &ClientAddr,
     id: &str,
     verb: &str,
