@@ -265,6 +265,17 @@ pub fn decides_transfer(actor: &Actor, receiving: impl IntoIterator<Item = Targe
         .any(|t| decide(actor, Action::SuperviseCase, t).allowed())
 }
 
+/// Whether an account may be given the cases of `target` to carry: a case worker's role,
+/// covering that hub.
+pub fn carries_cases(account: &Actor, target: Target) -> bool {
+    decide(account, Action::ManageCase, target).allowed()
+}
+
+/// Whether an account may be on a mobile team from `target`: it records visits there.
+pub fn joins_teams(account: &Actor, target: Target) -> bool {
+    decide(account, Action::RecordVisit, target).allowed()
+}
+
 /// Whether `actor` sees the mobile team deployments of `target`: those who plan them and those
 /// who could be on a team.
 pub fn sees_deployments(actor: &Actor, target: Target) -> bool {
@@ -551,6 +562,17 @@ mod tests {
                 coordinator || matches!(role, SocialWorker | Psychosocial | LegalAid),
                 "{role} exact counts"
             );
+            assert_eq!(
+                carries_cases(&a, here),
+                coordinator || role == SocialWorker,
+                "{role} carries cases"
+            );
+            assert_eq!(
+                joins_teams(&a, here),
+                !matches!(role, DataAnalyst | SystemAdministrator),
+                "{role} joins teams"
+            );
+            assert!(!carries_cases(&a, other) && !joins_teams(&a, other));
             // Outside the account's scope none of them holds.
             assert!(!works_on_cases(&a, other) && !handles_cases(&a, other));
             assert!(!follows_referrals(&a, other) && !sees_deployments(&a, other));

@@ -31,6 +31,17 @@ pub struct User {
     pub locked_until: Option<DateTime<Utc>>,
 }
 
+impl User {
+    /// The account as the permission policy sees it.
+    pub fn actor(&self) -> bluedot_core::policy::Actor {
+        bluedot_core::policy::Actor {
+            user_id: self.id,
+            role: self.role,
+            scope: self.scope.clone(),
+        }
+    }
+}
+
 #[derive(sqlx::FromRow)]
 struct UserRow {
     id: Uuid,

@@ -17,7 +17,7 @@ use bluedot_core::case::{
     ProtectionConcern, RiskLevel, Step,
 };
 use bluedot_core::person::{Identity, age_on, latin_form, name_skeleton};
-use bluedot_core::policy::{self, Action, Field, may_see, role_allows};
+use bluedot_core::policy::{self, Action, Field, may_see};
 use bluedot_core::{Hub, ValidationError};
 use bluedot_store::StoreError;
 use bluedot_store::accounts::User;
@@ -404,8 +404,9 @@ pub(super) fn case_workers_among(users: &[User], hubs: &[&Hub]) -> Vec<Choice> {
         .iter()
         .filter(|u| {
             !u.disabled
-                && role_allows(u.role, Action::ManageCase)
-                && hubs.iter().any(|h| u.scope.covers(hub_target(h)))
+                && hubs
+                    .iter()
+                    .any(|h| policy::carries_cases(&u.actor(), hub_target(h)))
         })
         .map(|u| Choice {
             value: u.id.to_string(),
@@ -607,17 +608,14 @@ fn offered(
     workers: &[Choice],
 ) -> Offered {
     let me = staff.user.id;
+    // Steps a case worker takes, and those a supervisor's (reassigning is one).
     let worker = staff.may(Action::ManageCase, hub_target(hub));
     let supervisor = staff.may(Action::SuperviseCase, hub_target(hub));
     let now = Utc::now();
     let deadlines = &state.config.case_deadlines;
     let can = |step: Step| {
-        let allowed = if step.needs_supervisor() {
-            supervisor
-        } else {
-            worker
-        };
-        allowed && case.apply(&step, me, deadlines, now).is_ok()
+        staff.may(policy::case_step_action(&step), hub_target(hub))
+            && case.apply(&step, me, deadlines, now).is_ok()
     };
     Offered {
         assess: can(Step::Assess),

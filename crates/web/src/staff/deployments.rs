@@ -8,7 +8,7 @@ use axum::extract::{Extension, Path, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect};
 use bluedot_core::deployment::{DeploymentPlan, DeploymentStatus};
-use bluedot_core::policy::{Action, Actor, Scope, decide, role_allows};
+use bluedot_core::policy::{Action, Scope};
 use bluedot_core::visit::AgeBand;
 use bluedot_core::{Hub, ValidationError};
 use bluedot_store::StoreError;
@@ -212,8 +212,9 @@ impl DeploymentDesk {
                 .iter()
                 .filter(|u| {
                     !u.disabled
-                        && role_allows(u.role, Action::RecordVisit)
-                        && planning.iter().any(|h| u.scope.covers(hub_target(h)))
+                        && planning
+                            .iter()
+                            .any(|h| bluedot_core::policy::joins_teams(&u.actor(), hub_target(h)))
                 })
                 .map(|u| Candidate {
                     id: u.id.to_string(),
@@ -350,17 +351,7 @@ async fn check_plan(
             Err(_) => None,
         };
         let fits = user.as_ref().is_some_and(|u| {
-            !u.disabled
-                && decide(
-                    &Actor {
-                        user_id: u.id,
-                        role: u.role,
-                        scope: u.scope.clone(),
-                    },
-                    Action::RecordVisit,
-                    hub_target(hub),
-                )
-                .allowed()
+            !u.disabled && bluedot_core::policy::joins_teams(&u.actor(), hub_target(hub))
         });
         match user {
             Some(u) if fits => team.push(u.id),

@@ -556,11 +556,7 @@ pub async fn signed_in(state: &AppState, headers: &HeaderMap) -> StaffResult<Sta
         .map_err(|e| StaffError::internal(lang, e))?
         .filter(|u| !u.disabled)
         .ok_or(StaffError::SignIn)?;
-    let actor = Actor {
-        user_id: user.id,
-        role: user.role,
-        scope: user.scope.clone(),
-    };
+    let actor = user.actor();
     Ok(Staff {
         https: state.config.behind_tls,
         user,

@@ -622,10 +622,7 @@ pub async fn list(State(state): State<AppState>, headers: HeaderMap) -> StaffRes
         if t.direction == TransferDirection::Out
             && t.from_hub
                 .and_then(|id| hubs.iter().find(|h| h.id == id))
-                .is_some_and(|h| {
-                    staff.may(Action::ManageCase, hub_target(h))
-                        || staff.may(Action::SuperviseCase, hub_target(h))
-                })
+                .is_some_and(|h| policy::handles_cases(&staff.actor, hub_target(h)))
         {
             outgoing.push(OutgoingView {
                 id: t.id,
