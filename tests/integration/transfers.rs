@@ -409,6 +409,36 @@ async fn a_case_crosses_the_border_through_a_receiver_that_was_down() {
         .await;
         assert_eq!(again.status, StatusCode::BAD_REQUEST, "decided once");
         assert!(again.body.contains("Someone already decided"));
+        // Accepting again registers nobody a second time: the decision, the record and the
+        // case are one transaction, refused whole.
+        let people_before = pl_store
+            .people_in_scope(&pl_keys, &pl_scope, 100)
+            .await
+            .unwrap()
+            .len();
+        let twice = send(
+            &pl_app,
+            "POST",
+            &format!("/staff/transfers/{transfer_id}/decision"),
+            Some(&pl_lead),
+            Some(&format!(
+                "csrf={pl_csrf}&decision=accept&hub={}&assigned_to={pl_worker_id}&note=again",
+                przemysl.id
+            )),
+        )
+        .await;
+        assert_eq!(twice.status, StatusCode::BAD_REQUEST, "{backend}");
+        assert_eq!(
+            pl_store
+                .people_in_scope(&pl_keys, &pl_scope, 100)
+                .await
+                .unwrap()
+                .len(),
+            people_before,
+            "{backend}: no second record of the child"
+        );
+        let accepts = crate::support::audit_entries(&pl_store, "transfer.accept").await;
+        assert_eq!(accepts.len(), 1, "{backend}");
         let pl_cases = pl_store
             .cases_in_scope(&pl_scope, &bluedot_store::cases::CaseFilter::default())
             .await

@@ -237,14 +237,14 @@ pub(crate) fn seal_event_text(keys: &KeyRing, note: &str) -> String {
     )
 }
 
-fn seal_text(keys: &KeyRing, text: &StepText) -> String {
+pub(crate) fn seal_text(keys: &KeyRing, text: &StepText) -> String {
     keys.encrypt(
         EVENT_BODY,
         &serde_json::to_string(text).expect("step text serialises"),
     )
 }
 
-fn check_text(text: &StepText) -> Result<()> {
+pub(crate) fn check_text(text: &StepText) -> Result<()> {
     if text.note.chars().count() > 10_000 {
         return Err(ValidationError::new("note", "up to 10,000 characters").into());
     }
@@ -263,7 +263,7 @@ macro_rules! insert_event {
             "INSERT INTO case_events (id, case_id, step, at, by_user, body)
              VALUES ($1, $2, $3, $4, $5, $6)",
         )
-        .bind(Uuid::now_v7())
+        .bind(uuid::Uuid::now_v7())
         .bind($case)
         .bind($step)
         .bind($at)
@@ -276,13 +276,89 @@ macro_rules! insert_event {
 
 pub(crate) use insert_event;
 
+/// The number people read out for a case: its country and the id's random tail, short enough to
+/// say on the phone and unique across deployments in practice (a UNIQUE constraint catches the
+/// rest).
+pub(crate) fn case_number(country: Country, id: Uuid) -> String {
+    format!(
+        "{}-{}",
+        country.code(),
+        &id.simple().to_string()[22..].to_uppercase()
+    )
+}
+
+pub(crate) static INSERT_CASE: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "INSERT INTO cases (id, person_id, hub_id, country, case_number, opened_by,
+             opened_at, version, updated_at, stage, risk, concerns, uasc, assigned_to,
+             assessment_due, assessed_at, next_follow_up, bia, bid_required, bid,
+             bip_recorded_by, care, caregiver_verified, birth_registration,
+             closure_requested, closure_requested_by, closure_reason, closed_at, closed_day,
+             opened_day)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $7, {})",
+        (8..=28)
+            .map(|n| format!("${n}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
+});
+
+/// Whether an insert failed because the child already has an open case.
+pub(crate) fn is_second_open_case(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(e)
+        if e.is_unique_violation()
+            && (e.message().contains("cases_one_open_per_person")
+                || e.message().contains("cases.person_id")))
+}
+
+/// Inserts an opened case with its first history entry and its `case.open` audit entry inside
+/// the caller's transaction. Evaluates to the insert's own outcome, so that the caller can tell
+/// a child who already has an open case from other failures.
+macro_rules! insert_case {
+    ($store:expr, $tx:ident, $keys:expr, $id:expr, $new:expr, $state:expr, $text:expr, $now:expr, $who:expr) => {{
+        let new: &$crate::cases::NewCase = $new;
+        let q = sqlx::query(&$crate::cases::INSERT_CASE)
+            .bind($id)
+            .bind(new.person_id)
+            .bind(new.hub_id)
+            .bind(new.country.code())
+            .bind($crate::cases::case_number(new.country, $id))
+            .bind(new.opened_by)
+            .bind($now);
+        let done = $crate::cases::bind_state!(q, $state, new.country)
+            .bind(new.country.local_day($now))
+            .execute(&mut *$tx)
+            .await;
+        if done.is_ok() {
+            $crate::cases::insert_event!(
+                $tx,
+                $id,
+                "opened",
+                $now,
+                new.opened_by,
+                Some($crate::cases::seal_text($keys, $text))
+            );
+            $crate::audit::append_audit!(
+                $store,
+                $tx,
+                &$who.event(
+                    "case.open",
+                    format!("case:{}/person:{}", $id, new.person_id)
+                )
+            );
+        }
+        done.map(|_| ())
+    }};
+}
+pub(crate) use insert_case;
+
 /// Binds a state's columns after `$1` (the id) in COLUMNS' order from `stage` on, then the
 /// hub-local day of `closed_at`, for the insert and the update alike.
 macro_rules! bind_state {
     ($q:expr, $s:expr, $country:expr) => {
         $q.bind($s.stage.code())
             .bind($s.risk.code())
-            .bind(Json(&$s.concerns))
+            .bind(sqlx::types::Json(&$s.concerns))
             .bind($s.concerns.iter().any(|c| c.is_uasc()))
             .bind($s.assigned_to)
             .bind($s.assessment_due)
@@ -302,6 +378,7 @@ macro_rules! bind_state {
             .bind($s.closed_at.map(|at| $country.local_day(at)))
     };
 }
+pub(crate) use bind_state;
 
 impl Store {
     /// Opens a case for a registered child. Refused if the person is not a child by the birth
@@ -342,53 +419,15 @@ impl Store {
             .into());
         }
         let id = Uuid::now_v7();
-        // The id's random tail: short enough to read out on the phone, unique across
-        // deployments in practice, and the UNIQUE constraint catches the rest.
-        let number = format!(
-            "{}-{}",
-            new.country.code(),
-            &id.simple().to_string()[22..].to_uppercase()
-        );
-        let insert_sql = format!(
-            "INSERT INTO cases (id, person_id, hub_id, country, case_number, opened_by,
-                 opened_at, version, updated_at, stage, risk, concerns, uasc, assigned_to,
-                 assessment_due, assessed_at, next_follow_up, bia, bid_required, bid,
-                 bip_recorded_by, care, caregiver_verified, birth_registration,
-                 closure_requested, closure_requested_by, closure_reason, closed_at, closed_day,
-                 opened_day)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $7, {})",
-            (8..=28)
-                .map(|n| format!("${n}"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
         let inserted = on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
-            let q = sqlx::query(&insert_sql)
-            .bind(id)
-            .bind(new.person_id)
-            .bind(new.hub_id)
-            .bind(new.country.code())
-            .bind(&number)
-            .bind(new.opened_by)
-            .bind(now);
-            let done = bind_state!(q, state, new.country)
-                .bind(new.country.local_day(now))
-                .execute(&mut *tx)
-                .await;
-            match done {
-                Err(sqlx::Error::Database(e))
-                    if e.is_unique_violation()
-                        && (e.message().contains("cases_one_open_per_person")
-                            || e.message().contains("cases.person_id")) =>
-                {
+            match insert_case!(self, tx, keys, id, new, state, &text, now, who) {
+                Err(e) if is_second_open_case(&e) => {
                     tx.rollback().await?;
                     false
                 }
                 Err(e) => return Err(e.into()),
-                Ok(_) => {
-                    insert_event!(tx, id, "opened", now, new.opened_by, Some(seal_text(keys, &text)));
-                    append_audit!(self, tx, &who.event("case.open", format!("case:{id}/person:{}", new.person_id)));
+                Ok(()) => {
                     tx.commit().await?;
                     true
                 }

@@ -167,7 +167,7 @@ impl PersonRow {
     }
 }
 
-fn seal_identity(keys: &KeyRing, identity: &Identity) -> String {
+pub(crate) fn seal_identity(keys: &KeyRing, identity: &Identity) -> String {
     let json = serde_json::to_string(identity).expect("identity serialises");
     keys.encrypt(IDENTITY, &json)
 }
@@ -176,7 +176,7 @@ fn seal_identity(keys: &KeyRing, identity: &Identity) -> String {
 /// backends' transaction types.
 macro_rules! insert_consent {
     ($tx:expr, $person_id:expr, $consent:expr, $at:expr) => {{
-        let id = Uuid::now_v7();
+        let id = uuid::Uuid::now_v7();
         sqlx::query(
             "INSERT INTO consents (id, person_id, purpose, given_by, recorded_by, recorded_at)
              VALUES ($1, $2, $3, $4, $5, $6)",
@@ -192,6 +192,7 @@ macro_rules! insert_consent {
         id
     }};
 }
+pub(crate) use insert_consent;
 
 /// Replaces a person's rows in the blind name index inside the caller's transaction.
 macro_rules! write_name_keys {
@@ -200,7 +201,7 @@ macro_rules! write_name_keys {
             .bind($person_id)
             .execute(&mut *$tx)
             .await?;
-        for (key_id, hash) in name_hashes($keys, $identity) {
+        for (key_id, hash) in $crate::people::name_hashes($keys, $identity) {
             sqlx::query(
                 "INSERT INTO person_name_keys (person_id, key_id, hash) VALUES ($1, $2, $3)",
             )
@@ -212,9 +213,10 @@ macro_rules! write_name_keys {
         }
     }};
 }
+pub(crate) use write_name_keys;
 
 /// The blind-index hashes of a person's name skeletons.
-fn name_hashes(keys: &KeyRing, identity: &Identity) -> Vec<(String, String)> {
+pub(crate) fn name_hashes(keys: &KeyRing, identity: &Identity) -> Vec<(String, String)> {
     let mut hashes: Vec<_> = name_skeletons(identity)
         .iter()
         .map(|k| keys.blind_index(&format!("name:{k}")))
@@ -223,6 +225,44 @@ fn name_hashes(keys: &KeyRing, identity: &Identity) -> Vec<(String, String)> {
     hashes.dedup();
     hashes
 }
+
+/// Inserts a registered person (validated `identity`), their first consent, their name keys
+/// and the `person.create` audit entry inside the caller's transaction.
+macro_rules! insert_person {
+    ($store:expr, $tx:ident, $keys:expr, $id:expr, $new:expr, $identity:expr, $at:expr, $change:expr) => {{
+        let new: &$crate::people::NewPerson = $new;
+        let identity: &bluedot_core::person::Identity = $identity;
+        let mut needs = new.needs.clone();
+        needs.sort();
+        needs.dedup();
+        sqlx::query(
+            "INSERT INTO people (id, hub_id, country, status, sex, birth_year, needs, identity,
+                 registered_by, registered_at, updated_at, registered_day)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11)",
+        )
+        .bind($id)
+        .bind(new.hub_id)
+        .bind(new.country.code())
+        .bind(bluedot_core::person::PersonStatus::Active.code())
+        .bind(new.sex.code())
+        .bind(bluedot_core::person::birth_year(identity))
+        .bind(sqlx::types::Json(&needs))
+        .bind($crate::people::seal_identity($keys, identity))
+        .bind(new.registered_by)
+        .bind($at)
+        .bind(new.country.local_day($at))
+        .execute(&mut *$tx)
+        .await?;
+        $crate::people::insert_consent!($tx, $id, new.consent, $at);
+        $crate::people::write_name_keys!($tx, $keys, $id, identity);
+        $crate::audit::append_audit!(
+            $store,
+            $tx,
+            &$change.event("person.create", format!("person:{}", $id))
+        );
+    }};
+}
+pub(crate) use insert_person;
 
 impl Store {
     /// Registers a person with their first consent, in one transaction with its audit entry
@@ -236,32 +276,9 @@ impl Store {
         let identity = new.identity.clone().validate()?;
         let id = Uuid::now_v7();
         let at = self.now();
-        let mut needs = new.needs.clone();
-        needs.sort();
-        needs.dedup();
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
-            sqlx::query(
-                "INSERT INTO people (id, hub_id, country, status, sex, birth_year, needs, identity,
-                     registered_by, registered_at, updated_at, registered_day)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11)",
-            )
-            .bind(id)
-            .bind(new.hub_id)
-            .bind(new.country.code())
-            .bind(PersonStatus::Active.code())
-            .bind(new.sex.code())
-            .bind(birth_year(&identity))
-            .bind(Json(&needs))
-            .bind(seal_identity(keys, &identity))
-            .bind(new.registered_by)
-            .bind(at)
-            .bind(new.country.local_day(at))
-            .execute(&mut *tx)
-            .await?;
-            insert_consent!(tx, id, new.consent, at);
-            write_name_keys!(tx, keys, id, &identity);
-            append_audit!(self, tx, &change.event("person.create", format!("person:{id}")));
+            insert_person!(self, tx, keys, id, new, &identity, at, change);
             tx.commit().await?;
         });
         Ok(id)

@@ -434,6 +434,76 @@ impl Store {
         Ok(done == 1)
     }
 
+    /// Accepts a partner's case package in one transaction: the decision with the sealed answer
+    /// to send back, the child registered at the receiving hub (`person`) and the case opened
+    /// there (`case`, whose `person_id` is filled in here), each with its audit entry. `None`
+    /// if someone decided first; then nothing is written.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn accept_incoming(
+        &self,
+        keys: &KeyRing,
+        id: Uuid,
+        note: &str,
+        person: &crate::people::NewPerson,
+        case: &crate::cases::NewCase,
+        deadlines: &bluedot_core::case::CaseDeadlines,
+        answer: Vec<u8>,
+        who: &Change,
+    ) -> Result<Option<(Uuid, Uuid)>> {
+        let identity = person.identity.clone().validate()?;
+        let now = self.now();
+        let state = bluedot_core::case::CaseState::open(
+            case.concerns.clone(),
+            case.risk,
+            case.assigned_to,
+            deadlines,
+            now,
+        )?;
+        let text = crate::cases::StepText {
+            note: case.screening.trim().to_owned(),
+            ..Default::default()
+        };
+        crate::cases::check_text(&text)?;
+        let (person_id, case_id) = (Uuid::now_v7(), Uuid::now_v7());
+        let case = crate::cases::NewCase {
+            person_id,
+            ..case.clone()
+        };
+        let answer = String::from_utf8_lossy(&answer).into_owned();
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let claimed = sqlx::query(
+                "UPDATE transfers SET status = 'accepted', decided_by = $2, decided_at = $3,
+                     decision_note = $4, to_hub = $5, answer_package = $6, next_attempt_at = $3
+                 WHERE id = $1 AND direction = 'in' AND status = 'received'",
+            )
+            .bind(id)
+            .bind(who.actor_id)
+            .bind(now)
+            .bind(keys.encrypt(DECISION, note.trim()))
+            .bind(case.hub_id)
+            .bind(&answer)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if claimed != 1 {
+                tx.rollback().await?;
+                return Ok(None);
+            }
+            crate::people::insert_person!(self, tx, keys, person_id, person, &identity, now, who);
+            crate::cases::insert_case!(self, tx, keys, case_id, &case, state, &text, now, who)?;
+            // The case exists now, so the transfer may name it.
+            sqlx::query("UPDATE transfers SET case_id = $2 WHERE id = $1")
+                .bind(id)
+                .bind(case_id)
+                .execute(&mut *tx)
+                .await?;
+            append_audit!(self, tx, &who.event(decision_action(true), format!("transfer:{id}")));
+            tx.commit().await?;
+            Ok(Some((case_id, person_id)))
+        })
+    }
+
     /// Takes the receiver's answer to an outgoing package. An accepted case is closed here as
     /// transferred. False if the answer was already taken (a retried delivery).
     pub async fn receive_answer(

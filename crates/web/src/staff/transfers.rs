@@ -18,7 +18,6 @@ use bluedot_core::transfer::{
 };
 use bluedot_core::{Country, Hub, ValidationError};
 use bluedot_store::StoreError;
-use bluedot_store::audit::Change;
 use bluedot_store::cases::NewCase;
 use bluedot_store::people::{NewConsent, NewPerson};
 use bluedot_store::transfers::{NewTransfer, Transfer, arrival_in_range};
@@ -744,22 +743,6 @@ pub async fn record_decision(
                 .partner(&partner)
                 .cloned()
                 .ok_or_else(|| bad("transfer-no-exchange"))?;
-            let new_case = if accepted {
-                Some(
-                    open_from_package(
-                        &state,
-                        &keys,
-                        &t,
-                        hub.as_ref().expect("set"),
-                        worker.expect("set"),
-                        &staff,
-                        &change,
-                    )
-                    .await?,
-                )
-            } else {
-                None
-            };
             let answer = Payload::Answer(Answer {
                 package: id,
                 accepted,
@@ -774,29 +757,36 @@ pub async fn record_decision(
                     &serde_json::to_vec(&answer).expect("serialises"),
                 )
                 .map_err(|e| StaffError::internal(lang, e))?;
-            let done = state
-                .store
-                .decide_incoming(
-                    &keys,
-                    id,
-                    accepted,
-                    &note,
-                    new_case.map(|(case, _)| case),
-                    hub.as_ref().map(|h| h.id),
-                    Some(sealed),
-                    &change,
-                )
-                .await
-                .map_err(internal)?;
-            if !done && let Some((_, person)) = new_case {
-                // Someone decided first: the record made for this decision goes again.
+            if accepted {
+                // The decision, the child's record and the case: one transaction.
+                let (person, case) = from_package(
+                    &t,
+                    hub.as_ref().expect("set when accepted"),
+                    worker.expect("set when accepted"),
+                    &staff,
+                );
                 state
                     .store
-                    .erase_person(person, &change)
+                    .accept_incoming(
+                        &keys,
+                        id,
+                        &note,
+                        &person,
+                        &case,
+                        &state.config.case_deadlines,
+                        sealed,
+                        &change,
+                    )
                     .await
-                    .map_err(internal)?;
+                    .map_err(internal)?
+                    .is_some()
+            } else {
+                state
+                    .store
+                    .decide_incoming(&keys, id, false, &note, None, None, Some(sealed), &change)
+                    .await
+                    .map_err(internal)?
             }
-            done
         }
     };
     if !decided {
@@ -805,41 +795,23 @@ pub async fn record_decision(
     Ok(Redirect::to("/staff/transfers").into_response())
 }
 
-/// Registers the child and opens the case at the receiving hub from an accepted package;
-/// returns the case and the person.
-async fn open_from_package(
-    state: &AppState,
-    keys: &bluedot_store::crypto::KeyRing,
-    t: &Transfer,
-    hub: &Hub,
-    worker: Uuid,
-    staff: &Staff,
-    change: &Change,
-) -> StaffResult<(Uuid, Uuid)> {
-    let lang = staff.lang;
+/// The child's record and the case an accepted package becomes at the receiving hub.
+fn from_package(t: &Transfer, hub: &Hub, worker: Uuid, staff: &Staff) -> (NewPerson, NewCase) {
     let p = &t.payload;
-    let internal = |e: StoreError| StaffError::internal(lang, e);
-    let person = state
-        .store
-        .create_person(
-            keys,
-            &NewPerson {
-                hub_id: hub.id,
-                country: hub.country,
-                sex: p.sex,
-                identity: p.child.clone(),
-                needs: p.needs.clone(),
-                consent: NewConsent {
-                    purpose: ConsentPurpose::Registration,
-                    given_by: p.consent_by,
-                    recorded_by: Some(staff.user.id),
-                },
-                registered_by: Some(staff.user.id),
-            },
-            change,
-        )
-        .await
-        .map_err(internal)?;
+    let person = NewPerson {
+        hub_id: hub.id,
+        country: hub.country,
+        sex: p.sex,
+        identity: p.child.clone(),
+        needs: p.needs.clone(),
+        consent: NewConsent {
+            purpose: ConsentPurpose::Registration,
+            given_by: p.consent_by,
+            recorded_by: Some(staff.user.id),
+        },
+        registered_by: Some(staff.user.id),
+    };
+
     let mut summary = vec![format!(
         "Transferred from {} ({}), case {}.",
         t.partner.clone().unwrap_or_default(),
@@ -873,33 +845,16 @@ async fn open_from_package(
     } else {
         p.concerns.clone()
     };
-    let opened = state
-        .store
-        .open_case(
-            keys,
-            &NewCase {
-                person_id: person,
-                hub_id: hub.id,
-                country: hub.country,
-                concerns,
-                risk: p.risk.unwrap_or(RiskLevel::Medium),
-                assigned_to: worker,
-                opened_by: Some(staff.user.id),
-                screening: summary.join("\n"),
-            },
-            &state.config.case_deadlines,
-            change,
-        )
-        .await;
-    match opened {
-        Ok(case) => Ok((case, person)),
-        Err(e) => {
-            state
-                .store
-                .erase_person(person, change)
-                .await
-                .map_err(internal)?;
-            Err(internal(e))
-        }
-    }
+    let case = NewCase {
+        // Filled in by the store with the record it registers.
+        person_id: Uuid::nil(),
+        hub_id: hub.id,
+        country: hub.country,
+        concerns,
+        risk: p.risk.unwrap_or(RiskLevel::Medium),
+        assigned_to: worker,
+        opened_by: Some(staff.user.id),
+        screening: summary.join("\n"),
+    };
+    (person, case)
 }
