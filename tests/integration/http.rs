@@ -601,6 +601,7 @@ async fn open_data_lists_are_paged_cached_and_strict() {
             "/services?per_page=501",
             "/services?page=0",
             "/services?page=x",
+            "/services?contry=RO",
         ] {
             let r = get(&app, bad).await;
             assert_eq!(r.status, StatusCode::BAD_REQUEST, "{backend}: {bad}");

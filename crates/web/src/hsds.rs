@@ -242,7 +242,8 @@ struct Filters {
 }
 
 impl ListParams {
-    /// Reads a query string; a parameter given twice is refused rather than half-read.
+    /// Reads a query string; a parameter given twice, or one this API does not know, is refused
+    /// rather than half-read.
     fn from_query(raw: Option<&str>) -> Result<ListParams, ApiError> {
         let pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw.unwrap_or(""))
             .map_err(|_| bad_request("the query string is not form-encoded"))?;
@@ -263,8 +264,14 @@ impl ListParams {
                 "lat" => &mut params.lat,
                 "long" => &mut params.long,
                 "proximity" => &mut params.proximity,
-                // Unknown parameters are ignored, as by most HSDS servers.
-                _ => continue,
+                // Refused rather than ignored: a misspelt filter would otherwise quietly return
+                // everything.
+                unknown => {
+                    return Err(bad_request(format!(
+                        "unknown parameter {unknown:?}; use lang, country, taxonomy_term_id, \
+                         lat, long, proximity, page or per_page"
+                    )));
+                }
             };
             *slot = Some(v);
         }
@@ -626,7 +633,7 @@ pub fn openapi_document() -> Value {
         "info": {
             "title": "Digital Blue Dot open data (Open Referral HSDS 3)",
             "version": "3.0",
-            "description": "Blue Dot hubs and the services they and national providers offer, as HSDS 3 with x_ extensions: x_translations, x_hub_kind, x_status, x_last_verified, x_is_demo, x_distance_km."
+            "description": "Blue Dot hubs and the services they and national providers offer, as HSDS 3 with x_ extensions: x_translations, x_hub_kind, x_status, x_last_verified, x_is_demo, x_distance_km. Lists are paged; a parameter that is unknown, empty or given twice is answered 400 with problem details."
         },
         "paths": {
             "/services": {"get": {"summary": "All services at hubs and of providers", "parameters": listed, "responses": ok(page("Service"))}},
