@@ -240,4 +240,40 @@ mod tests {
         assert!(Settings::load(None, &shrinking).is_err());
         std::fs::remove_dir_all(dir).unwrap();
     }
+
+    #[test]
+    fn proxies_and_limits_are_read_and_checked() {
+        let dir = std::env::temp_dir().join(format!("bluedot-limits-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("bluedot.toml");
+        std::fs::write(
+            &file,
+            "trusted_proxies = [\"10.0.0.0/8\"]\n[limits]\nmax_connections = 50\n",
+        )
+        .unwrap();
+        let s = Settings::load(Some(&file), &ServeArgs::default()).unwrap();
+        assert_eq!(s.trusted_proxies, vec!["10.0.0.0/8".parse().unwrap()]);
+        assert_eq!(s.limits.max_connections, 50);
+        assert_eq!(s.limits.header_read_timeout_seconds, 10, "default kept");
+        let flags = ServeArgs {
+            trusted_proxies: Some("192.0.2.1, 2001:db8::/32".into()),
+            header_read_timeout: Some(5),
+            ..Default::default()
+        };
+        let s = Settings::load(Some(&file), &flags).unwrap();
+        assert_eq!(s.trusted_proxies.len(), 2, "a bare address is a /32");
+        assert_eq!(s.limits.header_read_timeout_seconds, 5);
+        let bad = ServeArgs {
+            trusted_proxies: Some("10.0.0.0/99".into()),
+            ..Default::default()
+        };
+        let err = Settings::load(None, &bad).unwrap_err();
+        assert!(format!("{err:#}").contains("10.0.0.0/99"), "{err:#}");
+        let zero = ServeArgs {
+            max_connections: Some(0),
+            ..Default::default()
+        };
+        assert!(Settings::load(None, &zero).is_err());
+        std::fs::remove_dir_all(dir).unwrap();
+    }
 }
