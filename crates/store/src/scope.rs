@@ -46,18 +46,12 @@ impl Store {
     /// `$1`..`$3`: everywhere, in one of its countries, or at one of its hubs.
     pub(crate) fn in_scope(&self, country_column: &str, hub_column: &str) -> String {
         format!(
-            "({everywhere} OR {country_column} IN (SELECT value FROM {countries}) \
+            "($1 OR {country_column} IN (SELECT value FROM {countries}) \
              OR {hub} IN (SELECT value FROM {hubs}))",
-            everywhere = self.scope_everywhere(),
             countries = self.scope_countries(),
             hubs = self.scope_hubs(),
             hub = self.uuid_text(hub_column),
         )
-    }
-
-    /// The bound "everywhere" flag.
-    pub(crate) fn scope_everywhere(&self) -> &'static str {
-        "$1"
     }
 
     /// The bound countries, as a table with one `value` column.

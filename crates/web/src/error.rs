@@ -3,7 +3,7 @@
 
 use askama::Template;
 use axum::extract::Request;
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use bluedot_core::Lang;
 
@@ -111,16 +111,38 @@ fn error_page(lang: Lang, status: StatusCode, title: &str, message: &str) -> Res
 /// The visitor's language for a request outside any page: from the path's first segment when
 /// it is a language, else from `Accept-Language`, else English.
 pub fn request_lang(req: &Request) -> Lang {
-    let first = req.uri().path().trim_start_matches('/').split('/').next();
+    lang_for(req.uri().path(), req.headers().get(header::ACCEPT_LANGUAGE))
+}
+
+fn lang_for(path: &str, accept_language: Option<&HeaderValue>) -> Lang {
+    let first = path.trim_start_matches('/').split('/').next();
     first
         .and_then(|s| s.parse::<Lang>().ok())
         .or_else(|| {
-            req.headers()
-                .get(header::ACCEPT_LANGUAGE)
+            accept_language
                 .and_then(|v| v.to_str().ok())
                 .and_then(Lang::negotiate)
         })
         .unwrap_or(Lang::FALLBACK)
+}
+
+/// An API error as RFC 9457 problem details.
+pub fn problem(status: StatusCode, detail: &str) -> Response {
+    let body = serde_json::json!({
+        "type": "about:blank",
+        "title": status.canonical_reason().unwrap_or("Error"),
+        "status": status.as_u16(),
+        "detail": detail,
+    });
+    (
+        status,
+        [
+            (header::CONTENT_TYPE, "application/problem+json"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        body.to_string(),
+    )
+        .into_response()
 }
 
 pub async fn fallback(req: Request) -> PageError {
@@ -135,18 +157,23 @@ fn is_api(path: &str) -> bool {
         "/organizations",
         "/locations",
         "/openapi.json",
-        "/api/",
+        "/api",
     ]
     .iter()
-    .any(|p| path == *p || path.starts_with(&format!("{}/", p.trim_end_matches('/'))))
+    .any(|p| {
+        path.strip_prefix(p)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+    })
 }
 
 /// Replaces the framework's own plain-text refusals (a form or query that does not parse, a body
 /// too large or of the wrong type) with the site's error page in the visitor's language, or with
 /// problem details on the API: their texts name internal fields and speak English only.
 pub async fn framework_rejections(req: Request, next: axum::middleware::Next) -> Response {
-    let lang = request_lang(&req);
-    let api = is_api(req.uri().path());
+    // Kept to tell the language and the kind of answer only if one is needed: most responses
+    // pass untouched.
+    let uri = req.uri().clone();
+    let accept_language = req.headers().get(header::ACCEPT_LANGUAGE).cloned();
     let response = next.run(req).await;
     let status = response.status();
     let plain = response
@@ -157,32 +184,23 @@ pub async fn framework_rejections(req: Request, next: axum::middleware::Next) ->
     if !(status.is_client_error() || status.is_server_error()) || !plain {
         return response;
     }
-    if api {
+    if is_api(uri.path()) {
         let detail = if status.is_server_error() {
             "internal error"
         } else {
             "the request could not be read: check its parameters, body and content type"
         };
-        let body = serde_json::json!({
-            "type": "about:blank",
-            "title": status.canonical_reason().unwrap_or("Error"),
-            "status": status.as_u16(),
-            "detail": detail,
-        });
-        return (
-            status,
-            [
-                (header::CONTENT_TYPE, "application/problem+json"),
-                (header::CACHE_CONTROL, "no-store"),
-            ],
-            body.to_string(),
-        )
-            .into_response();
+        return problem(status, detail);
     }
     let (title, message) = if status.is_server_error() {
         ("error-internal-title", "error-internal")
     } else {
         ("error-bad-request-title", "error-bad-request")
     };
-    error_page(lang, status, title, message)
+    error_page(
+        lang_for(uri.path(), accept_language.as_ref()),
+        status,
+        title,
+        message,
+    )
 }

@@ -70,28 +70,21 @@ pub async fn ingest(
     bytes: &[u8],
     source: &str,
 ) -> Result<Ingested, IngestError> {
-    let audit = |action: &str, subject: String, outcome: &str| AuditEvent {
-        actor_id: None,
-        action: action.to_owned(),
-        subject,
-        hub_id: None,
-        country: None,
-        source: source.to_owned(),
-        outcome: outcome.to_owned(),
-    };
+    let who = Change::by_system(source);
     let opened = exchange.keys.open(&exchange.partners, bytes);
     let (from, id, payload) = match opened {
         Ok(ok) => ok,
         Err(e) => {
-            store
-                .audit(&audit("transfer.receive", "package".into(), "refused"))
-                .await?;
+            let refused = AuditEvent {
+                outcome: "refused".into(),
+                ..who.event("transfer.receive", "package".into())
+            };
+            store.audit(&refused).await?;
             return Err(IngestError::Refused(e.to_string()));
         }
     };
     let payload: Payload = serde_json::from_slice(&payload)
         .map_err(|_| IngestError::Refused("the package's content is not understood".into()))?;
-    let who = Change::by_system(source);
     let outcome = match payload {
         Payload::Case(package) => {
             let who = Change {

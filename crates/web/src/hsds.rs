@@ -35,21 +35,7 @@ pub struct ApiError(pub StatusCode, pub String);
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = json!({
-            "type": "about:blank",
-            "title": self.0.canonical_reason().unwrap_or("Error"),
-            "status": self.0.as_u16(),
-            "detail": self.1,
-        });
-        (
-            self.0,
-            [
-                (header::CONTENT_TYPE, "application/problem+json"),
-                (header::CACHE_CONTROL, "no-store"),
-            ],
-            body.to_string(),
-        )
-            .into_response()
+        crate::error::problem(self.0, &self.1)
     }
 }
 

@@ -68,7 +68,6 @@ pub async fn serve(
         .http2()
         .timer(TokioTimer::new())
         .max_concurrent_streams(limits.max_streams_per_connection.max(1));
-    let builder = Arc::new(builder);
     tokio::pin!(shutdown);
     loop {
         // Wait for a free slot before accepting, so an excess of clients waits in the kernel's
