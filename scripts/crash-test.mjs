@@ -4,37 +4,17 @@
 // audit chain verifies. Runs on SQLite and, when reachable (required in CI), on PostgreSQL.
 //
 //   node scripts/crash-test.mjs        (after `cargo build -p bluedot` and `npm ci` in e2e/)
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, dirname } from "node:path";
-import { fileURLToPath } from "node:url";
-import { databases, freePort, totp } from "../e2e/tests/server.mjs";
+import { join } from "node:path";
+import { databases, freePort, startServer, totp } from "../e2e/tests/server.mjs";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const binary = process.env.BLUEDOT_BIN || join(root, "target", "debug", "bluedot");
-const POSTGRES = process.env.BLUEDOT_TEST_POSTGRES_URL || "postgres://postgres@127.0.0.1:5432/test";
 const PASSWORD = "a long staff passphrase";
 const CLIENTS = 8;
 
 function check(condition, message) {
   if (!condition) throw new Error(message);
-}
-
-function start(dataDir, port, env) {
-  const child = spawn(binary, ["serve", "--demo", "--data-dir", dataDir, "--listen", `127.0.0.1:${port}`], {
-    stdio: ["ignore", "pipe", "inherit"],
-    env: { ...process.env, BLUEDOT_LOG: "warn", ...env },
-  });
-  return new Promise((resolve, reject) => {
-    let out = "";
-    const timer = setTimeout(() => reject(new Error("server did not start: " + out)), 60000);
-    child.stdout.on("data", (chunk) => {
-      out += chunk;
-      if (/open http:\/\//.test(out)) { clearTimeout(timer); resolve(child); }
-    });
-    child.on("exit", (code) => reject(new Error(`server exited with ${code}: ${out}`)));
-  });
 }
 
 /// A form post (or get) that follows no redirect; returns the response and its new cookie.
@@ -57,9 +37,10 @@ async function request(url, { method = "GET", cookie, form, json = false } = {})
 const field = (html, name) => html.match(new RegExp(`name="${name}" value="([^"]*)"`))[1];
 
 /// Sets up an information-desk account at Siret through its link and signs it in.
-async function signIn(base, dataDir, env) {
-  const printed = execFileSync(binary, ["user", "add", "desk", "--name", "Desk", "--role", "information-desk",
-    "--hub", "siret-border", "--base-url", base, "--data-dir", dataDir], { env: { ...process.env, ...env } }).toString();
+async function signIn(server) {
+  const base = server.url;
+  const printed = server.run("user", "add", "desk", "--name", "Desk", "--role", "information-desk",
+    "--hub", "siret-border", "--base-url", base);
   const link = printed.match(/https?:\/\/\S+\/staff\/setup\/\S+/)[0];
   const setup = await request(link);
   const secret = setup.text.match(/id="totp-secret">([^<]+)</)[1].trim();
@@ -90,11 +71,12 @@ function sql(env, dataDir, query) {
 async function crashOnce(db) {
   const { env, drop } = db.create();
   const dataDir = mkdtempSync(join(tmpdir(), "bluedot-crash-"));
+  // The restarted server must listen where the clients were talking.
   const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  let server = await start(dataDir, port, env);
+  let server = await startServer({ env, port, dataDir });
+  const base = server.url;
   try {
-    const cookie = await signIn(base, dataDir, env);
+    const cookie = await signIn(server);
     const counter = await request(`${base}/staff/visits`, { cookie });
     const csrf = field(counter.text, "csrf");
     const hub = field(counter.text, "hub");
@@ -115,14 +97,11 @@ async function crashOnce(db) {
     const clients = Array.from({ length: CLIENTS }, (_, c) => client(c));
     await new Promise((r) => setTimeout(r, 1500));
     killed = true;
-    server.kill("SIGKILL");
+    await server.crash();
     await Promise.all(clients);
-    if (server.exitCode === null && server.signalCode === null) {
-      await new Promise((r) => server.once("exit", r));
-    }
     check(acknowledged.size > 0, "no visit was acknowledged before the kill");
 
-    server = await start(dataDir, port, env);
+    server = await startServer({ env, port, dataDir });
     const stored = () => Number(sql(env, dataDir, "SELECT COUNT(*) FROM visits WHERE idempotency_key LIKE 'crash-%'"));
     const audited = () => Number(sql(env, dataDir, "SELECT COUNT(*) FROM audit_log WHERE action = 'visit.create'"));
     const before = stored();
@@ -140,12 +119,11 @@ async function crashOnce(db) {
       check(answer.id === id && answer.created === false, `replay of ${key} answered ${r.text}`);
     }
     check(stored() === before && audited() === before, "replays changed the stored visits or the audit log");
-    const verify = execFileSync(binary, ["audit", "verify", "--data-dir", dataDir],
-      { env: { ...process.env, ...env } }).toString();
+    const verify = server.run("audit", "verify");
     check(/intact/.test(verify), verify);
     console.log(`# ${db.name}: ${acknowledged.size} acknowledged before SIGKILL, ${before} stored, each with its audit entry; replays changed nothing`);
   } finally {
-    server.kill("SIGKILL");
+    await server.crash();
     rmSync(dataDir, { recursive: true, force: true });
     drop();
   }

@@ -44,10 +44,10 @@ export function databases() {
 }
 
 /// Starts a server; `env` adds settings (e.g. a partner deployment's or a database URL),
-/// `port` fixes the port.
-export async function startServer({ env = {}, port = 0 } = {}) {
+/// `port` fixes the port, `dataDir` reuses a data directory (kept when the server stops).
+export async function startServer({ env = {}, port = 0, dataDir: given } = {}) {
   const binary = process.env.BLUEDOT_BIN || join(root, "target", "debug", "bluedot");
-  const dataDir = mkdtempSync(join(tmpdir(), "bluedot-e2e-"));
+  const dataDir = given || mkdtempSync(join(tmpdir(), "bluedot-e2e-"));
   const child = spawn(binary, ["serve", "--demo", "--data-dir", dataDir, "--listen", `127.0.0.1:${port}`], {
     stdio: ["ignore", "pipe", "inherit"],
     env: { ...process.env, BLUEDOT_LOG: "warn", ...env },
@@ -62,6 +62,12 @@ export async function startServer({ env = {}, port = 0 } = {}) {
     });
     child.on("exit", (code) => reject(new Error(`server exited with ${code}: ${out}`)));
   });
+  const ended = async (signal) => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((r) => child.once("exit", r));
+    child.kill(signal);
+    await exited;
+  };
   return {
     url,
     dataDir,
@@ -74,9 +80,12 @@ export async function startServer({ env = {}, port = 0 } = {}) {
       return out.toString();
     },
     async stop() {
-      child.kill("SIGTERM");
-      await new Promise((r) => child.once("exit", r));
-      rmSync(dataDir, { recursive: true, force: true });
+      await ended("SIGTERM");
+      if (!given) rmSync(dataDir, { recursive: true, force: true });
+    },
+    /// Kills the server as a power cut would, leaving its data as it was.
+    async crash() {
+      await ended("SIGKILL");
     },
   };
 }
