@@ -304,6 +304,24 @@ macro_rules! append_audit {
 }
 pub(crate) use append_audit;
 
+/// Runs a statement that changes at most one row (`|tx| query.execute(&mut *tx)...rows_affected()`)
+/// in a transaction of its own, with `event` appended when it changed one. Evaluates to the
+/// number of rows changed. Must be written where `on_pool!` can reach the store's backend.
+macro_rules! audited_row_change {
+    ($store:expr, $event:expr, |$tx:ident| $change:expr) => {
+        $crate::on_pool!($store, pool => {
+            let mut $tx = pool.begin().await?;
+            let done: u64 = $change;
+            if done == 1 {
+                $crate::audit::append_audit!($store, $tx, $event);
+            }
+            $tx.commit().await?;
+            done
+        })
+    };
+}
+pub(crate) use audited_row_change;
+
 impl AuditKeys {
     /// The hash of a new entry, under the current key.
     pub(crate) fn hash_new(

@@ -8,7 +8,7 @@ use bluedot_core::{Country, ValidationError};
 use chrono::{DateTime, SubsecRound, Utc};
 use uuid::Uuid;
 
-use crate::audit::{Change, append_audit};
+use crate::audit::{Change, append_audit, audited_row_change};
 use crate::scope::{ScopeParams, bind_scope};
 use crate::{Result, Store, StoreError, decode_code, on_pool};
 
@@ -213,9 +213,13 @@ impl Store {
             DeploymentStatus::UnderWay => (Some(now), None),
             _ => (current.started_at, Some(now)),
         };
-        let changed = on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
-            let changed = sqlx::query(
+        let changed = audited_row_change!(
+            self,
+            &who.event(
+                &format!("deployment.{}", to.code()),
+                format!("deployment:{id}")
+            ),
+            |tx| sqlx::query(
                 "UPDATE deployments SET status = $2, started_at = $3, ended_at = $4,
                      updated_by = $5, updated_at = $6
                  WHERE id = $1 AND status = $7",
@@ -229,13 +233,8 @@ impl Store {
             .bind(current.status.code())
             .execute(&mut *tx)
             .await?
-            .rows_affected();
-            if changed == 1 {
-                append_audit!(self, tx, &who.event(&format!("deployment.{}", to.code()), format!("deployment:{id}")));
-            }
-            tx.commit().await?;
-            changed
-        });
+            .rows_affected()
+        );
         if changed != 1 {
             return Err(StoreError::Conflict(
                 "someone else changed this deployment first".into(),

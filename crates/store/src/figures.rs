@@ -12,7 +12,7 @@ use chrono::{DateTime, Days, NaiveDate, Utc};
 use sqlx::types::Json;
 use uuid::Uuid;
 
-use crate::audit::{Change, append_audit};
+use crate::audit::{Change, append_audit, audited_row_change};
 use crate::{Result, Store, decode_code, on_pool};
 
 /// One count: `value` of `indicator` (with `part`, empty for the total) at a hub on a day.
@@ -565,19 +565,15 @@ impl Store {
 
     /// Removes a target; false if there was none.
     pub async fn remove_target(&self, id: Uuid, who: &Change) -> Result<bool> {
-        let done = on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
-            let done = sqlx::query("DELETE FROM targets WHERE id = $1")
+        let done = audited_row_change!(
+            self,
+            &who.event("figures.target-remove", format!("target:{id}")),
+            |tx| sqlx::query("DELETE FROM targets WHERE id = $1")
                 .bind(id)
                 .execute(&mut *tx)
                 .await?
-                .rows_affected();
-            if done == 1 {
-                append_audit!(self, tx, &who.event("figures.target-remove", format!("target:{id}")));
-            }
-            tx.commit().await?;
-            done
-        });
+                .rows_affected()
+        );
         Ok(done == 1)
     }
 }

@@ -12,7 +12,7 @@ use chrono::{DateTime, Utc};
 use sqlx::types::Json;
 use uuid::Uuid;
 
-use crate::audit::{Change, append_audit};
+use crate::audit::{Change, append_audit, audited_row_change};
 use crate::crypto::KeyRing;
 use crate::scope::{ScopeParams, bind_scope};
 use crate::{Result, Store, StoreError, decode_code, on_pool};
@@ -521,9 +521,13 @@ impl Store {
         consent_id: Uuid,
         change: &Change,
     ) -> Result<bool> {
-        let done = on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
-            let done = sqlx::query(
+        let done = audited_row_change!(
+            self,
+            &change.event(
+                "consent.withdraw",
+                format!("person:{person_id}/consent:{consent_id}")
+            ),
+            |tx| sqlx::query(
                 "UPDATE consents SET withdrawn_at = $3, withdrawn_by = $4
                  WHERE id = $1 AND person_id = $2 AND withdrawn_at IS NULL",
             )
@@ -533,13 +537,8 @@ impl Store {
             .bind(change.actor_id)
             .execute(&mut *tx)
             .await?
-            .rows_affected();
-            if done == 1 {
-                append_audit!(self, tx, &change.event("consent.withdraw", format!("person:{person_id}/consent:{consent_id}")));
-            }
-            tx.commit().await?;
-            done
-        });
+            .rows_affected()
+        );
         Ok(done == 1)
     }
 
@@ -576,9 +575,10 @@ impl Store {
     /// Ends follow-up; the retention period runs from now.
     pub async fn close_person(&self, id: Uuid, reason: &str, change: &Change) -> Result<bool> {
         let at = self.now();
-        let done = on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
-            let done = sqlx::query(
+        let done = audited_row_change!(
+            self,
+            &change.event("person.close", format!("person:{id}")),
+            |tx| sqlx::query(
                 "UPDATE people SET status = 'closed', closed_at = $2, closure_reason = $3,
                      updated_at = $2
                  WHERE id = $1 AND status = 'active'",
@@ -588,13 +588,8 @@ impl Store {
             .bind(reason)
             .execute(&mut *tx)
             .await?
-            .rows_affected();
-            if done == 1 {
-                append_audit!(self, tx, &change.event("person.close", format!("person:{id}")));
-            }
-            tx.commit().await?;
-            done
-        });
+            .rows_affected()
+        );
         Ok(done == 1)
     }
 
@@ -650,19 +645,15 @@ impl Store {
 
     /// Deletes a person's record with its notes and consents. The audit log keeps only the id.
     pub async fn erase_person(&self, id: Uuid, change: &Change) -> Result<bool> {
-        let done = on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
-            let done = sqlx::query("DELETE FROM people WHERE id = $1")
+        let done = audited_row_change!(
+            self,
+            &change.event("person.erase", format!("person:{id}")),
+            |tx| sqlx::query("DELETE FROM people WHERE id = $1")
                 .bind(id)
                 .execute(&mut *tx)
                 .await?
-                .rows_affected();
-            if done == 1 {
-                append_audit!(self, tx, &change.event("person.erase", format!("person:{id}")));
-            }
-            tx.commit().await?;
-            done
-        });
+                .rows_affected()
+        );
         Ok(done == 1)
     }
 

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use sqlx::types::Json;
 use uuid::Uuid;
 
-use crate::audit::{Change, append_audit};
+use crate::audit::{Change, append_audit, audited_row_change};
 use crate::crypto::KeyRing;
 use crate::scope::{ScopeParams, bind_scope};
 use crate::{Result, Store, StoreError, decode_code, on_pool};
@@ -262,9 +262,10 @@ impl Store {
             keys.encrypt(FEEDBACK, &text)
         });
         let at = self.now();
-        let done = on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
-            let done = sqlx::query(
+        let done = audited_row_change!(
+            self,
+            &who.event(&format!("referral.{}", to.code()), format!("referral:{id}")),
+            |tx| sqlx::query(
                 "UPDATE referrals SET status = $2, feedback = COALESCE($3, feedback),
                      updated_by = $4, updated_at = $5, updated_day = $7
                  WHERE id = $1 AND status = $6",
@@ -278,13 +279,8 @@ impl Store {
             .bind(current.country.local_day(at))
             .execute(&mut *tx)
             .await?
-            .rows_affected();
-            if done == 1 {
-                append_audit!(self, tx, &who.event(&format!("referral.{}", to.code()), format!("referral:{id}")));
-            }
-            tx.commit().await?;
-            done
-        });
+            .rows_affected()
+        );
         if done != 1 {
             return Err(StoreError::Conflict(
                 "the referral was changed by someone else; reload it".into(),

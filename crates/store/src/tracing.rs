@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::audit::{AuditEvent, Change, append_audit};
+use crate::audit::{AuditEvent, Change, append_audit, audited_row_change};
 use crate::crypto::KeyRing;
 use crate::people::PersonRecord;
 use crate::scope::{ScopeParams, bind_scope};
@@ -211,28 +211,20 @@ impl Store {
         to: TracingStatus,
         event: &AuditEvent,
     ) -> Result<bool> {
-        let done = on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
-            let done = sqlx::query(
-                "UPDATE tracing_requests SET status = $3, updated_at = $4,
+        let done = audited_row_change!(self, event, |tx| sqlx::query(
+            "UPDATE tracing_requests SET status = $3, updated_at = $4,
                      verified_by = CASE WHEN $2 = 'unverified' THEN $5 ELSE verified_by END,
                      verified_at = CASE WHEN $2 = 'unverified' THEN $4 ELSE verified_at END
                  WHERE id = $1 AND status = $2",
-            )
-            .bind(id)
-            .bind(from.code())
-            .bind(to.code())
-            .bind(self.now())
-            .bind(event.actor_id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if done == 1 {
-                append_audit!(self, tx, event);
-            }
-            tx.commit().await?;
-            done
-        });
+        )
+        .bind(id)
+        .bind(from.code())
+        .bind(to.code())
+        .bind(self.now())
+        .bind(event.actor_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected());
         Ok(done == 1)
     }
 
@@ -407,9 +399,10 @@ impl Store {
             )
             .into());
         }
-        let done = on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
-            let done = sqlx::query(
+        let done = audited_row_change!(
+            self,
+            &who.event("tracing.reunify", format!("tracing:{request}")),
+            |tx| sqlx::query(
                 "UPDATE tracing_requests SET status = 'reunified', reunification = $2,
                      updated_at = $3
                  WHERE id = $1 AND status = 'found'",
@@ -419,13 +412,8 @@ impl Store {
             .bind(self.now())
             .execute(&mut *tx)
             .await?
-            .rows_affected();
-            if done == 1 {
-                append_audit!(self, tx, &who.event("tracing.reunify", format!("tracing:{request}")));
-            }
-            tx.commit().await?;
-            done
-        });
+            .rows_affected()
+        );
         Ok(done == 1)
     }
 

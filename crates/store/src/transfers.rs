@@ -12,7 +12,7 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sqlx::types::Json;
 use uuid::Uuid;
 
-use crate::audit::{Change, append_audit};
+use crate::audit::{Change, append_audit, audited_row_change};
 use crate::crypto::KeyRing;
 use crate::scope::{ScopeParams, bind_scope};
 use crate::{Result, Store, StoreError, decode_code, on_pool};
@@ -359,9 +359,10 @@ impl Store {
             PAYLOAD,
             &serde_json::to_string(package).expect("serialises"),
         );
-        let done = on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
-            let done = sqlx::query(
+        let done = audited_row_change!(
+            self,
+            &who.event("transfer.receive", format!("transfer:{id}")),
+            |tx| sqlx::query(
                 "INSERT INTO transfers (id, direction, partner, country, status, parts, payload,
                      expected_arrival, created_at)
                  VALUES ($1, 'in', $2, $3, 'received', $4, $5, $6, $7)
@@ -376,13 +377,8 @@ impl Store {
             .bind(self.now())
             .execute(&mut *tx)
             .await?
-            .rows_affected();
-            if done == 1 {
-                append_audit!(self, tx, &who.event("transfer.receive", format!("transfer:{id}")));
-            }
-            tx.commit().await?;
-            done
-        });
+            .rows_affected()
+        );
         Ok(done == 1)
     }
 
@@ -406,9 +402,10 @@ impl Store {
             TransferStatus::Declined
         };
         let at = self.now();
-        let done = on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
-            let done = sqlx::query(
+        let done = audited_row_change!(
+            self,
+            &who.event(decision_action(accepted), format!("transfer:{id}")),
+            |tx| sqlx::query(
                 "UPDATE transfers SET status = $2, decided_by = $3, decided_at = $4,
                      decision_note = $5, case_id = COALESCE($6, case_id),
                      to_hub = COALESCE($7, to_hub), answer_package = $8, next_attempt_at = $4
@@ -424,13 +421,8 @@ impl Store {
             .bind(answer.map(|a| String::from_utf8_lossy(&a).into_owned()))
             .execute(&mut *tx)
             .await?
-            .rows_affected();
-            if done == 1 {
-                append_audit!(self, tx, &who.event(decision_action(accepted), format!("transfer:{id}")));
-            }
-            tx.commit().await?;
-            done
-        });
+            .rows_affected()
+        );
         Ok(done == 1)
     }
 
@@ -648,9 +640,10 @@ impl Store {
         who: &Change,
     ) -> Result<bool> {
         let at = self.now();
-        let done = on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
-            let done = sqlx::query(
+        let done = audited_row_change!(
+            self,
+            &who.event(decision_action(false), format!("transfer:{id}")),
+            |tx| sqlx::query(
                 "UPDATE transfers SET status = 'declined', decided_by = $2, decided_at = $3,
                      decision_note = $4
                  WHERE id = $1 AND status = 'received' AND partner IS NULL
@@ -662,13 +655,8 @@ impl Store {
             .bind(keys.encrypt(DECISION, note.trim()))
             .execute(&mut *tx)
             .await?
-            .rows_affected();
-            if done == 1 {
-                append_audit!(self, tx, &who.event(decision_action(false), format!("transfer:{id}")));
-            }
-            tx.commit().await?;
-            done
-        });
+            .rows_affected()
+        );
         Ok(done == 1)
     }
 }
