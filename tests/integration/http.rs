@@ -265,7 +265,7 @@ async fn stale_hubs_are_marked_then_hidden() {
         assert!(r.body.contains("Not checked since"), "{backend}");
         let mut hub = store.hub_by_slug("burgas").await.unwrap().unwrap();
         hub.verified_at = Utc::now() - Duration::days(400);
-        store.upsert_hub(&hub).await.unwrap();
+        crate::support::import_hub(&store, &hub).await.unwrap();
         // A fresh app, so the directory is read again.
         let app = bluedot_web::router(AppState::new(store.clone(), WebConfig::default()));
         assert_eq!(
@@ -507,7 +507,7 @@ async fn processes_sharing_a_database_see_each_others_changes() {
         );
         let mut hub = store.hub_by_slug("albita-border").await.unwrap().unwrap();
         hub.status = bluedot_core::HubStatus::TemporarilyClosed;
-        store.upsert_hub(&hub).await.unwrap();
+        crate::support::import_hub(&store, &hub).await.unwrap();
         for app in [&first, &second] {
             let page = get(app, "/en/hubs/albita-border").await;
             assert!(page.body.contains("Temporarily closed"), "{backend}");

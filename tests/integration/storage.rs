@@ -18,7 +18,7 @@ fn demo_hub(slug: &str) -> bluedot_core::Hub {
 async fn hubs_round_trip_with_services() {
     on_both_backends!(async |store: Store, backend: &str, _url: String| {
         let hub = demo_hub("siret-border");
-        store.upsert_hub(&hub).await.unwrap();
+        crate::support::import_hub(&store, &hub).await.unwrap();
         let loaded = store.hub_by_slug("siret-border").await.unwrap().unwrap();
         assert_eq!(loaded.name, hub.name, "{backend}");
         assert_eq!(loaded.location, hub.location, "{backend}");
@@ -40,11 +40,11 @@ async fn hubs_round_trip_with_services() {
 async fn updating_a_hub_replaces_its_services() {
     on_both_backends!(async |store: Store, backend: &str, _url: String| {
         let mut hub = demo_hub("iasi-station");
-        store.upsert_hub(&hub).await.unwrap();
+        crate::support::import_hub(&store, &hub).await.unwrap();
         hub.services
             .retain(|s| s.kind == ServiceKind::InformationDesk);
         hub.name = Localized::new().with(Lang::En, "Renamed");
-        store.upsert_hub(&hub).await.unwrap();
+        crate::support::import_hub(&store, &hub).await.unwrap();
         let loaded = store.hub_by_slug("iasi-station").await.unwrap().unwrap();
         assert_eq!(loaded.services.len(), 1, "{backend}");
         assert_eq!(loaded.name.text(Lang::Uk), "Renamed", "{backend}");
@@ -57,7 +57,7 @@ async fn an_invalid_hub_is_refused_and_nothing_is_written() {
     on_both_backends!(async |store: Store, backend: &str, _url: String| {
         let mut hub = demo_hub("medyka-border");
         hub.opening_hours = "whenever we like".into();
-        let err = store.upsert_hub(&hub).await.unwrap_err();
+        let err = crate::support::import_hub(&store, &hub).await.unwrap_err();
         assert!(
             err.to_string().contains("opening_hours"),
             "{backend}: {err}"
@@ -70,10 +70,13 @@ async fn an_invalid_hub_is_refused_and_nothing_is_written() {
 async fn a_slug_belongs_to_one_hub() {
     on_both_backends!(async |store: Store, backend: &str, _url: String| {
         let hub = demo_hub("medyka-border");
-        store.upsert_hub(&hub).await.unwrap();
+        crate::support::import_hub(&store, &hub).await.unwrap();
         let mut other = demo_hub("dorohusk-border");
         other.slug = hub.slug.clone();
-        assert!(store.upsert_hub(&other).await.is_err(), "{backend}");
+        assert!(
+            crate::support::import_hub(&store, &other).await.is_err(),
+            "{backend}"
+        );
         // The failed write left the first hub and no trace of the second.
         assert_eq!(store.count_hubs().await.unwrap(), 1, "{backend}");
         let kept = store.hub_by_slug("medyka-border").await.unwrap().unwrap();
@@ -89,7 +92,7 @@ async fn concurrent_writers_lose_nothing() {
             .into_iter()
             .map(|hub| {
                 let store = store.clone();
-                tokio::spawn(async move { store.upsert_hub(&hub).await })
+                tokio::spawn(async move { crate::support::import_hub(&store, &hub).await })
             })
             .collect();
         for t in tasks {
@@ -234,7 +237,15 @@ async fn a_backup_taken_while_writing_restores_every_record_and_a_verifying_chai
         .unwrap()
     {
         bluedot_store::audit::ChainCheck::Intact { entries } => {
-            assert_eq!(entries as usize, copied, "one entry per visit, and no more")
+            let loaded = crate::support::audit_entries(&restored, "directory.")
+                .await
+                .len();
+            assert!(loaded > 0, "the demo directory's load is audited");
+            assert_eq!(
+                entries as usize,
+                copied + loaded,
+                "one entry per visit and per directory entry loaded, and no more"
+            )
         }
         broken => panic!("restored chain broken: {broken:?}"),
     }

@@ -148,3 +148,19 @@ pub async fn audit_entries(store: &Store, prefix: &str) -> Vec<bluedot_store::au
         .await
         .unwrap()
 }
+
+/// Writes a hub as an import does (any version there, audited as the system's).
+pub async fn import_hub(
+    store: &Store,
+    hub: &bluedot_core::Hub,
+) -> Result<bluedot_store::directory::Saved, bluedot_store::StoreError> {
+    use bluedot_store::directory::{Edit, Expected};
+    store
+        .save_hub(
+            &bluedot_store::audit::Change::by_system("test"),
+            hub,
+            Expected::Any,
+            Edit::Import,
+        )
+        .await
+}

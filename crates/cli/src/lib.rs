@@ -424,7 +424,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Demo(db) => {
-            let (_, store) = settings_and_store(cli.config.as_deref(), db).await?;
+            let (settings, store) = settings_and_store(cli.config.as_deref(), db).await?;
+            // The demo loader's changes are audited: a demo database gets the demo key, as
+            // `serve --demo` gives it, unless keys were configured.
+            let store = match audit_keys(&settings, true)? {
+                Some(keys) => store.with_audit_keys(keys),
+                None => store,
+            };
             load_demo_network(&store).await
         }
         Command::Audit(command) => audit_command(cli.config.as_deref(), command).await,
@@ -970,18 +976,30 @@ fn redact(url: &str) -> String {
     }
 }
 
-/// Loads the demo network; returns the number of hubs loaded.
+/// Loads the demo network through the path imports take (versioned, audited as the
+/// system's); returns the number of hubs loaded.
 pub async fn load_demo(store: &Store) -> anyhow::Result<usize> {
+    use bluedot_store::directory::{Edit, Expected};
     let now = chrono::Utc::now();
+    let change = bluedot_store::audit::Change::by_system("demo");
     let hubs = bluedot_demo::hubs(now);
     for hub in &hubs {
-        store.upsert_hub(hub).await?;
+        store
+            .save_hub(&change, hub, Expected::Any, Edit::Import)
+            .await?;
     }
     for provider in bluedot_demo::providers(now) {
-        store.upsert_provider(&provider).await?;
+        store
+            .save_provider(&change, &provider, Edit::Import)
+            .await?;
     }
-    for article in bluedot_demo::articles(now) {
-        store.upsert_article(&article).await?;
+    // Sources before their translations, which record the source they were made from.
+    let mut articles = bluedot_demo::articles(now);
+    articles.sort_by_key(|a| a.source_lang.is_some());
+    for article in articles {
+        store
+            .save_article(&change, &article, Expected::Any, Edit::Import)
+            .await?;
     }
     Ok(hubs.len())
 }

@@ -26,6 +26,22 @@ pub struct Article {
     pub title: String,
     pub summary: String,
     pub body: String,
+    /// The language this version was translated from; none when it was written in its own right.
+    #[serde(default)]
+    pub source_lang: Option<Lang>,
     pub verified_at: DateTime<Utc>,
     pub is_demo: bool,
+}
+
+/// How one language version of an article stands against its source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TranslationState {
+    /// Written in its own right.
+    Source,
+    /// Translated from a source that has not changed since.
+    Current,
+    /// The source changed after this translation was written or last verified.
+    Outdated,
+    /// Not written in this language.
+    Missing,
 }

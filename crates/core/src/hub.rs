@@ -95,8 +95,49 @@ pub struct Hub {
     pub status_note: Localized,
     pub partners: Vec<String>,
     pub services: Vec<HubService>,
+    /// Announced closures and changes of hours, past ones kept for the record.
+    #[serde(default)]
+    pub closures: Vec<Closure>,
     pub verified_at: DateTime<Utc>,
     pub is_demo: bool,
+}
+
+/// A temporary closure or change of hours, announced with its reason so refugees are not sent
+/// to a locked door.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Closure {
+    pub id: Uuid,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    /// The hours kept meanwhile (OpenStreetMap syntax); none when the hub is shut.
+    #[serde(default)]
+    pub hours: Option<String>,
+    pub reason: Localized,
+}
+
+impl Closure {
+    pub fn covers(&self, at: DateTime<Utc>) -> bool {
+        self.starts_at <= at && at < self.ends_at
+    }
+
+    fn validate(&self) -> Result<(), ValidationError> {
+        if self.ends_at <= self.starts_at {
+            return Err(ValidationError::new(
+                "closures",
+                "a closure must end after it starts",
+            ));
+        }
+        if self.reason.is_empty() {
+            return Err(ValidationError::new(
+                "closures",
+                "give the reason for the closure: refugees are shown it",
+            ));
+        }
+        if let Some(hours) = &self.hours {
+            crate::hours::parse(hours)?;
+        }
+        Ok(())
+    }
 }
 
 impl Hub {
@@ -108,6 +149,9 @@ impl Hub {
         }
         Point::new(self.location.lat, self.location.lon)?;
         crate::hours::parse(&self.opening_hours)?;
+        for closure in &self.closures {
+            closure.validate()?;
+        }
         let mut seen = std::collections::HashSet::new();
         for s in &self.services {
             if !seen.insert(s.kind) {
@@ -118,6 +162,30 @@ impl Hub {
             }
         }
         Ok(())
+    }
+
+    /// The closure or change of hours in force at `at`, if any.
+    pub fn closure_at(&self, at: DateTime<Utc>) -> Option<&Closure> {
+        self.closures.iter().find(|c| c.covers(at))
+    }
+
+    /// The hours in force at `at`: the changed hours of a closure, or the usual ones; none when
+    /// the hub is shut at that time, for good or for a while.
+    pub fn hours_at(&self, at: DateTime<Utc>) -> Option<&str> {
+        if self.status != HubStatus::Open {
+            return None;
+        }
+        match self.closure_at(at) {
+            Some(closure) => closure.hours.as_deref(),
+            None => Some(&self.opening_hours),
+        }
+    }
+
+    /// Closures that have not ended by `at`, soonest first.
+    pub fn coming_closures(&self, at: DateTime<Utc>) -> Vec<&Closure> {
+        let mut coming: Vec<&Closure> = self.closures.iter().filter(|c| c.ends_at > at).collect();
+        coming.sort_by_key(|c| c.starts_at);
+        coming
     }
 
     pub fn offers(&self, kind: ServiceKind) -> bool {

@@ -18,6 +18,8 @@ coded_enum! {
         HubCoordinator => "hub-coordinator",
         CountryCoordinator => "country-coordinator",
         DataAnalyst => "data-analyst",
+        /// Writes and translates a country's information pages; sees no personal data.
+        ContentEditor => "content-editor",
         SystemAdministrator => "system-administrator",
     }
 }
@@ -45,8 +47,10 @@ coded_enum! {
         ManageStock => "manage-stock",
         /// Plan, cancel and staff a hub's mobile team deployments (the team starts and ends them).
         PlanDeployment => "plan-deployment",
-        /// Change the public directory: hubs, services, articles, providers.
+        /// Change the public directory: hubs, their services, hours and closures, providers.
         EditDirectory => "edit-directory",
+        /// Write, translate and verify the information pages of the public site.
+        EditPages => "edit-pages",
         /// Search and export the audit log.
         ViewAudit => "view-audit",
         /// Create, reset and disable staff accounts.
@@ -150,9 +154,11 @@ pub fn role_allows(role: Role, action: Action) -> bool {
                 | ManageStock
                 | PlanDeployment
                 | EditDirectory
+                | EditPages
                 | ViewAudit
         ),
         DataAnalyst => matches!(action, ViewAggregates),
+        ContentEditor => matches!(action, EditPages),
         // Administrators run accounts and configuration; they never see case contents.
         SystemAdministrator => matches!(action, ManageUsers | ViewAudit),
     }
@@ -168,7 +174,7 @@ pub fn role_sees(role: Role, field: Field) -> bool {
         }
         Psychosocial => matches!(field, Identity | Needs | PsychosocialNotes),
         LegalAid => matches!(field, Identity | Needs | LegalNotes),
-        InformationDesk | DataAnalyst | SystemAdministrator => false,
+        InformationDesk | DataAnalyst | ContentEditor | SystemAdministrator => false,
     }
 }
 
@@ -179,7 +185,7 @@ pub fn note_field(role: Role) -> Option<Field> {
         SocialWorker | HubCoordinator | CountryCoordinator => Some(Field::CaseWork),
         Psychosocial => Some(Field::PsychosocialNotes),
         LegalAid => Some(Field::LegalNotes),
-        InformationDesk | DataAnalyst | SystemAdministrator => None,
+        InformationDesk | DataAnalyst | ContentEditor | SystemAdministrator => None,
     }
 }
 
@@ -308,6 +314,32 @@ pub fn sees_stock(actor: &Actor, target: Target) -> bool {
         || decide(actor, Action::RecordVisit, target).allowed()
 }
 
+/// Whether `actor` may change the directory entry of a hub: its coordinators and those of its
+/// country.
+pub fn edits_hub(actor: &Actor, hub: Target) -> bool {
+    decide(actor, Action::EditDirectory, hub).allowed()
+}
+
+/// Whether `actor` may add hubs and providers to `country`'s directory: its country
+/// coordinators.
+pub fn adds_to_directory(actor: &Actor, country: Country) -> bool {
+    decide(actor, Action::EditDirectory, Target::Country(country)).allowed()
+}
+
+/// Whether `actor` may write and translate `country`'s information pages.
+pub fn edits_pages(actor: &Actor, country: Country) -> bool {
+    decide(actor, Action::EditPages, Target::Country(country)).allowed()
+}
+
+/// Whether `actor` works on the directory at all somewhere: the staff directory pages are
+/// theirs.
+pub fn edits_directory_anywhere(actor: &Actor) -> bool {
+    use Action::*;
+    [EditDirectory, EditPages]
+        .iter()
+        .any(|a| role_allows(actor.role, *a) && !actor.scope.is_empty())
+}
+
 /// Whether figures over `counted` places are shown to `actor` exactly: only to a reader who may
 /// open every record counted; anyone else sees small counts suppressed.
 pub fn sees_exact_counts(actor: &Actor, counted: impl IntoIterator<Item = Target>) -> bool {
@@ -352,9 +384,11 @@ mod tests {
                 ManageStock,
                 PlanDeployment,
                 EditDirectory,
+                EditPages,
                 ViewAudit,
             ],
             DataAnalyst => &[ViewAggregates],
+            ContentEditor => &[EditPages],
             SystemAdministrator => &[ManageUsers, ViewAudit],
         };
         row.contains(&action)
@@ -430,6 +464,49 @@ mod tests {
             }
         }
         assert_eq!(checked, Role::ALL.len() * Action::ALL.len() * 4 * 5);
+    }
+
+    #[test]
+    fn directory_rules_follow_scope() {
+        let ro_hub = Target::Hub {
+            hub: HUB,
+            country: Country::Romania,
+        };
+        let hub_coordinator = actor(
+            Role::HubCoordinator,
+            Scope {
+                hubs: vec![HUB],
+                ..Scope::default()
+            },
+        );
+        let country = Scope {
+            countries: vec![Country::Romania],
+            ..Scope::default()
+        };
+        let country_coordinator = actor(Role::CountryCoordinator, country.clone());
+        let editor = actor(Role::ContentEditor, country);
+        // A hub coordinator edits their hub, adds nothing and writes no country pages.
+        assert!(edits_hub(&hub_coordinator, ro_hub));
+        assert!(!adds_to_directory(&hub_coordinator, Country::Romania));
+        assert!(!edits_pages(&hub_coordinator, Country::Romania));
+        // A country coordinator does all of it in their country only.
+        assert!(edits_hub(&country_coordinator, ro_hub));
+        assert!(adds_to_directory(&country_coordinator, Country::Romania));
+        assert!(edits_pages(&country_coordinator, Country::Romania));
+        assert!(!adds_to_directory(&country_coordinator, Country::Poland));
+        // A content editor writes pages, touches no hub and sees no one.
+        assert!(edits_pages(&editor, Country::Romania));
+        assert!(!edits_pages(&editor, Country::Poland));
+        assert!(!edits_hub(&editor, ro_hub));
+        assert!(!may_see(&editor, Field::Identity, ro_hub));
+        assert!(edits_directory_anywhere(&editor));
+        assert!(!edits_directory_anywhere(&actor(
+            Role::SocialWorker,
+            Scope {
+                everywhere: true,
+                ..Scope::default()
+            }
+        )));
     }
 
     #[test]
@@ -544,12 +621,12 @@ mod tests {
             );
             assert_eq!(
                 sees_deployments(&a, here),
-                !matches!(role, DataAnalyst | SystemAdministrator),
+                !matches!(role, DataAnalyst | ContentEditor | SystemAdministrator),
                 "{role} deployments"
             );
             assert_eq!(
                 sees_stock(&a, here),
-                !matches!(role, DataAnalyst | SystemAdministrator),
+                !matches!(role, DataAnalyst | ContentEditor | SystemAdministrator),
                 "{role} stock"
             );
             assert_eq!(
@@ -569,7 +646,7 @@ mod tests {
             );
             assert_eq!(
                 joins_teams(&a, here),
-                !matches!(role, DataAnalyst | SystemAdministrator),
+                !matches!(role, DataAnalyst | ContentEditor | SystemAdministrator),
                 "{role} joins teams"
             );
             assert!(!carries_cases(&a, other) && !joins_teams(&a, other));

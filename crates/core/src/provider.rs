@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use crate::geo::Point;
 use crate::hub::Contact;
-use crate::{Country, Localized, ServiceKind};
+use crate::{Country, Localized, ServiceKind, ValidationError};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Provider {
@@ -28,4 +28,31 @@ pub struct Provider {
     pub fees: Localized,
     pub verified_at: DateTime<Utc>,
     pub is_demo: bool,
+}
+
+impl Provider {
+    /// Checks what the database cannot: a name, coordinates, hours and a web address.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        if self.organization.trim().is_empty() && self.name.is_empty() {
+            return Err(ValidationError::new(
+                "organization",
+                "a provider needs an organisation or a name",
+            ));
+        }
+        if let Some(at) = self.location {
+            Point::new(at.lat, at.lon)?;
+        }
+        if let Some(hours) = &self.opening_hours {
+            crate::hours::parse(hours)?;
+        }
+        if let Some(url) = &self.website
+            && !(url.starts_with("https://") || url.starts_with("http://"))
+        {
+            return Err(ValidationError::new(
+                "website",
+                "a web address starts with https:// or http://",
+            ));
+        }
+        Ok(())
+    }
 }

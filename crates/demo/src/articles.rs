@@ -250,6 +250,7 @@ pub fn articles(now: DateTime<Utc>) -> Vec<Article> {
                     title,
                     summary,
                     body: format!("{body}\n\n{}", DEMO_NOTE[i]),
+                    source_lang: (lang != Lang::En).then_some(Lang::En),
                     verified_at: days_ago(now, 2 + c as i64),
                     is_demo: true,
                 });

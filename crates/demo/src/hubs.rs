@@ -326,6 +326,7 @@ pub fn hubs(now: DateTime<Utc>) -> Vec<Hub> {
                         verified_at,
                     })
                     .collect(),
+                closures: vec![],
                 verified_at,
                 is_demo: true,
             }

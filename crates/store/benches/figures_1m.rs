@@ -33,7 +33,15 @@ async fn run(
 ) {
     store.migrate().await.unwrap();
     for hub in hubs {
-        store.upsert_hub(hub).await.unwrap();
+        store
+            .save_hub(
+                &bluedot_store::audit::Change::by_system("bench"),
+                hub,
+                bluedot_store::directory::Expected::Any,
+                bluedot_store::directory::Edit::Import,
+            )
+            .await
+            .unwrap();
     }
     let started = Instant::now();
     for chunk in visits.chunks(50_000) {

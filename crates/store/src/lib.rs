@@ -10,7 +10,7 @@ pub mod audit;
 pub mod cases;
 pub mod crypto;
 pub mod deployments;
-mod directory;
+pub mod directory;
 pub mod figures;
 pub mod package;
 pub mod people;

@@ -1,10 +1,15 @@
-//! The public directory: hubs with their services, providers and articles.
+//! The public directory: hubs with their services, providers and articles. Reading is here;
+//! changing is in [`edits`], where every save is a version kept in the entry's history.
+
+mod edits;
+
+pub use edits::{Edit, EntryVersion, Expected, Saved};
 
 use std::collections::HashMap;
 
 use bluedot_core::article::{Article, Topic};
 use bluedot_core::geo::Point;
-use bluedot_core::hub::{Accessibility, Contact, HubService};
+use bluedot_core::hub::{Accessibility, Closure, Contact, HubService};
 use bluedot_core::provider::Provider;
 use bluedot_core::{Country, Hub, HubKind, HubStatus, Lang, Localized, PriorityGroup, ServiceKind};
 use chrono::{DateTime, Utc};
@@ -14,7 +19,7 @@ use uuid::Uuid;
 use crate::{Result, Store, decode_code, on_pool};
 
 #[derive(sqlx::FromRow)]
-struct HubRow {
+pub(crate) struct HubRow {
     id: Uuid,
     slug: String,
     kind: String,
@@ -31,12 +36,14 @@ struct HubRow {
     status: String,
     status_note: Json<Localized>,
     partners: Json<Vec<String>>,
+    closures: Json<Vec<Closure>>,
     verified_at: DateTime<Utc>,
     is_demo: bool,
+    version: i64,
 }
 
 #[derive(sqlx::FromRow)]
-struct HubServiceRow {
+pub(crate) struct HubServiceRow {
     hub_id: Uuid,
     service: String,
     priority_groups: Json<Vec<PriorityGroup>>,
@@ -45,7 +52,7 @@ struct HubServiceRow {
 }
 
 impl HubRow {
-    fn into_hub(self, services: Vec<HubService>) -> Result<Hub> {
+    pub(crate) fn into_hub(self, services: Vec<HubService>) -> Result<Hub> {
         Ok(Hub {
             id: self.id,
             slug: self.slug,
@@ -66,6 +73,7 @@ impl HubRow {
             status_note: self.status_note.0,
             partners: self.partners.0,
             services,
+            closures: self.closures.0,
             verified_at: self.verified_at,
             is_demo: self.is_demo,
         })
@@ -73,7 +81,7 @@ impl HubRow {
 }
 
 impl HubServiceRow {
-    fn into_service(self) -> Result<HubService> {
+    pub(crate) fn into_service(self) -> Result<HubService> {
         Ok(HubService {
             kind: decode_code(
                 "hub_services.service",
@@ -87,9 +95,9 @@ impl HubServiceRow {
     }
 }
 
-const HUB_COLUMNS: &str = "id, slug, kind, country, name, description, address, lat, lon, \
+pub(crate) const HUB_COLUMNS: &str = "id, slug, kind, country, name, description, address, lat, lon, \
      opening_hours, contacts, languages, accessibility, status, status_note, partners, \
-     verified_at, is_demo";
+     closures, verified_at, is_demo, version";
 
 /// An entry whose last verification is older than the review age.
 #[derive(Debug, Clone, PartialEq)]
@@ -101,71 +109,6 @@ pub struct StaleEntry {
 }
 
 impl Store {
-    /// Inserts or replaces a hub and its whole list of services, atomically.
-    pub async fn upsert_hub(&self, hub: &Hub) -> Result<()> {
-        hub.validate()?;
-        let now = Utc::now();
-        on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
-            sqlx::query(
-                "INSERT INTO hubs (id, slug, kind, country, name, description, address, lat, lon,
-                     opening_hours, contacts, languages, accessibility, status, status_note,
-                     partners, verified_at, is_demo, created_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
-                     $17, $18, $19, $19)
-                 ON CONFLICT (id) DO UPDATE SET slug = excluded.slug, kind = excluded.kind,
-                     country = excluded.country, name = excluded.name,
-                     description = excluded.description, address = excluded.address,
-                     lat = excluded.lat, lon = excluded.lon,
-                     opening_hours = excluded.opening_hours, contacts = excluded.contacts,
-                     languages = excluded.languages, accessibility = excluded.accessibility,
-                     status = excluded.status, status_note = excluded.status_note,
-                     partners = excluded.partners, verified_at = excluded.verified_at,
-                     is_demo = excluded.is_demo, updated_at = excluded.updated_at",
-            )
-            .bind(hub.id)
-            .bind(&hub.slug)
-            .bind(hub.kind.code())
-            .bind(hub.country.code())
-            .bind(Json(&hub.name))
-            .bind(Json(&hub.description))
-            .bind(Json(&hub.address))
-            .bind(hub.location.lat)
-            .bind(hub.location.lon)
-            .bind(&hub.opening_hours)
-            .bind(Json(&hub.contacts))
-            .bind(Json(&hub.languages))
-            .bind(Json(&hub.accessibility))
-            .bind(hub.status.code())
-            .bind(Json(&hub.status_note))
-            .bind(Json(&hub.partners))
-            .bind(hub.verified_at)
-            .bind(hub.is_demo)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-            sqlx::query("DELETE FROM hub_services WHERE hub_id = $1")
-                .bind(hub.id)
-                .execute(&mut *tx)
-                .await?;
-            for service in &hub.services {
-                sqlx::query(
-                    "INSERT INTO hub_services (hub_id, service, priority_groups, note, verified_at)
-                     VALUES ($1, $2, $3, $4, $5)",
-                )
-                .bind(hub.id)
-                .bind(service.kind.code())
-                .bind(Json(&service.priority_groups))
-                .bind(Json(&service.note))
-                .bind(service.verified_at)
-                .execute(&mut *tx)
-                .await?;
-            }
-            tx.commit().await?;
-        });
-        Ok(())
-    }
-
     /// Every hub with its services, ordered by country then slug.
     pub async fn list_hubs(&self) -> Result<Vec<Hub>> {
         let sql = format!("SELECT {HUB_COLUMNS} FROM hubs ORDER BY country, slug");
@@ -221,46 +164,17 @@ impl Store {
         )
     }
 
-    pub async fn upsert_provider(&self, p: &Provider) -> Result<()> {
-        on_pool!(self, pool => {
-            sqlx::query(
-                "INSERT INTO providers (id, country, organization, service, name, description,
-                     address, lat, lon, opening_hours, contacts, website, eligibility, languages,
-                     free_of_charge, fees, verified_at, is_demo)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
-                     $17, $18)
-                 ON CONFLICT (id) DO UPDATE SET country = excluded.country,
-                     organization = excluded.organization, service = excluded.service,
-                     name = excluded.name, description = excluded.description,
-                     address = excluded.address, lat = excluded.lat, lon = excluded.lon,
-                     opening_hours = excluded.opening_hours, contacts = excluded.contacts,
-                     website = excluded.website, eligibility = excluded.eligibility,
-                     languages = excluded.languages, free_of_charge = excluded.free_of_charge,
-                     fees = excluded.fees, verified_at = excluded.verified_at,
-                     is_demo = excluded.is_demo",
-            )
-            .bind(p.id)
-            .bind(p.country.code())
-            .bind(&p.organization)
-            .bind(p.service.code())
-            .bind(Json(&p.name))
-            .bind(Json(&p.description))
-            .bind(Json(&p.address))
-            .bind(p.location.map(|l| l.lat))
-            .bind(p.location.map(|l| l.lon))
-            .bind(&p.opening_hours)
-            .bind(Json(&p.contacts))
-            .bind(&p.website)
-            .bind(Json(&p.eligibility))
-            .bind(Json(&p.languages))
-            .bind(p.free_of_charge)
-            .bind(Json(&p.fees))
-            .bind(p.verified_at)
-            .bind(p.is_demo)
-            .execute(pool)
-            .await?;
-        });
-        Ok(())
+    pub async fn provider_by_id(&self, id: Uuid) -> Result<Option<Provider>> {
+        let row: Option<ProviderRow> = on_pool!(self, pool => sqlx::query_as(
+            "SELECT id, country, organization, service, name, description, address, lat, lon,
+                 opening_hours, contacts, website, eligibility, languages, free_of_charge, fees,
+                 verified_at, is_demo
+             FROM providers WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(pool)
+        .await?);
+        row.map(ProviderRow::into_provider).transpose()
     }
 
     /// Providers, of one country or all, ordered by country, service and organisation.
@@ -278,34 +192,11 @@ impl Store {
         rows.into_iter().map(ProviderRow::into_provider).collect()
     }
 
-    pub async fn upsert_article(&self, a: &Article) -> Result<()> {
-        on_pool!(self, pool => {
-            sqlx::query(
-                "INSERT INTO articles (country, topic, lang, title, summary, body, verified_at,
-                     is_demo)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-                 ON CONFLICT (country, topic, lang) DO UPDATE SET title = excluded.title,
-                     summary = excluded.summary, body = excluded.body,
-                     verified_at = excluded.verified_at, is_demo = excluded.is_demo",
-            )
-            .bind(a.country.code())
-            .bind(a.topic.code())
-            .bind(a.lang.code())
-            .bind(&a.title)
-            .bind(&a.summary)
-            .bind(&a.body)
-            .bind(a.verified_at)
-            .bind(a.is_demo)
-            .execute(pool)
-            .await?;
-        });
-        Ok(())
-    }
-
     /// Every language version of a country's articles (of one topic, or all).
     pub async fn articles(&self, country: Country, topic: Option<Topic>) -> Result<Vec<Article>> {
         let rows: Vec<ArticleRow> = on_pool!(self, pool => sqlx::query_as(
-            "SELECT country, topic, lang, title, summary, body, verified_at, is_demo
+            "SELECT country, topic, lang, title, summary, body, source_lang, verified_at, is_demo,
+                 version
              FROM articles WHERE country = $1 AND ($2 IS NULL OR topic = $2)
              ORDER BY topic, lang",
         )
@@ -402,19 +293,21 @@ impl ProviderRow {
 }
 
 #[derive(sqlx::FromRow)]
-struct ArticleRow {
+pub(crate) struct ArticleRow {
     country: String,
     topic: String,
     lang: String,
     title: String,
     summary: String,
     body: String,
+    source_lang: Option<String>,
     verified_at: DateTime<Utc>,
     is_demo: bool,
+    version: i64,
 }
 
 impl ArticleRow {
-    fn into_article(self) -> Result<Article> {
+    pub(crate) fn into_article(self) -> Result<Article> {
         Ok(Article {
             country: decode_code("articles.country", &self.country, Country::from_code)?,
             topic: decode_code("articles.topic", &self.topic, Topic::from_code)?,
@@ -422,6 +315,10 @@ impl ArticleRow {
             title: self.title,
             summary: self.summary,
             body: self.body,
+            source_lang: self
+                .source_lang
+                .map(|l| decode_code("articles.source_lang", &l, Lang::from_tag))
+                .transpose()?,
             verified_at: self.verified_at,
             is_demo: self.is_demo,
         })
