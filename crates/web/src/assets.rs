@@ -123,3 +123,8 @@ async fn manifest() -> Response {
     )
         .into_response()
 }
+
+/// A static file's bytes, for code that reads the shipped data (the country outlines).
+pub fn file(path: &str) -> Option<Vec<u8>> {
+    Static::get(path).map(|f| f.data.into_owned())
+}

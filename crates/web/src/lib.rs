@@ -14,6 +14,7 @@ pub mod exchange;
 pub mod gazetteer;
 pub mod hsds;
 pub mod i18n;
+pub mod outlines;
 pub mod public;
 pub mod response_cache;
 pub mod security;

@@ -165,21 +165,52 @@ pub fn open_label(ctx: &Ctx, hub: &Hub) -> OpenLabel {
         HubStatus::Open => {}
     }
     let tz = hub.country.timezone();
-    let Ok(OpenState { open, next_change }) = hours::state_at(&hub.opening_hours, tz, ctx.now)
-    else {
-        return OpenLabel {
-            class: "unknown",
-            text: ctx.t("hours-unknown"),
-        };
-    };
     let today = ctx.now.with_timezone(&tz).date_naive();
     let when = |at: chrono::NaiveDateTime| {
         let time = at.format("%H:%M").to_string();
         if at.date() == today {
             time
-        } else {
+        } else if at.date() - today < chrono::Duration::days(7) {
             format!("{} {time}", weekday(ctx, at.weekday()))
+        } else {
+            format!("{} {time}", at.format("%d.%m."))
         }
+    };
+    // An announced closure overrides the usual hours while it lasts.
+    let closure = hub.closure_at(ctx.now);
+    let expression = match closure {
+        Some(c) => match &c.hours {
+            Some(changed) => changed.as_str(),
+            None => {
+                return OpenLabel {
+                    class: "closed",
+                    text: ctx.ts(
+                        "closed-until",
+                        "time",
+                        &when(c.ends_at.with_timezone(&tz).naive_local()),
+                    ),
+                };
+            }
+        },
+        None => hub.opening_hours.as_str(),
+    };
+    let Ok(OpenState { open, next_change }) = hours::state_at(expression, tz, ctx.now) else {
+        return OpenLabel {
+            class: "unknown",
+            text: ctx.t("hours-unknown"),
+        };
+    };
+    // A closure starting before the usual next change is the next change.
+    let next_change = match hub
+        .coming_closures(ctx.now)
+        .into_iter()
+        .find(|c| c.starts_at > ctx.now)
+    {
+        Some(c) if open => {
+            let starts = c.starts_at.with_timezone(&tz).naive_local();
+            Some(next_change.map_or(starts, |n| n.min(starts)))
+        }
+        _ => next_change,
     };
     match (open, next_change) {
         (true, None) => OpenLabel {
@@ -199,6 +230,13 @@ pub fn open_label(ctx: &Ctx, hub: &Hub) -> OpenLabel {
             text: ctx.t("status-closed"),
         },
     }
+}
+
+/// Whether a hub is open at the reader's moment, closures counted.
+pub fn is_open_now(hub: &Hub, now: DateTime<Utc>) -> bool {
+    hub.hours_at(now)
+        .and_then(|expression| hours::state_at(expression, hub.country.timezone(), now).ok())
+        .is_some_and(|s| s.open)
 }
 
 pub fn weekday(ctx: &Ctx, day: chrono::Weekday) -> String {

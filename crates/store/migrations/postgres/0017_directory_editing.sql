@@ -5,9 +5,10 @@
 ALTER TABLE hubs ADD COLUMN closures JSONB NOT NULL DEFAULT '[]';
 ALTER TABLE hubs ADD COLUMN version BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE articles ADD COLUMN version BIGINT NOT NULL DEFAULT 0;
--- A translation names the language it was translated from and a digest of that source as it
--- stood when the translation was last written or verified; a different digest today means the
--- source changed since, and the translation is outdated.
+-- Each language version keeps a digest of its own text. A translation names the language it
+-- was translated from and the digest of that source as it stood when the translation was last
+-- written or verified; when the source's digest differs today, the translation is outdated.
+ALTER TABLE articles ADD COLUMN text_digest TEXT NOT NULL DEFAULT '';
 ALTER TABLE articles ADD COLUMN source_lang TEXT;
 ALTER TABLE articles ADD COLUMN source_digest TEXT;
 

@@ -461,7 +461,7 @@ impl Store {
             (Some((_, v)), _) => Some(*v),
             (None, _) => None,
         };
-        let old_digest = self.source_digest(country, topic, lang).await?;
+        let old_digest = self.recorded_source_digest(country, topic, lang).await?;
         let content = to_value(article)?;
         let old_content = old.as_ref().map(|(a, _)| to_value(a)).transpose()?;
         if old_content.as_ref() == Some(&content) && old_digest == source_digest {
@@ -476,13 +476,13 @@ impl Store {
             let mut tx = pool.begin().await?;
             let written = sqlx::query(
                 "INSERT INTO articles (country, topic, lang, title, summary, body, source_lang,
-                     source_digest, verified_at, is_demo, version)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+                     source_digest, verified_at, is_demo, version, text_digest)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $13)
                  ON CONFLICT (country, topic, lang) DO UPDATE SET title = excluded.title,
                      summary = excluded.summary, body = excluded.body,
                      source_lang = excluded.source_lang, source_digest = excluded.source_digest,
                      verified_at = excluded.verified_at, is_demo = excluded.is_demo,
-                     version = excluded.version
+                     version = excluded.version, text_digest = excluded.text_digest
                  WHERE articles.version = $12",
             )
             .bind(country.code())
@@ -497,6 +497,7 @@ impl Store {
             .bind(a.is_demo)
             .bind(version)
             .bind(old_version.unwrap_or(-1))
+            .bind(text_digest(a))
             .execute(&mut *tx)
             .await?
             .rows_affected();
@@ -514,7 +515,7 @@ impl Store {
         Ok(Saved::Version(version))
     }
 
-    async fn source_digest(
+    async fn recorded_source_digest(
         &self,
         country: Country,
         topic: bluedot_core::article::Topic,
@@ -531,6 +532,35 @@ impl Store {
         Ok(digest.flatten())
     }
 
+    /// The translations of `country`'s pages whose source changed after they were written or
+    /// last verified, as (topic, language).
+    pub async fn outdated_translations(
+        &self,
+        country: Country,
+    ) -> Result<Vec<(bluedot_core::article::Topic, Lang)>> {
+        let rows: Vec<(String, String)> = on_pool!(self, pool => sqlx::query_as(
+            "SELECT t.topic, t.lang FROM articles t
+             JOIN articles s ON s.country = t.country AND s.topic = t.topic
+                 AND s.lang = t.source_lang
+             WHERE t.country = $1 AND (t.source_digest IS NULL OR t.source_digest <> s.text_digest)",
+        )
+        .bind(country.code())
+        .fetch_all(pool)
+        .await?);
+        rows.into_iter()
+            .map(|(topic, lang)| {
+                Ok((
+                    crate::decode_code(
+                        "articles.topic",
+                        &topic,
+                        bluedot_core::article::Topic::from_code,
+                    )?,
+                    crate::decode_code("articles.lang", &lang, Lang::from_tag)?,
+                ))
+            })
+            .collect()
+    }
+
     /// How every language version of an article stands: written in its own right, translated
     /// from a source unchanged since, outdated, or missing.
     pub async fn translation_states(
@@ -539,26 +569,19 @@ impl Store {
         topic: bluedot_core::article::Topic,
     ) -> Result<Vec<(Lang, TranslationState)>> {
         let versions = self.articles(country, Some(topic)).await?;
-        let mut states = Vec::with_capacity(Lang::ALL.len());
-        for &lang in Lang::ALL.iter() {
-            let state = match versions.iter().find(|a| a.lang == lang) {
-                None => TranslationState::Missing,
-                Some(a) => match a.source_lang {
-                    None => TranslationState::Source,
-                    Some(source) => {
-                        let recorded = self.source_digest(country, topic, lang).await?;
-                        let current = versions.iter().find(|s| s.lang == source).map(text_digest);
-                        if recorded.is_some() && recorded == current {
-                            TranslationState::Current
-                        } else {
-                            TranslationState::Outdated
-                        }
-                    }
-                },
-            };
-            states.push((lang, state));
-        }
-        Ok(states)
+        let outdated = self.outdated_translations(country).await?;
+        Ok(Lang::ALL
+            .iter()
+            .map(|&lang| {
+                let state = match versions.iter().find(|a| a.lang == lang) {
+                    None => TranslationState::Missing,
+                    Some(a) if a.source_lang.is_none() => TranslationState::Source,
+                    Some(_) if outdated.contains(&(topic, lang)) => TranslationState::Outdated,
+                    Some(_) => TranslationState::Current,
+                };
+                (lang, state)
+            })
+            .collect())
     }
 
     /// Every saved version of an entry (`hub:<id>`, `provider:<id>`,

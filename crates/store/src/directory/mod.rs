@@ -3,7 +3,7 @@
 
 mod edits;
 
-pub use edits::{Edit, EntryVersion, Expected, Saved};
+pub use edits::{Edit, EntryVersion, Expected, Saved, article_entry, hub_entry, provider_entry};
 
 use std::collections::HashMap;
 

@@ -49,11 +49,23 @@ fn country_of(lang: Lang, code: &str) -> Result<Country, PageError> {
 }
 
 /// The article of `topic` in the reader's language, else English, else any language.
-fn pick(articles: &[Article], topic: Topic, lang: Lang) -> Option<&Article> {
+/// The version of a topic to show a reader of `lang`: theirs, unless it is missing or a
+/// translation whose source changed since (`outdated`); then its source, English, or any.
+fn pick<'a>(
+    articles: &'a [Article],
+    outdated: &[(Topic, Lang)],
+    topic: Topic,
+    lang: Lang,
+) -> Option<&'a Article> {
     let of = |l: Lang| articles.iter().find(|a| a.topic == topic && a.lang == l);
-    of(lang)
-        .or_else(|| of(Lang::FALLBACK))
-        .or_else(|| articles.iter().find(|a| a.topic == topic))
+    match of(lang) {
+        Some(a) if !outdated.contains(&(topic, lang)) => Some(a),
+        own => own
+            .and_then(|a| a.source_lang)
+            .and_then(of)
+            .or_else(|| of(Lang::FALLBACK))
+            .or_else(|| articles.iter().find(|a| a.topic == topic)),
+    }
 }
 
 pub struct TopicLink {
@@ -120,6 +132,11 @@ pub async fn country(
         .articles(country, None)
         .await
         .or_page_error(lang)?;
+    let outdated = state
+        .store
+        .outdated_translations(country)
+        .await
+        .or_page_error(lang)?;
     let policy = &state.config.freshness;
     let providers = state
         .store
@@ -128,7 +145,7 @@ pub async fn country(
         .or_page_error(lang)?;
     let topics = Topic::ALL
         .iter()
-        .filter_map(|t| pick(&articles, *t, lang))
+        .filter_map(|t| pick(&articles, &outdated, *t, lang))
         .filter(|a| policy.is_public(a.verified_at, ctx.now))
         .map(|a| TopicLink {
             href: ctx.href(&format!(
@@ -205,7 +222,12 @@ pub async fn article(
         .articles(country, Some(topic))
         .await
         .or_page_error(lang)?;
-    let article = pick(&articles, topic, lang)
+    let outdated = state
+        .store
+        .outdated_translations(country)
+        .await
+        .or_page_error(lang)?;
+    let article = pick(&articles, &outdated, topic, lang)
         .filter(|a| state.config.freshness.is_public(a.verified_at, ctx.now))
         .ok_or(PageError::not_found(lang))?;
     ctx.demo = article.is_demo;

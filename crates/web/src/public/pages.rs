@@ -406,6 +406,17 @@ pub struct HubPage {
     verified: String,
     unverified: bool,
     is_demo: bool,
+    /// Announced closures and changes of hours not yet over.
+    closures: Vec<ClosureNotice>,
+    closed_for_good: bool,
+    /// The nearest hub open now, when this one is not.
+    alternative: Option<HubCard>,
+}
+
+pub struct ClosureNotice {
+    pub when: String,
+    pub reason: Text,
+    pub now: bool,
 }
 
 fn language_name(ctx: &Ctx, code: &str) -> String {
@@ -448,10 +459,48 @@ pub async fn hub_page(
     let mut ctx = ctx_for(lang, &uri, "list");
     let hubs = directory(&state, lang).await?;
     let policy = &state.config.freshness;
-    let hub = visible(&hubs, policy, ctx.now)
+    // A hub closed for good keeps its page, with a notice, for those who kept the link.
+    let hub = hubs
+        .iter()
+        .filter(|h| policy.is_public(h.oldest_verification(), ctx.now))
         .find(|h| h.slug == slug)
         .ok_or(PageError::not_found(lang))?;
     ctx.demo = hub.is_demo;
+    let tz = hub.country.timezone();
+    let local = |at: chrono::DateTime<chrono::Utc>| {
+        at.with_timezone(&tz).format("%d.%m.%Y %H:%M").to_string()
+    };
+    let closures = hub
+        .coming_closures(ctx.now)
+        .into_iter()
+        .map(|c| {
+            let (from, to) = (local(c.starts_at), local(c.ends_at));
+            let args = [("from", from.as_str().into()), ("to", to.as_str().into())];
+            ClosureNotice {
+                when: match &c.hours {
+                    None => ctx.ta("closure-closed", &args),
+                    Some(hours) => {
+                        let mut with_hours = args.to_vec();
+                        with_hours.push(("hours", hours.as_str().into()));
+                        ctx.ta("closure-changed-hours", &with_hours)
+                    }
+                },
+                reason: Text::of(&c.reason, lang),
+                now: c.covers(ctx.now),
+            }
+        })
+        .collect();
+    let alternative = (!crate::view::is_open_now(hub, ctx.now))
+        .then(|| {
+            visible(&hubs, policy, ctx.now)
+                .filter(|h| h.id != hub.id && crate::view::is_open_now(h, ctx.now))
+                .min_by(|a, b| {
+                    let d = |h: &Hub| hub.location.distance_km(h.location);
+                    d(a).total_cmp(&d(b))
+                })
+                .map(|h| HubCard::new(&ctx, h, policy, Some(hub.location)))
+        })
+        .flatten();
 
     let mut services: Vec<ServiceSection> = vec![];
     for area in ServiceArea::ALL {
@@ -513,6 +562,9 @@ pub async fn hub_page(
         verified: ctx.date(&oldest),
         unverified: policy.judge(oldest, ctx.now) >= bluedot_core::freshness::Freshness::Unverified,
         is_demo: hub.is_demo,
+        closures,
+        closed_for_good: hub.status == bluedot_core::HubStatus::Closed,
+        alternative,
         ctx,
     };
     Ok(render(&page))

@@ -9,6 +9,7 @@ mod auth;
 mod cases;
 pub mod credentials;
 mod deployments;
+mod directory;
 mod family_tracing;
 mod figures;
 mod people;
@@ -111,6 +112,53 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/staff/transfers/{id}/decision",
             post(transfers::record_decision),
+        )
+        .route("/staff/directory", get(directory::list))
+        .route("/staff/directory/hubs", post(directory::create_hub))
+        .route("/staff/directory/hubs/new", get(directory::new_hub_form))
+        .route(
+            "/staff/directory/hubs/{id}",
+            get(directory::edit_hub_form).post(directory::save_hub),
+        )
+        .route(
+            "/staff/directory/hubs/{id}/verify",
+            post(directory::verify_hub),
+        )
+        .route(
+            "/staff/directory/hubs/{id}/closures",
+            post(directory::add_closure),
+        )
+        .route(
+            "/staff/directory/hubs/{id}/closures/{closure}/remove",
+            post(directory::remove_closure),
+        )
+        .route(
+            "/staff/directory/hubs/{id}/history",
+            get(directory::hub_history),
+        )
+        .route(
+            "/staff/directory/hubs/{id}/restore",
+            post(directory::restore_hub),
+        )
+        .route(
+            "/staff/directory/hours-preview",
+            get(directory::hours_preview),
+        )
+        .route(
+            "/staff/directory/pages/{country}/{topic}/{lang}",
+            get(directory::page_editor).post(directory::save_page),
+        )
+        .route(
+            "/staff/directory/pages/{country}/{topic}/{lang}/verify",
+            post(directory::verify_page),
+        )
+        .route(
+            "/staff/directory/pages/{country}/{topic}/{lang}/history",
+            get(directory::page_history),
+        )
+        .route(
+            "/staff/directory/pages/{country}/{topic}/{lang}/restore",
+            post(directory::restore_page),
         )
         .route("/staff/people", get(people::list).post(people::create))
         .route("/staff/people/new", get(people::new_form))
@@ -352,6 +400,7 @@ pub struct Nav {
     pub users: bool,
     pub audit: bool,
     pub figures: bool,
+    pub directory: bool,
 }
 
 impl Nav {
@@ -368,6 +417,7 @@ impl Nav {
             users: staff.may_anywhere(Action::ManageUsers, hubs),
             audit: staff.may_anywhere(Action::ViewAudit, hubs),
             figures: staff.may_anywhere(Action::ViewAggregates, hubs),
+            directory: policy::edits_directory_anywhere(&staff.actor),
         }
     }
 }
