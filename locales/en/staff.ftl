@@ -752,3 +752,6 @@ dir-body-hint = Markdown: blank lines between paragraphs, - for lists, **bold**,
 dir-translated-from = Translated from
 dir-page-own-right = Written in its own right
 dir-source = Source: { $language }
+dir-status-open = Open
+dir-status-temporarily-closed = Temporarily closed (until further notice)
+dir-status-closed = Closed for good (the page stays, with a notice)

@@ -11,6 +11,7 @@ mod cases;
 mod cases_http;
 mod deployments;
 mod figures;
+mod hsds_schema;
 mod http;
 mod people;
 mod people_http;

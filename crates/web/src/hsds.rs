@@ -79,6 +79,44 @@ fn provider_organization_id(p: &Provider) -> Uuid {
     )
 }
 
+/// The id of a part of a record (a phone, an address, a language): derived from the record's
+/// id and what the part is, so it is the same on every request and every deployment.
+fn part_id(parent: &Uuid, part: &str) -> Uuid {
+    Uuid::new_v5(parent, part.as_bytes())
+}
+
+/// The taxonomy term of a service kind. HSDS ids are UUIDs; the readable code is its `code`.
+fn taxonomy_term(kind: ServiceKind, lang: Lang) -> Value {
+    let name = crate::I18N.message(lang, &format!("service-{}", kind.code()), None);
+    json!({
+        "id": Uuid::new_v5(&Uuid::NAMESPACE_URL, format!("bluedot:taxonomy:{kind}").as_bytes()),
+        "code": kind.code(),
+        "name": name,
+        "description": name,
+        "vocabulary": "bluedot-services",
+    })
+}
+
+/// A service's classification by its kind, as an HSDS attribute linking it to the term.
+fn attribute(owner: &Uuid, kind: ServiceKind, lang: Lang) -> Value {
+    let term = taxonomy_term(kind, lang);
+    json!({
+        "id": part_id(owner, &format!("attribute:{kind}")),
+        "link_id": owner,
+        "link_type": "service",
+        "link_entity": "service",
+        "taxonomy_term_id": term["id"],
+        "taxonomy_term": term,
+    })
+}
+
+fn languages(owner: &Uuid, codes: &[String]) -> Vec<Value> {
+    codes
+        .iter()
+        .map(|code| json!({"id": part_id(owner, &format!("language:{code}")), "code": code}))
+        .collect()
+}
+
 fn translations(text: &Localized) -> Value {
     Value::Object(
         text.0
@@ -94,21 +132,39 @@ fn schedule(
     service: Option<Uuid>,
     location: Option<Uuid>,
 ) -> Value {
-    json!({
+    let mut schedule = json!({
         "id": Uuid::new_v5(id_seed, b"schedule"),
-        "service_id": service,
-        "location_id": location,
         "description": opening_hours,
         "x_opening_hours": opening_hours,
-    })
+    });
+    // Absent links are left out: HSDS types them as strings, never null.
+    if let Some(service) = service {
+        schedule["service_id"] = json!(service);
+    }
+    if let Some(location) = location {
+        schedule["location_id"] = json!(location);
+    }
+    schedule
 }
 
-fn phones(contacts: &[bluedot_core::hub::Contact]) -> Vec<Value> {
+fn phones(owner: &Uuid, contacts: &[bluedot_core::hub::Contact]) -> Vec<Value> {
     contacts
         .iter()
         .filter(|c| c.channel == MessagingApp::Phone)
-        .map(|c| json!({"number": c.value, "type": "voice"}))
+        .map(|c| {
+            json!({
+                "id": part_id(owner, &format!("phone:{}", c.value)),
+                "number": c.value,
+                "type": "voice",
+            })
+        })
         .collect()
+}
+
+/// The town of an address written "street, town" (as the directory's addresses are): HSDS
+/// asks for it separately.
+fn city_of(address: &str) -> &str {
+    address.rsplit(',').next().unwrap_or("").trim()
 }
 
 fn location_json(hub: &Hub, lang: Lang) -> Value {
@@ -120,13 +176,23 @@ fn location_json(hub: &Hub, lang: Lang) -> Value {
         "latitude": hub.location.lat,
         "longitude": hub.location.lon,
         "addresses": [{
+            "id": part_id(&hub.id, "address"),
+            "location_id": hub.id,
             "address_1": hub.address.text(lang),
+            "city": city_of(hub.address.text(lang)),
+            "state_province": "",
+            "postal_code": "",
             "country": hub.country.code(),
             "address_type": "physical",
         }],
-        "phones": phones(&hub.contacts),
-        "languages": hub.languages.iter().map(|code| json!({"code": code})).collect::<Vec<_>>(),
-        "accessibility": [{"description": hub.accessibility.note.text(lang), "details": hub.accessibility.wheelchair.code()}],
+        "phones": phones(&hub.id, &hub.contacts),
+        "languages": languages(&hub.id, &hub.languages),
+        "accessibility": [{
+            "id": part_id(&hub.id, "accessibility"),
+            "location_id": hub.id,
+            "description": hub.accessibility.note.text(lang),
+            "details": hub.accessibility.wheelchair.code(),
+        }],
         "schedules": [schedule(&hub.id, &hub.opening_hours, None, Some(hub.id))],
         "x_slug": hub.slug,
         "x_hub_kind": hub.kind.code(),
@@ -147,9 +213,9 @@ fn service_json(hub: &Hub, s: &HubService, lang: Lang) -> Value {
         "name": format!("{name} — {}", hub.name.text(lang)),
         "description": s.note.text(lang),
         "status": if hub.status == bluedot_core::HubStatus::Open { "active" } else { "inactive" },
-        "languages": hub.languages.iter().map(|code| json!({"code": code})).collect::<Vec<_>>(),
+        "languages": languages(&id, &hub.languages),
         "schedules": [schedule(&id, &hub.opening_hours, Some(id), Some(hub.id))],
-        "attributes": [{"taxonomy_term": {"id": s.kind.code(), "code": s.kind.code(), "name": name, "vocabulary": "bluedot-services"}}],
+        "attributes": [attribute(&id, s.kind, lang)],
         "x_service_kind": s.kind.code(),
         "x_priority_groups": s.priority_groups.iter().map(|g| g.code()).collect::<Vec<_>>(),
         "x_hub_id": hub.id,
@@ -159,7 +225,7 @@ fn service_json(hub: &Hub, s: &HubService, lang: Lang) -> Value {
 }
 
 fn provider_service_json(p: &Provider, lang: Lang) -> Value {
-    json!({
+    let mut service = json!({
         "id": p.id,
         "organization_id": provider_organization_id(p),
         "name": p.name.text(lang),
@@ -167,18 +233,21 @@ fn provider_service_json(p: &Provider, lang: Lang) -> Value {
         "status": "active",
         "eligibility_description": p.eligibility.text(lang),
         "fees_description": if p.free_of_charge { crate::I18N.message(lang, "free-of-charge", None) } else { p.fees.text(lang).to_owned() },
-        "url": p.website,
-        "languages": p.languages.iter().map(|code| json!({"code": code})).collect::<Vec<_>>(),
-        "phones": phones(&p.contacts),
+        "languages": languages(&p.id, &p.languages),
+        "phones": phones(&p.id, &p.contacts),
         "schedules": p.opening_hours.as_deref().map(|h| vec![schedule(&p.id, h, Some(p.id), None)]).unwrap_or_default(),
-        "attributes": [{"taxonomy_term": {"id": p.service.code(), "code": p.service.code(), "vocabulary": "bluedot-services"}}],
+        "attributes": [attribute(&p.id, p.service, lang)],
         "x_service_kind": p.service.code(),
         "x_free_of_charge": p.free_of_charge,
         "x_country": p.country.code(),
         "x_translations": {"name": translations(&p.name), "eligibility": translations(&p.eligibility)},
         "x_last_verified": p.verified_at,
         "x_is_demo": p.is_demo,
-    })
+    });
+    if let Some(url) = &p.website {
+        service["url"] = json!(url);
+    }
+    service
 }
 
 /// Items per page when a request does not say, and the most it may ask for.
@@ -491,6 +560,7 @@ fn organizations_list(_: &AppState, snapshot: &Snapshot, f: &Filters) -> Vec<Val
             out.push(json!({
                 "id": provider_organization_id(p),
                 "name": p.organization,
+                "description": p.description.text(f.lang),
                 "x_country": p.country.code(),
                 "x_is_demo": p.is_demo,
             }));

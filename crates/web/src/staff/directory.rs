@@ -271,7 +271,7 @@ pub async fn list(State(state): State<AppState>, headers: HeaderMap) -> StaffRes
                 id: h.id,
                 name: h.name.text(ctx.lang).to_owned(),
                 country: ctx.country_name(h.country),
-                status: ctx.t(&format!("status-{}", h.status.code())),
+                status: ctx.t(&format!("dir-status-{}", h.status.code())),
                 verified: ctx.date(&h.oldest_verification()),
             })
             .collect(),
@@ -743,7 +743,7 @@ impl HubFormPage {
                 &ctx,
                 HubStatus::ALL,
                 HubStatus::code,
-                "status-",
+                "dir-status-",
                 &draft.status,
             ),
             wheelchairs: choices(
