@@ -38,7 +38,11 @@ async fn get_json(app: &axum::Router, path: &str) -> Value {
         .oneshot(Request::get(path).body(Body::empty()).unwrap())
         .await
         .unwrap();
-    assert!(response.status().is_success(), "{path}: {}", response.status());
+    assert!(
+        response.status().is_success(),
+        "{path}: {}",
+        response.status()
+    );
     let bytes = response.into_body().collect().await.unwrap().to_bytes();
     serde_json::from_slice(&bytes).unwrap()
 }
@@ -67,7 +71,11 @@ async fn every_endpoint_validates_against_the_official_schemas() {
                 found.extend(errors(&service_list, item));
                 let id = item["id"].as_str().unwrap();
                 let one = get_json(&app, &format!("/services/{id}?lang={lang}")).await;
-                found.extend(errors(&service, &one).into_iter().map(|e| format!("{id} {e}")));
+                found.extend(
+                    errors(&service, &one)
+                        .into_iter()
+                        .map(|e| format!("{id} {e}")),
+                );
                 checked += 2;
             }
             for (path, validator) in [
@@ -77,9 +85,17 @@ async fn every_endpoint_validates_against_the_official_schemas() {
             ] {
                 let list = get_json(&app, &format!("{path}?per_page=500&lang={lang}")).await;
                 for item in list["contents"].as_array().unwrap() {
-                    found.extend(errors(validator, item).into_iter().map(|e| format!("{path} {e}")));
+                    found.extend(
+                        errors(validator, item)
+                            .into_iter()
+                            .map(|e| format!("{path} {e}")),
+                    );
                     if path == "/organizations" {
-                        found.extend(errors(&organization, item).into_iter().map(|e| format!("{path} {e}")));
+                        found.extend(
+                            errors(&organization, item)
+                                .into_iter()
+                                .map(|e| format!("{path} {e}")),
+                        );
                     }
                     checked += 1;
                 }
@@ -87,6 +103,109 @@ async fn every_endpoint_validates_against_the_official_schemas() {
         }
         found.sort();
         found.dedup();
-        assert!(found.is_empty(), "{backend}: {} schema errors after {checked} documents, e.g.\n{}", found.len(), found.iter().take(30).cloned().collect::<Vec<_>>().join("\n"));
+        assert!(
+            found.is_empty(),
+            "{backend}: {} schema errors after {checked} documents, e.g.\n{}",
+            found.len(),
+            found
+                .iter()
+                .take(30)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
+    });
+}
+
+/// A second, empty database on the named backend, for moving a directory between two.
+async fn empty_database(backend: &str) -> crate::support::TestDb {
+    match backend {
+        "sqlite" => crate::support::sqlite().await,
+        _ => crate::support::postgres()
+            .await
+            .expect("the first ran on it"),
+    }
+}
+
+#[tokio::test]
+async fn a_directory_round_trips_through_an_hsds_package_and_a_broken_one_writes_nothing() {
+    use bluedot_web::directory_package::{export_hsds_json, import};
+    on_both_backends!(async |store: Store, backend: &str, _url: String| {
+        bluedot_cli::load_demo(&store).await.unwrap();
+        let exported = export_hsds_json(&store).await.unwrap();
+        let change = bluedot_store::audit::Change::by_system("test");
+
+        let target_db = empty_database(backend).await;
+        let target = target_db.store.clone();
+        let dry = import(&target, &change, &exported, false).await.unwrap();
+        assert!(dry.refused.is_empty(), "{backend}: {:?}", dry.refused);
+        assert!(dry.created.len() > 36, "{backend}: {}", dry.summary());
+        assert_eq!(
+            target.count_hubs().await.unwrap(),
+            0,
+            "{backend}: a dry run writes nothing"
+        );
+
+        import(&target, &change, &exported, true).await.unwrap();
+        let again = export_hsds_json(&target).await.unwrap();
+        assert!(
+            again == exported,
+            "{backend}: export → import → export differs"
+        );
+        // Importing the same file again changes nothing, and writes no new versions.
+        let audited = crate::support::audit_entries(&target, "directory.")
+            .await
+            .len();
+        let twice = import(&target, &change, &exported, true).await.unwrap();
+        assert!(
+            twice.created.is_empty() && twice.changed.is_empty(),
+            "{backend}: {}",
+            twice.summary()
+        );
+        assert_eq!(
+            crate::support::audit_entries(&target, "directory.")
+                .await
+                .len(),
+            audited
+        );
+
+        // One broken hub in the package: it is named with the reason, and nothing is written.
+        let mut broken = exported.clone();
+        broken["x_bluedot"]["hubs"][3]["opening_hours"] = "whenever we like".into();
+        broken["x_bluedot"]["hubs"][5]["location"] =
+            serde_json::json!({"lat": 49.84, "lon": 24.03});
+        let empty_db = empty_database(backend).await;
+        let empty = empty_db.store.clone();
+        let report = import(&empty, &change, &broken, true).await.unwrap();
+        let reasons: Vec<String> = report
+            .refused
+            .iter()
+            .map(|(at, why)| format!("{at}: {why}"))
+            .collect();
+        assert_eq!(reasons.len(), 2, "{backend}: {reasons:?}");
+        assert!(
+            reasons[0].contains("opening_hours"),
+            "{backend}: {reasons:?}"
+        );
+        assert!(reasons[1].contains("outside"), "{backend}: {reasons:?}");
+        assert_eq!(empty.count_hubs().await.unwrap(), 0, "{backend}");
+
+        // A package from another HSDS tool (no bluedot extension): an unknown taxonomy code is
+        // refused with where it was found.
+        let mut foreign = exported.clone();
+        foreign.as_object_mut().unwrap().remove("x_bluedot");
+        foreign["services"][0]["attributes"][0]["taxonomy_term"]["code"] = "teleportation".into();
+        let report = import(&empty, &change, &foreign, true).await.unwrap();
+        assert!(
+            report
+                .refused
+                .iter()
+                .any(|(_, why)| why.contains("teleportation")),
+            "{backend}: {:?}",
+            report.refused
+        );
+        assert_eq!(empty.count_hubs().await.unwrap(), 0, "{backend}");
+        target_db.drop_database().await;
+        empty_db.drop_database().await;
     });
 }

@@ -58,12 +58,41 @@ enum Command {
     /// Family tracing.
     #[command(subcommand)]
     Tracing(TracingCommand),
+    /// The directory as a file: export it, or import one (HSDS 3 JSON).
+    #[command(subcommand)]
+    Directory(DirectoryCommand),
     /// Write a consistent copy of the SQLite database while the server runs (the keys are not in
     /// it: keep them apart). PostgreSQL deployments use pg_dump.
     Backup {
         /// The file to write; it must not exist yet.
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+#[derive(Subcommand)]
+enum DirectoryCommand {
+    /// Write the whole directory (hubs, providers, information pages) to standard output or a
+    /// file.
+    Export {
+        /// The file format; `hsds-json` is an Open Referral HSDS 3 package.
+        #[arg(long, value_parser = ["hsds-json"], default_value = "hsds-json")]
+        format: String,
+        /// Write here instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Import an HSDS 3 JSON package: entries are matched by id; nothing is written if any is
+    /// refused. Importing the same file twice changes nothing.
+    Import {
+        file: PathBuf,
+        /// Report what would be created, changed, left alone and refused, and write nothing.
+        #[arg(long)]
+        dry_run: bool,
         #[command(flatten)]
         db: DbArgs,
     },
@@ -423,6 +452,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("migrations applied ({})", store.backend_name());
             Ok(())
         }
+        Command::Directory(command) => directory_command(cli.config.as_deref(), command).await,
         Command::Demo(db) => {
             let (settings, store) = settings_and_store(cli.config.as_deref(), db).await?;
             // The demo loader's changes are audited: a demo database gets the demo key, as
@@ -973,6 +1003,55 @@ fn redact(url: &str) -> String {
             format!("{}://{user}@{}", &url[..s], &url[at + 1..])
         }
         _ => url.to_owned(),
+    }
+}
+
+async fn directory_command(
+    config: Option<&std::path::Path>,
+    command: DirectoryCommand,
+) -> anyhow::Result<()> {
+    use bluedot_web::directory_package;
+    match command {
+        DirectoryCommand::Export { format: _, out, db } => {
+            let (_, store) = settings_and_store(config, db).await?;
+            let package = directory_package::export_hsds_json(&store).await?;
+            let text = serde_json::to_string_pretty(&package)? + "\n";
+            match out {
+                Some(path) => std::fs::write(&path, text)
+                    .with_context(|| format!("cannot write {}", path.display()))?,
+                None => print!("{text}"),
+            }
+            Ok(())
+        }
+        DirectoryCommand::Import { file, dry_run, db } => {
+            let (_, store) = settings_and_store(config, db).await?;
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("cannot read {}", file.display()))?;
+            let package: serde_json::Value = serde_json::from_str(&text)
+                .with_context(|| format!("{} is not JSON", file.display()))?;
+            let change = bluedot_store::audit::Change::by_system("cli");
+            let report = directory_package::import(&store, &change, &package, !dry_run).await?;
+            for (what, names) in [
+                ("create", &report.created),
+                ("change", &report.changed),
+                ("unchanged", &report.unchanged),
+            ] {
+                for name in names {
+                    println!("{what}\t{name}");
+                }
+            }
+            for (at, why) in &report.refused {
+                println!("refused\t{at}\t{why}");
+            }
+            println!("{}", report.summary());
+            if !report.refused.is_empty() {
+                anyhow::bail!("nothing was imported: fix the refused records and import again");
+            }
+            if dry_run {
+                println!("dry run: nothing was written");
+            }
+            Ok(())
+        }
     }
 }
 

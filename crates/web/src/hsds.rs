@@ -167,7 +167,7 @@ fn city_of(address: &str) -> &str {
     address.rsplit(',').next().unwrap_or("").trim()
 }
 
-fn location_json(hub: &Hub, lang: Lang) -> Value {
+pub(crate) fn location_json(hub: &Hub, lang: Lang) -> Value {
     json!({
         "id": hub.id,
         "location_type": "physical",
@@ -204,7 +204,7 @@ fn location_json(hub: &Hub, lang: Lang) -> Value {
     })
 }
 
-fn service_json(hub: &Hub, s: &HubService, lang: Lang) -> Value {
+pub(crate) fn service_json(hub: &Hub, s: &HubService, lang: Lang) -> Value {
     let id = service_id(hub, s.kind);
     let name = crate::I18N.message(lang, &format!("service-{}", s.kind.code()), None);
     json!({
@@ -224,7 +224,7 @@ fn service_json(hub: &Hub, s: &HubService, lang: Lang) -> Value {
     })
 }
 
-fn provider_service_json(p: &Provider, lang: Lang) -> Value {
+pub(crate) fn provider_service_json(p: &Provider, lang: Lang) -> Value {
     let mut service = json!({
         "id": p.id,
         "organization_id": provider_organization_id(p),
@@ -529,7 +529,7 @@ async fn service(
     }
 }
 
-fn organization_json(country: Country, lang: Lang) -> Value {
+pub(crate) fn organization_json(country: Country, lang: Lang) -> Value {
     let country_name = crate::I18N.message(
         lang,
         &format!("country-{}", country.code().to_lowercase()),

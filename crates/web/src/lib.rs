@@ -9,6 +9,7 @@ pub mod assets;
 pub mod client;
 pub mod config;
 pub mod directory;
+pub mod directory_package;
 pub mod error;
 pub mod exchange;
 pub mod gazetteer;
