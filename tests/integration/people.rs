@@ -23,7 +23,7 @@ pub async fn demo_hub(store: &Store, slug: &str) -> Hub {
         .into_iter()
         .find(|h| h.slug == slug)
         .unwrap();
-    crate::support::import_hub(&store, &hub).await.unwrap();
+    crate::support::import_hub(store, &hub).await.unwrap();
     hub
 }
 
