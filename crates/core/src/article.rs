@@ -45,3 +45,24 @@ pub enum TranslationState {
     /// Not written in this language.
     Missing,
 }
+
+/// How each of the nine language versions of `topic` stands, from the versions stored
+/// (`articles`, any topics) and the translations whose source changed since (`outdated`).
+pub fn translation_states(
+    articles: &[Article],
+    outdated: &[(Topic, Lang)],
+    topic: Topic,
+) -> Vec<(Lang, TranslationState)> {
+    Lang::ALL
+        .iter()
+        .map(|&lang| {
+            let state = match articles.iter().find(|a| a.topic == topic && a.lang == lang) {
+                None => TranslationState::Missing,
+                Some(a) if a.source_lang.is_none() => TranslationState::Source,
+                Some(_) if outdated.contains(&(topic, lang)) => TranslationState::Outdated,
+                Some(_) => TranslationState::Current,
+            };
+            (lang, state)
+        })
+        .collect()
+}

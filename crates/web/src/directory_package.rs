@@ -82,21 +82,11 @@ impl Report {
 pub fn read_package(package: &Value) -> (Entries, Vec<(String, String)>) {
     let mut refused = vec![];
     if let Some(ours) = package.get("x_bluedot") {
-        let mut entries = Entries::default();
-        let lists = [("hubs", 0), ("providers", 1), ("articles", 2)];
-        for (list, which) in lists {
-            for (i, item) in ours[list].as_array().into_iter().flatten().enumerate() {
-                let at = format!("x_bluedot.{list}[{i}]");
-                let read = match which {
-                    0 => serde_json::from_value(item.clone()).map(|h| entries.hubs.push(h)),
-                    1 => serde_json::from_value(item.clone()).map(|p| entries.providers.push(p)),
-                    _ => serde_json::from_value(item.clone()).map(|a| entries.articles.push(a)),
-                };
-                if let Err(e) = read {
-                    refused.push((at, e.to_string()));
-                }
-            }
-        }
+        let entries = Entries {
+            hubs: read_list(ours, "hubs", &mut refused),
+            providers: read_list(ours, "providers", &mut refused),
+            articles: read_list(ours, "articles", &mut refused),
+        };
         return (entries, refused);
     }
     let mut entries = Entries::default();
@@ -113,6 +103,23 @@ pub fn read_package(package: &Value) -> (Entries, Vec<(String, String)>) {
         }
     }
     (entries, refused)
+}
+
+/// The entries of one list under `x_bluedot`; those that cannot be read are refused with
+/// their place in the file.
+fn read_list<T: serde::de::DeserializeOwned>(
+    ours: &Value,
+    list: &str,
+    refused: &mut Vec<(String, String)>,
+) -> Vec<T> {
+    let mut read = vec![];
+    for (i, item) in ours[list].as_array().into_iter().flatten().enumerate() {
+        match serde_json::from_value(item.clone()) {
+            Ok(entry) => read.push(entry),
+            Err(e) => refused.push((format!("x_bluedot.{list}[{i}]"), e.to_string())),
+        }
+    }
+    read
 }
 
 /// A hub from an HSDS location and the services offered there.

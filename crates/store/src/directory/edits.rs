@@ -4,7 +4,7 @@
 //! change made since the form was opened, make restoring an earlier version a save like any
 //! other, and make imports idempotent: a save that changes nothing writes nothing.
 
-use bluedot_core::article::{Article, TranslationState};
+use bluedot_core::article::Article;
 use bluedot_core::provider::Provider;
 use bluedot_core::{Country, Hub, Lang, ValidationError};
 use chrono::{DateTime, Utc};
@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 use sqlx::types::Json;
 use uuid::Uuid;
 
-use super::{ArticleRow, HUB_COLUMNS, HubRow, HubServiceRow};
+use super::{ARTICLE_COLUMNS, ArticleRow, HUB_COLUMNS, HubRow};
 use crate::audit::{Change, append_audit};
 use crate::{Result, Store, StoreError, on_pool};
 
@@ -28,6 +28,19 @@ pub enum Expected {
     Version(i64),
     /// Whatever is there: imports and the demo loader, which match entries by key.
     Any,
+}
+
+impl Expected {
+    /// The stored version a save replaces (none for a new entry), or why the save is refused:
+    /// `what` ("the hub") exists already, is gone, or changed since the editor opened it.
+    fn check(self, stored: Option<i64>, what: &str) -> Result<Option<i64>> {
+        match (stored, self) {
+            (Some(_), Expected::New) => Err(StoreError::Conflict(format!("{what} exists already"))),
+            (None, Expected::Version(_)) => Err(stale(what)),
+            (Some(v), Expected::Version(want)) if v != want => Err(stale(what)),
+            (stored, _) => Ok(stored),
+        }
+    }
 }
 
 /// Why an entry is saved, as its history tells it.
@@ -187,21 +200,10 @@ impl Store {
         let sql = format!("SELECT {HUB_COLUMNS} FROM hubs WHERE id = $1");
         let row: Option<HubRow> =
             on_pool!(self, pool => sqlx::query_as(&sql).bind(id).fetch_optional(pool).await?);
-        let Some(row) = row else { return Ok(None) };
-        let service_rows: Vec<HubServiceRow> = on_pool!(self, pool => sqlx::query_as(
-            "SELECT hub_id, service, priority_groups, note, verified_at FROM hub_services
-             WHERE hub_id = $1",
-        )
-        .bind(id)
-        .fetch_all(pool)
-        .await?);
-        let mut services = service_rows
-            .into_iter()
-            .map(HubServiceRow::into_service)
-            .collect::<Result<Vec<_>>>()?;
-        services.sort_by_key(|s| s.kind);
-        let version = row.version;
-        Ok(Some((row.into_hub(services)?, version)))
+        match row {
+            Some(row) => self.with_services(row).await.map(Some),
+            None => Ok(None),
+        }
     }
 
     /// Saves a hub and its whole list of services as a new version, audited; refuses
@@ -215,18 +217,7 @@ impl Store {
     ) -> Result<Saved> {
         hub.validate()?;
         let old = self.hub_for_edit(hub.id).await?;
-        let old_version = match (&old, expected) {
-            (Some(_), Expected::New) => {
-                return Err(StoreError::Conflict(format!(
-                    "a hub with id {} exists already",
-                    hub.id
-                )));
-            }
-            (None, Expected::Version(_)) => return Err(stale("the hub")),
-            (Some((_, v)), Expected::Version(want)) if *v != want => return Err(stale("the hub")),
-            (Some((_, v)), _) => Some(*v),
-            (None, _) => None,
-        };
+        let old_version = expected.check(old.as_ref().map(|(_, v)| *v), "the hub")?;
         let content = to_value(hub)?;
         let old_content = old.as_ref().map(|(h, _)| to_value(h)).transpose()?;
         if old_content.as_ref() == Some(&content) {
@@ -398,11 +389,10 @@ impl Store {
         topic: bluedot_core::article::Topic,
         lang: Lang,
     ) -> Result<Option<(Article, i64)>> {
-        let row: Option<ArticleRow> = on_pool!(self, pool => sqlx::query_as(
-            "SELECT country, topic, lang, title, summary, body, source_lang, verified_at, is_demo,
-                 version
-             FROM articles WHERE country = $1 AND topic = $2 AND lang = $3",
-        )
+        let sql = format!(
+            "SELECT {ARTICLE_COLUMNS} FROM articles WHERE country = $1 AND topic = $2 AND lang = $3"
+        );
+        let row: Option<ArticleRow> = on_pool!(self, pool => sqlx::query_as(&sql)
         .bind(country.code())
         .bind(topic.code())
         .bind(lang.code())
@@ -450,17 +440,7 @@ impl Store {
             None => None,
         };
         let old = self.article_for_edit(country, topic, lang).await?;
-        let old_version = match (&old, expected) {
-            (Some(_), Expected::New) => {
-                return Err(StoreError::Conflict(
-                    "this language version exists already".to_owned(),
-                ));
-            }
-            (None, Expected::Version(_)) => return Err(stale("the page")),
-            (Some((_, v)), Expected::Version(want)) if *v != want => return Err(stale("the page")),
-            (Some((_, v)), _) => Some(*v),
-            (None, _) => None,
-        };
+        let old_version = expected.check(old.as_ref().map(|(_, v)| *v), "the page")?;
         let old_digest = self.recorded_source_digest(country, topic, lang).await?;
         let content = to_value(article)?;
         let old_content = old.as_ref().map(|(a, _)| to_value(a)).transpose()?;
@@ -469,7 +449,7 @@ impl Store {
         }
         let changed = changed_fields(old_content.as_ref(), &content);
         let version = old_version.unwrap_or(0) + 1;
-        let entry = super::edits::article_entry(country, topic, lang);
+        let entry = article_entry(country, topic, lang);
         let subject = format!("page {}/{}/{}", country.code(), topic.code(), lang.code());
         let a = article;
         on_pool!(self, pool => {
@@ -559,29 +539,6 @@ impl Store {
                 ))
             })
             .collect()
-    }
-
-    /// How every language version of an article stands: written in its own right, translated
-    /// from a source unchanged since, outdated, or missing.
-    pub async fn translation_states(
-        &self,
-        country: Country,
-        topic: bluedot_core::article::Topic,
-    ) -> Result<Vec<(Lang, TranslationState)>> {
-        let versions = self.articles(country, Some(topic)).await?;
-        let outdated = self.outdated_translations(country).await?;
-        Ok(Lang::ALL
-            .iter()
-            .map(|&lang| {
-                let state = match versions.iter().find(|a| a.lang == lang) {
-                    None => TranslationState::Missing,
-                    Some(a) if a.source_lang.is_none() => TranslationState::Source,
-                    Some(_) if outdated.contains(&(topic, lang)) => TranslationState::Outdated,
-                    Some(_) => TranslationState::Current,
-                };
-                (lang, state)
-            })
-            .collect())
     }
 
     /// Every saved version of an entry (`hub:<id>`, `provider:<id>`,

@@ -99,6 +99,13 @@ pub(crate) const HUB_COLUMNS: &str = "id, slug, kind, country, name, description
      opening_hours, contacts, languages, accessibility, status, status_note, partners, \
      closures, verified_at, is_demo, version";
 
+const PROVIDER_COLUMNS: &str = "id, country, organization, service, name, description, \
+     address, lat, lon, opening_hours, contacts, website, eligibility, languages, free_of_charge, \
+     fees, verified_at, is_demo";
+
+pub(crate) const ARTICLE_COLUMNS: &str =
+    "country, topic, lang, title, summary, body, source_lang, verified_at, is_demo, version";
+
 /// An entry whose last verification is older than the review age.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StaleEntry {
@@ -140,10 +147,17 @@ impl Store {
         let sql = format!("SELECT {HUB_COLUMNS} FROM hubs WHERE slug = $1");
         let row: Option<HubRow> =
             on_pool!(self, pool => sqlx::query_as(&sql).bind(slug).fetch_optional(pool).await?);
-        let Some(row) = row else { return Ok(None) };
+        match row {
+            Some(row) => Ok(Some(self.with_services(row).await?.0)),
+            None => Ok(None),
+        }
+    }
+
+    /// A hub's row completed with its services, and the row's version.
+    pub(crate) async fn with_services(&self, row: HubRow) -> Result<(Hub, i64)> {
         let service_rows: Vec<HubServiceRow> = on_pool!(self, pool => sqlx::query_as(
             "SELECT hub_id, service, priority_groups, note, verified_at FROM hub_services
-             WHERE hub_id = $1 ORDER BY service",
+             WHERE hub_id = $1",
         )
         .bind(row.id)
         .fetch_all(pool)
@@ -153,7 +167,8 @@ impl Store {
             .map(HubServiceRow::into_service)
             .collect::<Result<Vec<_>>>()?;
         services.sort_by_key(|s| s.kind);
-        row.into_hub(services).map(Some)
+        let version = row.version;
+        Ok((row.into_hub(services)?, version))
     }
 
     pub async fn count_hubs(&self) -> Result<i64> {
@@ -165,12 +180,8 @@ impl Store {
     }
 
     pub async fn provider_by_id(&self, id: Uuid) -> Result<Option<Provider>> {
-        let row: Option<ProviderRow> = on_pool!(self, pool => sqlx::query_as(
-            "SELECT id, country, organization, service, name, description, address, lat, lon,
-                 opening_hours, contacts, website, eligibility, languages, free_of_charge, fees,
-                 verified_at, is_demo
-             FROM providers WHERE id = $1",
-        )
+        let sql = format!("SELECT {PROVIDER_COLUMNS} FROM providers WHERE id = $1");
+        let row: Option<ProviderRow> = on_pool!(self, pool => sqlx::query_as(&sql)
         .bind(id)
         .fetch_optional(pool)
         .await?);
@@ -179,13 +190,11 @@ impl Store {
 
     /// Providers, of one country or all, ordered by country, service and organisation.
     pub async fn list_providers(&self, country: Option<Country>) -> Result<Vec<Provider>> {
-        let rows: Vec<ProviderRow> = on_pool!(self, pool => sqlx::query_as(
-            "SELECT id, country, organization, service, name, description, address, lat, lon,
-                 opening_hours, contacts, website, eligibility, languages, free_of_charge, fees,
-                 verified_at, is_demo
-             FROM providers WHERE ($1 IS NULL OR country = $1)
-             ORDER BY country, service, organization",
-        )
+        let sql = format!(
+            "SELECT {PROVIDER_COLUMNS} FROM providers WHERE ($1 IS NULL OR country = $1)
+             ORDER BY country, service, organization"
+        );
+        let rows: Vec<ProviderRow> = on_pool!(self, pool => sqlx::query_as(&sql)
         .bind(country.map(|c| c.code()))
         .fetch_all(pool)
         .await?);
@@ -194,12 +203,11 @@ impl Store {
 
     /// Every language version of a country's articles (of one topic, or all).
     pub async fn articles(&self, country: Country, topic: Option<Topic>) -> Result<Vec<Article>> {
-        let rows: Vec<ArticleRow> = on_pool!(self, pool => sqlx::query_as(
-            "SELECT country, topic, lang, title, summary, body, source_lang, verified_at, is_demo,
-                 version
-             FROM articles WHERE country = $1 AND ($2 IS NULL OR topic = $2)
-             ORDER BY topic, lang",
-        )
+        let sql = format!(
+            "SELECT {ARTICLE_COLUMNS} FROM articles WHERE country = $1
+             AND ($2 IS NULL OR topic = $2) ORDER BY topic, lang"
+        );
+        let rows: Vec<ArticleRow> = on_pool!(self, pool => sqlx::query_as(&sql)
         .bind(country.code())
         .bind(topic.map(|t| t.code()))
         .fetch_all(pool)

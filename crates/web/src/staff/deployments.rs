@@ -252,7 +252,8 @@ pub async fn list(State(state): State<AppState>, headers: HeaderMap) -> StaffRes
     l.list_page(&state, PlanForm::default(), None).await
 }
 
-fn local_time(
+/// A moment typed in a form (`datetime-local`) in the hub's own time zone.
+pub(super) fn local_time(
     value: &str,
     hub: &Hub,
     field: &'static str,

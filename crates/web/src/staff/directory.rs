@@ -10,7 +10,7 @@ use axum::Extension;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Json, Redirect, Response};
-use bluedot_core::article::{Article, Topic, TranslationState};
+use bluedot_core::article::{Article, Topic, TranslationState, translation_states};
 use bluedot_core::freshness::Freshness;
 use bluedot_core::geo::Point;
 use bluedot_core::hub::{
@@ -27,8 +27,10 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::admin::SelectOption;
+use super::deployments::local_time;
 use super::{
-    ClientAddr, Nav, Staff, StaffError, StaffResult, check_csrf, form_field, hub_target, signed_in,
+    ClientAddr, Nav, Staff, StaffError, StaffResult, check_csrf, form_field, hub_target, hub_time,
+    signed_in,
 };
 use crate::AppState;
 use crate::view::{Ctx, render, render_form, week_rows};
@@ -53,8 +55,36 @@ impl Editor {
         Ok(Editor { staff, hubs })
     }
 
+    /// The editor behind a form post, once its CSRF token and origin are checked.
+    async fn posting(
+        state: &AppState,
+        headers: &HeaderMap,
+        pairs: &[(String, String)],
+    ) -> StaffResult<Editor> {
+        let editor = Editor::open(state, headers).await?;
+        check_csrf(&editor.staff, headers, &form_field(pairs, "csrf"))?;
+        Ok(editor)
+    }
+
     fn ctx(&self) -> Ctx {
         Ctx::new(self.staff.lang, "/", "directory")
+    }
+
+    /// What the editor is told of a refused save; an error that is not a refusal stays one.
+    fn refusal(&self, e: StoreError) -> StaffResult<String> {
+        match e {
+            StoreError::Invalid(e) => Ok(field_message(&self.ctx(), &e)),
+            StoreError::Conflict(message) => Ok(message),
+            e => Err(self.internal(e)),
+        }
+    }
+
+    /// A refused save from a form without a page of its own, answered as a message page.
+    fn refused_request(&self, e: StoreError) -> StaffError {
+        match self.refusal(e) {
+            Ok(message) => StaffError::BadRequest(self.staff.lang, message),
+            Err(e) => e,
+        }
     }
 
     fn nav(&self) -> Nav {
@@ -214,16 +244,10 @@ pub async fn list(State(state): State<AppState>, headers: HeaderMap) -> StaffRes
             .map_err(|e| editor.internal(e))?;
         for topic in Topic::ALL {
             let mut langs = vec![];
-            for &lang in Lang::ALL.iter() {
+            for (lang, translation) in translation_states(&articles, &outdated, *topic) {
                 let found = articles
                     .iter()
                     .find(|a| a.topic == *topic && a.lang == lang);
-                let translation = match found {
-                    None => TranslationState::Missing,
-                    Some(a) if a.source_lang.is_none() => TranslationState::Source,
-                    Some(_) if outdated.contains(&(*topic, lang)) => TranslationState::Outdated,
-                    Some(_) => TranslationState::Current,
-                };
                 let href = page_href(country, *topic, lang);
                 let (label, class) = state_label(&ctx, translation);
                 if let Some(a) = found {
@@ -704,8 +728,6 @@ impl HubFormPage {
                 }
             })
             .collect();
-        let tz = country.timezone();
-        let local = |at: DateTime<Utc>| at.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string();
         let now = ctx.now;
         let closures = hub
             .map(|(h, _)| {
@@ -713,7 +735,7 @@ impl HubFormPage {
                     .into_iter()
                     .map(|c| ClosureRow {
                         id: c.id,
-                        when: format!("{} – {}", local(c.starts_at), local(c.ends_at)),
+                        when: format!("{} – {}", hub_time(c.starts_at, h), hub_time(c.ends_at, h)),
                         hours: c.hours.clone().unwrap_or_else(|| ctx.t("dir-closure-shut")),
                         reason: c.reason.text(ctx.lang).to_owned(),
                         current: c.covers(now),
@@ -807,8 +829,7 @@ pub async fn create_hub(
     headers: HeaderMap,
     axum::Form(pairs): axum::Form<Vec<(String, String)>>,
 ) -> StaffResult {
-    let editor = Editor::open(&state, &headers).await?;
-    check_csrf(&editor.staff, &headers, &form_field(&pairs, "csrf"))?;
+    let editor = Editor::posting(&state, &headers, &pairs).await?;
     let draft = HubDraft::from_pairs(&pairs);
     let country = Country::from_code(&draft.country)
         .filter(|c| policy::adds_to_directory(&editor.staff.actor, *c))
@@ -821,25 +842,21 @@ pub async fn create_hub(
             true,
         )
     };
-    let hub = match draft.to_hub(&base, now) {
-        Ok(hub) => hub,
-        Err(e) => return Ok(refused(&editor, draft, field_message(&editor.ctx(), &e))),
-    };
     let change = editor.staff.change_in(&from, Some(country));
-    match state
-        .store
-        .save_hub(&change, &hub, Expected::New, Edit::Edit)
-        .await
-    {
-        Ok(_) => {}
-        Err(StoreError::Invalid(e)) => {
-            return Ok(refused(&editor, draft, field_message(&editor.ctx(), &e)));
-        }
-        Err(StoreError::Conflict(m)) => return Ok(refused(&editor, draft, m)),
-        Err(e) => return Err(editor.internal(e)),
-    }
+    let saved = match draft.to_hub(&base, now) {
+        Ok(hub) => state
+            .store
+            .save_hub(&change, &hub, Expected::New, Edit::Edit)
+            .await
+            .map(|_| hub.id),
+        Err(e) => Err(e.into()),
+    };
+    let id = match saved {
+        Ok(id) => id,
+        Err(e) => return Ok(refused(&editor, draft, editor.refusal(e)?)),
+    };
     published(&state).await;
-    Ok(Redirect::to(&format!("/staff/directory/hubs/{}?saved=1", hub.id)).into_response())
+    Ok(Redirect::to(&format!("/staff/directory/hubs/{id}?saved=1")).into_response())
 }
 
 fn blank_hub(country: Country, now: DateTime<Utc>) -> Hub {
@@ -900,8 +917,7 @@ pub async fn save_hub(
     Path(id): Path<Uuid>,
     axum::Form(pairs): axum::Form<Vec<(String, String)>>,
 ) -> StaffResult {
-    let editor = Editor::open(&state, &headers).await?;
-    check_csrf(&editor.staff, &headers, &form_field(&pairs, "csrf"))?;
+    let editor = Editor::posting(&state, &headers, &pairs).await?;
     let (stored, _) = editor.hub(&state, id).await?;
     let opened: i64 = form_field(&pairs, "version").parse().unwrap_or(-1);
     let draft = HubDraft::from_pairs(&pairs);
@@ -917,26 +933,18 @@ pub async fn save_hub(
             true,
         )
     };
-    let hub = match draft.to_hub(&stored, state.store.now()) {
-        Ok(hub) => hub,
-        Err(e) => return Ok(refused(&editor, draft, field_message(&editor.ctx(), &e))),
-    };
-    match state
-        .store
-        .save_hub(
-            &editor.staff.change_at(&from, &stored),
-            &hub,
-            Expected::Version(opened),
-            Edit::Edit,
-        )
-        .await
-    {
-        Ok(_) => {}
-        Err(StoreError::Invalid(e)) => {
-            return Ok(refused(&editor, draft, field_message(&editor.ctx(), &e)));
+    let change = editor.staff.change_at(&from, &stored);
+    let saved = match draft.to_hub(&stored, state.store.now()) {
+        Ok(hub) => {
+            state
+                .store
+                .save_hub(&change, &hub, Expected::Version(opened), Edit::Edit)
+                .await
         }
-        Err(StoreError::Conflict(m)) => return Ok(refused(&editor, draft, m)),
-        Err(e) => return Err(editor.internal(e)),
+        Err(e) => Err(e.into()),
+    };
+    if let Err(e) = saved {
+        return Ok(refused(&editor, draft, editor.refusal(e)?));
     }
     published(&state).await;
     Ok(Redirect::to(&format!("/staff/directory/hubs/{id}?saved=1")).into_response())
@@ -950,8 +958,7 @@ pub async fn verify_hub(
     Path(id): Path<Uuid>,
     axum::Form(pairs): axum::Form<Vec<(String, String)>>,
 ) -> StaffResult {
-    let editor = Editor::open(&state, &headers).await?;
-    check_csrf(&editor.staff, &headers, &form_field(&pairs, "csrf"))?;
+    let editor = Editor::posting(&state, &headers, &pairs).await?;
     let (mut hub, version) = editor.hub(&state, id).await?;
     let now = state.store.now();
     hub.verified_at = now;
@@ -991,12 +998,7 @@ async fn save_or_report(
             published(state).await;
             Ok(saved)
         }
-        Err(StoreError::Invalid(e)) => Err(StaffError::BadRequest(
-            editor.staff.lang,
-            field_message(&editor.ctx(), &e),
-        )),
-        Err(StoreError::Conflict(m)) => Err(StaffError::BadRequest(editor.staff.lang, m)),
-        Err(e) => Err(editor.internal(e)),
+        Err(e) => Err(editor.refused_request(e)),
     }
 }
 
@@ -1011,19 +1013,6 @@ fn back_to(pairs: &[(String, String)], default: &str) -> Response {
     Redirect::to(&target).into_response()
 }
 
-/// A moment typed in a hub's local time (`2026-12-02T08:00`).
-fn local_moment(
-    text: &str,
-    country: Country,
-    field: &'static str,
-) -> Result<DateTime<Utc>, ValidationError> {
-    chrono::NaiveDateTime::parse_from_str(text.trim(), "%Y-%m-%dT%H:%M")
-        .ok()
-        .and_then(|t| t.and_local_timezone(country.timezone()).earliest())
-        .map(|t| t.with_timezone(&Utc))
-        .ok_or_else(|| ValidationError::new(field, "give a date and time"))
-}
-
 pub async fn add_closure(
     State(state): State<AppState>,
     Extension(from): Extension<ClientAddr>,
@@ -1031,10 +1020,9 @@ pub async fn add_closure(
     Path(id): Path<Uuid>,
     axum::Form(pairs): axum::Form<Vec<(String, String)>>,
 ) -> StaffResult {
-    let editor = Editor::open(&state, &headers).await?;
-    check_csrf(&editor.staff, &headers, &form_field(&pairs, "csrf"))?;
+    let editor = Editor::posting(&state, &headers, &pairs).await?;
     let (mut hub, version) = editor.hub(&state, id).await?;
-    let closure = read_closure(&pairs, hub.country)
+    let closure = read_closure(&pairs, &hub)
         .map_err(|e| StaffError::BadRequest(editor.staff.lang, field_message(&editor.ctx(), &e)))?;
     hub.closures.push(closure);
     save_or_report(
@@ -1049,9 +1037,9 @@ pub async fn add_closure(
     Ok(Redirect::to(&format!("/staff/directory/hubs/{id}?saved=1#closures")).into_response())
 }
 
-fn read_closure(pairs: &[(String, String)], country: Country) -> Result<Closure, ValidationError> {
-    let starts_at = local_moment(&form_field(pairs, "starts_at"), country, "starts_at")?;
-    let ends_at = local_moment(&form_field(pairs, "ends_at"), country, "ends_at")?;
+fn read_closure(pairs: &[(String, String)], hub: &Hub) -> Result<Closure, ValidationError> {
+    let starts_at = local_time(&form_field(pairs, "starts_at"), hub, "starts_at")?;
+    let ends_at = local_time(&form_field(pairs, "ends_at"), hub, "ends_at")?;
     let hours = match form_field(pairs, "closure_kind").as_str() {
         "hours" => {
             let hours = form_field(pairs, "closure_hours").trim().to_owned();
@@ -1083,8 +1071,7 @@ pub async fn remove_closure(
     Path((id, closure)): Path<(Uuid, Uuid)>,
     axum::Form(pairs): axum::Form<Vec<(String, String)>>,
 ) -> StaffResult {
-    let editor = Editor::open(&state, &headers).await?;
-    check_csrf(&editor.staff, &headers, &form_field(&pairs, "csrf"))?;
+    let editor = Editor::posting(&state, &headers, &pairs).await?;
     let (mut hub, version) = editor.hub(&state, id).await?;
     let before = hub.closures.len();
     hub.closures.retain(|c| c.id != closure);
@@ -1267,8 +1254,7 @@ pub async fn restore_hub(
     Path(id): Path<Uuid>,
     axum::Form(pairs): axum::Form<Vec<(String, String)>>,
 ) -> StaffResult {
-    let editor = Editor::open(&state, &headers).await?;
-    check_csrf(&editor.staff, &headers, &form_field(&pairs, "csrf"))?;
+    let editor = Editor::posting(&state, &headers, &pairs).await?;
     let (current, version) = editor.hub(&state, id).await?;
     let wanted: i64 = form_field(&pairs, "version")
         .parse()
@@ -1357,11 +1343,12 @@ async fn page_form(
         .articles(key.country, Some(key.topic))
         .await
         .map_err(|e| editor.internal(e))?;
-    let states = state
+    let outdated = state
         .store
-        .translation_states(key.country, key.topic)
+        .outdated_translations(key.country)
         .await
         .map_err(|e| editor.internal(e))?;
+    let states = translation_states(&versions, &outdated, key.topic);
     let stored = state
         .store
         .article_for_edit(key.country, key.topic, key.lang)
@@ -1473,8 +1460,7 @@ pub async fn save_page(
     Path(path): Path<(String, String, String)>,
     axum::Form(pairs): axum::Form<Vec<(String, String)>>,
 ) -> StaffResult {
-    let editor = Editor::open(&state, &headers).await?;
-    check_csrf(&editor.staff, &headers, &form_field(&pairs, "csrf"))?;
+    let editor = Editor::posting(&state, &headers, &pairs).await?;
     let key = page_key(&editor, path)?;
     let typed = (
         form_field(&pairs, "title").trim().to_owned(),
@@ -1526,9 +1512,7 @@ pub async fn save_page(
             ))
             .into_response());
         }
-        Err(StoreError::Invalid(e)) => field_message(&editor.ctx(), &e),
-        Err(StoreError::Conflict(m)) => m,
-        Err(e) => return Err(editor.internal(e)),
+        Err(e) => editor.refusal(e)?,
     };
     let page = page_form(&state, &editor, &key, Some(typed), Some(message)).await?;
     Ok(render_form(&page, true))
@@ -1541,8 +1525,7 @@ pub async fn verify_page(
     Path(path): Path<(String, String, String)>,
     axum::Form(pairs): axum::Form<Vec<(String, String)>>,
 ) -> StaffResult {
-    let editor = Editor::open(&state, &headers).await?;
-    check_csrf(&editor.staff, &headers, &form_field(&pairs, "csrf"))?;
+    let editor = Editor::posting(&state, &headers, &pairs).await?;
     let key = page_key(&editor, path)?;
     let (mut article, version) = state
         .store
@@ -1578,12 +1561,7 @@ async fn save_page_or_report(
             published(state).await;
             Ok(saved)
         }
-        Err(StoreError::Invalid(e)) => Err(StaffError::BadRequest(
-            editor.staff.lang,
-            field_message(&editor.ctx(), &e),
-        )),
-        Err(StoreError::Conflict(m)) => Err(StaffError::BadRequest(editor.staff.lang, m)),
-        Err(e) => Err(editor.internal(e)),
+        Err(e) => Err(editor.refused_request(e)),
     }
 }
 
@@ -1626,8 +1604,7 @@ pub async fn restore_page(
     Path(path): Path<(String, String, String)>,
     axum::Form(pairs): axum::Form<Vec<(String, String)>>,
 ) -> StaffResult {
-    let editor = Editor::open(&state, &headers).await?;
-    check_csrf(&editor.staff, &headers, &form_field(&pairs, "csrf"))?;
+    let editor = Editor::posting(&state, &headers, &pairs).await?;
     let key = page_key(&editor, path)?;
     let (_, version) = state
         .store
