@@ -102,8 +102,9 @@ test("a hub coordinator announces a closure; the public site shows it with the n
   await page.click("#hub-list a");
   await page.waitForSelector("#closure-form");
   // Another hub's form is refused.
-  const other = await page.request.get(`${server.url}/staff/directory`);
-  assert.equal(other.status(), 200);
+  const locations = await (await page.request.get(`${server.url}/locations?per_page=500`)).json();
+  const other = locations.contents.find((l) => l.x_slug !== "siret-border");
+  assert.equal((await page.request.get(`${server.url}/staff/directory/hubs/${other.id}`)).status(), 403);
 
   await page.fill("#closure-starts", localDay(-1, "00:00"));
   await page.fill("#closure-ends", localDay(1, "23:59"));
@@ -180,10 +181,16 @@ test("a content editor translates a page, which shows outdated when its source c
   await publicPage.reload();
   assert.equal(await publicPage.locator("h1").innerText(), "Drepturile dumneavoastră în România");
 
-  // The history holds each version; restoring the first brings back its text.
+  // The history holds each version; restoring the English page's first version brings back
+  // its text as a new version.
   await page.click("text=History");
   await page.waitForSelector("#history");
   assert.match(await page.locator("#history").innerText(), /confirmed still correct/);
+  await page.goto(`${server.url}/staff/directory/pages/RO/rights/en/history`);
+  await page.click("#version-1 button");
+  await page.waitForSelector("text=restored from version 1");
+  await page.goto(`${server.url}/staff/directory/pages/RO/rights/en`);
+  assert.doesNotMatch(await page.inputValue("#page-body"), /March 2027/);
   await publicPage.close();
   await visitor.close();
   await context.close();
