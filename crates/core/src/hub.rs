@@ -164,6 +164,35 @@ impl Hub {
         Ok(())
     }
 
+    /// A hub with nothing filled in yet but where it is held: what an editor's form and an
+    /// import start from.
+    pub fn blank(id: Uuid, country: Country, now: DateTime<Utc>) -> Hub {
+        Hub {
+            id,
+            slug: String::new(),
+            kind: HubKind::CommunityCentre,
+            country,
+            name: Localized::new(),
+            description: Localized::new(),
+            address: Localized::new(),
+            location: Point { lat: 0.0, lon: 0.0 },
+            opening_hours: String::new(),
+            contacts: vec![],
+            languages: vec![],
+            accessibility: Accessibility {
+                wheelchair: WheelchairAccess::Unknown,
+                note: Localized::new(),
+            },
+            status: HubStatus::Open,
+            status_note: Localized::new(),
+            partners: vec![],
+            services: vec![],
+            closures: vec![],
+            verified_at: now,
+            is_demo: false,
+        }
+    }
+
     /// The closure or change of hours in force at `at`, if any.
     pub fn closure_at(&self, at: DateTime<Utc>) -> Option<&Closure> {
         self.closures.iter().find(|c| c.covers(at))

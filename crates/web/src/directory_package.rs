@@ -7,9 +7,9 @@
 
 use bluedot_core::article::Article;
 use bluedot_core::geo::Point;
-use bluedot_core::hub::{Accessibility, Contact, HubService, MessagingApp, WheelchairAccess};
+use bluedot_core::hub::{Contact, HubService, MessagingApp};
 use bluedot_core::provider::Provider;
-use bluedot_core::{Country, Hub, HubKind, HubStatus, Lang, Localized, ServiceKind};
+use bluedot_core::{Country, Hub, HubKind, Lang, Localized, ServiceKind};
 use bluedot_store::audit::Change;
 use bluedot_store::directory::{Edit, Expected};
 use bluedot_store::{Store, StoreError};
@@ -124,6 +124,7 @@ fn read_list<T: serde::de::DeserializeOwned>(
 
 /// A hub from an HSDS location and the services offered there.
 fn hub_from_location(location: &Value, services: &[Value]) -> Result<Hub, String> {
+    let now = chrono::Utc::now();
     let text = |v: &Value| v.as_str().unwrap_or("").trim().to_owned();
     let id: Uuid = location["id"]
         .as_str()
@@ -163,7 +164,7 @@ fn hub_from_location(location: &Value, services: &[Value]) -> Result<Hub, String
                     kind,
                     priority_groups: vec![],
                     note: Localized::new(),
-                    verified_at: chrono::Utc::now(),
+                    verified_at: now,
                 });
             }
         }
@@ -178,11 +179,9 @@ fn hub_from_location(location: &Value, services: &[Value]) -> Result<Hub, String
             .join("-"),
     };
     Ok(Hub {
-        id,
         slug,
         kind: HubKind::from_code(&text(&location["x_hub_kind"]))
             .unwrap_or(HubKind::CommunityCentre),
-        country,
         name: Localized::new().with(Lang::FALLBACK, name),
         description: Localized::new().with(Lang::FALLBACK, text(&location["description"])),
         address: Localized::new().with(Lang::FALLBACK, text(&address["address_1"])),
@@ -203,17 +202,8 @@ fn hub_from_location(location: &Value, services: &[Value]) -> Result<Hub, String
             .flatten()
             .map(|l| text(&l["code"]))
             .collect(),
-        accessibility: Accessibility {
-            wheelchair: WheelchairAccess::Unknown,
-            note: Localized::new(),
-        },
-        status: HubStatus::Open,
-        status_note: Localized::new(),
-        partners: vec![],
         services: hub_services,
-        closures: vec![],
-        verified_at: chrono::Utc::now(),
-        is_demo: false,
+        ..Hub::blank(id, country, now)
     })
 }
 

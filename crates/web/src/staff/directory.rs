@@ -835,7 +835,7 @@ pub async fn create_hub(
         .filter(|c| policy::adds_to_directory(&editor.staff.actor, *c))
         .ok_or(StaffError::Forbidden(editor.staff.lang))?;
     let now = state.store.now();
-    let base = blank_hub(country, now);
+    let base = Hub::blank(Uuid::now_v7(), country, now);
     let refused = |editor: &Editor, draft: HubDraft, message: String| {
         render_form(
             &HubFormPage::new(editor, country, None, draft, Some(message)),
@@ -857,33 +857,6 @@ pub async fn create_hub(
     };
     published(&state).await;
     Ok(Redirect::to(&format!("/staff/directory/hubs/{id}?saved=1")).into_response())
-}
-
-fn blank_hub(country: Country, now: DateTime<Utc>) -> Hub {
-    Hub {
-        id: Uuid::now_v7(),
-        slug: String::new(),
-        kind: HubKind::BorderCrossing,
-        country,
-        name: Localized::new(),
-        description: Localized::new(),
-        address: Localized::new(),
-        location: Point { lat: 0.0, lon: 0.0 },
-        opening_hours: String::new(),
-        contacts: vec![],
-        languages: vec![],
-        accessibility: Accessibility {
-            wheelchair: WheelchairAccess::Unknown,
-            note: Localized::new(),
-        },
-        status: HubStatus::Open,
-        status_note: Localized::new(),
-        partners: vec![],
-        services: vec![],
-        closures: vec![],
-        verified_at: now,
-        is_demo: false,
-    }
 }
 
 #[derive(Deserialize)]
