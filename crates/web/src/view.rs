@@ -182,13 +182,16 @@ pub fn open_label(ctx: &Ctx, hub: &Hub) -> OpenLabel {
         Some(c) => match &c.hours {
             Some(changed) => changed.as_str(),
             None => {
+                // A date, not a weekday: "until" would need the weekday's declined form in
+                // Ukrainian, Russian, Polish and Slovak.
+                let end = c
+                    .ends_at
+                    .with_timezone(&tz)
+                    .format("%d.%m. %H:%M")
+                    .to_string();
                 return OpenLabel {
                     class: "closed",
-                    text: ctx.ts(
-                        "closed-until",
-                        "time",
-                        &when(c.ends_at.with_timezone(&tz).naive_local()),
-                    ),
+                    text: ctx.ts("closed-until", "time", &end),
                 };
             }
         },
