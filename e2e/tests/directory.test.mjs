@@ -195,3 +195,47 @@ test("a content editor translates a page, which shows outdated when its source c
   await visitor.close();
   await context.close();
 });
+
+test("a country coordinator imports a directory package on the screen: checked first, another country's hub refused", async () => {
+  const { context, page } = await signedInAs(server, browser, "coord.import", "--role", "country-coordinator", "--country", "MD");
+  await page.goto(`${server.url}/staff/directory`);
+  await page.click("#import-link");
+  await page.waitForSelector("#import-form");
+  assert.deepEqual(await axeViolations(page), []);
+
+  // The whole directory as downloaded from this screen, with one Moldovan hub's phone changed.
+  const exported = await (await page.request.get(`${server.url}/staff/directory/export`)).json();
+  const hubs = exported.x_bluedot.hubs;
+  const moldovan = hubs.find((h) => h.country === "MD");
+  const polish = hubs.find((h) => h.country === "PL");
+  moldovan.contacts = [{ channel: "phone", value: "+373 22 000 111" }];
+  const mine = { x_bluedot: { hubs: [moldovan], providers: [], articles: [] } };
+  const file = (name, json) => ({ name, mimeType: "application/json", buffer: Buffer.from(JSON.stringify(json)) });
+
+  await page.setInputFiles("#import-files", file("md.json", mine));
+  let response = await Promise.all([page.waitForNavigation(), page.click("#import-form button[value='0']")]).then(([r]) => r);
+  assert.equal(response.status(), 200);
+  assert.match(await page.locator("#import-summary").innerText(), /0 to create, 1 to change/);
+  assert.match(await page.locator("#report-h").innerText(), /nothing was written/);
+  let publicHub = await page.request.get(`${server.url}/en/hubs/${moldovan.slug}`);
+  assert.doesNotMatch(await publicHub.text(), /\+373 22 000 111/);
+
+  // A hub of another country in the package: refused with the reason, nothing written.
+  polish.contacts = [{ channel: "phone", value: "+48 22 000 111" }];
+  const both = { x_bluedot: { hubs: [moldovan, polish], providers: [], articles: [] } };
+  await page.setInputFiles("#import-files", file("both.json", both));
+  response = await Promise.all([page.waitForNavigation(), page.click("#import-form button[value='1']")]).then(([r]) => r);
+  assert.equal(response.status(), 400);
+  assert.match(await page.locator("#import-refused").innerText(), new RegExp(`hub ${polish.slug}.*outside your scope`));
+  publicHub = await page.request.get(`${server.url}/en/hubs/${moldovan.slug}`);
+  assert.doesNotMatch(await publicHub.text(), /\+373 22 000 111/);
+
+  // Its own hub alone is imported, and shows on the public site at once.
+  await page.setInputFiles("#import-files", file("md.json", mine));
+  response = await Promise.all([page.waitForNavigation(), page.click("#import-form button[value='1']")]).then(([r]) => r);
+  assert.equal(response.status(), 200);
+  assert.match(await page.locator("#report-h").innerText(), /Imported/);
+  publicHub = await page.request.get(`${server.url}/en/hubs/${moldovan.slug}`);
+  assert.match(await publicHub.text(), /\+373 22 000 111/);
+  await context.close();
+});

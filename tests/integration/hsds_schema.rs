@@ -5,6 +5,7 @@
 use axum::body::Body;
 use axum::http::Request;
 use bluedot_store::Store;
+use bluedot_store::audit::Change;
 use bluedot_web::{AppState, WebConfig};
 use http_body_util::BodyExt;
 use serde_json::Value;
@@ -129,7 +130,12 @@ async fn empty_database(backend: &str) -> crate::support::TestDb {
 
 #[tokio::test]
 async fn a_directory_round_trips_through_an_hsds_package_and_a_broken_one_writes_nothing() {
-    use bluedot_web::directory_package::{export_hsds_json, import};
+    use bluedot_web::directory_package::{Importer, Package, export_hsds_json};
+    let import = async |store: &Store, change: &Change, package: &serde_json::Value, write| {
+        let package = Package::Json(package.clone());
+        bluedot_web::directory_package::import(store, change, Importer::System, &package, write)
+            .await
+    };
     on_both_backends!(async |store: Store, backend: &str, _url: String| {
         bluedot_cli::load_demo(&store).await.unwrap();
         let exported = export_hsds_json(&store).await.unwrap();
@@ -203,6 +209,91 @@ async fn a_directory_round_trips_through_an_hsds_package_and_a_broken_one_writes
                 .any(|(_, why)| why.contains("teleportation")),
             "{backend}: {:?}",
             report.refused
+        );
+        assert_eq!(empty.count_hubs().await.unwrap(), 0, "{backend}");
+        target_db.drop_database().await;
+        empty_db.drop_database().await;
+    });
+}
+
+#[tokio::test]
+async fn a_directory_round_trips_through_an_hsds_tabular_package_and_a_broken_row_is_named() {
+    use bluedot_web::directory_package::{Importer, Package, export_hsds_json, tabular};
+    let import = async |store: &Store, change: &Change, package: &Package, write| {
+        bluedot_web::directory_package::import(store, change, Importer::System, package, write)
+            .await
+    };
+    on_both_backends!(async |store: Store, backend: &str, _url: String| {
+        bluedot_cli::load_demo(&store).await.unwrap();
+        let files = tabular::write(&export_hsds_json(&store).await.unwrap()).unwrap();
+        for table in [
+            "organizations.csv",
+            "services.csv",
+            "locations.csv",
+            "schedules.csv",
+        ] {
+            let text = String::from_utf8(files[table].clone()).unwrap();
+            assert!(text.lines().count() > 1, "{backend}: {table} has rows");
+        }
+        let descriptor: serde_json::Value =
+            serde_json::from_slice(&files[tabular::DESCRIPTOR]).unwrap();
+        assert_eq!(descriptor["profile"], "tabular-data-package");
+        let change = bluedot_store::audit::Change::by_system("test");
+
+        let target_db = empty_database(backend).await;
+        let target = target_db.store.clone();
+        let report = import(&target, &change, &Package::Tabular(files.clone()), true)
+            .await
+            .unwrap();
+        assert!(report.refused.is_empty(), "{backend}: {:?}", report.refused);
+        let again = tabular::write(&export_hsds_json(&target).await.unwrap()).unwrap();
+        assert!(
+            again == files,
+            "{backend}: export → import → export differs"
+        );
+
+        // The tables alone, as another HSDS tool writes them: hubs are read from locations
+        // and the services offered there; a bad number is named by file and line.
+        let mut foreign = files.clone();
+        foreign.remove(tabular::ENTRIES);
+        let hubs = store.list_hubs().await.unwrap();
+        let empty_db = empty_database(backend).await;
+        let empty = empty_db.store.clone();
+        let dry = import(&empty, &change, &Package::Tabular(foreign.clone()), false)
+            .await
+            .unwrap();
+        assert!(dry.refused.is_empty(), "{backend}: {:?}", dry.refused);
+        assert_eq!(
+            dry.created.len(),
+            hubs.len(),
+            "{backend}: {}",
+            dry.summary()
+        );
+
+        // The third hub's latitude (line 4, after the header) made unreadable.
+        let mut rows = csv::Reader::from_reader(foreign["locations.csv"].as_slice());
+        let header = rows.headers().unwrap().clone();
+        let latitude = header.iter().position(|c| c == "latitude").unwrap();
+        let mut out = csv::Writer::from_writer(vec![]);
+        out.write_record(&header).unwrap();
+        for (i, row) in rows.records().enumerate() {
+            let mut cells: Vec<String> = row.unwrap().iter().map(str::to_owned).collect();
+            if i == 2 {
+                cells[latitude] = "north".into();
+            }
+            out.write_record(&cells).unwrap();
+        }
+        foreign.insert("locations.csv".into(), out.into_inner().unwrap());
+        let broken = import(&empty, &change, &Package::Tabular(foreign), true)
+            .await
+            .unwrap();
+        assert!(
+            broken
+                .refused
+                .iter()
+                .any(|(at, why)| at == "locations.csv line 4" && why.contains("latitude")),
+            "{backend}: {:?}",
+            broken.refused
         );
         assert_eq!(empty.count_hubs().await.unwrap(), 0, "{backend}");
         target_db.drop_database().await;

@@ -10,6 +10,7 @@ mod audit;
 mod cases;
 mod cases_http;
 mod deployments;
+mod directory_translations;
 mod figures;
 mod hsds_schema;
 mod http;

@@ -58,7 +58,7 @@ enum Command {
     /// Family tracing.
     #[command(subcommand)]
     Tracing(TracingCommand),
-    /// The directory as a file: export it, or import one (HSDS 3 JSON).
+    /// The directory as a file: export it, or import one (HSDS 3 JSON or tabular CSV).
     #[command(subcommand)]
     Directory(DirectoryCommand),
     /// Write a consistent copy of the SQLite database while the server runs (the keys are not in
@@ -77,17 +77,23 @@ enum DirectoryCommand {
     /// Write the whole directory (hubs, providers, information pages) to standard output or a
     /// file.
     Export {
-        /// The file format; `hsds-json` is an Open Referral HSDS 3 package.
-        #[arg(long, value_parser = ["hsds-json"], default_value = "hsds-json")]
+        /// The format: `hsds-json` is an Open Referral HSDS 3 JSON package, `hsds-csv` its
+        /// tabular data package (CSV files and datapackage.json, written into the `--out`
+        /// directory).
+        #[arg(long, value_parser = ["hsds-json", "hsds-csv"], default_value = "hsds-json")]
         format: String,
-        /// Write here instead of standard output.
-        #[arg(long, value_name = "FILE")]
+        /// Write here instead of standard output (for `hsds-csv`: the directory to write into).
+        #[arg(long, value_name = "PATH")]
         out: Option<PathBuf>,
         #[command(flatten)]
         db: DbArgs,
     },
-    /// Import an HSDS 3 JSON package: entries are matched by id; nothing is written if any is
-    /// refused. Importing the same file twice changes nothing.
+    /// The directory's texts as PO files for translators, one per language.
+    #[command(subcommand)]
+    Translations(TranslationsCommand),
+    /// Import an HSDS 3 package: a JSON file, or a tabular package (its directory or its
+    /// datapackage.json). Entries are matched by id; nothing is written if any is refused.
+    /// Importing the same package twice changes nothing.
     Import {
         file: PathBuf,
         /// Report what would be created, changed, left alone and refused, and write nothing.
@@ -1012,9 +1018,20 @@ async fn directory_command(
 ) -> anyhow::Result<()> {
     use bluedot_web::directory_package;
     match command {
-        DirectoryCommand::Export { format: _, out, db } => {
+        DirectoryCommand::Export { format, out, db } => {
             let (_, store) = settings_and_store(config, db).await?;
             let package = directory_package::export_hsds_json(&store).await?;
+            if format == "hsds-csv" {
+                let dir = out.context("--format hsds-csv writes several files: give --out DIR")?;
+                std::fs::create_dir_all(&dir)
+                    .with_context(|| format!("cannot create {}", dir.display()))?;
+                for (name, bytes) in directory_package::tabular::write(&package)? {
+                    let path = dir.join(name);
+                    std::fs::write(&path, bytes)
+                        .with_context(|| format!("cannot write {}", path.display()))?;
+                }
+                return Ok(());
+            }
             let text = serde_json::to_string_pretty(&package)? + "\n";
             match out {
                 Some(path) => std::fs::write(&path, text)
@@ -1023,36 +1040,151 @@ async fn directory_command(
             }
             Ok(())
         }
+        DirectoryCommand::Translations(command) => translations_command(config, command).await,
         DirectoryCommand::Import { file, dry_run, db } => {
             let (_, store) = settings_and_store(config, db).await?;
-            let text = std::fs::read_to_string(&file)
-                .with_context(|| format!("cannot read {}", file.display()))?;
-            let package: serde_json::Value = serde_json::from_str(&text)
-                .with_context(|| format!("{} is not JSON", file.display()))?;
+            let package = read_directory_package(&file)?;
             let change = bluedot_store::audit::Change::by_system("cli");
-            let report = directory_package::import(&store, &change, &package, !dry_run).await?;
-            for (what, names) in [
-                ("create", &report.created),
-                ("change", &report.changed),
-                ("unchanged", &report.unchanged),
-            ] {
-                for name in names {
-                    println!("{what}\t{name}");
-                }
-            }
-            for (at, why) in &report.refused {
-                println!("refused\t{at}\t{why}");
-            }
-            println!("{}", report.summary());
-            if !report.refused.is_empty() {
-                anyhow::bail!("nothing was imported: fix the refused records and import again");
-            }
-            if dry_run {
-                println!("dry run: nothing was written");
+            let report = directory_package::import(
+                &store,
+                &change,
+                directory_package::Importer::System,
+                &package,
+                !dry_run,
+            )
+            .await?;
+            print_report(&report, dry_run)
+        }
+    }
+}
+
+#[derive(Subcommand)]
+enum TranslationsCommand {
+    /// Write a PO file of every text to translate into one language: information pages,
+    /// hubs and providers, with the translations written so far (outdated ones marked fuzzy).
+    Export {
+        /// The language to translate into (uk, ru, en, pl, ro, hu, sk, bg, it).
+        #[arg(long)]
+        lang: String,
+        /// The language hubs' and providers' texts are translated from (pages name their own).
+        #[arg(long, default_value = "en")]
+        from: String,
+        /// Write here instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Import a translated PO file. A text whose source changed since the export is refused
+    /// and reported; nothing is written if any is.
+    Import {
+        file: PathBuf,
+        /// Report what would change, and write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+/// Prints what an import did or would do, line by line for scripts, then its summary; an
+/// import with refusals is an error.
+fn print_report(
+    report: &bluedot_web::directory_package::Report,
+    dry_run: bool,
+) -> anyhow::Result<()> {
+    for (what, names) in [
+        ("create", &report.created),
+        ("change", &report.changed),
+        ("unchanged", &report.unchanged),
+    ] {
+        for name in names {
+            println!("{what}\t{name}");
+        }
+    }
+    for (at, why) in &report.refused {
+        println!("refused\t{at}\t{why}");
+    }
+    println!("{}", report.summary());
+    if !report.refused.is_empty() {
+        anyhow::bail!("nothing was imported: fix the refused records and import again");
+    }
+    if dry_run {
+        println!("dry run: nothing was written");
+    }
+    Ok(())
+}
+
+async fn translations_command(
+    config: Option<&std::path::Path>,
+    command: TranslationsCommand,
+) -> anyhow::Result<()> {
+    use bluedot_web::directory_package::{Importer, translations};
+    let language = |code: &str| {
+        code.parse::<bluedot_core::Lang>().map_err(|_| {
+            anyhow::anyhow!("unknown language {code:?}: use uk, ru, en, pl, ro, hu, sk, bg or it")
+        })
+    };
+    match command {
+        TranslationsCommand::Export {
+            lang,
+            from,
+            out,
+            db,
+        } => {
+            let (lang, from) = (language(&lang)?, language(&from)?);
+            let (_, store) = settings_and_store(config, db).await?;
+            let po = translations::export(&store, Importer::System, lang, from).await?;
+            match out {
+                Some(path) => std::fs::write(&path, po)
+                    .with_context(|| format!("cannot write {}", path.display()))?,
+                None => print!("{po}"),
             }
             Ok(())
         }
+        TranslationsCommand::Import { file, dry_run, db } => {
+            let (_, store) = settings_and_store(config, db).await?;
+            let po =
+                std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let change = bluedot_store::audit::Change::by_system("cli");
+            let report =
+                translations::import(&store, &change, Importer::System, &po, !dry_run).await?;
+            print_report(&report, dry_run)
+        }
     }
+}
+
+/// The package at `path`: an HSDS JSON file, or a tabular package given by its directory or
+/// its datapackage.json.
+fn read_directory_package(
+    path: &std::path::Path,
+) -> anyhow::Result<bluedot_web::directory_package::Package> {
+    use bluedot_web::directory_package::{Package, tabular};
+    let read = |p: &std::path::Path| {
+        std::fs::read(p).with_context(|| format!("cannot read {}", p.display()))
+    };
+    let dir = if path.is_dir() {
+        path.to_owned()
+    } else if path.file_name() == Some(std::ffi::OsStr::new(tabular::DESCRIPTOR)) {
+        path.parent()
+            .unwrap_or(std::path::Path::new("."))
+            .to_owned()
+    } else {
+        let value = serde_json::from_slice(&read(path)?)
+            .with_context(|| format!("{} is not JSON", path.display()))?;
+        return Ok(Package::Json(value));
+    };
+    let mut files = std::collections::BTreeMap::new();
+    for entry in
+        std::fs::read_dir(&dir).with_context(|| format!("cannot read {}", dir.display()))?
+    {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.ends_with(".csv") || name.ends_with(".json") {
+            files.insert(name, read(&entry.path())?);
+        }
+    }
+    Ok(Package::Tabular(files))
 }
 
 /// Loads the demo network through the path imports take (versioned, audited as the

@@ -141,6 +141,28 @@ impl Closure {
 }
 
 impl Hub {
+    /// The hub's texts that are written in each language, each named by a key that stays the
+    /// same while the text exists: for translators' files and anything else that walks them.
+    pub fn texts_mut(&mut self) -> Vec<(String, &mut Localized)> {
+        let mut texts = vec![
+            ("name".to_owned(), &mut self.name),
+            ("description".to_owned(), &mut self.description),
+            ("address".to_owned(), &mut self.address),
+            ("status_note".to_owned(), &mut self.status_note),
+            ("accessibility".to_owned(), &mut self.accessibility.note),
+        ];
+        for service in &mut self.services {
+            texts.push((
+                format!("service/{}", service.kind.code()),
+                &mut service.note,
+            ));
+        }
+        for closure in &mut self.closures {
+            texts.push((format!("closure/{}", closure.id), &mut closure.reason));
+        }
+        texts
+    }
+
     /// Checks what the database cannot: slug shape, names, coordinates and hours.
     pub fn validate(&self) -> Result<(), ValidationError> {
         validate_slug(&self.slug)?;

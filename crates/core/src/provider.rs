@@ -31,6 +31,17 @@ pub struct Provider {
 }
 
 impl Provider {
+    /// The provider's texts that are written in each language, each named by a stable key.
+    pub fn texts_mut(&mut self) -> Vec<(String, &mut Localized)> {
+        vec![
+            ("name".to_owned(), &mut self.name),
+            ("description".to_owned(), &mut self.description),
+            ("address".to_owned(), &mut self.address),
+            ("eligibility".to_owned(), &mut self.eligibility),
+            ("fees".to_owned(), &mut self.fees),
+        ]
+    }
+
     /// Checks what the database cannot: a name, coordinates, hours and a web address.
     pub fn validate(&self) -> Result<(), ValidationError> {
         if self.organization.trim().is_empty() && self.name.is_empty() {

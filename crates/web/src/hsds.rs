@@ -79,6 +79,11 @@ fn provider_organization_id(p: &Provider) -> Uuid {
     )
 }
 
+/// The id of a service's offer at its hub (a service is offered at one hub).
+pub(crate) fn service_at_location_id(service: Uuid) -> Uuid {
+    Uuid::new_v5(&service, b"at")
+}
+
 /// The id of a part of a record (a phone, an address, a language): derived from the record's
 /// id and what the part is, so it is the same on every request and every deployment.
 fn part_id(parent: &Uuid, part: &str) -> Uuid {
@@ -515,7 +520,7 @@ async fn service(
             let mut body = service_json(hub, s, f.lang);
             body["organization"] = organization_json(hub.country, f.lang);
             body["service_at_locations"] = json!([{
-                "id": Uuid::new_v5(&id, b"at"),
+                "id": service_at_location_id(id),
                 "service_id": id,
                 "location_id": hub.id,
                 "location": location_json(hub, f.lang),
@@ -621,7 +626,7 @@ fn service_at_locations_list(state: &AppState, snapshot: &Snapshot, f: &Filters)
             rows.push((
                 distance,
                 json!({
-                    "id": Uuid::new_v5(&sid, b"at"),
+                    "id": service_at_location_id(sid),
                     "service_id": sid,
                     "location_id": hub.id,
                     "service": service_json(hub, s, f.lang),

@@ -36,13 +36,13 @@ use crate::AppState;
 use crate::view::{Ctx, render, render_form, week_rows};
 
 /// A signed-in editor of the directory with the hubs as they stand.
-struct Editor {
-    staff: Staff,
+pub(super) struct Editor {
+    pub(super) staff: Staff,
     hubs: std::sync::Arc<Vec<Hub>>,
 }
 
 impl Editor {
-    async fn open(state: &AppState, headers: &HeaderMap) -> StaffResult<Editor> {
+    pub(super) async fn open(state: &AppState, headers: &HeaderMap) -> StaffResult<Editor> {
         let staff = signed_in(state, headers).await?;
         let hubs = state
             .directory
@@ -66,7 +66,7 @@ impl Editor {
         Ok(editor)
     }
 
-    fn ctx(&self) -> Ctx {
+    pub(super) fn ctx(&self) -> Ctx {
         Ctx::new(self.staff.lang, "/", "directory")
     }
 
@@ -87,11 +87,11 @@ impl Editor {
         }
     }
 
-    fn nav(&self) -> Nav {
+    pub(super) fn nav(&self) -> Nav {
         Nav::for_staff(&self.staff, &self.hubs)
     }
 
-    fn internal(&self, e: impl std::fmt::Display) -> StaffError {
+    pub(super) fn internal(&self, e: impl std::fmt::Display) -> StaffError {
         StaffError::internal(self.staff.lang, e)
     }
 

@@ -10,6 +10,7 @@ mod cases;
 pub mod credentials;
 mod deployments;
 mod directory;
+mod directory_import;
 mod family_tracing;
 mod figures;
 mod people;
@@ -114,6 +115,23 @@ pub fn routes() -> Router<AppState> {
             post(transfers::record_decision),
         )
         .route("/staff/directory", get(directory::list))
+        .route(
+            "/staff/directory/import",
+            get(directory_import::form)
+                .post(directory_import::run)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    directory_import::MAX_PACKAGE_BYTES,
+                )),
+        )
+        .route("/staff/directory/export", get(directory_import::export))
+        .route(
+            "/staff/directory/translations",
+            get(directory_import::translations_file)
+                .post(directory_import::import_translations)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    directory_import::MAX_PACKAGE_BYTES,
+                )),
+        )
         .route("/staff/directory/hubs", post(directory::create_hub))
         .route("/staff/directory/hubs/new", get(directory::new_hub_form))
         .route(

@@ -1,13 +1,19 @@
 //! The directory as a file, for moving it between deployments and tools: an Open Referral HSDS 3
-//! JSON package (organisations, locations and services as the open-data API serves them) with
-//! the whole of each entry under `x_bluedot`, so that export → import → export gives the same
-//! file. Packages from other HSDS tools, without `x_bluedot`, are read from their locations and
-//! services. An import is checked whole before anything is written: one refused record and
-//! nothing is.
+//! JSON package (organisations, locations and services as the open-data API serves them) or its
+//! tabular form (`tabular`), with the whole of each entry under `x_bluedot`, so that export →
+//! import → export gives the same files. Packages from other HSDS tools, without `x_bluedot`,
+//! are read from their locations and services. An import is checked whole before anything is
+//! written: one refused record and nothing is.
+
+pub mod tabular;
+pub mod translations;
+
+use std::collections::BTreeMap;
 
 use bluedot_core::article::Article;
 use bluedot_core::geo::Point;
 use bluedot_core::hub::{Contact, HubService, MessagingApp};
+use bluedot_core::policy::{self, Actor, Target};
 use bluedot_core::provider::Provider;
 use bluedot_core::{Country, Hub, HubKind, Lang, Localized, ServiceKind};
 use bluedot_store::audit::Change;
@@ -56,6 +62,36 @@ pub async fn export_hsds_json(store: &Store) -> Result<Value, StoreError> {
     }))
 }
 
+/// A directory package as it arrives: one HSDS JSON file, or the files of a tabular package by
+/// name.
+pub enum Package {
+    Json(Value),
+    Tabular(BTreeMap<String, Vec<u8>>),
+}
+
+impl Package {
+    /// The package made of the files a person chose: a single JSON file is an HSDS JSON
+    /// package, CSV files (with or without their `datapackage.json`) a tabular one.
+    pub fn from_files(mut files: BTreeMap<String, Vec<u8>>) -> Result<Package, String> {
+        let is_tabular = files
+            .keys()
+            .any(|name| name.ends_with(".csv") || name == tabular::DESCRIPTOR);
+        if is_tabular {
+            return Ok(Package::Tabular(files));
+        }
+        match files.len() {
+            0 => Err("choose the package's file or files".into()),
+            1 => {
+                let (name, bytes) = files.pop_first().unwrap_or_default();
+                serde_json::from_slice(&bytes)
+                    .map(Package::Json)
+                    .map_err(|e| format!("{name} is not JSON: {e}"))
+            }
+            _ => Err("choose one HSDS JSON file, or the CSV files of a tabular package".into()),
+        }
+    }
+}
+
 /// What an import did, or would do, to each entry.
 #[derive(Debug, Default, PartialEq)]
 pub struct Report {
@@ -79,8 +115,11 @@ impl Report {
 }
 
 /// Reads a package into entries, refusing (with where and why) what cannot be read.
-pub fn read_package(package: &Value) -> (Entries, Vec<(String, String)>) {
-    let mut refused = vec![];
+pub fn read_package(package: &Package) -> (Entries, Vec<(String, String)>) {
+    let (package, mut refused) = match package {
+        Package::Json(value) => (value.clone(), vec![]),
+        Package::Tabular(files) => tabular::read(files),
+    };
     if let Some(ours) = package.get("x_bluedot") {
         let entries = Entries {
             hubs: read_list(ours, "hubs", &mut refused),
@@ -99,7 +138,13 @@ pub fn read_package(package: &Value) -> (Entries, Vec<(String, String)>) {
     {
         match hub_from_location(location, &services) {
             Ok(hub) => entries.hubs.push(hub),
-            Err(e) => refused.push((format!("locations[{i}]"), e)),
+            Err(e) => {
+                let at = match location["x_read_from"].as_str() {
+                    Some(at) => at.to_owned(),
+                    None => format!("locations[{i}]"),
+                };
+                refused.push((at, e));
+            }
         }
     }
     (entries, refused)
@@ -147,11 +192,13 @@ fn hub_from_location(location: &Value, services: &[Value]) -> Result<Hub, String
     };
     let mut hub_services = vec![];
     for service in services {
-        let here = service["schedules"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .any(|s| s["location_id"] == location["id"]);
+        let here = ["schedules", "service_at_locations"].iter().any(|list| {
+            service[list]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|s| s["location_id"] == location["id"])
+        });
         if !here {
             continue;
         }
@@ -207,12 +254,62 @@ fn hub_from_location(location: &Value, services: &[Value]) -> Result<Hub, String
     })
 }
 
-/// Checks every entry as a save would, and against what the store holds; writes only when
-/// `write` and nothing was refused.
+/// Who brings a package in: the system (the command line, which may write every entry) or a
+/// signed-in editor, who may bring in only what they could change by hand.
+#[derive(Clone, Copy)]
+pub enum Importer<'a> {
+    System,
+    Editor(&'a Actor),
+}
+
+impl Importer<'_> {
+    fn adds(&self, country: Country) -> bool {
+        match self {
+            Importer::System => true,
+            Importer::Editor(actor) => policy::adds_to_directory(actor, country),
+        }
+    }
+
+    /// Whether this importer may save `hub`, stored now as `stored` (if at all).
+    fn saves_hub(&self, hub: &Hub, stored: Option<&Hub>) -> bool {
+        let Importer::Editor(actor) = self else {
+            return true;
+        };
+        match stored {
+            None => self.adds(hub.country),
+            Some(stored) => {
+                let target = Target::Hub {
+                    hub: stored.id,
+                    country: stored.country,
+                };
+                policy::edits_hub(actor, target)
+                    && (stored.country == hub.country || self.adds(hub.country))
+            }
+        }
+    }
+
+    fn writes_pages(&self, country: Country) -> bool {
+        match self {
+            Importer::System => true,
+            Importer::Editor(actor) => policy::edits_pages(actor, country),
+        }
+    }
+}
+
+fn outside_scope(country: Country) -> String {
+    format!(
+        "outside your scope: you may not change this entry of the {} directory",
+        country.code()
+    )
+}
+
+/// Checks every entry as a save would, against what the store holds and against what the
+/// importer may change; writes only when `write` and nothing was refused.
 pub async fn import(
     store: &Store,
     change: &Change,
-    package: &Value,
+    importer: Importer<'_>,
+    package: &Package,
     write: bool,
 ) -> Result<Report, StoreError> {
     let (mut entries, refused) = read_package(package);
@@ -245,9 +342,13 @@ pub async fn import(
             continue;
         }
         let name = format!("hub {}", hub.slug);
-        match store.hub_for_edit(hub.id).await? {
+        let stored = store.hub_for_edit(hub.id).await?.map(|(stored, _)| stored);
+        match stored {
+            Some(stored) if stored == *hub => report.unchanged.push(name),
+            _ if !importer.saves_hub(hub, stored.as_ref()) => {
+                report.refused.push((at, outside_scope(hub.country)));
+            }
             None => report.created.push(name),
-            Some((stored, _)) if stored == *hub => report.unchanged.push(name),
             Some(_) => report.changed.push(name),
         }
     }
@@ -261,8 +362,12 @@ pub async fn import(
         }
         let name = format!("provider {}", p.organization);
         match store.provider_by_id(p.id).await? {
-            None => report.created.push(name),
             Some(stored) if stored == *p => report.unchanged.push(name),
+            Some(stored) if !importer.adds(stored.country) => {
+                report.refused.push((name, outside_scope(stored.country)));
+            }
+            _ if !importer.adds(p.country) => report.refused.push((name, outside_scope(p.country))),
+            None => report.created.push(name),
             Some(_) => report.changed.push(name),
         }
     }
@@ -276,8 +381,11 @@ pub async fn import(
             a.lang.code()
         );
         match store.article_for_edit(a.country, a.topic, a.lang).await? {
-            None => report.created.push(name),
             Some((stored, _)) if stored == *a => report.unchanged.push(name),
+            _ if !importer.writes_pages(a.country) => {
+                report.refused.push((name, outside_scope(a.country)));
+            }
+            None => report.created.push(name),
             Some(_) => report.changed.push(name),
         }
     }
