@@ -668,6 +668,7 @@ dir-import-done = Imported
 dir-import-refused = Refused: nothing was written
 dir-import-where = Where
 dir-import-why = Why
+dir-import-skipped = Left unfinished
 dir-import-created = New entries
 dir-import-changed = Changed entries
 dir-import-too-big = The package could not be read: packages are at most 16 MB.

@@ -64,7 +64,15 @@ async fn translations_go_out_and_come_back_and_a_changed_source_is_refused() {
             "{backend}: no page is in Romanian yet"
         );
 
-        translate(&mut catalog, &[&hub_prefix, "en/page/RO/rights/"]);
+        // A page begun but not finished (its title only) is left for later, not refused.
+        translate(
+            &mut catalog,
+            &[
+                &hub_prefix,
+                "en/page/RO/rights/",
+                "en/page/RO/services/title",
+            ],
+        );
         let translated = write(&catalog);
         let dry = translations::import(&store, &change, Importer::System, &translated, false)
             .await
@@ -76,6 +84,8 @@ async fn translations_go_out_and_come_back_and_a_changed_source_is_refused() {
             "{backend}"
         );
         assert_eq!(dry.changed, vec![format!("hub {}", hub.slug)], "{backend}");
+        assert_eq!(dry.skipped.len(), 1, "{backend}: {:?}", dry.skipped);
+        assert_eq!(dry.skipped[0].0, "page RO/services/ro", "{backend}");
         assert!(
             store
                 .article_for_edit(Country::Romania, Topic::Rights, Lang::Ro)

@@ -1105,6 +1105,9 @@ fn print_report(
     for (at, why) in &report.refused {
         println!("refused\t{at}\t{why}");
     }
+    for (at, why) in &report.skipped {
+        println!("skipped\t{at}\t{why}");
+    }
     println!("{}", report.summary());
     if !report.refused.is_empty() {
         anyhow::bail!("nothing was imported: fix the refused records and import again");
@@ -1191,7 +1194,9 @@ fn read_directory_package(
 /// system's); returns the number of hubs loaded.
 pub async fn load_demo(store: &Store) -> anyhow::Result<usize> {
     use bluedot_store::directory::{Edit, Expected};
-    let now = chrono::Utc::now();
+    // The store's clock (to the microsecond, as both databases keep time), so a directory
+    // exported from one database reads back the same from the other.
+    let now = store.now();
     let change = bluedot_store::audit::Change::by_system("demo");
     let hubs = bluedot_demo::hubs(now);
     for hub in &hubs {

@@ -100,17 +100,24 @@ pub struct Report {
     pub unchanged: Vec<String>,
     /// Where in the file, and why.
     pub refused: Vec<(String, String)>,
+    /// Left for later without refusing the rest (a page whose translation is not finished),
+    /// and why.
+    pub skipped: Vec<(String, String)>,
 }
 
 impl Report {
     pub fn summary(&self) -> String {
-        format!(
+        let mut summary = format!(
             "{} to create, {} to change, {} unchanged, {} refused",
             self.created.len(),
             self.changed.len(),
             self.unchanged.len(),
             self.refused.len()
-        )
+        );
+        if !self.skipped.is_empty() {
+            summary.push_str(&format!(", {} left unfinished", self.skipped.len()));
+        }
+        summary
     }
 }
 

@@ -370,9 +370,9 @@ pub async fn import(
         }
         page.source_lang = Some(from);
         if page.title.trim().is_empty() || page.body.trim().is_empty() {
-            report.refused.push((
+            report.skipped.push((
                 name,
-                "a new page needs at least its title and its text translated".into(),
+                "not written: a page needs at least its title and its text translated".into(),
             ));
             continue;
         }

@@ -39,6 +39,7 @@ struct ReportView {
     written: bool,
     summary: String,
     refused: Vec<(String, String)>,
+    skipped: Vec<(String, String)>,
     created: Vec<String>,
     changed: Vec<String>,
 }
@@ -49,6 +50,7 @@ impl ReportView {
             written,
             summary: report.summary(),
             refused: report.refused,
+            skipped: report.skipped,
             created: report.created,
             changed: report.changed,
         }
