@@ -239,3 +239,56 @@ test("a country coordinator imports a directory package on the screen: checked f
   assert.match(await publicHub.text(), /\+373 22 000 111/);
   await context.close();
 });
+
+test("a country coordinator adds and corrects a provider; it shows on the country page with its eligibility and fees", async () => {
+  const { context, page } = await signedInAs(server, browser, "coord.providers", "--role", "country-coordinator", "--country", "SK");
+  await page.goto(`${server.url}/staff/directory`);
+  await page.selectOption("#add-provider-country", "SK");
+  await page.click("#add-provider button");
+  await page.waitForSelector("#provider-form");
+  assert.deepEqual(await axeViolations(page), []);
+  await page.fill("#provider-organization", "Poradňa pre cudzincov Košice");
+  await page.selectOption("#provider-service", "legal-counselling");
+  await page.fill("#name-en", "Legal advice for people from Ukraine");
+  await page.fill("#name-uk", "Юридичні консультації для людей з України");
+  await page.fill("#eligibility-uk", "Особи з тимчасовим притулком");
+  await page.uncheck("#provider-free");
+  await page.fill("#fees-uk", "Перша консультація безкоштовна");
+  await page.fill("#hub-hours", "Tu,Th 10:00-16:00");
+  await page.fill("#provider-website", "ftp://kosice.example.sk");
+
+  // A web address that is not a web page is refused with the field named; nothing typed is lost.
+  let response = await Promise.all([page.waitForNavigation(), page.click("#provider-save")]).then(([r]) => r);
+  assert.equal(response.status(), 400);
+  assert.match(await page.locator("#error-message").innerText(), /Website|https/);
+  assert.equal(await page.inputValue("#eligibility-uk"), "Особи з тимчасовим притулком");
+
+  await page.fill("#provider-website", "https://kosice.example.sk");
+  response = await Promise.all([page.waitForNavigation(), page.click("#provider-save")]).then(([r]) => r);
+  assert.equal(response.status(), 200);
+  await page.waitForSelector("#saved");
+
+  const visitor = await phone(browser);
+  const publicPage = await visitor.newPage();
+  await publicPage.goto(`${server.url}/uk/info/sk`);
+  const listed = await publicPage.locator("main").innerText();
+  assert.match(listed, /Юридичні консультації для людей з України/);
+  assert.match(listed, /Особи з тимчасовим притулком/);
+  assert.match(listed, /Перша консультація безкоштовна/);
+
+  // A correction is a new version in the provider's history, with the old value shown.
+  await page.fill("#fees-uk", "Перші дві консультації безкоштовні");
+  await Promise.all([page.waitForNavigation(), page.click("#provider-save")]);
+  await page.click("a[href$='/history']");
+  const history = await page.locator("#history").innerText();
+  assert.match(history, /Перша консультація безкоштовна/);
+  assert.match(history, /Перші дві консультації безкоштовні/);
+  assert.deepEqual(await axeViolations(page), []);
+
+  // Another country's provider is not this coordinator's to open.
+  const exported = await (await page.request.get(`${server.url}/staff/directory/export`)).json();
+  const polish = exported.x_bluedot.providers.find((p) => p.country === "PL");
+  const other = await page.request.get(`${server.url}/staff/directory/providers/${polish.id}`);
+  assert.equal(other.status(), 403);
+  await context.close();
+});

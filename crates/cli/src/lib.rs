@@ -1206,7 +1206,7 @@ pub async fn load_demo(store: &Store) -> anyhow::Result<usize> {
     }
     for provider in bluedot_demo::providers(now) {
         store
-            .save_provider(&change, &provider, Edit::Import)
+            .save_provider(&change, &provider, Expected::Any, Edit::Import)
             .await?;
     }
     // Sources before their translations, which record the source they were made from.

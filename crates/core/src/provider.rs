@@ -31,6 +31,29 @@ pub struct Provider {
 }
 
 impl Provider {
+    /// An empty provider of `country`: what a new provider's form and an import start from.
+    pub fn blank(id: Uuid, country: Country, now: DateTime<Utc>) -> Provider {
+        Provider {
+            id,
+            country,
+            organization: String::new(),
+            service: ServiceKind::LegalCounselling,
+            name: Localized::new(),
+            description: Localized::new(),
+            address: Localized::new(),
+            location: None,
+            opening_hours: None,
+            contacts: vec![],
+            website: None,
+            eligibility: Localized::new(),
+            languages: vec![],
+            free_of_charge: true,
+            fees: Localized::new(),
+            verified_at: now,
+            is_demo: false,
+        }
+    }
+
     /// The provider's texts that are written in each language, each named by a stable key.
     pub fn texts_mut(&mut self) -> Vec<(String, &mut Localized)> {
         vec![

@@ -306,11 +306,26 @@ impl Store {
         Ok(Saved::Version(version))
     }
 
+    /// A provider as stored now, with the version an editor's save must name.
+    pub async fn provider_for_edit(&self, id: Uuid) -> Result<Option<(Provider, i64)>> {
+        let Some(provider) = self.provider_by_id(id).await? else {
+            return Ok(None);
+        };
+        let last: Option<i64> = on_pool!(self, pool => sqlx::query_scalar(
+            "SELECT MAX(version) FROM directory_history WHERE entry = $1",
+        )
+        .bind(provider_entry(id))
+        .fetch_one(pool)
+        .await?);
+        Ok(Some((provider, last.unwrap_or(0))))
+    }
+
     /// Saves a provider as a new version, audited. Providers are matched by id.
     pub async fn save_provider(
         &self,
         change: &Change,
         provider: &Provider,
+        expected: Expected,
         edit: Edit,
     ) -> Result<Saved> {
         provider.validate()?;
@@ -332,7 +347,12 @@ impl Store {
             .bind(&entry)
             .fetch_one(&mut *tx)
             .await?;
-            let version = last.unwrap_or(0) + 1;
+            let last = match (&old, last) {
+                (None, _) => None,
+                // A provider written before histories were kept is at version 0.
+                (Some(_), last) => Some(last.unwrap_or(0)),
+            };
+            let version = expected.check(last, "the provider")?.unwrap_or(0) + 1;
             sqlx::query(
                 "INSERT INTO providers (id, country, organization, service, name, description,
                      address, lat, lon, opening_hours, contacts, website, eligibility, languages,

@@ -405,7 +405,9 @@ pub async fn import(
             .await?;
     }
     for p in &entries.providers {
-        store.save_provider(change, p, Edit::Import).await?;
+        store
+            .save_provider(change, p, Expected::Any, Edit::Import)
+            .await?;
     }
     for a in &entries.articles {
         store

@@ -416,7 +416,7 @@ pub async fn import(
 
     let mut provider_saves = vec![];
     for (id, texts) in providers {
-        let Some(stored) = store.provider_by_id(id).await? else {
+        let Some((stored, version)) = store.provider_for_edit(id).await? else {
             report.refused.push((
                 format!("provider {id}"),
                 "no such provider in this directory".into(),
@@ -434,7 +434,7 @@ pub async fn import(
                 report.unchanged.push(name);
             } else {
                 report.changed.push(name);
-                provider_saves.push(provider);
+                provider_saves.push((provider, version));
             }
         }
     }
@@ -452,8 +452,10 @@ pub async fn import(
             .save_hub(change, hub, Expected::Version(*version), Edit::Edit)
             .await?;
     }
-    for provider in &provider_saves {
-        store.save_provider(change, provider, Edit::Edit).await?;
+    for (provider, version) in &provider_saves {
+        store
+            .save_provider(change, provider, Expected::Version(*version), Edit::Edit)
+            .await?;
     }
     Ok(report)
 }

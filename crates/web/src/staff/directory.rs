@@ -17,6 +17,7 @@ use bluedot_core::hub::{
     Accessibility, Closure, Contact, HubService, MessagingApp, WheelchairAccess,
 };
 use bluedot_core::policy;
+use bluedot_core::provider::Provider;
 use bluedot_core::{
     Country, Hub, HubKind, HubStatus, Lang, Localized, PriorityGroup, ServiceKind, ValidationError,
 };
@@ -56,7 +57,7 @@ impl Editor {
     }
 
     /// The editor behind a form post, once its CSRF token and origin are checked.
-    async fn posting(
+    pub(super) async fn posting(
         state: &AppState,
         headers: &HeaderMap,
         pairs: &[(String, String)],
@@ -71,7 +72,7 @@ impl Editor {
     }
 
     /// What the editor is told of a refused save; an error that is not a refusal stays one.
-    fn refusal(&self, e: StoreError) -> StaffResult<String> {
+    pub(super) fn refusal(&self, e: StoreError) -> StaffResult<String> {
         match e {
             StoreError::Invalid(e) => Ok(field_message(&self.ctx(), &e)),
             StoreError::Conflict(message) => Ok(message),
@@ -80,7 +81,7 @@ impl Editor {
     }
 
     /// A refused save from a form without a page of its own, answered as a message page.
-    fn refused_request(&self, e: StoreError) -> StaffError {
+    pub(super) fn refused_request(&self, e: StoreError) -> StaffError {
         match self.refusal(e) {
             Ok(message) => StaffError::BadRequest(self.staff.lang, message),
             Err(e) => e,
@@ -96,7 +97,7 @@ impl Editor {
     }
 
     /// The countries where this editor adds hubs.
-    fn adding_countries(&self) -> Vec<Country> {
+    pub(super) fn adding_countries(&self) -> Vec<Country> {
         Country::ALL
             .into_iter()
             .filter(|c| policy::adds_to_directory(&self.staff.actor, *c))
@@ -134,7 +135,7 @@ impl Editor {
 
 /// Makes the change visible on this process's pages at once (other processes within their
 /// cache time).
-async fn published(state: &AppState) {
+pub(super) async fn published(state: &AppState) {
     state.directory.invalidate().await;
 }
 
@@ -167,6 +168,14 @@ pub struct ReviewLine {
     pub verified: String,
 }
 
+pub struct ProviderLine {
+    pub id: Uuid,
+    pub name: String,
+    pub country: String,
+    pub service: String,
+    pub verified: String,
+}
+
 pub struct PageLine {
     pub country: String,
     pub topic: String,
@@ -189,6 +198,7 @@ struct DirectoryPage {
     hubs: Vec<HubLine>,
     adding: Vec<SelectOption>,
     review: Vec<ReviewLine>,
+    providers: Vec<ProviderLine>,
     pages: Vec<PageLine>,
 }
 
@@ -226,6 +236,30 @@ pub async fn list(State(state): State<AppState>, headers: HeaderMap) -> StaffRes
                     verify: format!("/staff/directory/hubs/{}/verify", hub.id),
                     state: ctx.t(&format!("dir-freshness-{}", freshness_code(judged))),
                     verified: ctx.date(&verified),
+                },
+            ));
+        }
+    }
+    let providers: Vec<Provider> = state
+        .store
+        .list_providers(None)
+        .await
+        .map_err(|e| editor.internal(e))?
+        .into_iter()
+        .filter(|p| policy::adds_to_directory(&editor.staff.actor, p.country))
+        .collect();
+    for p in &providers {
+        let judged = policy_.judge(p.verified_at, now);
+        if judged != Freshness::Fresh {
+            review.push((
+                p.verified_at,
+                ReviewLine {
+                    what: ctx.t("dir-what-provider"),
+                    name: super::directory_providers::provider_title(&ctx, p),
+                    href: format!("/staff/directory/providers/{}", p.id),
+                    verify: format!("/staff/directory/providers/{}/verify", p.id),
+                    state: ctx.t(&format!("dir-freshness-{}", freshness_code(judged))),
+                    verified: ctx.date(&p.verified_at),
                 },
             ));
         }
@@ -308,6 +342,16 @@ pub async fn list(State(state): State<AppState>, headers: HeaderMap) -> StaffRes
             })
             .collect(),
         review: review.into_iter().map(|(_, line)| line).collect(),
+        providers: providers
+            .iter()
+            .map(|p| ProviderLine {
+                id: p.id,
+                name: super::directory_providers::provider_title(&ctx, p),
+                country: ctx.country_name(p.country),
+                service: ctx.t(&format!("service-{}", p.service.code())),
+                verified: ctx.date(&p.verified_at),
+            })
+            .collect(),
         pages,
         ctx,
     };
@@ -412,8 +456,6 @@ impl HubDraft {
 
     fn from_pairs(pairs: &[(String, String)]) -> HubDraft {
         let mut d = HubDraft::default();
-        let mut channels = vec![];
-        let mut values = vec![];
         for (k, v) in pairs {
             match k.as_str() {
                 "slug" => d.slug = v.trim().to_owned(),
@@ -426,8 +468,6 @@ impl HubDraft {
                 "wheelchair" => d.wheelchair = v.clone(),
                 "languages" => d.languages = v.clone(),
                 "partners" => d.partners = v.clone(),
-                "contact_channel" => channels.push(v.clone()),
-                "contact_value" => values.push(v.trim().to_owned()),
                 "service" => {
                     d.services.entry(v.clone()).or_default();
                 }
@@ -461,11 +501,7 @@ impl HubDraft {
                 groups.push(v.clone());
             }
         }
-        d.contacts = channels
-            .into_iter()
-            .zip(values)
-            .filter(|(_, v)| !v.is_empty())
-            .collect();
+        d.contacts = contact_pairs(pairs);
         d
     }
 
@@ -506,31 +542,8 @@ impl HubDraft {
                 ),
             ));
         }
-        let mut contacts = vec![];
-        for (channel, value) in &self.contacts {
-            let channel = MessagingApp::from_code(channel)
-                .ok_or_else(|| invalid("contacts", "choose a channel for each contact"))?;
-            contacts.push(Contact {
-                channel,
-                value: value.clone(),
-            });
-        }
-        let mut languages = vec![];
-        for code in self
-            .languages
-            .split([',', ' ', ';'])
-            .map(str::trim)
-            .filter(|c| !c.is_empty())
-        {
-            let ok = code.len() <= 8 && code.chars().all(|c| c.is_ascii_alphabetic() || c == '-');
-            if !ok {
-                return Err(ValidationError::new(
-                    "languages",
-                    format!("{code:?} is not a language code such as uk, ro or en"),
-                ));
-            }
-            languages.push(code.to_ascii_lowercase());
-        }
+        let contacts = contacts_of(&self.contacts)?;
+        let languages = languages_of(&self.languages)?;
         let mut services = vec![];
         for (code, groups) in &self.services {
             let kind = ServiceKind::from_code(code).ok_or_else(|| {
@@ -591,6 +604,52 @@ impl HubDraft {
         hub.validate()?;
         Ok(hub)
     }
+}
+
+/// Contacts as typed (channel code, value), refused when a channel is not one we know.
+pub(super) fn contacts_of(typed: &[(String, String)]) -> Result<Vec<Contact>, ValidationError> {
+    typed
+        .iter()
+        .map(|(channel, value)| {
+            let channel = MessagingApp::from_code(channel).ok_or_else(|| {
+                ValidationError::new("contacts", "choose a channel for each contact")
+            })?;
+            Ok(Contact {
+                channel,
+                value: value.clone(),
+            })
+        })
+        .collect()
+}
+
+/// The contact rows of a posted form: each channel with its value, empty rows left out.
+pub(super) fn contact_pairs(pairs: &[(String, String)]) -> Vec<(String, String)> {
+    let field = |name: &'static str| pairs.iter().filter(move |(k, _)| k == name);
+    field("contact_channel")
+        .zip(field("contact_value"))
+        .map(|((_, channel), (_, value))| (channel.clone(), value.trim().to_owned()))
+        .filter(|(_, v)| !v.is_empty())
+        .collect()
+}
+
+/// Language codes typed as a list ("uk, ro, en"), refused when one is not a code.
+pub(super) fn languages_of(typed: &str) -> Result<Vec<String>, ValidationError> {
+    typed
+        .split([',', ' ', ';'])
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .map(|code| {
+            let ok = code.len() <= 8 && code.chars().all(|c| c.is_ascii_alphabetic() || c == '-');
+            if ok {
+                Ok(code.to_ascii_lowercase())
+            } else {
+                Err(ValidationError::new(
+                    "languages",
+                    format!("{code:?} is not a language code such as uk, ro or en"),
+                ))
+            }
+        })
+        .collect()
 }
 
 pub struct LangRow {
@@ -654,9 +713,11 @@ struct HubFormPage {
     hours_error: Option<String>,
     closures: Vec<ClosureRow>,
     verified: String,
+    hours_required: bool,
+    location_required: bool,
 }
 
-fn choices<T: Copy>(
+pub(super) fn choices<T: Copy>(
     ctx: &Ctx,
     all: &[T],
     code: fn(T) -> &'static str,
@@ -784,6 +845,8 @@ impl HubFormPage {
             verified: hub
                 .map(|(h, _)| ctx.date(&h.oldest_verification()))
                 .unwrap_or_default(),
+            hours_required: true,
+            location_required: true,
             langs,
             draft,
             ctx,
@@ -976,7 +1039,7 @@ async fn save_or_report(
 }
 
 /// Where a small form sends the editor back: the page named in `back` when it is one of ours.
-fn back_to(pairs: &[(String, String)], default: &str) -> Response {
+pub(super) fn back_to(pairs: &[(String, String)], default: &str) -> Response {
     let back = form_field(pairs, "back");
     let target = if back.starts_with("/staff/directory") && !back.contains("//") {
         back
@@ -1138,14 +1201,14 @@ pub struct FieldChange {
 
 #[derive(Template)]
 #[template(path = "staff/entry_history.html")]
-struct HistoryPage {
-    ctx: Ctx,
-    nav: Nav,
-    csrf: String,
-    title: String,
-    back: String,
-    restore: String,
-    versions: Vec<VersionRow>,
+pub(super) struct HistoryPage {
+    pub(super) ctx: Ctx,
+    pub(super) nav: Nav,
+    pub(super) csrf: String,
+    pub(super) title: String,
+    pub(super) back: String,
+    pub(super) restore: String,
+    pub(super) versions: Vec<VersionRow>,
 }
 
 /// A value as the history shows it: text as it is, anything else as compact JSON.
@@ -1162,7 +1225,7 @@ fn shown(value: Option<&serde_json::Value>) -> String {
     }
 }
 
-fn version_rows(ctx: &Ctx, versions: &[EntryVersion]) -> Vec<VersionRow> {
+pub(super) fn version_rows(ctx: &Ctx, versions: &[EntryVersion]) -> Vec<VersionRow> {
     versions
         .iter()
         .enumerate()

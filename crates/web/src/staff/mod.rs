@@ -11,6 +11,7 @@ pub mod credentials;
 mod deployments;
 mod directory;
 mod directory_import;
+mod directory_providers;
 mod family_tracing;
 mod figures;
 mod people;
@@ -131,6 +132,30 @@ pub fn routes() -> Router<AppState> {
                 .layer(axum::extract::DefaultBodyLimit::max(
                     directory_import::MAX_PACKAGE_BYTES,
                 )),
+        )
+        .route(
+            "/staff/directory/providers",
+            post(directory_providers::create),
+        )
+        .route(
+            "/staff/directory/providers/new",
+            get(directory_providers::new_form),
+        )
+        .route(
+            "/staff/directory/providers/{id}",
+            get(directory_providers::edit_form).post(directory_providers::save),
+        )
+        .route(
+            "/staff/directory/providers/{id}/verify",
+            post(directory_providers::verify),
+        )
+        .route(
+            "/staff/directory/providers/{id}/history",
+            get(directory_providers::history),
+        )
+        .route(
+            "/staff/directory/providers/{id}/restore",
+            post(directory_providers::restore),
         )
         .route("/staff/directory/hubs", post(directory::create_hub))
         .route("/staff/directory/hubs/new", get(directory::new_hub_form))
