@@ -84,6 +84,27 @@ test("a country coordinator adds a hub with hours written by the form; bad input
   assert.equal(bad.status(), 400);
   assert.match(await bad.text(), /teleportation/);
 
+  // A service run by a partner, for some people, with its own hours: invalid hours are
+  // refused naming the service, valid ones show on the hub's public page.
+  const desk = page.locator(".service-choice", { has: page.locator("input[value=information-desk]") });
+  await desk.locator("summary").click();
+  await desk.locator("input[name='service_hours.information-desk']").fill("weekdays mornings");
+  await desk.locator("input[name='provided_by.information-desk']").fill("Save the Children");
+  await desk.locator("input[name='eligibility.information-desk.uk']").fill("Родини з дітьми");
+  response = await Promise.all([page.waitForNavigation(), page.click("#hub-save")]).then(([r]) => r);
+  assert.equal(response.status(), 400);
+  assert.match(await page.locator("#error-message").innerText(), /information-desk/);
+  await page.locator(".service-choice", { has: page.locator("input[value=information-desk]") }).locator("summary").click();
+  await page.fill("input[name='service_hours.information-desk']", "Mo-Fr 10:00-12:00");
+  response = await Promise.all([page.waitForNavigation(), page.click("#hub-save")]).then(([r]) => r);
+  assert.equal(response.status(), 200);
+  await publicPage.goto(`${server.url}/uk/hubs/galati-port`);
+  const services = await publicPage.locator("#services-h + h3 + ul, section[aria-labelledby=services-h]").first().innerText();
+  assert.match(services, /Надає: Save the Children/);
+  assert.match(services, /Для кого: Родини з дітьми/);
+  await publicPage.locator(".service-hours summary").click();
+  assert.match(await publicPage.locator(".service-hours").innerText(), /10:00–12:00/);
+
   // The history names the creation, by whom, with every field.
   await page.click("text=History");
   await page.waitForSelector("#history");

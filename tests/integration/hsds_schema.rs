@@ -61,6 +61,27 @@ async fn every_endpoint_validates_against_the_official_schemas() {
     );
     on_both_backends!(async |store: Store, backend: &str, _url: String| {
         bluedot_cli::load_demo(&store).await.unwrap();
+        // One service with everything a service can say of itself beyond the hub's.
+        let (mut hub, version) = {
+            let first = store.list_hubs().await.unwrap().remove(0);
+            store.hub_for_edit(first.id).await.unwrap().unwrap()
+        };
+        let detailed = &mut hub.services[0];
+        detailed.hours = Some("Mo-Fr 10:00-12:00".into());
+        detailed.languages = vec!["uk".into(), "en".into()];
+        detailed.provided_by = "A partner organisation".into();
+        detailed.eligibility =
+            bluedot_core::Localized::new().with(bluedot_core::Lang::En, "Families with children");
+        let change = Change::by_system("test");
+        store
+            .save_hub(
+                &change,
+                &hub,
+                bluedot_store::directory::Expected::Version(version),
+                bluedot_store::directory::Edit::Edit,
+            )
+            .await
+            .unwrap();
         let app = bluedot_web::router(AppState::new(store.clone(), WebConfig::default()));
         let mut found: Vec<String> = vec![];
         let mut checked = 0;
@@ -102,6 +123,20 @@ async fn every_endpoint_validates_against_the_official_schemas() {
                 }
             }
         }
+        let detailed = get_json(
+            &app,
+            &format!("/services?per_page=500&country={}", hub.country.code()),
+        )
+        .await;
+        assert!(
+            detailed["contents"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|s| s["eligibility_description"] == "Families with children"
+                    && s["schedules"][0]["x_opening_hours"] == "Mo-Fr 10:00-12:00"),
+            "{backend}: the service's own details are published"
+        );
         found.sort();
         found.dedup();
         assert!(

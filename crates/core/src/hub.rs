@@ -70,7 +70,35 @@ pub struct HubService {
     pub priority_groups: Vec<PriorityGroup>,
     #[serde(default)]
     pub note: Localized,
+    /// The service's own hours (OpenStreetMap syntax) when they differ from the hub's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hours: Option<String>,
+    /// BCP 47 codes of the languages the service is given in, when they differ from the hub's.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub languages: Vec<String>,
+    /// The partner organisation that runs the service at the hub, if not the hub itself.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub provided_by: String,
+    /// Who may use it, when not everyone.
+    #[serde(default, skip_serializing_if = "Localized::is_empty")]
+    pub eligibility: Localized,
     pub verified_at: DateTime<Utc>,
+}
+
+impl HubService {
+    /// A service of `kind` with nothing said about it yet.
+    pub fn new(kind: ServiceKind, verified_at: DateTime<Utc>) -> HubService {
+        HubService {
+            kind,
+            priority_groups: vec![],
+            note: Localized::new(),
+            hours: None,
+            languages: vec![],
+            provided_by: String::new(),
+            eligibility: Localized::new(),
+            verified_at,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -181,6 +209,11 @@ impl Hub {
                     "services",
                     format!("service {} listed twice", s.kind),
                 ));
+            }
+            if let Some(hours) = &s.hours {
+                crate::hours::parse(hours).map_err(|e| {
+                    ValidationError::new("services", format!("hours of {}: {}", s.kind, e.message))
+                })?;
             }
         }
         Ok(())

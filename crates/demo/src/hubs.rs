@@ -320,10 +320,8 @@ pub fn hubs(now: DateTime<Utc>) -> Vec<Hub> {
                 services: services_for(p.kind)
                     .iter()
                     .map(|&kind| HubService {
-                        kind,
                         priority_groups: groups_for(kind),
-                        note: Localized::new(),
-                        verified_at,
+                        ..HubService::new(kind, verified_at)
                     })
                     .collect(),
                 closures: vec![],

@@ -212,21 +212,34 @@ pub(crate) fn location_json(hub: &Hub, lang: Lang) -> Value {
 pub(crate) fn service_json(hub: &Hub, s: &HubService, lang: Lang) -> Value {
     let id = service_id(hub, s.kind);
     let name = crate::I18N.message(lang, &format!("service-{}", s.kind.code()), None);
-    json!({
+    let hours = s.hours.as_deref().unwrap_or(&hub.opening_hours);
+    let spoken = if s.languages.is_empty() {
+        &hub.languages
+    } else {
+        &s.languages
+    };
+    let mut service = json!({
         "id": id,
         "organization_id": organization_id(hub.country),
         "name": format!("{name} — {}", hub.name.text(lang)),
         "description": s.note.text(lang),
         "status": if hub.status == bluedot_core::HubStatus::Open { "active" } else { "inactive" },
-        "languages": languages(&id, &hub.languages),
-        "schedules": [schedule(&id, &hub.opening_hours, Some(id), Some(hub.id))],
+        "languages": languages(&id, spoken),
+        "schedules": [schedule(&id, hours, Some(id), Some(hub.id))],
         "attributes": [attribute(&id, s.kind, lang)],
         "x_service_kind": s.kind.code(),
         "x_priority_groups": s.priority_groups.iter().map(|g| g.code()).collect::<Vec<_>>(),
         "x_hub_id": hub.id,
         "x_last_verified": s.verified_at,
         "x_is_demo": hub.is_demo,
-    })
+    });
+    if !s.eligibility.is_empty() {
+        service["eligibility_description"] = json!(s.eligibility.text(lang));
+    }
+    if !s.provided_by.is_empty() {
+        service["x_provided_by"] = json!(s.provided_by);
+    }
+    service
 }
 
 pub(crate) fn provider_service_json(p: &Provider, lang: Lang) -> Value {

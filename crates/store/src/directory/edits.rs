@@ -283,13 +283,18 @@ impl Store {
                 .await?;
             for service in &hub.services {
                 sqlx::query(
-                    "INSERT INTO hub_services (hub_id, service, priority_groups, note, verified_at)
-                     VALUES ($1, $2, $3, $4, $5)",
+                    "INSERT INTO hub_services (hub_id, service, priority_groups, note, hours,
+                         languages, provided_by, eligibility, verified_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
                 )
                 .bind(hub.id)
                 .bind(service.kind.code())
                 .bind(Json(&service.priority_groups))
                 .bind(Json(&service.note))
+                .bind(&service.hours)
+                .bind(Json(&service.languages))
+                .bind(&service.provided_by)
+                .bind(Json(&service.eligibility))
                 .bind(service.verified_at)
                 .execute(&mut *tx)
                 .await?;

@@ -48,6 +48,10 @@ pub(crate) struct HubServiceRow {
     service: String,
     priority_groups: Json<Vec<PriorityGroup>>,
     note: Json<Localized>,
+    hours: Option<String>,
+    languages: Json<Vec<String>>,
+    provided_by: String,
+    eligibility: Json<Localized>,
     verified_at: DateTime<Utc>,
 }
 
@@ -90,10 +94,16 @@ impl HubServiceRow {
             )?,
             priority_groups: self.priority_groups.0,
             note: self.note.0,
+            hours: self.hours,
+            languages: self.languages.0,
+            provided_by: self.provided_by,
+            eligibility: self.eligibility.0,
             verified_at: self.verified_at,
         })
     }
 }
+
+const SERVICE_COLUMNS: &str = "hub_id, service, priority_groups, note, hours, languages, provided_by, eligibility, verified_at";
 
 pub(crate) const HUB_COLUMNS: &str = "id, slug, kind, country, name, description, address, lat, lon, \
      opening_hours, contacts, languages, accessibility, status, status_note, partners, \
@@ -121,9 +131,7 @@ impl Store {
         let sql = format!("SELECT {HUB_COLUMNS} FROM hubs ORDER BY country, slug");
         let (rows, service_rows): (Vec<HubRow>, Vec<HubServiceRow>) = on_pool!(self, pool => (
             sqlx::query_as(&sql).fetch_all(pool).await?,
-            sqlx::query_as(
-                "SELECT hub_id, service, priority_groups, note, verified_at FROM hub_services",
-            )
+            sqlx::query_as(&format!("SELECT {SERVICE_COLUMNS} FROM hub_services"))
             .fetch_all(pool)
             .await?,
         ));
@@ -155,10 +163,8 @@ impl Store {
 
     /// A hub's row completed with its services, and the row's version.
     pub(crate) async fn with_services(&self, row: HubRow) -> Result<(Hub, i64)> {
-        let service_rows: Vec<HubServiceRow> = on_pool!(self, pool => sqlx::query_as(
-            "SELECT hub_id, service, priority_groups, note, verified_at FROM hub_services
-             WHERE hub_id = $1",
-        )
+        let sql = format!("SELECT {SERVICE_COLUMNS} FROM hub_services WHERE hub_id = $1");
+        let service_rows: Vec<HubServiceRow> = on_pool!(self, pool => sqlx::query_as(&sql)
         .bind(row.id)
         .fetch_all(pool)
         .await?);

@@ -214,12 +214,7 @@ fn hub_from_location(location: &Value, services: &[Value]) -> Result<Hub, String
             let kind = ServiceKind::from_code(&code)
                 .ok_or(format!("services: unknown taxonomy code {code:?}"))?;
             if !hub_services.iter().any(|s: &HubService| s.kind == kind) {
-                hub_services.push(HubService {
-                    kind,
-                    priority_groups: vec![],
-                    note: Localized::new(),
-                    verified_at: now,
-                });
+                hub_services.push(HubService::new(kind, now));
             }
         }
     }

@@ -367,6 +367,11 @@ pub struct ServiceItem {
     pub label: String,
     pub groups: Vec<String>,
     pub note: Option<Text>,
+    /// The service's own week, when its hours differ from the hub's.
+    pub week: Vec<crate::view::DayRow>,
+    pub languages: Option<String>,
+    pub provided_by: Option<String>,
+    pub eligibility: Option<Text>,
 }
 
 pub struct ServiceSection {
@@ -516,6 +521,23 @@ pub async fn hub_page(
                     .map(|g| ctx.t(&format!("group-{}", g.code())))
                     .collect(),
                 note: (!s.note.is_empty()).then(|| Text::of(&s.note, lang)),
+                week: s
+                    .hours
+                    .as_deref()
+                    .map(|h| crate::view::week_rows(&ctx, h, hub.country))
+                    .unwrap_or_default(),
+                languages: (!s.languages.is_empty()).then(|| {
+                    let names = s
+                        .languages
+                        .iter()
+                        .map(|l| Lang::from_tag(l).map(|l| l.native_name()).unwrap_or(l))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    ctx.ts("service-given-in", "languages", &names)
+                }),
+                provided_by: (!s.provided_by.is_empty())
+                    .then(|| ctx.ts("service-run-by", "organization", &s.provided_by)),
+                eligibility: (!s.eligibility.is_empty()).then(|| Text::of(&s.eligibility, lang)),
             })
             .collect();
         if !items.is_empty() {

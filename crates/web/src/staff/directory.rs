@@ -404,8 +404,19 @@ pub struct HubDraft {
     pub partners: String,
     pub texts: BTreeMap<Lang, LangTexts>,
     pub contacts: Vec<(String, String)>,
-    /// Offered services with their priority groups.
-    pub services: BTreeMap<String, Vec<String>>,
+    /// Offered services by code.
+    pub services: BTreeMap<String, ServiceDraft>,
+}
+
+/// What the form says of one offered service.
+#[derive(Default, Clone)]
+pub struct ServiceDraft {
+    pub groups: Vec<String>,
+    pub hours: String,
+    pub languages: String,
+    pub provided_by: String,
+    /// Who may use it, in the languages shown on the form.
+    pub eligibility: BTreeMap<Lang, String>,
 }
 
 impl HubDraft {
@@ -442,13 +453,18 @@ impl HubDraft {
                 .services
                 .iter()
                 .map(|s| {
-                    (
-                        s.kind.code().to_owned(),
-                        s.priority_groups
+                    let draft = ServiceDraft {
+                        groups: s
+                            .priority_groups
                             .iter()
                             .map(|g| g.code().to_owned())
                             .collect(),
-                    )
+                        hours: s.hours.clone().unwrap_or_default(),
+                        languages: s.languages.join(", "),
+                        provided_by: s.provided_by.clone(),
+                        eligibility: s.eligibility.0.clone(),
+                    };
+                    (s.kind.code().to_owned(), draft)
                 })
                 .collect(),
         }
@@ -473,8 +489,16 @@ impl HubDraft {
                 }
                 _ => {
                     if let Some((field, code)) = k.split_once('.') {
-                        if field == "groups" {
-                            // Groups are kept per service, whether it is ticked or not yet.
+                        if [
+                            "groups",
+                            "service_hours",
+                            "service_languages",
+                            "provided_by",
+                            "eligibility",
+                        ]
+                        .contains(&field)
+                        {
+                            // Read per service below, once the ticked services are known.
                             continue;
                         }
                         let Some(lang) = Lang::from_tag(code) else {
@@ -494,11 +518,28 @@ impl HubDraft {
                 }
             }
         }
+        // What is said of each service is kept only for those ticked.
         for (k, v) in pairs {
-            if let Some(("groups", service)) = k.split_once('.')
-                && let Some(groups) = d.services.get_mut(service)
-            {
-                groups.push(v.clone());
+            let Some((field, rest)) = k.split_once('.') else {
+                continue;
+            };
+            let (code, lang) = match rest.split_once('.') {
+                Some((code, lang)) => (code, Lang::from_tag(lang)),
+                None => (rest, None),
+            };
+            let Some(service) = d.services.get_mut(code) else {
+                continue;
+            };
+            let v = v.trim().to_owned();
+            match (field, lang) {
+                ("groups", None) => service.groups.push(v),
+                ("service_hours", None) => service.hours = v,
+                ("service_languages", None) => service.languages = v,
+                ("provided_by", None) => service.provided_by = v,
+                ("eligibility", Some(lang)) => {
+                    service.eligibility.insert(lang, v);
+                }
+                _ => {}
             }
         }
         d.contacts = contact_pairs(pairs);
@@ -545,11 +586,12 @@ impl HubDraft {
         let contacts = contacts_of(&self.contacts)?;
         let languages = languages_of(&self.languages)?;
         let mut services = vec![];
-        for (code, groups) in &self.services {
+        for (code, said) in &self.services {
             let kind = ServiceKind::from_code(code).ok_or_else(|| {
                 ValidationError::new("services", format!("{code:?} is not in the taxonomy"))
             })?;
-            let priority_groups = groups
+            let priority_groups = said
+                .groups
                 .iter()
                 .map(|g| {
                     PriorityGroup::from_code(g).ok_or_else(|| {
@@ -557,17 +599,23 @@ impl HubDraft {
                     })
                 })
                 .collect::<Result<Vec<_>, _>>()?;
-            let note = base
-                .services
-                .iter()
-                .find(|s| s.kind == kind)
-                .map(|s| s.note.clone())
-                .unwrap_or_default();
+            let stored = base.services.iter().find(|s| s.kind == kind);
+            // Languages not on the form keep what they say (translated elsewhere).
+            let mut eligibility = stored.map(|s| s.eligibility.clone()).unwrap_or_default();
+            for (lang, text) in &said.eligibility {
+                match text.as_str() {
+                    "" => eligibility.0.remove(lang),
+                    text => eligibility.0.insert(*lang, text.to_owned()),
+                };
+            }
             services.push(HubService {
-                kind,
                 priority_groups,
-                note,
-                verified_at: now,
+                note: stored.map(|s| s.note.clone()).unwrap_or_default(),
+                hours: (!said.hours.is_empty()).then(|| said.hours.clone()),
+                languages: languages_of(&said.languages)?,
+                provided_by: said.provided_by.clone(),
+                eligibility,
+                ..HubService::new(kind, now)
             });
         }
         services.sort_by_key(|s| s.kind);
@@ -664,6 +712,9 @@ pub struct ServiceRow {
     pub label: String,
     pub offered: bool,
     pub groups: Vec<GroupRow>,
+    pub said: ServiceDraft,
+    /// Who may use it: (language code, language name, text) for the form's languages.
+    pub eligibility: Vec<(&'static str, &'static str, String)>,
 }
 
 pub struct GroupRow {
@@ -770,10 +821,15 @@ impl HubFormPage {
             (String::new(), String::new()),
             (String::new(), String::new()),
         ]);
+        // The languages whose texts a service's details are written in on this form; the
+        // others are translated through the translators' files.
+        let mut form_langs = vec![Lang::En, Lang::Uk, country.language()];
+        form_langs.dedup();
         let services = ServiceKind::ALL
             .iter()
             .map(|kind| {
                 let offered = draft.services.get(kind.code());
+                let said = offered.cloned().unwrap_or_default();
                 ServiceRow {
                     code: kind.code(),
                     label: ctx.t(&format!("service-{}", kind.code())),
@@ -783,9 +839,17 @@ impl HubFormPage {
                         .map(|g| GroupRow {
                             code: g.code(),
                             label: ctx.t(&format!("group-{}", g.code())),
-                            checked: offered.is_some_and(|gs| gs.iter().any(|c| c == g.code())),
+                            checked: said.groups.iter().any(|c| c == g.code()),
                         })
                         .collect(),
+                    eligibility: form_langs
+                        .iter()
+                        .map(|l| {
+                            let text = said.eligibility.get(l).cloned().unwrap_or_default();
+                            (l.code(), l.native_name(), text)
+                        })
+                        .collect(),
+                    said,
                 }
             })
             .collect();
