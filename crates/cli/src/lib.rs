@@ -131,6 +131,19 @@ enum TracingCommand {
 enum TransferCommand {
     /// Make a transfer secret and print it with the public key partners configure.
     Keygen,
+    /// List transfers, newest first: id, direction, status, partner, case number, expected
+    /// arrival and what waits to be carried. The id is what `export` takes.
+    List {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(
+            long,
+            env = "BLUEDOT_ENCRYPTION_KEYS",
+            value_name = "KEYS",
+            hide_env_values = true
+        )]
+        encryption_keys: Option<String>,
+    },
     /// Write a transfer's package (or the answer to one) to a file, for places without a
     /// connection; the receiver imports it.
     Export {
@@ -521,6 +534,47 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("public key for partners: {}", keys.public_key());
             Ok(())
         }
+        Command::Transfer(TransferCommand::List {
+            db,
+            encryption_keys,
+        }) => {
+            let serve_args = ServeArgs {
+                db,
+                encryption_keys,
+                ..Default::default()
+            };
+            let settings = Settings::load(cli.config.as_deref(), &serve_args)?;
+            let keys = key_ring(&settings, false)?.context(
+                "set BLUEDOT_ENCRYPTION_KEYS (the demo's key is read from its data directory)",
+            )?;
+            let store = open_store(&settings).await?;
+            let everywhere = bluedot_core::policy::Scope {
+                everywhere: true,
+                ..Default::default()
+            };
+            let transfers = store.transfers_in_scope(&keys, &everywhere).await?;
+            println!("id\tdirection\tstatus\tpartner\tcase\texpected\tto carry");
+            for t in &transfers {
+                let carry = store.transfer_package(t.id).await?.is_some()
+                    && (t.status == bluedot_core::transfer::TransferStatus::Pending
+                        || t.direction == bluedot_core::transfer::TransferDirection::In);
+                println!(
+                    "{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                    t.id,
+                    t.direction.code(),
+                    t.status.code(),
+                    t.partner.as_deref().unwrap_or("-"),
+                    t.payload.case_number,
+                    t.payload
+                        .expected_arrival
+                        .map(|d| d.to_string())
+                        .unwrap_or_else(|| "-".into()),
+                    if carry { "package" } else { "-" },
+                );
+            }
+            println!("{} transfers", transfers.len());
+            Ok(())
+        }
         Command::Transfer(TransferCommand::Export { id, out, db }) => {
             let serve_args = ServeArgs {
                 db,
@@ -887,9 +941,11 @@ fn key_ring(settings: &Settings, demo: bool) -> anyhow::Result<Option<KeyRing>> 
             KeyRing::parse(spec).context("BLUEDOT_ENCRYPTION_KEYS")?,
         ));
     }
+    // A demo's data directory holds its key: every command on it reads it, as the server does.
+    let exists = settings.data_dir.join("demo-encryption-key").exists();
     demo_key(
         settings,
-        demo,
+        demo || exists,
         "demo-encryption-key",
         "BLUEDOT_ENCRYPTION_KEYS",
         "keys generate",

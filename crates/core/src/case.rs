@@ -291,6 +291,42 @@ impl CaseState {
         })
     }
 
+    /// A case received from another deployment, continued where the sender left it: the stage
+    /// and every step's status as they were. Deadlines run from `now`: an assessment still to
+    /// be done is due within the risk level's window from arrival, a follow-up the sender set
+    /// keeps its date, and a plan in progress is next followed up after the usual interval.
+    pub fn continued(
+        status: &crate::transfer::CaseStatus,
+        concerns: Vec<ProtectionConcern>,
+        risk: RiskLevel,
+        assigned_to: Uuid,
+        deadlines: &CaseDeadlines,
+        now: DateTime<Utc>,
+    ) -> Result<CaseState, ValidationError> {
+        if status.stage == CaseStage::Closed {
+            return Err(refuse("stage", "a closed case is not handed over"));
+        }
+        let mut state = CaseState::open(concerns, risk, assigned_to, deadlines, now)?;
+        state.stage = status.stage;
+        state.assessed_at = status.assessed_at;
+        state.next_follow_up = match status.stage {
+            CaseStage::Implementation => Some(
+                status
+                    .next_follow_up
+                    .filter(|at| *at > now)
+                    .unwrap_or(now + Duration::days(deadlines.follow_up_days)),
+            ),
+            _ => None,
+        };
+        state.bia = status.bia;
+        state.bid_required = status.bid_required;
+        state.bid = status.bid;
+        state.care = status.care;
+        state.caregiver_verified = status.caregiver_verified;
+        state.birth_registration = status.birth_registration;
+        Ok(state)
+    }
+
     pub fn is_open(&self) -> bool {
         self.stage != CaseStage::Closed
     }

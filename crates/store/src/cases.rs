@@ -37,6 +37,10 @@ pub struct StepText {
     /// For a best interests determination: who sat on the panel.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub panel: String,
+    /// Who took a step in another deployment, before the case was handed over here (name,
+    /// role and organisation as the sender gave them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -347,6 +347,7 @@ impl Store {
         partner: &str,
         id: Uuid,
         package: &CasePackage,
+        expected_at: Option<Uuid>,
         who: &Change,
     ) -> Result<bool> {
         let country = Country::from_code(&package.to_country).ok_or_else(|| {
@@ -364,8 +365,8 @@ impl Store {
             &who.event("transfer.receive", format!("transfer:{id}")),
             |tx| sqlx::query(
                 "INSERT INTO transfers (id, direction, partner, country, status, parts, payload,
-                     expected_arrival, created_at)
-                 VALUES ($1, 'in', $2, $3, 'received', $4, $5, $6, $7)
+                     expected_arrival, created_at, to_hub)
+                 VALUES ($1, 'in', $2, $3, 'received', $4, $5, $6, $7, $8)
                  ON CONFLICT (id) DO NOTHING",
             )
             .bind(id)
@@ -375,6 +376,7 @@ impl Store {
             .bind(payload)
             .bind(package.expected_arrival)
             .bind(self.now())
+            .bind(expected_at)
             .execute(&mut *tx)
             .await?
             .rows_affected()
@@ -444,13 +446,41 @@ impl Store {
     ) -> Result<Option<(Uuid, Uuid)>> {
         let identity = person.identity.clone().validate()?;
         let now = self.now();
-        let state = bluedot_core::case::CaseState::open(
-            case.concerns.clone(),
-            case.risk,
-            case.assigned_to,
-            deadlines,
-            now,
-        )?;
+        let package = self
+            .transfer(keys, id)
+            .await?
+            .ok_or_else(|| ValidationError::new("transfer", "no such transfer"))?
+            .payload;
+        // A case in format 2 continues where the sender left it; an older package opens anew.
+        let state = match &package.status {
+            Some(status) => bluedot_core::case::CaseState::continued(
+                status,
+                case.concerns.clone(),
+                case.risk,
+                case.assigned_to,
+                deadlines,
+                now,
+            )?,
+            None => bluedot_core::case::CaseState::open(
+                case.concerns.clone(),
+                case.risk,
+                case.assigned_to,
+                deadlines,
+                now,
+            )?,
+        };
+        let history: Vec<(String, DateTime<Utc>, String)> = package
+            .history
+            .iter()
+            .map(|h| {
+                let text = crate::cases::StepText {
+                    note: h.note.clone(),
+                    author: Some(h.author.clone()),
+                    ..Default::default()
+                };
+                (h.step.clone(), h.at, crate::cases::seal_text(keys, &text))
+            })
+            .collect();
         let text = crate::cases::StepText {
             note: case.screening.trim().to_owned(),
             ..Default::default()
@@ -484,6 +514,11 @@ impl Store {
             }
             crate::people::insert_person!(self, tx, keys, person_id, person, &identity, now, who);
             crate::cases::insert_case!(self, tx, keys, case_id, &case, state, &text, now, who)?;
+            // The sender's history, as the sender's: each step at its time, credited to its
+            // author there.
+            for (step, at, body) in &history {
+                crate::cases::insert_event!(tx, case_id, step.as_str(), *at, None::<Uuid>, Some(body.clone()));
+            }
             // The case exists now, so the transfer may name it.
             sqlx::query("UPDATE transfers SET case_id = $2 WHERE id = $1")
                 .bind(id)

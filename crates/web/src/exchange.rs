@@ -12,7 +12,7 @@ use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
-use bluedot_core::transfer::Payload;
+use bluedot_core::transfer::{Payload, check_format};
 use bluedot_store::Store;
 use bluedot_store::audit::{AuditEvent, Change};
 use bluedot_store::crypto::KeyRing;
@@ -83,7 +83,14 @@ pub async fn ingest(
             return Err(IngestError::Refused(e.to_string()));
         }
     };
-    let payload: Payload = serde_json::from_slice(&payload)
+    // A package of a newer major format is refused saying so, before its content is read.
+    let raw: serde_json::Value = serde_json::from_slice(&payload)
+        .map_err(|_| IngestError::Refused("the package's content is not understood".into()))?;
+    if raw["kind"] == "case" {
+        let format = raw["format"].as_str().unwrap_or("1.0");
+        check_format(format).map_err(IngestError::Refused)?;
+    }
+    let payload: Payload = serde_json::from_value(raw)
         .map_err(|_| IngestError::Refused("the package's content is not understood".into()))?;
     let outcome = match payload {
         Payload::Case(package) => {
@@ -91,8 +98,9 @@ pub async fn ingest(
                 country: Some(package.to_country.clone()),
                 ..who
             };
+            let to_hub = expected_at(store, &package).await?;
             let new = store
-                .receive_case_package(keys, &from, id, &package, &who)
+                .receive_case_package(keys, &from, id, &package, to_hub, &who)
                 .await
                 .map_err(|e| match e {
                     bluedot_store::StoreError::Invalid(v) => IngestError::Refused(v.to_string()),
@@ -111,6 +119,26 @@ pub async fn ingest(
         }
     };
     Ok(outcome)
+}
+
+/// The hub of this directory where the sender expects the child: by id, else by slug (the
+/// directories of partner deployments share both when they come from the same source), and
+/// only in the country the package is for.
+async fn expected_at(
+    store: &Store,
+    package: &bluedot_core::transfer::CasePackage,
+) -> Result<Option<uuid::Uuid>, bluedot_store::StoreError> {
+    let Some(wanted) = &package.destination_hub else {
+        return Ok(None);
+    };
+    let by_id = store.hub_for_edit(wanted.id).await?.map(|(h, _)| h);
+    let hub = match by_id {
+        Some(h) => Some(h),
+        None => store.hub_by_slug(&wanted.slug).await?,
+    };
+    Ok(hub
+        .filter(|h| h.country.code() == package.to_country)
+        .map(|h| h.id))
 }
 
 pub fn routes() -> Router<AppState> {

@@ -67,6 +67,7 @@ struct HomePage {
     csrf: String,
     nav: Nav,
     stale: Option<Vec<StaleRow>>,
+    arrivals: Vec<super::transfers::ArrivalLine>,
 }
 
 pub async fn home(State(state): State<AppState>, headers: HeaderMap) -> StaffResult {
@@ -111,7 +112,14 @@ pub async fn home(State(state): State<AppState>, headers: HeaderMap) -> StaffRes
     } else {
         None
     };
+    // Children on their way to this account's hubs; nothing to show without the keys to read
+    // them.
+    let arrivals = match super::Desk::open(&state, &headers).await {
+        Ok(desk) => super::transfers::expected_arrivals(&state, &desk).await?,
+        Err(_) => vec![],
+    };
     let page = HomePage {
+        arrivals,
         name: staff.user.display_name.clone(),
         role: ctx.t(&format!("role-{}", staff.user.role.code())),
         scope: scope_label(&ctx, &staff.user.scope, &hubs),

@@ -515,6 +515,17 @@ pub struct EventView {
     pub detail: String,
 }
 
+/// Who took a step: the account here, or the author named by the deployment that handed the
+/// case over.
+fn event_author(
+    e: &bluedot_store::cases::CaseEvent,
+    names: &std::collections::HashMap<Uuid, String>,
+) -> String {
+    e.by.and_then(|id| names.get(&id).cloned())
+        .or_else(|| e.text.as_ref().and_then(|t| t.author.clone()))
+        .unwrap_or_default()
+}
+
 pub struct DocumentView {
     pub id: Uuid,
     pub name: String,
@@ -772,10 +783,7 @@ impl Desk {
                     }
                     EventView {
                         when: hub_time(e.at, hub),
-                        who: e
-                            .by
-                            .and_then(|id| names.get(&id).cloned())
-                            .unwrap_or_default(),
+                        who: event_author(e, &names),
                         step: ctx.t(&format!("case-step-{}", e.step)),
                         note: text.note,
                         detail: detail.join(" · "),
@@ -1298,10 +1306,7 @@ pub async fn summary(
                     let text = e.text.clone().unwrap_or_default();
                     EventView {
                         when: hub_day(e.at, hub),
-                        who: e
-                            .by
-                            .and_then(|id| names.get(&id).cloned())
-                            .unwrap_or_default(),
+                        who: event_author(e, &names),
                         step: ctx.t(&format!("case-step-{}", e.step)),
                         note: text.note,
                         detail: text

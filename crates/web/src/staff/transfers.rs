@@ -9,12 +9,13 @@ use axum::Form;
 use axum::extract::{Extension, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect};
+use bluedot_core::case::ProtectionConcern;
 use bluedot_core::case::{ApprovalState, RiskLevel};
 use bluedot_core::person::{ConsentPurpose, SpecificNeed};
 use bluedot_core::policy::{self, Action};
 use bluedot_core::transfer::{
-    Answer, BestInterestsSummary, CareSummary, CasePackage, Payload, TransferDirection,
-    TransferPart, TransferStatus,
+    Answer, BestInterestsSummary, CareSummary, CasePackage, CaseStatus, FORMAT_VERSION,
+    HistoryEntry, HubRef, Payload, SenderContact, TransferDirection, TransferPart, TransferStatus,
 };
 use bluedot_core::{Country, Hub, ValidationError};
 use bluedot_store::StoreError;
@@ -38,9 +39,15 @@ fn ctx_for(staff: &Staff) -> Ctx {
 #[derive(Default, Clone)]
 pub struct SendForm {
     pub to: String,
+    /// For a partner deployment: the hub the child is expected at, if known.
+    pub dest_hub: String,
     pub parts: Vec<String>,
     pub arrival: String,
     pub note: String,
+    /// When the package shown in the preview was made (RFC 3339), and the SHA-256 of its
+    /// bytes: the confirmation sends those very bytes or nothing.
+    pub prepared: String,
+    pub digest: String,
 }
 
 impl SendForm {
@@ -50,6 +57,9 @@ impl SendForm {
         for (k, v) in pairs {
             match k.as_str() {
                 "to" => f.to = v.clone(),
+                "dest_hub" => f.dest_hub = v.clone(),
+                "prepared" => f.prepared = v.clone(),
+                "digest" => f.digest = v.clone(),
                 "part" => f.parts.push(v.clone()),
                 "arrival" => f.arrival = v.trim().to_owned(),
                 "note" => f.note = v.trim().to_owned(),
@@ -94,10 +104,24 @@ async fn case_to_send(
     Ok(opened)
 }
 
+/// Countries served by a partner deployment: a case for them goes to that deployment, never to
+/// this directory's copy of their hubs.
+fn partner_countries(state: &AppState) -> Vec<Country> {
+    state
+        .exchange
+        .iter()
+        .flat_map(|e| e.partners.iter())
+        .filter_map(|p| Country::from_code(&p.country))
+        .collect()
+}
+
+/// Where this deployment sends cases: its own hubs (other than the case's), then the partner
+/// deployments, each named with its country.
 fn destinations(state: &AppState, ctx: &Ctx, hubs: &[Hub], from: &Hub) -> Vec<Choice> {
+    let abroad = partner_countries(state);
     let mut out: Vec<Choice> = hubs
         .iter()
-        .filter(|h| h.id != from.id)
+        .filter(|h| h.id != from.id && !abroad.contains(&h.country))
         .map(|h| Choice {
             value: format!("hub:{}", h.id),
             label: format!(
@@ -110,10 +134,32 @@ fn destinations(state: &AppState, ctx: &Ctx, hubs: &[Hub], from: &Hub) -> Vec<Ch
     if let Some(exchange) = &state.exchange {
         out.extend(exchange.partners.iter().map(|p| Choice {
             value: format!("partner:{}", p.id),
-            label: ctx.ts("transfer-partner", "id", &p.id),
+            label: format!(
+                "{} — {}",
+                Country::from_code(&p.country)
+                    .map(|c| ctx.country_name(c))
+                    .unwrap_or_else(|| p.country.clone()),
+                ctx.ts("transfer-partner", "id", &p.id)
+            ),
         }));
     }
     out
+}
+
+/// The hubs of partner countries, for the sender to say where the child is expected.
+fn destination_hubs(state: &AppState, ctx: &Ctx, hubs: &[Hub]) -> Vec<Choice> {
+    let abroad = partner_countries(state);
+    hubs.iter()
+        .filter(|h| abroad.contains(&h.country))
+        .map(|h| Choice {
+            value: h.id.to_string(),
+            label: format!(
+                "{} — {}",
+                ctx.country_name(h.country),
+                h.name.text(ctx.lang)
+            ),
+        })
+        .collect()
 }
 
 fn destination(state: &AppState, hubs: &[Hub], value: &str) -> Option<Destination> {
@@ -145,6 +191,7 @@ struct FormPage {
     number: String,
     child: String,
     destinations: Vec<Choice>,
+    dest_hubs: Vec<Choice>,
     parts: Vec<Choice>,
     form: SendForm,
     error: Option<String>,
@@ -152,28 +199,62 @@ struct FormPage {
     preview: Option<PackageView>,
 }
 
-/// A package as staff read it.
+/// One step of the sender's history as staff read it.
+pub struct HistoryLine {
+    pub when: String,
+    pub step: String,
+    pub author: String,
+    pub note: String,
+}
+
+/// A package as staff read it: every field it carries, so a preview hides nothing that travels.
 pub struct PackageView {
+    pub format: String,
     pub child: String,
     pub latin: String,
     pub born: String,
     pub sex: String,
     pub languages: String,
+    pub nationality: String,
+    pub phone: String,
+    pub documents: Vec<String>,
     pub needs: String,
     pub concerns: String,
     pub risk: String,
     pub care: String,
+    /// Stage and each step's status, as lines.
+    pub status: Vec<String>,
     pub best_interests: Vec<String>,
     pub plan: Vec<String>,
+    pub history: Vec<HistoryLine>,
+    pub destination: String,
     pub arrival: String,
     pub from: String,
+    pub contact: String,
+    pub consent: String,
     pub note: String,
     pub parts: String,
 }
 
-fn view_package(ctx: &Ctx, p: &CasePackage) -> PackageView {
+fn join_codes<T: Copy>(
+    ctx: &Ctx,
+    items: &[T],
+    prefix: &str,
+    code: fn(T) -> &'static str,
+) -> String {
+    items
+        .iter()
+        .map(|i| ctx.t(&format!("{prefix}{}", code(*i))))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+pub fn view_package(ctx: &Ctx, p: &CasePackage) -> PackageView {
     let child = &p.child;
+    let approval = |a: ApprovalState| ctx.t(&format!("approval-{}", a.code()));
+    let day = |at: &chrono::DateTime<Utc>| at.format("%Y-%m-%d").to_string();
     PackageView {
+        format: p.format.clone(),
         child: child.full_name(),
         latin: format!("{} {}", child.latin_given_name, child.latin_family_name)
             .trim()
@@ -185,18 +266,15 @@ fn view_package(ctx: &Ctx, p: &CasePackage) -> PackageView {
             .unwrap_or_default(),
         sex: ctx.t(&format!("sex-{}", p.sex.code())),
         languages: child.languages.join(", "),
-        needs: p
-            .needs
+        nationality: child.nationality.clone().unwrap_or_default(),
+        phone: child.phone.clone().unwrap_or_default(),
+        documents: child
+            .documents
             .iter()
-            .map(|n| ctx.t(&format!("need-{}", n.code())))
-            .collect::<Vec<_>>()
-            .join(", "),
-        concerns: p
-            .concerns
-            .iter()
-            .map(|c| ctx.t(&format!("concern-{}", c.code())))
-            .collect::<Vec<_>>()
-            .join(", "),
+            .map(|d| format!("{}: {}", d.kind, d.number))
+            .collect(),
+        needs: join_codes(ctx, &p.needs, "need-", SpecificNeed::code),
+        concerns: join_codes(ctx, &p.concerns, "concern-", ProtectionConcern::code),
         risk: p
             .risk
             .map(|r| ctx.t(&format!("case-risk-{}", r.code())))
@@ -218,6 +296,45 @@ fn view_package(ctx: &Ctx, p: &CasePackage) -> PackageView {
                 s
             })
             .unwrap_or_default(),
+        status: p
+            .status
+            .as_ref()
+            .map(|st| {
+                let mut lines = vec![
+                    format!(
+                        "{}: {}",
+                        ctx.t("case-stage"),
+                        ctx.t(&format!("case-stage-{}", st.stage.code()))
+                    ),
+                    format!("{}: {}", ctx.t("case-opened"), day(&st.opened_at)),
+                ];
+                if let Some(at) = &st.assessed_at {
+                    lines.push(format!("{}: {}", ctx.t("case-step-assessment"), day(at)));
+                }
+                lines.push(format!("{}: {}", ctx.t("case-bia"), approval(st.bia)));
+                lines.push(format!(
+                    "{}: {}",
+                    ctx.t("case-bid"),
+                    if st.bid_required {
+                        approval(st.bid)
+                    } else {
+                        ctx.t("case-bid-not-required")
+                    }
+                ));
+                lines.push(format!(
+                    "{}: {}",
+                    ctx.t("case-birth-registration"),
+                    ctx.t(&format!(
+                        "birth-registration-{}",
+                        st.birth_registration.code()
+                    ))
+                ));
+                if let Some(at) = &st.next_follow_up {
+                    lines.push(format!("{}: {}", ctx.t("case-next-follow-up"), day(at)));
+                }
+                lines
+            })
+            .unwrap_or_default(),
         best_interests: p
             .best_interests
             .as_ref()
@@ -225,15 +342,34 @@ fn view_package(ctx: &Ctx, p: &CasePackage) -> PackageView {
                 let mut lines = vec![format!(
                     "{}: {} · {}: {}",
                     ctx.t("case-bia"),
-                    ctx.t(&format!("approval-{}", b.bia.code())),
+                    approval(b.bia),
                     ctx.t("case-bid"),
-                    ctx.t(&format!("approval-{}", b.bid.code()))
+                    approval(b.bid)
                 )];
                 lines.extend(b.notes.iter().cloned());
                 lines
             })
             .unwrap_or_default(),
         plan: p.plan.clone(),
+        history: p
+            .history
+            .iter()
+            .map(|h| HistoryLine {
+                when: h.at.format("%Y-%m-%d %H:%M UTC").to_string(),
+                step: ctx.t(&format!("case-step-{}", h.step)),
+                author: h.author.clone(),
+                note: h.note.clone(),
+            })
+            .collect(),
+        destination: {
+            let country = Country::from_code(&p.to_country)
+                .map(|c| ctx.country_name(c))
+                .unwrap_or_else(|| p.to_country.clone());
+            match &p.destination_hub {
+                Some(hub) => format!("{country} — {}", hub.name),
+                None => country,
+            }
+        },
         arrival: p
             .expected_arrival
             .map(|d| d.format("%Y-%m-%d").to_string())
@@ -242,6 +378,32 @@ fn view_package(ctx: &Ctx, p: &CasePackage) -> PackageView {
             "{} · {} · {}",
             p.sender_hub, p.case_number, p.sender_contact
         ),
+        contact: p
+            .sender
+            .as_ref()
+            .map(|c| {
+                [
+                    c.worker.as_str(),
+                    c.role.as_str(),
+                    c.hub.as_str(),
+                    c.deployment.as_str(),
+                    c.phone.as_str(),
+                    c.email.as_str(),
+                ]
+                .iter()
+                .filter(|s| !s.is_empty())
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(" · ")
+            })
+            .unwrap_or_default(),
+        consent: {
+            let by = ctx.t(&format!("consent-by-{}", p.consent_by.code()));
+            match &p.consent_at {
+                Some(at) => format!("{by} · {}", day(at)),
+                None => by,
+            }
+        },
         note: p.note.clone(),
         parts: p
             .parts
@@ -278,6 +440,7 @@ pub async fn form(
             .map(|i| i.full_name())
             .unwrap_or_default(),
         destinations: destinations(&state, &ctx, hubs, &p.hub),
+        dest_hubs: destination_hubs(&state, &ctx, hubs),
         parts: part_choices(&ctx),
         form: SendForm {
             parts: TransferPart::ALL
@@ -293,13 +456,24 @@ pub async fn form(
     Ok(render(&page))
 }
 
-/// Builds the package from the case file, with only the chosen parts.
+/// Where a case is going, as the send form chose it.
+struct Route {
+    destination: Destination,
+    country: Country,
+    /// For a partner deployment: the hub the child is expected at, if the sender knows it.
+    hub: Option<Hub>,
+}
+
+/// Builds the package from the case file, with only the chosen parts, as made at `prepared`.
+#[allow(clippy::too_many_arguments)]
 async fn build_package(
     state: &AppState,
     keys: &bluedot_store::crypto::KeyRing,
+    staff: &Staff,
     p: &Opened,
     form: &SendForm,
-    to_country: Country,
+    route: &Route,
+    prepared: chrono::DateTime<Utc>,
     ctx: &Ctx,
 ) -> Result<CasePackage, ValidationError> {
     let identity = p
@@ -320,7 +494,7 @@ async fn build_package(
         d => Some(
             NaiveDate::parse_from_str(d, "%Y-%m-%d")
                 .ok()
-                .filter(|d| arrival_in_range(*d, Utc::now().date_naive()))
+                .filter(|d| arrival_in_range(*d, prepared.date_naive()))
                 .ok_or_else(|| {
                     ValidationError::new("arrival", "a date from today to 90 days ahead")
                 })?,
@@ -342,6 +516,28 @@ async fn build_package(
         .case_history(keys, p.case.id)
         .await
         .map_err(|_| ValidationError::new("case", "cannot read the case history"))?;
+    let users = state
+        .store
+        .list_users()
+        .await
+        .map_err(|_| ValidationError::new("case", "cannot read the accounts"))?;
+    let deployment = state
+        .exchange
+        .as_ref()
+        .map(|e| e.keys.deployment.clone())
+        .unwrap_or_else(|| p.hub.country.code().to_owned());
+    let hub_name = p.hub.name.text(bluedot_core::Lang::En).to_owned();
+    // Who took a step, as the receiver will read it: name, role, organisation.
+    let author = |by: Option<Uuid>, text: Option<&bluedot_store::cases::StepText>| match by
+        .and_then(|id| users.iter().find(|u| u.id == id))
+    {
+        Some(u) => format!(
+            "{} ({}), {hub_name}, {deployment}",
+            u.display_name,
+            u.role.code()
+        ),
+        None => text.and_then(|t| t.author.clone()).unwrap_or_default(),
+    };
     let notes_of = |steps: &[&str]| -> Vec<String> {
         history
             .iter()
@@ -364,12 +560,14 @@ async fn build_package(
         .rev()
         .filter(|e| e.step == "care")
         .find_map(|e| e.text.as_ref().and_then(|t| t.caregiver.clone()));
+    let sender = &staff.user;
     Ok(CasePackage {
+        format: FORMAT_VERSION.to_owned(),
         case_number: p.case.case_number.clone(),
-        sent_at: Utc::now(),
-        to_country: to_country.code().to_owned(),
+        sent_at: prepared,
+        to_country: route.country.code().to_owned(),
         expected_arrival,
-        sender_hub: p.hub.name.text(bluedot_core::Lang::En).to_owned(),
+        sender_hub: hub_name.clone(),
         sender_contact: p
             .hub
             .contacts
@@ -380,6 +578,7 @@ async fn build_package(
         child: identity,
         sex: p.person.sex,
         consent_by: consent.given_by,
+        consent_at: Some(consent.recorded_at),
         needs: if with(TransferPart::Needs) {
             p.person.needs.clone()
         } else {
@@ -412,7 +611,92 @@ async fn build_package(
         } else {
             Vec::new()
         },
+        // Where the case stands always travels: the receiver continues from it.
+        status: Some(CaseStatus {
+            stage: s.stage,
+            opened_at: s.opened_at,
+            assessed_at: s.assessed_at,
+            next_follow_up: s.next_follow_up,
+            bia: s.bia,
+            bid_required: s.bid_required,
+            bid: s.bid,
+            care: s.care.filter(|_| with(TransferPart::Care)),
+            caregiver_verified: s.caregiver_verified && with(TransferPart::Care),
+            birth_registration: s.birth_registration,
+        }),
+        history: if with(TransferPart::History) {
+            history
+                .iter()
+                .map(|e| HistoryEntry {
+                    at: e.at,
+                    step: e.step.clone(),
+                    author: author(e.by, e.text.as_ref()),
+                    note: e.text.as_ref().map(|t| t.note.clone()).unwrap_or_default(),
+                })
+                .collect()
+        } else {
+            Vec::new()
+        },
+        destination_hub: route.hub.as_ref().map(|h| HubRef {
+            id: h.id,
+            slug: h.slug.clone(),
+            name: h.name.text(bluedot_core::Lang::En).to_owned(),
+        }),
+        sender: Some(SenderContact {
+            deployment,
+            hub: hub_name,
+            worker: sender.display_name.clone(),
+            role: sender.role.code().to_owned(),
+            phone: p
+                .hub
+                .contacts
+                .iter()
+                .find(|c| c.channel == bluedot_core::hub::MessagingApp::Phone)
+                .map(|c| c.value.clone())
+                .unwrap_or_default(),
+            email: p
+                .hub
+                .contacts
+                .iter()
+                .find(|c| c.channel == bluedot_core::hub::MessagingApp::Email)
+                .map(|c| c.value.clone())
+                .unwrap_or_default(),
+        }),
         parts,
+    })
+}
+
+/// The bytes that travel for a package, and their SHA-256 in hex.
+fn package_bytes(package: &CasePackage) -> (Vec<u8>, String) {
+    use sha2::Digest as _;
+    let bytes = serde_json::to_vec(&Payload::Case(Box::new(package.clone()))).expect("serialises");
+    let digest = hex::encode(sha2::Sha256::digest(&bytes));
+    (bytes, digest)
+}
+
+/// Where the send form says the case goes.
+fn route_of(state: &AppState, hubs: &[Hub], p: &Opened, form: &SendForm) -> Option<Route> {
+    let destination = destination(state, hubs, &form.to).filter(|d| match d {
+        Destination::Hub(h) => h.id != p.hub.id,
+        Destination::Partner(_) => true,
+    })?;
+    let (country, hub) = match &destination {
+        Destination::Hub(h) => (h.country, None),
+        Destination::Partner(partner) => {
+            let country = Country::from_code(&partner.country)?;
+            let hub = form
+                .dest_hub
+                .parse::<Uuid>()
+                .ok()
+                .and_then(|id| hubs.iter().find(|h| h.id == id && h.country == country))
+                .cloned();
+            (country, hub)
+        }
+    };
+    Some(Route {
+        destination,
+        country,
+        hub,
     })
 }
 
@@ -426,24 +710,23 @@ pub async fn send(
     let desk = Desk::open(&state, &headers).await?;
     let (staff, keys, hubs) = (&desk.staff, &desk.keys, &desk.hubs);
     let lang = staff.lang;
-    let (form, csrf, confirm) = SendForm::read(&pairs);
+    let (mut form, csrf, confirm) = SendForm::read(&pairs);
     check_csrf(staff, &headers, &csrf)?;
     let p = case_to_send(&state, &desk, &from, &id).await?;
     let ctx = ctx_for(staff);
-    let dest = destination(&state, hubs, &form.to).filter(|d| match d {
-        Destination::Hub(h) => h.id != p.hub.id,
-        Destination::Partner(_) => true,
-    });
-    let to_country = match &dest {
-        Some(Destination::Hub(h)) => Some(h.country),
-        Some(Destination::Partner(partner)) => Country::from_code(&partner.country),
-        None => None,
-    };
-    let built = match to_country {
+    let route = route_of(&state, hubs, &p, &form);
+    // A confirmation sends the package made for its preview, no later than an hour after.
+    let now = state.store.now();
+    let prepared = chrono::DateTime::parse_from_rfc3339(&form.prepared)
+        .map(|t| t.with_timezone(&Utc))
+        .ok()
+        .filter(|t| confirm && *t <= now && now - *t < chrono::Duration::hours(1))
+        .unwrap_or(now);
+    let built = match &route {
         None => Err(ValidationError::new("to", "choose where the case goes")),
-        Some(country) => build_package(&state, keys, &p, &form, country, &ctx).await,
+        Some(route) => build_package(&state, keys, staff, &p, &form, route, prepared, &ctx).await,
     };
-    let page = |error: Option<String>, preview: Option<PackageView>| FormPage {
+    let page = |form: SendForm, error: Option<String>, preview: Option<PackageView>| FormPage {
         nav: Nav::for_staff(staff, hubs),
         csrf: staff.session.csrf_token.clone(),
         case_id: p.case.id,
@@ -455,8 +738,9 @@ pub async fn send(
             .map(|i| i.full_name())
             .unwrap_or_default(),
         destinations: destinations(&state, &ctx, hubs, &p.hub),
+        dest_hubs: destination_hubs(&state, &ctx, hubs),
         parts: part_choices(&ctx),
-        form: form.clone(),
+        form,
         error,
         preview,
         ctx: ctx_for(staff),
@@ -465,24 +749,31 @@ pub async fn send(
         Ok(package) => package,
         Err(e) => {
             let label = ctx.t(&format!("transfer-field-{}", e.field));
-            let page = page(Some(format!("{label}: {}", e.message)), None);
+            let page = page(form, Some(format!("{label}: {}", e.message)), None);
             return Ok((StatusCode::BAD_REQUEST, render(&page)).into_response());
         }
     };
-    if !confirm {
-        // The sender sees exactly what will travel before anything does.
-        return Ok(render(&page(None, Some(view_package(&ctx, &package)))));
+    let (bytes, digest) = package_bytes(&package);
+    // The preview is read back from the very bytes that will travel.
+    let preview = || match serde_json::from_slice::<Payload>(&bytes) {
+        Ok(Payload::Case(read)) => Some(view_package(&ctx, &read)),
+        _ => None,
+    };
+    if !confirm || form.digest != digest {
+        let changed = confirm.then(|| ctx.t("transfer-changed-since-preview"));
+        form.prepared = prepared.to_rfc3339_opts(chrono::SecondsFormat::Nanos, true);
+        form.digest = digest;
+        return Ok(render(&page(form, changed, preview())));
     }
+    let route = route.expect("a package was built for it");
     let transfer_id = Uuid::now_v7();
-    let (to_hub, partner, sealed) = match dest.expect("checked above") {
+    let (to_hub, partner, sealed) = match route.destination {
         Destination::Hub(h) => (Some(h.id), None, None),
         Destination::Partner(partner) => {
             let exchange = state
                 .exchange
                 .as_ref()
                 .expect("a partner implies an exchange");
-            let bytes =
-                serde_json::to_vec(&Payload::Case(Box::new(package.clone()))).expect("serialises");
             let sealed = exchange
                 .keys
                 .seal(&partner, transfer_id, &bytes)
@@ -496,7 +787,7 @@ pub async fn send(
         from_hub: p.hub.id,
         to_hub,
         partner,
-        country: to_country.expect("checked above"),
+        country: route.country,
         payload: package,
         package: sealed,
         created_by: Some(staff.user.id),
@@ -509,7 +800,7 @@ pub async fn send(
         Ok(()) => {}
         Err(StoreError::Invalid(e)) => {
             let label = ctx.t(&format!("transfer-field-{}", e.field));
-            let page = page(Some(format!("{label}: {}", e.message)), None);
+            let page = page(form, Some(format!("{label}: {}", e.message)), None);
             return Ok((StatusCode::BAD_REQUEST, render(&page)).into_response());
         }
         Err(e) => return Err(StaffError::internal(lang, e)),
@@ -525,6 +816,9 @@ pub struct IncomingView {
     pub origin: String,
     pub received: String,
     pub package: PackageView,
+    /// Whether this account accepts or declines it; others at the expected hub only see it.
+    pub decides: bool,
+    /// The receiving hubs, the one where the child is expected first.
     pub hubs: Vec<Choice>,
     pub workers: Vec<Choice>,
 }
@@ -566,6 +860,59 @@ fn decides(staff: &Staff, t: &Transfer, hubs: &[Hub]) -> bool {
     policy::decides_transfer(&staff.actor, receiving.map(hub_target))
 }
 
+/// Whether `staff` waits for a transfer that has arrived and is not yet decided, and whether
+/// they decide it: its coordinators decide; front-line staff of the hub where the child is
+/// expected see it coming.
+fn awaited_by(staff: &Staff, t: &Transfer, hubs: &[Hub]) -> Option<bool> {
+    if t.status != TransferStatus::Received {
+        return None;
+    }
+    let deciding = decides(staff, t, hubs);
+    let expected_here = t.direction == TransferDirection::In
+        && t.to_hub
+            .and_then(|id| hubs.iter().find(|h| h.id == id))
+            .is_some_and(|h| policy::handles_cases(&staff.actor, hub_target(h)));
+    (deciding || expected_here).then_some(deciding)
+}
+
+/// A child on the way to this account's hubs, for its home page.
+pub struct ArrivalLine {
+    pub id: Uuid,
+    pub child: String,
+    pub from: String,
+    pub expected: String,
+    pub destination: String,
+}
+
+/// The children on their way to `staff`, soonest expected first.
+pub async fn expected_arrivals(state: &AppState, desk: &Desk) -> StaffResult<Vec<ArrivalLine>> {
+    let Desk { staff, keys, hubs } = desk;
+    if !staff.anywhere(hubs, policy::handles_cases) {
+        return Ok(vec![]);
+    }
+    let ctx = ctx_for(staff);
+    let mut transfers = state
+        .store
+        .transfers_in_scope(keys, &staff.actor.scope)
+        .await
+        .map_err(|e| desk.internal(e))?;
+    transfers.retain(|t| awaited_by(staff, t, hubs).is_some());
+    transfers.sort_by_key(|t| t.payload.expected_arrival);
+    Ok(transfers
+        .iter()
+        .map(|t| {
+            let p = view_package(&ctx, &t.payload);
+            ArrivalLine {
+                id: t.id,
+                child: p.child,
+                from: p.from,
+                expected: p.arrival,
+                destination: p.destination,
+            }
+        })
+        .collect())
+}
+
 pub async fn list(State(state): State<AppState>, headers: HeaderMap) -> StaffResult {
     let Desk { staff, keys, hubs } = Desk::open(&state, &headers).await?;
     let lang = staff.lang;
@@ -591,8 +938,8 @@ pub async fn list(State(state): State<AppState>, headers: HeaderMap) -> StaffRes
     let mut incoming = Vec::new();
     let mut outgoing = Vec::new();
     for t in &transfers {
-        if t.status == TransferStatus::Received && decides(&staff, t, &hubs) {
-            let receiving: Vec<&Hub> = hubs
+        if let Some(deciding) = awaited_by(&staff, t, &hubs) {
+            let mut receiving: Vec<&Hub> = hubs
                 .iter()
                 .filter(|h| match t.to_hub {
                     Some(to) if t.partner.is_none() => h.id == to,
@@ -600,6 +947,7 @@ pub async fn list(State(state): State<AppState>, headers: HeaderMap) -> StaffRes
                 })
                 .filter(|h| staff.may(Action::SuperviseCase, hub_target(h)))
                 .collect();
+            receiving.sort_by_key(|h| Some(h.id) != t.to_hub);
             incoming.push(IncomingView {
                 id: t.id,
                 origin: match &t.partner {
@@ -608,6 +956,7 @@ pub async fn list(State(state): State<AppState>, headers: HeaderMap) -> StaffRes
                 },
                 received: t.created_at.format("%Y-%m-%d").to_string(),
                 package: view_package(&ctx, &t.payload),
+                decides: deciding,
                 workers: case_workers_among(&users, &receiving),
                 hubs: receiving
                     .iter()
