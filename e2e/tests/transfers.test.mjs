@@ -89,3 +89,79 @@ test("a case is sent from Romania and accepted in Poland", async () => {
   await worker.context.close();
   await lead.context.close();
 });
+
+test("a hand-over carries the case's state and history to the hub where the child is expected", async () => {
+  const worker = await signedInAs(ro, browser, "worker2.ro", "--role", "social-worker", "--hub", "siret-border");
+  const page = worker.page;
+  await page.goto(`${ro.url}/staff/people/new`);
+  await page.fill("#given_name", "Софія");
+  await page.fill("#family_name", "Ткаченко");
+  await page.check("input[name=sex][value=female]");
+  await page.fill("#age", "7");
+  await page.check("input[name=need][value=separated-child]");
+  await page.selectOption("#consent_by", "legal-guardian");
+  await page.click("#new-person button[type=submit]");
+  await page.waitForSelector("#person-name");
+  await page.selectOption("#purpose", "transfer");
+  await page.click("#add-consent button[type=submit]");
+  await page.waitForSelector("#consent-list li >> nth=1");
+  await page.click("#cases summary");
+  await page.check("#open-case input[value=separated]");
+  await page.check("#open-case input[value=without-birth-certificate]");
+  await page.click("#open-case button[type=submit]");
+  await page.waitForSelector("#case-facts");
+  // Assessed, and her birth registration applied for, before she travels on.
+  await page.fill("#assessment-note", "Travels with her grandmother; no birth certificate.");
+  await Promise.all([page.waitForNavigation(), page.click("#step-assessment button[type=submit]")]);
+  await page.click("#next-steps summary:has-text('Birth registration')");
+  await page.selectOption("#birth-registration", "applied");
+  await page.fill("#birth-note", "Applied at the Siret civil registry.");
+  await Promise.all([page.waitForNavigation(), page.click("#step-birth button[type=submit]")]);
+  assert.match(await page.locator("#case-birth").innerText(), /applied for/);
+
+  await page.click("#transfer-link");
+  await page.selectOption("#transfer-to", "partner:PL");
+  const przemysl = await page.locator("#transfer-dest-hub option", { hasText: "Przemy" }).first().getAttribute("value");
+  await page.selectOption("#transfer-dest-hub", przemysl);
+  await page.click("#transfer-form button[type=submit]");
+  await page.waitForSelector("#preview");
+  const preview = await page.locator("#preview dl.package").innerText();
+  assert.match(preview, /waiting for a case plan/);
+  assert.match(preview, /applied for/);
+  assert.match(preview, /Applied at the Siret civil registry/);
+  assert.match(preview, /Test worker2\.ro \(social-worker\), Blue Dot Siret, RO/);
+  assert.match(preview, /Poland — .*Przemy/);
+  assert.deepEqual(await axeViolations(page), []);
+  await page.click("#confirm-transfer button[type=submit]");
+  await page.waitForSelector("#outgoing-list");
+  await until(page, "/staff/transfers", /card transfer-(received|accepted)[^]*Софія/);
+
+  // The Przemyśl social worker sees her coming on her home page, before anyone accepts.
+  const plWorker = await signedInAs(pl, browser, "worker2.pl", "--role", "social-worker", "--hub", "przemysl-station");
+  await plWorker.page.goto(`${pl.url}/staff`);
+  await until(plWorker.page, "/staff", /Софія Ткаченко/);
+  await plWorker.page.reload();
+  assert.match(await plWorker.page.locator("#arrivals").innerText(), /Софія Ткаченко/);
+
+  // The coordinator sees exactly what the sender checked, and gives her to that worker.
+  const lead = await signedInAs(pl, browser, "lead2.pl", "--role", "country-coordinator", "--country", "PL");
+  await lead.page.goto(`${pl.url}/staff/transfers`);
+  const card = lead.page.locator(".incoming-transfer", { hasText: "Софія" });
+  assert.equal(await card.locator("dl.package").innerText(), preview, "what arrived is what the sender saw");
+  assert.match(await card.locator("select[name=hub] option:checked").innerText(), /Przemy/);
+  await card.locator("select[name=assigned_to]").selectOption({ label: "Test worker2.pl" });
+  await Promise.all([lead.page.waitForNavigation(), card.locator("button[value=accept]").click()]);
+
+  // Her case continues where it stood, with the sender's history credited to the sender.
+  await plWorker.page.goto(`${pl.url}/staff/cases`);
+  await plWorker.page.click("text=Софія Ткаченко");
+  await plWorker.page.waitForSelector("#case-facts");
+  assert.match(await plWorker.page.locator("#case-stage").innerText(), /waiting for a case plan/);
+  assert.match(await plWorker.page.locator("#case-birth").innerText(), /applied for/);
+  const history = await plWorker.page.locator("#case-history").innerText();
+  assert.match(history, /Applied at the Siret civil registry[^]*/);
+  assert.match(history, /Test worker2\.ro \(social-worker\), Blue Dot Siret, RO/);
+  await worker.context.close();
+  await plWorker.context.close();
+  await lead.context.close();
+});
