@@ -17,6 +17,15 @@ use chrono::{Duration, Utc};
 use crate::on_both_backends;
 use crate::staff::{account_signed_in, between, csrf_of, encode, send, version_of};
 
+/// The fields that confirm the package a preview showed.
+fn confirmation(preview: &str) -> String {
+    format!(
+        "&confirm=1&prepared={}&digest={}",
+        encode(between(preview, "name=\"prepared\" value=\"", "\"")),
+        between(preview, "name=\"digest\" value=\"", "\"")
+    )
+}
+
 fn router(store: &Store, keys: &KeyRing, exchange: Exchange) -> axum::Router {
     bluedot_web::router(
         AppState::new(store.clone(), WebConfig::default())
@@ -220,12 +229,13 @@ async fn a_case_crosses_the_border_through_a_receiver_that_was_down() {
             !preview.body.contains("Care arrangement and caregiver,"),
             "care was not chosen"
         );
+        // The confirmation names the package it saw: what was shown is what is sent.
         let sent = send(
             &ro_app,
             "POST",
             &format!("{case}/transfer"),
             Some(&worker),
-            Some(&transfer_form("&confirm=1")),
+            Some(&transfer_form(&confirmation(&preview.body))),
         )
         .await;
         assert_eq!(
@@ -363,7 +373,6 @@ async fn a_case_crosses_the_border_through_a_receiver_that_was_down() {
             },
         )
         .await;
-        let _ = pl_worker;
         let pl_worker_id = pl_store
             .user_by_username("worker.pl")
             .await
@@ -491,6 +500,59 @@ async fn a_case_crosses_the_border_through_a_receiver_that_was_down() {
         assert_eq!(status, 200);
         assert!(body.contains("\"new\":false"), "{body}");
 
+        // The Przemyśl worker reports the boy arrived; the report travels back, and Romania's
+        // (closed) case and transfer say so, on the same status line.
+        let awaiting = send(&pl_app, "GET", "/staff/transfers", Some(&pl_worker), None).await;
+        assert!(awaiting.body.contains("awaited-transfer"), "{backend}");
+        let arrived = send(
+            &pl_app,
+            "POST",
+            &format!("/staff/transfers/{transfer_id}/arrival"),
+            Some(&pl_worker),
+            Some(&format!(
+                "csrf={}&arrival=arrived&note={}",
+                csrf_of(&awaiting.body),
+                encode("Came with the bus, well")
+            )),
+        )
+        .await;
+        assert_eq!(
+            arrived.status,
+            StatusCode::SEE_OTHER,
+            "{backend}: {}",
+            arrived.body
+        );
+        assert_eq!(
+            deliver_due(&pl_store, &pl_ex, Utc::now()).await.unwrap(),
+            1,
+            "{backend}: the arrival report goes back"
+        );
+        let t = ro_store
+            .transfer(&ro_keys, transfer_id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            t.arrival,
+            Some(bluedot_core::transfer::Arrival::Arrived),
+            "{backend}"
+        );
+        assert!(t.delivered_at.is_some() && t.decided_at.is_some() && t.arrival_at.is_some());
+        let ro_history = ro_store
+            .case_history(&ro_keys, t.case_id.unwrap())
+            .await
+            .unwrap();
+        assert!(
+            ro_history.iter().any(|e| e.step == "transfer-arrived"
+                && e.text.as_ref().unwrap().note.contains("Came with the bus")),
+            "{backend}"
+        );
+        let ro_list = send(&ro_app, "GET", "/staff/transfers", Some(&worker), None).await;
+        assert!(
+            ro_list.body.contains("arrived 20"),
+            "{backend}: the sender's status line"
+        );
+
         let ro_audit = ro_store
             .search_audit(&bluedot_store::audit::AuditQuery {
                 action_prefix: Some("transfer.".into()),
@@ -597,15 +659,21 @@ async fn a_case_moves_to_another_hub_when_that_hub_accepts_it() {
         .await
         .location
         .unwrap();
+        let form = format!("csrf={csrf}&to=hub%3A{}&part=care", isaccea.id);
+        let preview = send(
+            &app,
+            "POST",
+            &format!("{case}/transfer"),
+            Some(&worker),
+            Some(&form),
+        )
+        .await;
         let sent = send(
             &app,
             "POST",
             &format!("{case}/transfer"),
             Some(&worker),
-            Some(&format!(
-                "csrf={csrf}&to=hub%3A{}&part=care&confirm=1",
-                isaccea.id
-            )),
+            Some(&format!("{form}{}", confirmation(&preview.body))),
         )
         .await;
         assert_eq!(

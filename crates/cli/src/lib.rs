@@ -625,6 +625,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     "answer from {from} {}",
                     if new { "taken" } else { "was already taken" }
                 ),
+                bluedot_web::exchange::Ingested::Arrival { from, new } => println!(
+                    "arrival report from {from} {}",
+                    if new { "taken" } else { "was already taken" }
+                ),
             }
             Ok(())
         }

@@ -197,17 +197,58 @@ pub struct Answer {
     pub at: DateTime<Utc>,
 }
 
+coded_enum! {
+    /// Whether a child handed over reached the receiver.
+    Arrival {
+        Arrived => "arrived",
+        /// Not there by the expected day, or known not to be coming: a child-protection alert.
+        NotArrived => "not-arrived",
+    }
+}
+
+/// The receiver's report on the child's arrival, sent back to the sender.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArrivalReport {
+    pub package: Uuid,
+    pub arrival: Arrival,
+    pub note: String,
+    pub at: DateTime<Utc>,
+}
+
 /// What a package carries.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Payload {
     Case(Box<CasePackage>),
     Answer(Answer),
+    Arrival(ArrivalReport),
+}
+
+/// Whether a child handed over is overdue: expected by `expected` (the receiver's local day),
+/// not reported, and `today` is past it.
+pub fn overdue(expected: Option<NaiveDate>, arrival: Option<Arrival>, today: NaiveDate) -> bool {
+    arrival.is_none() && expected.is_some_and(|day| day < today)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_child_is_overdue_only_after_the_expected_day_without_a_report() {
+        let day = |d: u32| NaiveDate::from_ymd_opt(2026, 12, d).unwrap();
+        assert!(
+            !overdue(Some(day(3)), None, day(3)),
+            "the expected day itself is not late"
+        );
+        assert!(overdue(Some(day(3)), None, day(4)));
+        assert!(!overdue(Some(day(3)), Some(Arrival::Arrived), day(9)));
+        assert!(
+            !overdue(Some(day(3)), Some(Arrival::NotArrived), day(9)),
+            "reported already"
+        );
+        assert!(!overdue(None, None, day(9)), "no day was given");
+    }
 
     #[test]
     fn a_newer_major_format_is_refused_and_older_ones_are_read() {

@@ -5,7 +5,7 @@
 
 use bluedot_core::policy::Scope;
 use bluedot_core::transfer::{
-    Answer, CasePackage, TransferDirection, TransferPart, TransferStatus,
+    Answer, Arrival, ArrivalReport, CasePackage, TransferDirection, TransferPart, TransferStatus,
 };
 use bluedot_core::{Country, ValidationError};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -19,6 +19,7 @@ use crate::{Result, Store, StoreError, decode_code, on_pool};
 
 const PAYLOAD: &str = "transfers.payload";
 const DECISION: &str = "transfers.decision_note";
+const ARRIVAL: &str = "transfers.arrival_note";
 
 #[derive(Debug, Clone)]
 pub struct NewTransfer {
@@ -50,17 +51,35 @@ pub struct Transfer {
     pub attempts: i64,
     pub last_error: Option<String>,
     pub created_at: DateTime<Utc>,
+    /// When the package reached the receiver.
+    pub delivered_at: Option<DateTime<Utc>>,
     pub decided_at: Option<DateTime<Utc>>,
     pub decision_note: Option<String>,
+    /// On the receiver's side: when the answer reached the sender.
+    pub answer_delivered_at: Option<DateTime<Utc>>,
+    pub arrival: Option<Arrival>,
+    pub arrival_at: Option<DateTime<Utc>>,
+    pub arrival_note: Option<String>,
 }
 
-/// Something to send to a partner: a case package, or the answer to one.
+/// What a delivery carries to the partner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeliveryKind {
+    /// A case package, from its sender.
+    Case,
+    /// The receiver's decision.
+    Answer,
+    /// The receiver's report on the child's arrival.
+    Arrival,
+}
+
+/// Something to send to a partner: a case package, the answer to one, or the arrival report.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Delivery {
     pub id: Uuid,
     pub partner: String,
     pub bytes: Vec<u8>,
-    pub answer: bool,
+    pub kind: DeliveryKind,
     pub attempts: i64,
 }
 
@@ -78,8 +97,13 @@ struct TransferRow {
     attempts: i64,
     last_error: Option<String>,
     created_at: DateTime<Utc>,
+    delivered_at: Option<DateTime<Utc>>,
     decided_at: Option<DateTime<Utc>>,
     decision_note: Option<String>,
+    answer_delivered_at: Option<DateTime<Utc>>,
+    arrival: Option<String>,
+    arrival_at: Option<DateTime<Utc>>,
+    arrival_note: Option<String>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -88,12 +112,15 @@ struct DueRow {
     partner: String,
     package: Option<String>,
     answer_package: Option<String>,
+    answer_delivered_at: Option<DateTime<Utc>>,
+    arrival_package: Option<String>,
     direction: String,
     attempts: i64,
 }
 
 const COLUMNS: &str = "id, direction, partner, case_id, from_hub, to_hub, country, status,
-    payload, attempts, last_error, created_at, decided_at, decision_note";
+    payload, attempts, last_error, created_at, delivered_at, decided_at, decision_note,
+    answer_delivered_at, arrival, arrival_at, arrival_note";
 
 impl TransferRow {
     fn open(self, keys: &KeyRing) -> Result<Transfer> {
@@ -118,12 +145,26 @@ impl TransferRow {
             attempts: self.attempts,
             last_error: self.last_error,
             created_at: self.created_at,
+            delivered_at: self.delivered_at,
             decided_at: self.decided_at,
             decision_note: self
                 .decision_note
                 .map(|n| {
                     keys.decrypt(DECISION, &n)
                         .map_err(|e| StoreError::Corrupt(format!("{DECISION}: {e}")))
+                })
+                .transpose()?,
+            answer_delivered_at: self.answer_delivered_at,
+            arrival: self
+                .arrival
+                .map(|a| decode_code("transfers.arrival", &a, Arrival::from_code))
+                .transpose()?,
+            arrival_at: self.arrival_at,
+            arrival_note: self
+                .arrival_note
+                .map(|n| {
+                    keys.decrypt(ARRIVAL, &n)
+                        .map_err(|e| StoreError::Corrupt(format!("{ARRIVAL}: {e}")))
                 })
                 .transpose()?,
         })
@@ -181,8 +222,8 @@ impl Store {
         let inserted = sqlx::query(
             "INSERT INTO transfers (id, direction, partner, case_id, from_hub, to_hub, country,
                  status, parts, payload, expected_arrival, package, next_attempt_at, created_by,
-                 created_at)
-             VALUES ($1, 'out', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $12)",
+                 created_at, delivered_at)
+             VALUES ($1, 'out', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $12, $14)",
         )
         .bind(new.id)
         .bind(&new.partner)
@@ -197,6 +238,8 @@ impl Store {
         .bind(new.package.as_ref().map(|p| String::from_utf8_lossy(p).into_owned()))
         .bind(at)
         .bind(new.created_by)
+        // Between hubs of this deployment the case is at its receiver at once.
+        .bind(new.partner.is_none().then_some(at))
         .execute(&mut *tx)
         .await;
         match inserted {
@@ -262,25 +305,45 @@ impl Store {
     /// The sealed bytes a transfer carries now: the package while it waits for delivery, or
     /// the answer to an incoming one. For carrying as a file.
     pub async fn transfer_package(&self, id: Uuid) -> Result<Option<Vec<u8>>> {
-        let row: Option<(Option<String>, Option<String>, String)> = on_pool!(self, pool => sqlx::query_as(
-            "SELECT package, answer_package, direction FROM transfers WHERE id = $1",
+        type Row = (
+            Option<String>,
+            Option<String>,
+            Option<DateTime<Utc>>,
+            Option<String>,
+            String,
+        );
+        let row: Option<Row> = on_pool!(self, pool => sqlx::query_as(
+            "SELECT package, answer_package, answer_delivered_at, arrival_package, direction
+             FROM transfers WHERE id = $1",
         )
         .bind(id)
         .fetch_optional(pool)
         .await?);
-        Ok(row.and_then(|(package, answer, direction)| {
-            if direction == "in" { answer } else { package }.map(String::into_bytes)
-        }))
+        Ok(
+            row.and_then(|(package, answer, answered, arrival, direction)| {
+                match (direction.as_str(), answered) {
+                    ("out", _) => package,
+                    // The answer first; once it is home, the arrival report.
+                    (_, None) => answer,
+                    (_, Some(_)) => arrival.or(answer),
+                }
+                .map(String::into_bytes)
+            }),
+        )
     }
 
-    /// Packages and answers whose next delivery attempt is due.
+    /// Packages, answers and arrival reports whose next delivery attempt is due. An arrival
+    /// report waits for the answer before it: the sender must know the case was accepted.
     pub async fn due_deliveries(&self, at: DateTime<Utc>) -> Result<Vec<Delivery>> {
         let rows: Vec<DueRow> = on_pool!(self, pool => sqlx::query_as(
-                "SELECT id, partner, package, answer_package, direction, attempts FROM transfers
+                "SELECT id, partner, package, answer_package, answer_delivered_at,
+                     arrival_package, direction, attempts FROM transfers
                  WHERE partner IS NOT NULL AND next_attempt_at <= $1
                    AND ((direction = 'out' AND status = 'pending')
                         OR (direction = 'in' AND answer_package IS NOT NULL
-                            AND answer_delivered_at IS NULL))
+                            AND answer_delivered_at IS NULL)
+                        OR (direction = 'in' AND arrival_package IS NOT NULL
+                            AND arrival_delivered_at IS NULL))
                  ORDER BY next_attempt_at LIMIT 50",
             )
             .bind(at)
@@ -289,30 +352,39 @@ impl Store {
         Ok(rows
             .into_iter()
             .filter_map(|row| {
-                let answering = row.direction == "in";
-                let bytes = if answering {
-                    row.answer_package
-                } else {
-                    row.package
-                }?;
+                let (kind, bytes) = match row.direction.as_str() {
+                    "out" => (DeliveryKind::Case, row.package?),
+                    _ if row.answer_delivered_at.is_none() => {
+                        (DeliveryKind::Answer, row.answer_package?)
+                    }
+                    _ => (DeliveryKind::Arrival, row.arrival_package?),
+                };
                 Some(Delivery {
                     id: row.id,
                     partner: row.partner,
                     bytes: bytes.into_bytes(),
-                    answer: answering,
+                    kind,
                     attempts: row.attempts,
                 })
             })
             .collect())
     }
 
-    /// The partner took the delivery: a package is now at the receiver, an answer is home.
+    /// The partner took the delivery: a package is now at the receiver, an answer or an
+    /// arrival report is home.
     pub async fn delivery_done(&self, delivery: &Delivery) -> Result<()> {
-        let sql = if delivery.answer {
-            "UPDATE transfers SET answer_delivered_at = $2, last_error = NULL WHERE id = $1"
-        } else {
-            "UPDATE transfers SET status = 'received', last_error = NULL
-             WHERE id = $1 AND status = 'pending'"
+        let sql = match delivery.kind {
+            DeliveryKind::Case => {
+                "UPDATE transfers SET status = 'received', delivered_at = $2, last_error = NULL
+                 WHERE id = $1 AND status = 'pending'"
+            }
+            DeliveryKind::Answer => {
+                "UPDATE transfers SET answer_delivered_at = $2, last_error = NULL, attempts = 0
+                 WHERE id = $1"
+            }
+            DeliveryKind::Arrival => {
+                "UPDATE transfers SET arrival_delivered_at = $2, last_error = NULL WHERE id = $1"
+            }
         };
         on_pool!(self, pool => sqlx::query(sql)
             .bind(delivery.id)
@@ -365,8 +437,8 @@ impl Store {
             &who.event("transfer.receive", format!("transfer:{id}")),
             |tx| sqlx::query(
                 "INSERT INTO transfers (id, direction, partner, country, status, parts, payload,
-                     expected_arrival, created_at, to_hub)
-                 VALUES ($1, 'in', $2, $3, 'received', $4, $5, $6, $7, $8)
+                     expected_arrival, created_at, to_hub, delivered_at)
+                 VALUES ($1, 'in', $2, $3, 'received', $4, $5, $6, $7, $8, $7)
                  ON CONFLICT (id) DO NOTHING",
             )
             .bind(id)
@@ -693,6 +765,99 @@ impl Store {
             .rows_affected()
         );
         Ok(done == 1)
+    }
+}
+
+impl Store {
+    /// The receiving side reports whether the child arrived, for a transfer it accepted: from a
+    /// partner (`report` is the sealed report to send back) or from another hub here. False if
+    /// it was reported already or is not accepted.
+    pub async fn record_arrival(
+        &self,
+        keys: &KeyRing,
+        id: Uuid,
+        arrival: Arrival,
+        note: &str,
+        report: Option<Vec<u8>>,
+        who: &Change,
+    ) -> Result<bool> {
+        let at = self.now();
+        let event = crate::cases::seal_event_text(keys, note.trim());
+        let step = arrival_step(arrival);
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let case: Option<(Option<Uuid>,)> = sqlx::query_as(
+                "UPDATE transfers SET arrival = $2, arrival_at = $3, arrival_note = $4,
+                     arrival_package = $5, next_attempt_at = $3
+                 WHERE id = $1 AND status = 'accepted' AND arrival IS NULL
+                   AND (direction = 'in' OR partner IS NULL)
+                 RETURNING case_id",
+            )
+            .bind(id)
+            .bind(arrival.code())
+            .bind(at)
+            .bind(keys.encrypt(ARRIVAL, note.trim()))
+            .bind(report.map(|r| String::from_utf8_lossy(&r).into_owned()))
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some((case_id,)) = case else {
+                tx.rollback().await?;
+                return Ok(false);
+            };
+            if let Some(case_id) = case_id {
+                crate::cases::insert_event!(tx, case_id, step, at, who.actor_id, Some(event));
+            }
+            append_audit!(self, tx, &who.event(&format!("transfer.{}", arrival.code()), format!("transfer:{id}")));
+            tx.commit().await?;
+            Ok(true)
+        })
+    }
+
+    /// Takes the receiver's arrival report for an outgoing transfer, and notes it in the
+    /// (closed) case's history. False if it was already taken.
+    pub async fn receive_arrival(
+        &self,
+        keys: &KeyRing,
+        partner: &str,
+        report: &ArrivalReport,
+        who: &Change,
+    ) -> Result<bool> {
+        let event =
+            crate::cases::seal_event_text(keys, &format!("{partner}: {}", report.note.trim()));
+        let step = arrival_step(report.arrival);
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let case: Option<(Option<Uuid>,)> = sqlx::query_as(
+                "UPDATE transfers SET arrival = $2, arrival_at = $3, arrival_note = $4
+                 WHERE id = $1 AND direction = 'out' AND partner = $5 AND arrival IS NULL
+                 RETURNING case_id",
+            )
+            .bind(report.package)
+            .bind(report.arrival.code())
+            .bind(report.at)
+            .bind(keys.encrypt(ARRIVAL, report.note.trim()))
+            .bind(partner)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some((case_id,)) = case else {
+                tx.rollback().await?;
+                return Ok(false);
+            };
+            if let Some(case_id) = case_id {
+                crate::cases::insert_event!(tx, case_id, step, report.at, None::<Uuid>, Some(event));
+            }
+            append_audit!(self, tx, &who.event(&format!("transfer.{}-reported", report.arrival.code()), format!("transfer:{}", report.package)));
+            tx.commit().await?;
+            Ok(true)
+        })
+    }
+}
+
+/// The case history's step for an arrival report.
+fn arrival_step(arrival: Arrival) -> &'static str {
+    match arrival {
+        Arrival::Arrived => "transfer-arrived",
+        Arrival::NotArrived => "transfer-not-arrived",
     }
 }
 

@@ -51,6 +51,7 @@ impl Exchange {
 pub enum Ingested {
     Case { from: String, new: bool },
     Answer { from: String, new: bool },
+    Arrival { from: String, new: bool },
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -117,6 +118,15 @@ pub async fn ingest(
             let new = store.receive_answer(keys, &from, &answer, &who).await?;
             Ingested::Answer { from, new }
         }
+        Payload::Arrival(report) => {
+            if report.package != id {
+                return Err(IngestError::Refused(
+                    "the arrival report names another package".into(),
+                ));
+            }
+            let new = store.receive_arrival(keys, &from, &report, &who).await?;
+            Ingested::Arrival { from, new }
+        }
     };
     Ok(outcome)
 }
@@ -157,7 +167,11 @@ async fn receive(State(state): State<AppState>, body: Bytes) -> Response {
             .into_response();
     };
     match ingest(&state.store, &keys, &exchange, &body, "api").await {
-        Ok(Ingested::Case { new, .. } | Ingested::Answer { new, .. }) => (
+        Ok(
+            Ingested::Case { new, .. }
+            | Ingested::Answer { new, .. }
+            | Ingested::Arrival { new, .. },
+        ) => (
             StatusCode::OK,
             axum::Json(serde_json::json!({"received": true, "new": new})),
         )

@@ -67,7 +67,7 @@ struct HomePage {
     csrf: String,
     nav: Nav,
     stale: Option<Vec<StaleRow>>,
-    arrivals: Vec<super::transfers::ArrivalLine>,
+    hand_overs: super::transfers::HandOvers,
 }
 
 pub async fn home(State(state): State<AppState>, headers: HeaderMap) -> StaffResult {
@@ -114,12 +114,15 @@ pub async fn home(State(state): State<AppState>, headers: HeaderMap) -> StaffRes
     };
     // Children on their way to this account's hubs; nothing to show without the keys to read
     // them.
-    let arrivals = match super::Desk::open(&state, &headers).await {
-        Ok(desk) => super::transfers::expected_arrivals(&state, &desk).await?,
-        Err(_) => vec![],
+    let hand_overs = match super::Desk::open(&state, &headers).await {
+        Ok(desk) => super::transfers::hand_overs(&state, &desk).await?,
+        Err(_) => super::transfers::HandOvers {
+            arriving: vec![],
+            overdue: vec![],
+        },
     };
     let page = HomePage {
-        arrivals,
+        hand_overs,
         name: staff.user.display_name.clone(),
         role: ctx.t(&format!("role-{}", staff.user.role.code())),
         scope: scope_label(&ctx, &staff.user.scope, &hubs),

@@ -115,6 +115,10 @@ pub fn routes() -> Router<AppState> {
             "/staff/transfers/{id}/decision",
             post(transfers::record_decision),
         )
+        .route(
+            "/staff/transfers/{id}/arrival",
+            post(transfers::record_arrival),
+        )
         .route("/staff/directory", get(directory::list))
         .route(
             "/staff/directory/import",

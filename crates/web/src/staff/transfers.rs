@@ -14,8 +14,9 @@ use bluedot_core::case::{ApprovalState, RiskLevel};
 use bluedot_core::person::{ConsentPurpose, SpecificNeed};
 use bluedot_core::policy::{self, Action};
 use bluedot_core::transfer::{
-    Answer, BestInterestsSummary, CareSummary, CasePackage, CaseStatus, FORMAT_VERSION,
-    HistoryEntry, HubRef, Payload, SenderContact, TransferDirection, TransferPart, TransferStatus,
+    Answer, Arrival, ArrivalReport, BestInterestsSummary, CareSummary, CasePackage, CaseStatus,
+    FORMAT_VERSION, HistoryEntry, HubRef, Payload, SenderContact, TransferDirection, TransferPart,
+    TransferStatus, overdue,
 };
 use bluedot_core::{Country, Hub, ValidationError};
 use bluedot_store::StoreError;
@@ -833,6 +834,67 @@ pub struct OutgoingView {
     pub sent: String,
     pub problem: String,
     pub answer: String,
+    /// Sent, delivered, decided, arrived: the line both sides read.
+    pub line: Vec<String>,
+    pub overdue: Option<String>,
+}
+
+/// A child accepted here and not yet reported arrived.
+pub struct AwaitedView {
+    pub id: Uuid,
+    pub child: String,
+    pub destination: String,
+    pub line: Vec<String>,
+    pub overdue: Option<String>,
+    /// Whether the answer reached the sender (for a partner's case).
+    pub answer: String,
+}
+
+/// The status line of a transfer, the same words on both sides.
+fn status_line(ctx: &Ctx, t: &Transfer) -> Vec<String> {
+    let time = |at: &chrono::DateTime<Utc>| at.format("%Y-%m-%d %H:%M UTC").to_string();
+    let mut line = vec![ctx.ts("transfer-line-sent", "time", &time(&t.created_at))];
+    match &t.delivered_at {
+        Some(at) => line.push(ctx.ts("transfer-line-delivered", "time", &time(at))),
+        None => line.push(ctx.t("transfer-line-waiting")),
+    }
+    if let Some(at) = &t.decided_at {
+        let key = match t.status {
+            TransferStatus::Declined => "transfer-line-declined",
+            _ => "transfer-line-accepted",
+        };
+        line.push(ctx.ts(key, "time", &time(at)));
+    }
+    if let (Some(arrival), Some(at)) = (t.arrival, &t.arrival_at) {
+        line.push(ctx.ts(
+            &format!("transfer-line-{}", arrival.code()),
+            "time",
+            &time(at),
+        ));
+    }
+    line
+}
+
+/// The alert for a child not reported arrived by the day expected.
+fn overdue_alert(ctx: &Ctx, t: &Transfer, now: chrono::DateTime<Utc>) -> Option<String> {
+    let waiting = matches!(
+        t.status,
+        TransferStatus::Pending | TransferStatus::Received | TransferStatus::Accepted
+    );
+    (waiting
+        && overdue(
+            t.payload.expected_arrival,
+            t.arrival,
+            t.country.local_day(now),
+        ))
+    .then(|| {
+        let day = t
+            .payload
+            .expected_arrival
+            .map(|d| d.to_string())
+            .unwrap_or_default();
+        ctx.ts("transfer-overdue", "date", &day)
+    })
 }
 
 #[derive(Template)]
@@ -842,7 +904,18 @@ struct ListPage {
     nav: Nav,
     csrf: String,
     incoming: Vec<IncomingView>,
+    awaited: Vec<AwaitedView>,
     outgoing: Vec<OutgoingView>,
+}
+
+/// Whether `staff` reports the arrival of a child accepted at `t`'s receiving hub.
+fn reports_arrival(staff: &Staff, t: &Transfer, hubs: &[Hub]) -> bool {
+    let receiving = t.direction == TransferDirection::In || t.partner.is_none();
+    receiving
+        && t.status == TransferStatus::Accepted
+        && t.to_hub
+            .and_then(|id| hubs.iter().find(|h| h.id == id))
+            .is_some_and(|h| policy::handles_cases(&staff.actor, hub_target(h)))
 }
 
 /// Whether this account decides on a transfer arriving: it supervises cases at the receiving
@@ -884,33 +957,63 @@ pub struct ArrivalLine {
     pub destination: String,
 }
 
-/// The children on their way to `staff`, soonest expected first.
-pub async fn expected_arrivals(state: &AppState, desk: &Desk) -> StaffResult<Vec<ArrivalLine>> {
+/// What a home page shows of hand-overs: children on their way to `staff`'s hubs, soonest
+/// expected first, and children that `staff` sent or awaits who are past their expected day
+/// without an arrival.
+pub struct HandOvers {
+    pub arriving: Vec<ArrivalLine>,
+    pub overdue: Vec<ArrivalLine>,
+}
+
+pub async fn hand_overs(state: &AppState, desk: &Desk) -> StaffResult<HandOvers> {
     let Desk { staff, keys, hubs } = desk;
     if !staff.anywhere(hubs, policy::handles_cases) {
-        return Ok(vec![]);
+        return Ok(HandOvers {
+            arriving: vec![],
+            overdue: vec![],
+        });
     }
     let ctx = ctx_for(staff);
+    let now = state.store.now();
     let mut transfers = state
         .store
         .transfers_in_scope(keys, &staff.actor.scope)
         .await
         .map_err(|e| desk.internal(e))?;
-    transfers.retain(|t| awaited_by(staff, t, hubs).is_some());
     transfers.sort_by_key(|t| t.payload.expected_arrival);
-    Ok(transfers
-        .iter()
-        .map(|t| {
-            let p = view_package(&ctx, &t.payload);
-            ArrivalLine {
-                id: t.id,
-                child: p.child,
-                from: p.from,
-                expected: p.arrival,
-                destination: p.destination,
-            }
-        })
-        .collect())
+    let line = |t: &Transfer| {
+        let p = view_package(&ctx, &t.payload);
+        ArrivalLine {
+            id: t.id,
+            child: p.child,
+            from: p.from,
+            expected: p.arrival,
+            destination: p.destination,
+        }
+    };
+    let sent_by_me = |t: &Transfer| {
+        t.direction == TransferDirection::Out
+            && t.from_hub
+                .and_then(|id| hubs.iter().find(|h| h.id == id))
+                .is_some_and(|h| policy::handles_cases(&staff.actor, hub_target(h)))
+    };
+    Ok(HandOvers {
+        arriving: transfers
+            .iter()
+            .filter(|t| awaited_by(staff, t, hubs).is_some())
+            .map(line)
+            .collect(),
+        overdue: transfers
+            .iter()
+            .filter(|t| overdue_alert(&ctx, t, now).is_some())
+            .filter(|t| {
+                sent_by_me(t)
+                    || reports_arrival(staff, t, hubs)
+                    || awaited_by(staff, t, hubs).is_some()
+            })
+            .map(line)
+            .collect(),
+    })
 }
 
 pub async fn list(State(state): State<AppState>, headers: HeaderMap) -> StaffResult {
@@ -936,8 +1039,25 @@ pub async fn list(State(state): State<AppState>, headers: HeaderMap) -> StaffRes
         .await
         .map_err(|e| StaffError::internal(lang, e))?;
     let mut incoming = Vec::new();
+    let mut awaited = Vec::new();
     let mut outgoing = Vec::new();
+    let now = state.store.now();
     for t in &transfers {
+        if reports_arrival(&staff, t, &hubs) && t.arrival.is_none() {
+            let time = |at: &chrono::DateTime<Utc>| at.format("%Y-%m-%d %H:%M UTC").to_string();
+            awaited.push(AwaitedView {
+                id: t.id,
+                child: t.payload.child.full_name(),
+                destination: hub_name(t.to_hub),
+                line: status_line(&ctx, t),
+                overdue: overdue_alert(&ctx, t, now),
+                answer: match (&t.partner, &t.answer_delivered_at) {
+                    (None, _) => String::new(),
+                    (Some(_), Some(at)) => ctx.ts("transfer-answer-delivered", "time", &time(at)),
+                    (Some(_), None) => ctx.t("transfer-answer-waiting"),
+                },
+            });
+        }
         if let Some(deciding) = awaited_by(&staff, t, &hubs) {
             let mut receiving: Vec<&Hub> = hubs
                 .iter()
@@ -989,6 +1109,8 @@ pub async fn list(State(state): State<AppState>, headers: HeaderMap) -> StaffRes
                     String::new()
                 },
                 answer: t.decision_note.clone().unwrap_or_default(),
+                line: status_line(&ctx, t),
+                overdue: overdue_alert(&ctx, t, now),
             });
         }
     }
@@ -996,6 +1118,7 @@ pub async fn list(State(state): State<AppState>, headers: HeaderMap) -> StaffRes
         nav: Nav::for_staff(&staff, &hubs),
         csrf: staff.session.csrf_token.clone(),
         incoming,
+        awaited,
         outgoing,
         ctx,
     };
@@ -1206,4 +1329,86 @@ fn from_package(t: &Transfer, hub: &Hub, worker: Uuid, staff: &Staff) -> (NewPer
         screening: summary.join("\n"),
     };
     (person, case)
+}
+
+/// The receiving hub reports that the child arrived, or did not: recorded in the case and sent
+/// back to the sender.
+pub async fn record_arrival(
+    State(state): State<AppState>,
+    Extension(from): Extension<ClientAddr>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> StaffResult {
+    let Desk { staff, keys, hubs } = Desk::open(&state, &headers).await?;
+    let lang = staff.lang;
+    let get = |name: &str| super::form_field(&pairs, name).trim().to_owned();
+    check_csrf(&staff, &headers, &get("csrf"))?;
+    let internal = |e: StoreError| StaffError::internal(lang, e);
+    let id: Uuid = id.parse().map_err(|_| StaffError::NotFound(lang))?;
+    let t = state
+        .store
+        .transfer(&keys, id)
+        .await
+        .map_err(internal)?
+        .ok_or(StaffError::NotFound(lang))?;
+    let hub = t
+        .to_hub
+        .and_then(|h| hubs.iter().find(|x| x.id == h))
+        .cloned();
+    let (true, Some(hub)) = (reports_arrival(&staff, &t, &hubs), hub) else {
+        return Err(StaffError::NotFound(lang));
+    };
+    let bad = |key: &str| StaffError::BadRequest(lang, crate::I18N.message(lang, key, None));
+    let arrival =
+        Arrival::from_code(&get("arrival")).ok_or_else(|| bad("transfer-arrival-choose"))?;
+    let note = get("note");
+    if arrival == Arrival::NotArrived && note.is_empty() {
+        return Err(bad("transfer-not-arrived-needs-note"));
+    }
+    let report = match &t.partner {
+        None => None,
+        Some(partner) => {
+            let exchange = state
+                .exchange
+                .clone()
+                .ok_or_else(|| bad("transfer-no-exchange"))?;
+            let partner = exchange
+                .partner(partner)
+                .cloned()
+                .ok_or_else(|| bad("transfer-no-exchange"))?;
+            let payload = Payload::Arrival(ArrivalReport {
+                package: id,
+                arrival,
+                note: note.clone(),
+                at: state.store.now(),
+            });
+            Some(
+                exchange
+                    .keys
+                    .seal(
+                        &partner,
+                        id,
+                        &serde_json::to_vec(&payload).expect("serialises"),
+                    )
+                    .map_err(|e| StaffError::internal(lang, e))?,
+            )
+        }
+    };
+    let recorded = state
+        .store
+        .record_arrival(
+            &keys,
+            id,
+            arrival,
+            &note,
+            report,
+            &staff.change_at(&from, &hub),
+        )
+        .await
+        .map_err(internal)?;
+    if !recorded {
+        return Err(bad("transfer-already-decided"));
+    }
+    Ok(Redirect::to("/staff/transfers").into_response())
 }
