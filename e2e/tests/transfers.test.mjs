@@ -118,8 +118,23 @@ test("a hand-over carries the case's state and history to the hub where the chil
   await page.fill("#birth-note", "Applied at the Siret civil registry.");
   await Promise.all([page.waitForNavigation(), page.click("#step-birth button[type=submit]")]);
   assert.match(await page.locator("#case-birth").innerText(), /applied for/);
+  // Two documents: the registry's receipt and a photo of her Ukrainian papers.
+  const documents = [
+    { name: "registry-receipt.pdf", mimeType: "application/pdf", buffer: Buffer.from("%PDF-1.4\n% receipt\n%%EOF\n") },
+    {
+      name: "papers.png",
+      mimeType: "image/png",
+      buffer: Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64"),
+    },
+  ];
+  for (const document of documents) {
+    await page.setInputFiles("#document", document);
+    await Promise.all([page.waitForNavigation(), page.click("#upload button[type=submit]")]);
+  }
+  assert.equal(await page.locator("#document-list li").count(), 2);
 
   await page.click("#transfer-link");
+  for (const box of await page.locator("#transfer-form input[name=doc]").all()) await box.check();
   await page.selectOption("#transfer-to", "partner:PL");
   const przemysl = await page.locator("#transfer-dest-hub option", { hasText: "Przemy" }).first().getAttribute("value");
   await page.selectOption("#transfer-dest-hub", przemysl);
@@ -131,6 +146,8 @@ test("a hand-over carries the case's state and history to the hub where the chil
   assert.match(preview, /Applied at the Siret civil registry/);
   assert.match(preview, /Test worker2\.ro \(social-worker\), Blue Dot Siret, RO/);
   assert.match(preview, /Poland — .*Przemy/);
+  assert.match(preview, /registry-receipt\.pdf · application\/pdf/);
+  assert.match(preview, /papers\.png · image\/png/);
   assert.deepEqual(await axeViolations(page), []);
   await page.click("#confirm-transfer button[type=submit]");
   await page.waitForSelector("#outgoing-list");
@@ -158,9 +175,19 @@ test("a hand-over carries the case's state and history to the hub where the chil
   await plWorker.page.waitForSelector("#case-facts");
   assert.match(await plWorker.page.locator("#case-stage").innerText(), /waiting for a case plan/);
   assert.match(await plWorker.page.locator("#case-birth").innerText(), /applied for/);
+  const arrivedFiles = await plWorker.page.locator("#document-list").innerText();
+  assert.match(arrivedFiles, /registry-receipt\.pdf/);
+  assert.match(arrivedFiles, /papers\.png/);
   const history = await plWorker.page.locator("#case-history").innerText();
   assert.match(history, /Applied at the Siret civil registry[^]*/);
   assert.match(history, /Test worker2\.ro \(social-worker\), Blue Dot Siret, RO/);
+
+  // She arrived: the Przemyśl worker says so, and Siret reads "arrived" on its status line.
+  await plWorker.page.goto(`${pl.url}/staff/transfers`);
+  const awaited = plWorker.page.locator(".awaited-transfer", { hasText: "Софія" });
+  await awaited.locator("textarea[name=note]").fill("Arrived with her grandmother by bus.");
+  await Promise.all([plWorker.page.waitForNavigation(), awaited.locator("button[value=arrived]").click()]);
+  await until(page, "/staff/transfers", /arrived \d{4}-\d{2}-\d{2}/);
   await worker.context.close();
   await plWorker.context.close();
   await lead.context.close();

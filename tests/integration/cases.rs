@@ -517,6 +517,8 @@ async fn a_declined_transfer_leaves_the_case_open_with_the_answer_in_its_history
                 destination_hub: None,
                 sender: None,
                 consent_at: None,
+                documents: vec![],
+                tracing: vec![],
             },
             package: Some(b"sealed".to_vec()),
             created_by: Some(worker),

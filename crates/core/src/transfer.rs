@@ -28,6 +28,8 @@ coded_enum! {
         CasePlan => "case-plan",
         /// The case's history: every step with who took it, when, and its note.
         History => "history",
+        /// The family tracing requests that found the child, with whom to contact.
+        Tracing => "tracing",
     }
 }
 
@@ -97,6 +99,23 @@ pub struct SenderContact {
     #[serde(default)]
     pub email: String,
 }
+
+/// A document of the case file that travels with it: the file itself (base64), with its
+/// size and SHA-256 so the receiver checks it arrived whole.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TransferDocument {
+    pub name: String,
+    pub content_type: String,
+    pub size: u64,
+    /// Hex SHA-256 of the file's bytes.
+    pub sha256: String,
+    /// The file's bytes, base64 (standard alphabet, padded).
+    pub data: String,
+}
+
+/// The most a package may carry in documents, in bytes before encoding: sealed and encoded
+/// twice on the way, the package stays within what a receiver accepts.
+pub const MAX_TRANSFER_DOCUMENT_BYTES: u64 = 8 * 1024 * 1024;
 
 /// A hub named across deployments: its id and slug as the directories share them, and its
 /// name for people.
@@ -186,6 +205,26 @@ pub struct CasePackage {
     /// When the consent to transfer was recorded (format 2).
     #[serde(default)]
     pub consent_at: Option<DateTime<Utc>>,
+    /// The documents the sender chose to send (format 2).
+    #[serde(default)]
+    pub documents: Vec<TransferDocument>,
+    /// The family tracing requests that found this child, when the sender chose to send them
+    /// (format 2).
+    #[serde(default)]
+    pub tracing: Vec<LinkedRequest>,
+}
+
+/// A family tracing request that found the child: who is looking for them and how to reach
+/// them, so the destination can continue the reunification.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkedRequest {
+    pub reference: String,
+    pub requester: String,
+    pub relation: String,
+    pub phone: String,
+    pub contact_note: String,
+    /// The request's state at the sender (`open`, `matched`, `reunified` …).
+    pub status: String,
 }
 
 /// The receiver's answer to a package.

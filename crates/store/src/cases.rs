@@ -23,6 +23,73 @@ pub(crate) const EVENT_BODY: &str = "case_events.body";
 pub(crate) const DOCUMENT_CONTENT: &str = "case_documents.content";
 pub(crate) const DOCUMENT_NAME: &str = "case_documents.name";
 
+/// A file attached to a case, checked and ready to store: a PDF, JPEG or PNG of at most
+/// `MAX_DOCUMENT_BYTES`, with a name safe to show.
+pub struct Attachment<'a> {
+    pub name: String,
+    pub content_type: &'static str,
+    pub bytes: &'a [u8],
+}
+
+impl<'a> Attachment<'a> {
+    pub fn checked(name: &str, bytes: &'a [u8]) -> Result<Attachment<'a>> {
+        let content_type = document_type(bytes)
+            .ok_or_else(|| ValidationError::new("document", "attach a PDF, JPEG or PNG file"))?;
+        if bytes.len() > MAX_DOCUMENT_BYTES {
+            return Err(ValidationError::new("document", "files are at most 5 MB").into());
+        }
+        let name: String = name
+            .chars()
+            .filter(|c| !c.is_control() && !"/\\".contains(*c))
+            .take(120)
+            .collect();
+        let name = match name.trim() {
+            "" => "document".to_owned(),
+            name => name.to_owned(),
+        };
+        Ok(Attachment {
+            name,
+            content_type,
+            bytes,
+        })
+    }
+}
+
+/// Stores a checked attachment of a case inside a transaction, encrypted, with its audit entry.
+macro_rules! insert_document {
+    ($store:expr, $tx:ident, $keys:expr, $id:expr, $case:expr, $doc:expr, $who:expr, $at:expr) => {{
+        use base64::Engine as _;
+        use sha2::Digest as _;
+        let doc: &$crate::cases::Attachment = $doc;
+        let encoded = base64::engine::general_purpose::STANDARD.encode(doc.bytes);
+        sqlx::query(
+            "INSERT INTO case_documents (id, case_id, name, content_type, size, sha256,
+                 content, uploaded_by, uploaded_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind($id)
+        .bind($case)
+        .bind($keys.encrypt($crate::cases::DOCUMENT_NAME, &doc.name))
+        .bind(doc.content_type)
+        .bind(doc.bytes.len() as i64)
+        .bind(hex::encode(sha2::Sha256::digest(doc.bytes)))
+        .bind($keys.encrypt($crate::cases::DOCUMENT_CONTENT, &encoded))
+        .bind($who.actor_id)
+        .bind($at)
+        .execute(&mut *$tx)
+        .await?;
+        $crate::audit::append_audit!(
+            $store,
+            $tx,
+            &$who.event(
+                "case.document.add",
+                format!("case:{}/document:{}", $case, $id)
+            )
+        );
+    }};
+}
+pub(crate) use insert_document;
+
 /// The largest attachment accepted.
 pub const MAX_DOCUMENT_BYTES: usize = 5 * 1024 * 1024;
 
@@ -633,43 +700,12 @@ impl Store {
         bytes: &[u8],
         who: &Change,
     ) -> Result<Uuid> {
-        let content_type = document_type(bytes)
-            .ok_or_else(|| ValidationError::new("document", "attach a PDF, JPEG or PNG file"))?;
-        if bytes.len() > MAX_DOCUMENT_BYTES {
-            return Err(ValidationError::new("document", "files are at most 5 MB").into());
-        }
-        let name: String = name
-            .chars()
-            .filter(|c| !c.is_control() && !"/\\".contains(*c))
-            .take(120)
-            .collect();
-        let name = if name.trim().is_empty() {
-            "document".to_owned()
-        } else {
-            name.trim().to_owned()
-        };
-        use base64::Engine as _;
-        let encoded = base64::engine::general_purpose::STANDARD.encode(bytes);
+        let document = Attachment::checked(name, bytes)?;
         let id = Uuid::now_v7();
+        let at = self.now();
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
-            sqlx::query(
-                "INSERT INTO case_documents (id, case_id, name, content_type, size, sha256,
-                     content, uploaded_by, uploaded_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-            )
-            .bind(id)
-            .bind(case_id)
-            .bind(keys.encrypt(DOCUMENT_NAME, &name))
-            .bind(content_type)
-            .bind(bytes.len() as i64)
-            .bind(hex::encode(Sha256::digest(bytes)))
-            .bind(keys.encrypt(DOCUMENT_CONTENT, &encoded))
-            .bind(who.actor_id)
-            .bind(self.now())
-            .execute(&mut *tx)
-            .await?;
-            append_audit!(self, tx, &who.event("case.document.add", format!("case:{case_id}/document:{id}")));
+            insert_document!(self, tx, keys, id, case_id, &document, who, at);
             tx.commit().await?;
         });
         Ok(id)

@@ -181,6 +181,24 @@ impl Store {
         row.map(|r| r.open(keys)).transpose()
     }
 
+    /// The requests that found `person`: the person was confirmed as the one sought.
+    pub async fn tracing_requests_for_person(
+        &self,
+        keys: &KeyRing,
+        person: Uuid,
+    ) -> Result<Vec<TracingRequest>> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM tracing_requests
+             WHERE found_person = $1
+                OR id IN (SELECT request_id FROM tracing_matches
+                          WHERE person_id = $1 AND status = 'confirmed')
+             ORDER BY created_at"
+        );
+        let rows: Vec<RequestRow> =
+            on_pool!(self, pool => sqlx::query_as(&sql).bind(person).fetch_all(pool).await?);
+        rows.into_iter().map(|r| r.open(keys)).collect()
+    }
+
     /// Requests at hubs within `scope`, newest first.
     pub async fn tracing_requests_in_scope(
         &self,

@@ -428,6 +428,9 @@ impl Store {
                 "the package names no country this deployment knows",
             )
         })?;
+        for doc in &package.documents {
+            document_bytes(doc)?;
+        }
         let payload = keys.encrypt(
             PAYLOAD,
             &serde_json::to_string(package).expect("serialises"),
@@ -541,6 +544,15 @@ impl Store {
                 now,
             )?,
         };
+        let files: Vec<(String, Vec<u8>)> = package
+            .documents
+            .iter()
+            .map(|d| Ok((d.name.clone(), document_bytes(d)?)))
+            .collect::<std::result::Result<_, ValidationError>>()?;
+        let attachments = files
+            .iter()
+            .map(|(name, bytes)| crate::cases::Attachment::checked(name, bytes))
+            .collect::<Result<Vec<_>>>()?;
         let history: Vec<(String, DateTime<Utc>, String)> = package
             .history
             .iter()
@@ -588,6 +600,10 @@ impl Store {
             crate::cases::insert_case!(self, tx, keys, case_id, &case, state, &text, now, who)?;
             // The sender's history, as the sender's: each step at its time, credited to its
             // author there.
+            for attachment in &attachments {
+                let doc = Uuid::now_v7();
+                crate::cases::insert_document!(self, tx, keys, doc, case_id, attachment, who, now);
+            }
             for (step, at, body) in &history {
                 crate::cases::insert_event!(tx, case_id, step.as_str(), *at, None::<Uuid>, Some(body.clone()));
             }
@@ -766,6 +782,26 @@ impl Store {
         );
         Ok(done == 1)
     }
+}
+
+/// A travelling document's bytes, checked against its size and checksum.
+pub fn document_bytes(
+    doc: &bluedot_core::transfer::TransferDocument,
+) -> std::result::Result<Vec<u8>, ValidationError> {
+    use base64::Engine as _;
+    use sha2::Digest as _;
+    let broken = || {
+        ValidationError::new(
+            "documents",
+            format!("the document {:?} did not arrive whole", doc.name),
+        )
+    };
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(&doc.data)
+        .map_err(|_| broken())?;
+    let whole = bytes.len() as u64 == doc.size
+        && hex::encode(sha2::Sha256::digest(&bytes)) == doc.sha256.to_ascii_lowercase();
+    if whole { Ok(bytes) } else { Err(broken()) }
 }
 
 impl Store {

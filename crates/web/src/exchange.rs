@@ -151,10 +151,15 @@ async fn expected_at(
         .map(|h| h.id))
 }
 
+/// The largest sealed package taken: documents of up to
+/// `MAX_TRANSFER_DOCUMENT_BYTES` are encoded three times on the way (base64 in the payload,
+/// in the signed payload and in the sealed envelope), about 2.4 times their size.
+const MAX_PACKAGE_BYTES: usize = 24 * 1024 * 1024;
+
 pub fn routes() -> Router<AppState> {
     Router::new().route(
         "/api/transfers",
-        post(receive).layer(DefaultBodyLimit::max(2 * 1024 * 1024)),
+        post(receive).layer(DefaultBodyLimit::max(MAX_PACKAGE_BYTES)),
     )
 }
 

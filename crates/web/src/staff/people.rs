@@ -333,6 +333,7 @@ impl PersonForm {
     }
 }
 
+#[derive(Clone)]
 pub struct Choice {
     pub value: String,
     pub label: String,

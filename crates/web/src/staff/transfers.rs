@@ -15,8 +15,8 @@ use bluedot_core::person::{ConsentPurpose, SpecificNeed};
 use bluedot_core::policy::{self, Action};
 use bluedot_core::transfer::{
     Answer, Arrival, ArrivalReport, BestInterestsSummary, CareSummary, CasePackage, CaseStatus,
-    FORMAT_VERSION, HistoryEntry, HubRef, Payload, SenderContact, TransferDirection, TransferPart,
-    TransferStatus, overdue,
+    FORMAT_VERSION, HistoryEntry, HubRef, LinkedRequest, MAX_TRANSFER_DOCUMENT_BYTES, Payload,
+    SenderContact, TransferDirection, TransferDocument, TransferPart, TransferStatus, overdue,
 };
 use bluedot_core::{Country, Hub, ValidationError};
 use bluedot_store::StoreError;
@@ -43,6 +43,8 @@ pub struct SendForm {
     /// For a partner deployment: the hub the child is expected at, if known.
     pub dest_hub: String,
     pub parts: Vec<String>,
+    /// The ids of the case documents chosen to travel.
+    pub docs: Vec<String>,
     pub arrival: String,
     pub note: String,
     /// When the package shown in the preview was made (RFC 3339), and the SHA-256 of its
@@ -62,6 +64,7 @@ impl SendForm {
                 "prepared" => f.prepared = v.clone(),
                 "digest" => f.digest = v.clone(),
                 "part" => f.parts.push(v.clone()),
+                "doc" => f.docs.push(v.clone()),
                 "arrival" => f.arrival = v.trim().to_owned(),
                 "note" => f.note = v.trim().to_owned(),
                 "csrf" => csrf = v.clone(),
@@ -74,6 +77,10 @@ impl SendForm {
 
     pub fn has(&self, part: &str) -> bool {
         self.parts.iter().any(|p| p == part)
+    }
+
+    pub fn has_doc(&self, id: &str) -> bool {
+        self.docs.iter().any(|d| d == id)
     }
 }
 
@@ -194,6 +201,8 @@ struct FormPage {
     destinations: Vec<Choice>,
     dest_hubs: Vec<Choice>,
     parts: Vec<Choice>,
+    /// The case's documents, any of which may travel.
+    documents: Vec<Choice>,
     form: SendForm,
     error: Option<String>,
     /// Set on the second step: what will travel, to be confirmed.
@@ -228,6 +237,9 @@ pub struct PackageView {
     pub best_interests: Vec<String>,
     pub plan: Vec<String>,
     pub history: Vec<HistoryLine>,
+    /// The files that travel, each with its size and checksum.
+    pub files: Vec<String>,
+    pub tracing: Vec<String>,
     pub destination: String,
     pub arrival: String,
     pub from: String,
@@ -362,6 +374,37 @@ pub fn view_package(ctx: &Ctx, p: &CasePackage) -> PackageView {
                 note: h.note.clone(),
             })
             .collect(),
+        files: p
+            .documents
+            .iter()
+            .map(|d| {
+                format!(
+                    "{} · {} · {:.0} kB · SHA-256 {}…",
+                    d.name,
+                    d.content_type,
+                    (d.size as f64 / 1024.0).ceil(),
+                    d.sha256.get(..12).unwrap_or(&d.sha256)
+                )
+            })
+            .collect(),
+        tracing: p
+            .tracing
+            .iter()
+            .map(|r| {
+                [
+                    r.requester.as_str(),
+                    r.relation.as_str(),
+                    r.phone.as_str(),
+                    r.contact_note.as_str(),
+                    r.status.as_str(),
+                ]
+                .iter()
+                .filter(|s| !s.is_empty())
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(" · ")
+            })
+            .collect(),
         destination: {
             let country = Country::from_code(&p.to_country)
                 .map(|c| ctx.country_name(c))
@@ -415,6 +458,26 @@ pub fn view_package(ctx: &Ctx, p: &CasePackage) -> PackageView {
     }
 }
 
+/// The case's documents as choices for the send form.
+async fn document_choices(
+    state: &AppState,
+    keys: &bluedot_store::crypto::KeyRing,
+    case: Uuid,
+) -> StaffResult<Vec<Choice>> {
+    let documents = state
+        .store
+        .case_documents(keys, case)
+        .await
+        .map_err(|e| StaffError::internal(bluedot_core::Lang::En, e))?;
+    Ok(documents
+        .into_iter()
+        .map(|d| Choice {
+            value: d.id.to_string(),
+            label: format!("{} ({:.0} kB)", d.name, (d.size as f64 / 1024.0).ceil()),
+        })
+        .collect())
+}
+
 fn part_choices(ctx: &Ctx) -> Vec<Choice> {
     choices(ctx, TransferPart::ALL, TransferPart::code, "transfer-part")
 }
@@ -443,6 +506,7 @@ pub async fn form(
         destinations: destinations(&state, &ctx, hubs, &p.hub),
         dest_hubs: destination_hubs(&state, &ctx, hubs),
         parts: part_choices(&ctx),
+        documents: document_choices(&state, &desk.keys, p.case.id).await?,
         form: SendForm {
             parts: TransferPart::ALL
                 .iter()
@@ -562,7 +626,53 @@ async fn build_package(
         .filter(|e| e.step == "care")
         .find_map(|e| e.text.as_ref().and_then(|t| t.caregiver.clone()));
     let sender = &staff.user;
+    let mut documents = vec![];
+    for id in &form.docs {
+        let id: Uuid = id
+            .parse()
+            .map_err(|_| ValidationError::new("documents", "choose documents of this case"))?;
+        let (info, bytes) = state
+            .store
+            .case_document(keys, p.case.id, id)
+            .await
+            .map_err(|_| ValidationError::new("documents", "cannot read a document"))?
+            .ok_or_else(|| ValidationError::new("documents", "choose documents of this case"))?;
+        documents.push(TransferDocument {
+            name: info.name,
+            content_type: info.content_type,
+            size: bytes.len() as u64,
+            sha256: info.sha256,
+            data: base64::Engine::encode(&base64::engine::general_purpose::STANDARD, &bytes),
+        });
+    }
+    if documents.iter().map(|d| d.size).sum::<u64>() > MAX_TRANSFER_DOCUMENT_BYTES {
+        return Err(ValidationError::new(
+            "documents",
+            "documents may add up to 8 MB in one package: choose fewer",
+        ));
+    }
+    let tracing = if with(TransferPart::Tracing) {
+        state
+            .store
+            .tracing_requests_for_person(keys, p.person.id)
+            .await
+            .map_err(|_| ValidationError::new("case", "cannot read the tracing requests"))?
+            .into_iter()
+            .map(|r| LinkedRequest {
+                reference: r.id.to_string(),
+                requester: r.requester.name,
+                relation: r.requester.relation,
+                phone: r.requester.phone,
+                contact_note: r.requester.contact_note,
+                status: r.status.code().to_owned(),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     Ok(CasePackage {
+        documents,
+        tracing,
         format: FORMAT_VERSION.to_owned(),
         case_number: p.case.case_number.clone(),
         sent_at: prepared,
@@ -727,7 +837,9 @@ pub async fn send(
         None => Err(ValidationError::new("to", "choose where the case goes")),
         Some(route) => build_package(&state, keys, staff, &p, &form, route, prepared, &ctx).await,
     };
+    let documents = document_choices(&state, keys, p.case.id).await?;
     let page = |form: SendForm, error: Option<String>, preview: Option<PackageView>| FormPage {
+        documents: documents.clone(),
         nav: Nav::for_staff(staff, hubs),
         csrf: staff.session.csrf_token.clone(),
         case_id: p.case.id,
