@@ -518,6 +518,7 @@ transfer-part-tracing = Family tracing requests that found the child, with whom 
 transfer-documents = Documents that travel
 transfer-documents-hint = Only what the receiver needs (birth certificate, assessment). Up to 8 MB together; each file's checksum is checked on arrival.
 transfer-field-documents = Documents
+transfer-id = Transfer id (for carrying it as a file: bluedot transfer export)
 transfer-dest-hub = Hub where the child is expected
 transfer-dest-hub-unknown = Not known yet
 transfer-dest-hub-hint = For a partner deployment: its coordinators assign the hub if you leave this.

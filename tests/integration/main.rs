@@ -25,6 +25,7 @@ mod supplies;
 mod support;
 mod tracing;
 mod tracing_http;
+mod transfer_package;
 mod transfers;
 mod visits;
 mod visits_http;
