@@ -1,11 +1,13 @@
 // A case crossing a border in real browsers, between two servers on loopback: a Romanian social
-// worker sends an unaccompanied boy's case to the Polish deployment after checking what will
-// travel; the Polish coordinator sees the expected arrival and accepts it.
+// worker sends a child's case to the Polish deployment after checking what will travel; the
+// Polish hub sees the child coming, a coordinator accepts, the case continues there with its
+// state, history and documents, and the arrival is reported back.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, launchBrowser, signedInAs, axeViolations, freePort, transferKeys } from "./server.mjs";
+import { startServer, launchBrowser, signedInAs, axeViolations, freePort, transferKeys, databases } from "./server.mjs";
 
-let ro, pl, browser;
+// Romania runs on SQLite, Poland on PostgreSQL (when it is reachable), as two real deployments.
+let ro, pl, plDatabase, browser;
 before(async () => {
   const [roPort, plPort] = [await freePort(), await freePort()];
   const [roKeys, plKeys] = [transferKeys(), transferKeys()];
@@ -15,9 +17,11 @@ before(async () => {
     port: roPort,
     env: { BLUEDOT_DEPLOYMENT_ID: "RO", BLUEDOT_TRANSFER_KEY: roKeys.secret, BLUEDOT_PARTNERS: partner("PL", plPort, plKeys, "PL") },
   });
+  const backends = databases();
+  plDatabase = (backends.find((d) => d.name === "PostgreSQL") || backends[0]).create();
   pl = await startServer({
     port: plPort,
-    env: { BLUEDOT_DEPLOYMENT_ID: "PL", BLUEDOT_TRANSFER_KEY: plKeys.secret, BLUEDOT_PARTNERS: partner("RO", roPort, roKeys, "RO") },
+    env: { ...plDatabase.env, BLUEDOT_DEPLOYMENT_ID: "PL", BLUEDOT_TRANSFER_KEY: plKeys.secret, BLUEDOT_PARTNERS: partner("RO", roPort, roKeys, "RO") },
   });
   browser = await launchBrowser();
 });
@@ -25,6 +29,7 @@ after(async () => {
   await browser?.close();
   await ro?.stop();
   await pl?.stop();
+  plDatabase?.drop();
 });
 
 /// Fetches `path` as the page's user every second until its text matches `pattern`.

@@ -156,3 +156,55 @@ fn every_payload_conforms_to_the_published_schema() {
     );
     assert!(!errors(&v, &serde_json::json!({"kind": "gift"})).is_empty());
 }
+
+#[tokio::test]
+async fn a_package_of_a_newer_major_format_is_refused_saying_so() {
+    use bluedot_store::crypto::KeyRing;
+    use bluedot_store::package::{Partner, TransferKeys};
+    use bluedot_web::exchange::{Exchange, IngestError, ingest};
+    let db = crate::support::sqlite().await;
+    let (ro_secret, pl_secret) = (
+        TransferKeys::generate_secret(),
+        TransferKeys::generate_secret(),
+    );
+    let ro = TransferKeys::from_secret("RO", &ro_secret).unwrap();
+    let pl = TransferKeys::from_secret("PL", &pl_secret).unwrap();
+    let to_pl = Partner {
+        id: "PL".into(),
+        url: String::new(),
+        public_key: pl.public_key(),
+        country: "PL".into(),
+    };
+    let exchange = Exchange::new(
+        pl,
+        vec![Partner {
+            id: "RO".into(),
+            url: String::new(),
+            public_key: ro.public_key(),
+            country: "RO".into(),
+        }],
+    );
+    let keys = KeyRing::parse(&KeyRing::generate_spec("pl1")).unwrap();
+    let mut newer = serde_json::to_value(Payload::Case(Box::new(full_package()))).unwrap();
+    newer["format"] = "3.0".into();
+    let id = Uuid::now_v7();
+    let sealed = ro
+        .seal(&to_pl, id, &serde_json::to_vec(&newer).unwrap())
+        .unwrap();
+    match ingest(&db.store, &keys, &exchange, &sealed, "test").await {
+        Err(IngestError::Refused(why)) => assert!(why.contains("newer"), "{why}"),
+        other => panic!("a format 3 package must be refused: {other:?}"),
+    }
+    let transfers = db
+        .store
+        .transfers_in_scope(
+            &keys,
+            &bluedot_core::policy::Scope {
+                everywhere: true,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert!(transfers.is_empty(), "nothing of it is stored");
+}
