@@ -645,7 +645,10 @@ async fn unreadable_requests_get_the_sites_own_answer() {
         .clone()
         .oneshot(
             Request::post("/api/transfers")
-                .body(Body::from(vec![b'x'; 3 * 1024 * 1024]))
+                .body(Body::from(vec![
+                    b'x';
+                    bluedot_web::exchange::MAX_PACKAGE_BYTES + 1
+                ]))
                 .unwrap(),
         )
         .await

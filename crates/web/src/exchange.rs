@@ -154,7 +154,7 @@ async fn expected_at(
 /// The largest sealed package taken: documents of up to
 /// `MAX_TRANSFER_DOCUMENT_BYTES` are encoded three times on the way (base64 in the payload,
 /// in the signed payload and in the sealed envelope), about 2.4 times their size.
-const MAX_PACKAGE_BYTES: usize = 24 * 1024 * 1024;
+pub const MAX_PACKAGE_BYTES: usize = 24 * 1024 * 1024;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route(
