@@ -45,13 +45,16 @@ export function databases() {
 
 /// Starts a server; `env` adds settings (e.g. a partner deployment's or a database URL),
 /// `port` fixes the port, `dataDir` reuses a data directory (kept when the server stops).
-export async function startServer({ env = {}, port = 0, dataDir: given } = {}) {
+/// `captureLogs` keeps what the server writes to its log (stderr) for `logs()`.
+export async function startServer({ env = {}, port = 0, dataDir: given, captureLogs = false } = {}) {
   const binary = process.env.BLUEDOT_BIN || join(root, "target", "debug", "bluedot");
   const dataDir = given || mkdtempSync(join(tmpdir(), "bluedot-e2e-"));
   const child = spawn(binary, ["serve", "--demo", "--data-dir", dataDir, "--listen", `127.0.0.1:${port}`], {
-    stdio: ["ignore", "pipe", "inherit"],
+    stdio: ["ignore", "pipe", captureLogs ? "pipe" : "inherit"],
     env: { ...process.env, BLUEDOT_LOG: "warn", ...env },
   });
+  let logs = "";
+  child.stderr?.on("data", (chunk) => { logs += chunk; });
   const url = await new Promise((resolve, reject) => {
     let out = "";
     const timer = setTimeout(() => reject(new Error("server did not start: " + out)), 60000);
@@ -78,6 +81,13 @@ export async function startServer({ env = {}, port = 0, dataDir: given } = {}) {
         env: { ...process.env, BLUEDOT_LOG: "warn", ...env },
       });
       return out.toString();
+    },
+    logs: () => logs,
+    /// Sends the server a signal and waits for it to exit; its exit code.
+    async signal(name) {
+      const exited = new Promise((r) => child.once("exit", (code) => r(code)));
+      child.kill(name);
+      return exited;
     },
     async stop() {
       await ended("SIGTERM");

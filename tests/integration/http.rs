@@ -660,3 +660,34 @@ async fn unreadable_requests_get_the_sites_own_answer() {
     );
     db.drop_database().await;
 }
+
+#[tokio::test]
+async fn readiness_names_what_is_missing_and_requests_carry_an_id() {
+    on_both_backends!(async |store: Store, backend: &str, _url: String| {
+        let app = app_with_demo(&store).await;
+        let alive = get_with(&app, "/healthz", &[("x-request-id", "lb-check-1")]).await;
+        assert_eq!(alive.status, StatusCode::OK, "{backend}");
+        assert_eq!(alive.headers["x-request-id"], "lb-check-1");
+        assert_eq!(alive.headers[header::CACHE_CONTROL], "no-store");
+        // An id that could carry anything else is replaced, not echoed.
+        let odd = get_with(&app, "/healthz", &[("x-request-id", "name=Оксана")]).await;
+        assert_ne!(odd.headers["x-request-id"], "name=Оксана");
+        // Without encryption keys staff work cannot be done: not ready, and it says why.
+        let ready = get_with(&app, "/readyz", &[]).await;
+        assert_eq!(ready.status, StatusCode::SERVICE_UNAVAILABLE, "{backend}");
+        let body: serde_json::Value = serde_json::from_str(&ready.body).unwrap();
+        assert_eq!(body["keys"], "missing");
+        assert_eq!(body["database"], "ok");
+        assert_eq!(body["migrations"], "ok");
+        let keys = bluedot_store::crypto::KeyRing::parse(
+            &bluedot_store::crypto::KeyRing::generate_spec("k1"),
+        )
+        .unwrap();
+        let keyed =
+            bluedot_web::router(AppState::new(store.clone(), WebConfig::default()).with_keys(keys));
+        assert_eq!(
+            get_with(&keyed, "/readyz", &[]).await.status,
+            StatusCode::OK
+        );
+    });
+}

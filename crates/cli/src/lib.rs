@@ -26,6 +26,10 @@ struct Cli {
     /// Configuration file (TOML); flags and BLUEDOT_* variables override it.
     #[arg(long, global = true, env = "BLUEDOT_CONFIG", value_name = "FILE")]
     config: Option<PathBuf>,
+    /// How log lines are written: `text` for people, `json` (one object per line) for a log
+    /// collector.
+    #[arg(long, global = true, env = "BLUEDOT_LOG_FORMAT", value_parser = ["text", "json"], default_value = "text")]
+    log_format: String,
     #[command(subcommand)]
     command: Command,
 }
@@ -344,6 +348,10 @@ pub struct ServeArgs {
     /// Address and port to listen on [default: 127.0.0.1:8080]
     #[arg(long, env = "BLUEDOT_LISTEN", value_name = "ADDR:PORT")]
     pub listen: Option<std::net::SocketAddr>,
+    /// Serve Prometheus metrics at /metrics on this address (keep it off the public network);
+    /// off by default
+    #[arg(long, env = "BLUEDOT_METRICS_LISTEN", value_name = "ADDR:PORT")]
+    pub metrics_listen: Option<std::net::SocketAddr>,
     /// Load the demo network first if the database has no hubs.
     #[arg(long, env = "BLUEDOT_DEMO")]
     pub demo: bool,
@@ -437,13 +445,17 @@ pub struct TransferArgs {
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("BLUEDOT_LOG")
-                .unwrap_or_else(|_| "info,sqlx=warn".into()),
-        )
-        .with_target(false)
-        .init();
+    let filter = tracing_subscriber::EnvFilter::try_from_env("BLUEDOT_LOG")
+        .unwrap_or_else(|_| "info,sqlx=warn".into());
+    let logs = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false);
+    if cli.log_format == "json" {
+        logs.json().flatten_event(true).init();
+    } else {
+        logs.init();
+    }
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(r) => r,
         Err(e) => {
@@ -1336,6 +1348,16 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
         if let Some(exchange) = state.exchange.clone() {
             bluedot_web::exchange::spawn_delivery(store.clone(), exchange);
         }
+    }
+    if let Some(listen) = settings.metrics_listen {
+        bluedot_web::metrics_endpoint::serve(
+            listen,
+            store.clone(),
+            settings.freshness.review_after_days,
+        )
+        .await
+        .with_context(|| format!("cannot serve metrics on {listen}"))?;
+        println!("metrics: http://{listen}/metrics");
     }
     let app = bluedot_web::router(state);
     println!(

@@ -17,6 +17,8 @@ use crate::ServeArgs;
 #[serde(default, deny_unknown_fields)]
 pub struct Settings {
     pub listen: SocketAddr,
+    /// Where Prometheus metrics are served (`/metrics`); none by default.
+    pub metrics_listen: Option<SocketAddr>,
     pub data_dir: PathBuf,
     pub database_url: Option<String>,
     pub tile_url: Option<String>,
@@ -50,6 +52,7 @@ impl Default for Settings {
         let web = WebConfig::default();
         Self {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            metrics_listen: None,
             data_dir: PathBuf::from("data"),
             database_url: None,
             tile_url: web.tile_url,
@@ -90,6 +93,9 @@ impl Settings {
         }
         if let Some(v) = args.listen {
             s.listen = v;
+        }
+        if let Some(v) = args.metrics_listen {
+            s.metrics_listen = Some(v);
         }
         if let Some(v) = &args.tile_url {
             s.tile_url = Some(v.clone()).filter(|u| !u.is_empty());

@@ -12,6 +12,7 @@ pub mod crypto;
 pub mod deployments;
 pub mod directory;
 pub mod figures;
+pub mod operations;
 pub mod package;
 pub mod people;
 pub mod referrals;

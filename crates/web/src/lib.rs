@@ -15,6 +15,8 @@ pub mod exchange;
 pub mod gazetteer;
 pub mod hsds;
 pub mod i18n;
+pub mod metrics_endpoint;
+pub mod ops;
 pub mod outlines;
 pub mod public;
 pub mod response_cache;
@@ -108,6 +110,7 @@ pub fn router(state: AppState) -> Router {
         .merge(hsds::routes())
         .merge(staff::routes())
         .merge(exchange::routes())
+        .merge(ops::routes())
         .merge(assets::routes())
         .fallback(error::fallback)
         .with_state(state)
@@ -128,4 +131,6 @@ pub fn router(state: AppState) -> Router {
         .layer(RequestBodyTimeoutLayer::new(Duration::from_secs(
             limits.body_read_timeout_seconds.max(1),
         )))
+        // Outermost, so the log and the counts see every answer as the client gets it.
+        .layer(axum::middleware::from_fn(ops::observe))
 }
