@@ -1,6 +1,7 @@
 //! The `bluedot` command. Settings come from defaults, then a TOML file (`--config`), then
 //! `BLUEDOT_*` environment variables and flags, each overriding the one before.
 
+mod progress;
 mod settings;
 pub mod tracing_batch;
 
@@ -498,7 +499,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::User(command) => user_command(cli.config.as_deref(), command).await,
         Command::Backup { out, db } => {
             let (_, store) = settings_and_store(cli.config.as_deref(), db).await?;
+            let working = progress::spinner("copying the database");
             store.backup_sqlite(&out).await?;
+            working.finish_and_clear();
             // The copy holds personal data: only its owner may read it.
             #[cfg(unix)]
             std::fs::set_permissions(&out, std::os::unix::fs::PermissionsExt::from_mode(0o600))?;
@@ -659,7 +662,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 "set BLUEDOT_ENCRYPTION_KEYS (or --encryption-keys) to NEW_ID:KEY,OLD_ID:KEY",
             )?;
             let store = open_store(&settings).await?;
+            let working = progress::spinner("re-encrypting every sensitive field");
             let report = store.rotate_keys(&keys).await?;
+            working.finish_and_clear();
             store
                 .audit(&cli_event(
                     "keys.rotate",
@@ -696,9 +701,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 );
                 return Ok(());
             }
+            let working = progress::spinner("anonymising closed records");
             let done = store
                 .apply_retention(cutoff, &Change::by_system("cli"))
                 .await?;
+            working.finish_and_clear();
             println!(
                 "{} records closed more than {} days ago anonymised",
                 done.len(),
@@ -1117,6 +1124,11 @@ async fn directory_command(
             let (_, store) = settings_and_store(config, db).await?;
             let package = read_directory_package(&file)?;
             let change = bluedot_store::audit::Change::by_system("cli");
+            let working = progress::spinner(if dry_run {
+                "checking the package"
+            } else {
+                "importing the package"
+            });
             let report = directory_package::import(
                 &store,
                 &change,
@@ -1125,6 +1137,7 @@ async fn directory_command(
                 !dry_run,
             )
             .await?;
+            working.finish_and_clear();
             print_report(&report, dry_run)
         }
     }

@@ -159,6 +159,7 @@ pub fn run(
 ) -> anyhow::Result<Vec<Skipped>> {
     let mut skipped = Vec::new();
     let mut matcher = Matcher::new(names);
+    let reading = crate::progress::spinner("reading and indexing the children");
     read_rows(
         children,
         &["id", "given_name", "family_name"],
@@ -183,11 +184,14 @@ pub fn run(
             Ok(())
         },
     )?;
+    reading.finish_and_clear();
+    let progress = crate::progress::bar(sought.len() as u64, "matching requests");
     // Requests are independent: answer them on every core, and write them in order.
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let chunk = sought.len().div_ceil(threads).max(1);
     let answers: Vec<String> = std::thread::scope(|scope| {
         let matcher = &matcher;
+        let progress = &progress;
         let workers: Vec<_> = sought
             .chunks(chunk)
             .map(|part| {
@@ -207,6 +211,7 @@ pub fn run(
                             }
                             text.push('\n');
                         }
+                        progress.inc(1);
                     }
                     text
                 })
@@ -217,6 +222,7 @@ pub fn run(
             .map(|w| w.join().expect("a matching thread panicked"))
             .collect()
     });
+    progress.finish_and_clear();
     if explain {
         writeln!(out, "request_id,rank,child_id,score,evidence")?;
     } else {
