@@ -337,6 +337,7 @@ async fn open_data_follows_hsds() {
             "/services?taxonomy_term_id=x",
             "/service_at_locations?lat=1",
             "/service_at_locations?lat=1&long=2&proximity=-1",
+            "/service_at_locations?lat=0&long=0&proximity=5e-324",
             "/services/123",
         ] {
             let r = get(&app, bad).await;

@@ -268,6 +268,10 @@ pub(crate) fn provider_service_json(p: &Provider, lang: Lang) -> Value {
     service
 }
 
+/// The radius a proximity search may ask for, in kilometres: from a metre to half the globe.
+const MIN_PROXIMITY_KM: f64 = 0.001;
+const MAX_PROXIMITY_KM: f64 = 20_000.0;
+
 /// Items per page when a request does not say, and the most it may ask for.
 pub const DEFAULT_PER_PAGE: usize = 50;
 pub const MAX_PER_PAGE: usize = 500;
@@ -410,10 +414,11 @@ impl ListParams {
                     None => None,
                     Some(r) => {
                         let r = number("proximity", r)?;
-                        if r <= 0.0 {
-                            return Err(bad_request(
-                                "proximity must be a positive number of kilometres",
-                            ));
+                        if !(MIN_PROXIMITY_KM..=MAX_PROXIMITY_KM).contains(&r) {
+                            return Err(bad_request(format!(
+                                "proximity is a radius in kilometres, from {MIN_PROXIMITY_KM} \
+                                 (a metre) to {MAX_PROXIMITY_KM}"
+                            )));
                         }
                         Some(r)
                     }
@@ -686,7 +691,7 @@ pub fn openapi_document() -> Value {
         "schema": {"type": "object", "required": ["lat", "long"], "additionalProperties": false, "properties": {
             "lat": {"type": "number", "minimum": -90, "maximum": 90},
             "long": {"type": "number", "minimum": -180, "maximum": 180},
-            "proximity": {"type": "number", "exclusiveMinimum": 0, "description": "Radius in kilometres around lat/long."}
+            "proximity": {"type": "number", "minimum": MIN_PROXIMITY_KM, "maximum": MAX_PROXIMITY_KM, "description": "Radius in kilometres around lat/long."}
         }}
     }));
     let page = |item: &str| {
