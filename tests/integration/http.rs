@@ -692,3 +692,33 @@ async fn readiness_names_what_is_missing_and_requests_carry_an_id() {
         );
     });
 }
+
+#[tokio::test]
+async fn a_staff_page_declares_the_language_it_is_written_in() {
+    let db = crate::support::sqlite().await;
+    let app = app_with_demo(&db.store).await;
+    let translated = bluedot_web::I18N.staff_languages();
+    for lang in bluedot_core::Lang::ALL {
+        let accept = format!("{}, en;q=0.5", lang.code());
+        let public = get_with(&app, &format!("/{}/", lang.code()), &[]).await;
+        assert!(
+            public
+                .body
+                .contains(&format!("<html lang=\"{}\"", lang.code()))
+        );
+        // The staff pages speak the reader's language only where they are translated into it;
+        // otherwise they are English and say so, for screen readers and translation tools.
+        let staff = get_with(&app, "/staff/login", &[("accept-language", &accept)]).await;
+        let expected = if translated.contains(&lang) {
+            lang.code()
+        } else {
+            "en"
+        };
+        assert!(
+            staff.body.contains(&format!("<html lang=\"{expected}\"")),
+            "{lang}: {}",
+            &staff.body[..200.min(staff.body.len())]
+        );
+    }
+    db.drop_database().await;
+}

@@ -72,10 +72,19 @@ impl Lang {
 
     /// Picks the best language from an `Accept-Language` header value, honouring q-values.
     pub fn negotiate(accept_language: &str) -> Option<Lang> {
+        Lang::negotiate_among(accept_language, &Lang::ALL)
+    }
+
+    /// The best of `available` for an `Accept-Language` header, if it names any of them.
+    pub fn negotiate_among(accept_language: &str, available: &[Lang]) -> Option<Lang> {
         let mut best: Option<(f32, usize, Lang)> = None;
         for (position, item) in accept_language.split(',').enumerate() {
             let mut parts = item.split(';');
-            let Some(lang) = parts.next().and_then(Lang::from_tag) else {
+            let Some(lang) = parts
+                .next()
+                .and_then(Lang::from_tag)
+                .filter(|l| available.contains(l))
+            else {
                 continue;
             };
             let quality = parts

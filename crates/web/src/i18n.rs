@@ -98,6 +98,17 @@ impl I18n {
         id.to_owned()
     }
 
+    /// The languages the staff pages are translated into (English first).
+    pub fn staff_languages(&self) -> Vec<Lang> {
+        Lang::ALL
+            .iter()
+            .copied()
+            .filter(|l| {
+                *l == Lang::FALLBACK || Locales::get(&format!("{}/staff.ftl", l.code())).is_some()
+            })
+            .collect()
+    }
+
     /// Whether `lang` has its own message `id` (no fallback): used by the completeness test.
     pub fn has_own(&self, lang: Lang, id: &str) -> bool {
         self.bundles[&lang].has_message(id)

@@ -288,13 +288,16 @@ async fn staff_headers(req: Request, next: Next) -> Response {
     response
 }
 
-/// Staff pages speak the browser's language where translated, English otherwise.
+/// Staff pages speak the browser's language where they are translated into it, English
+/// otherwise; a page's `lang` is always the language it is written in.
 pub fn staff_lang(headers: &HeaderMap) -> Lang {
+    static TRANSLATED: std::sync::LazyLock<Vec<Lang>> =
+        std::sync::LazyLock::new(|| crate::I18N.staff_languages());
     headers
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok())
-        .and_then(Lang::negotiate)
-        .unwrap_or(Lang::En)
+        .and_then(|accept| Lang::negotiate_among(accept, &TRANSLATED))
+        .unwrap_or(Lang::FALLBACK)
 }
 
 /// A signed-in staff member who has passed both factors.
