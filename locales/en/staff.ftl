@@ -24,6 +24,7 @@ staff-new-password = New password (at least 12 characters)
 staff-new-password-again = New password again
 staff-setup-2fa = Authenticator app
 staff-setup-2fa-lead = Add this key to an authenticator app (for example Aegis, FreeOTP or Google Authenticator), then type the code it shows.
+staff-setup-scan = Scan this code with the authenticator app, or type the key below.
 staff-setup-open-app = Open in an authenticator app on this device
 staff-setup-button = Save and finish
 staff-setup-done-title = Your account is ready

@@ -207,6 +207,13 @@ pub async fn account_set_up(
     let page = send(app, "GET", &format!("/staff/setup/{token}"), None, None).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     let secret = between(&page.body, "id=\"totp-secret\">", "<").to_owned();
+    // The key also as a QR code for a phone to scan, drawn inline by the server.
+    let qr = between(&page.body, "id=\"totp-qr\">", "</figure>");
+    assert!(qr.starts_with("<svg role=\"img\""), "{qr}");
+    assert!(
+        qr.matches("<path").count() + qr.matches("<rect").count() > 0,
+        "{qr}"
+    );
     let code = current_totp(&secret, username).unwrap();
     let done = send(
         app,

@@ -428,7 +428,26 @@ struct SetupPage {
     username: String,
     secret: String,
     otpauth: String,
+    /// The `otpauth://` address as a QR code (SVG) for a phone's authenticator app to scan.
+    qr: String,
     error: Option<String>,
+}
+
+/// A QR code of `text` as an SVG element, drawn by the server: the page loads nothing else.
+fn qr_svg(text: &str) -> String {
+    match qrcode::QrCode::with_error_correction_level(text, qrcode::EcLevel::M) {
+        Ok(code) => {
+            let svg = code
+                .render::<qrcode::render::svg::Color>()
+                .min_dimensions(200, 200)
+                .quiet_zone(true)
+                .build();
+            // Inline in the page: without the XML prolog, and named for screen readers.
+            let start = svg.find("<svg").unwrap_or(0);
+            svg[start..].replacen("<svg", "<svg role=\"img\" aria-label=\"QR code\"", 1)
+        }
+        Err(_) => String::new(),
+    }
 }
 
 #[derive(Template)]
@@ -467,6 +486,7 @@ fn setup_page(
 ) -> Response {
     let otpauth = totp_url(&secret, &username).unwrap_or_default();
     render(&SetupPage {
+        qr: qr_svg(&otpauth),
         ctx,
         token,
         username,
