@@ -371,6 +371,35 @@ async fn staff_sign_in_with_two_factors_and_see_only_their_part() {
             created.body.contains("http://staff.test/staff/setup/"),
             "{backend}"
         );
+        // A refused account keeps everything typed: the same username again is taken.
+        let again = send(
+            &app,
+            "POST",
+            "/staff/users",
+            Some(&admin),
+            Some(&format!(
+                "csrf={csrf}&username=legal.pl&display_name=Ewa%20Nowak&role=legal-aid&country=PL"
+            )),
+        )
+        .await;
+        assert!(again.body.contains("id=\"error-message\""), "{backend}");
+        assert!(again.body.contains("value=\"legal.pl\""), "{backend}");
+        assert!(again.body.contains("value=\"Ewa Nowak\""), "{backend}");
+        assert!(
+            again.body.contains("value=\"legal-aid\" selected"),
+            "{backend}"
+        );
+        assert!(again.body.contains("value=\"PL\" checked"), "{backend}");
+        // Hubs are offered by country; two hubs of one name are told apart by their address.
+        assert!(
+            users.body.contains("<optgroup label=\"Moldova\">"),
+            "{backend}"
+        );
+        assert_eq!(
+            users.body.matches(">Blue Dot Chișinău<").count(),
+            0,
+            "{backend}: same-named hubs carry their address"
+        );
         // Without the form's token nothing happens.
         let forged = send(
             &app,

@@ -156,11 +156,48 @@ struct UsersPage {
     nav: Nav,
     csrf: String,
     users: Vec<UserRow>,
-    roles: Vec<SelectOption>,
-    countries: Vec<SelectOption>,
-    hubs: Vec<SelectOption>,
+    roles: Vec<Pick>,
+    countries: Vec<Pick>,
+    /// The hubs an account may be given, by country.
+    hub_groups: Vec<(String, Vec<Pick>)>,
     created: Option<(String, String)>,
     error: Option<String>,
+    draft: NewUserDraft,
+}
+
+/// A choice on a form, and whether it is chosen.
+pub struct Pick {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+/// The new-account form as typed, kept whole when the account is refused.
+#[derive(Default)]
+pub struct NewUserDraft {
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    pub countries: Vec<String>,
+    pub hubs: Vec<String>,
+}
+
+impl NewUserDraft {
+    fn read(form: &[(String, String)]) -> NewUserDraft {
+        let mut d = NewUserDraft::default();
+        for (k, v) in form {
+            let v = v.trim().to_owned();
+            match k.as_str() {
+                "username" => d.username = v,
+                "display_name" => d.display_name = v,
+                "role" => d.role = v,
+                "country" => d.countries.push(v),
+                "hub" => d.hubs.push(v),
+                _ => {}
+            }
+        }
+        d
+    }
 }
 
 async fn users_page(
@@ -168,6 +205,7 @@ async fn users_page(
     staff: &Staff,
     created: Option<(String, String)>,
     error: Option<String>,
+    draft: NewUserDraft,
 ) -> StaffResult {
     let ctx = ctx_for(staff, "users");
     let hubs = state
@@ -212,35 +250,55 @@ async fn users_page(
         users,
         roles: Role::ALL
             .iter()
-            .map(|r| SelectOption {
+            .map(|r| Pick {
                 value: r.code().into(),
                 label: ctx.t(&format!("role-{}", r.code())),
+                selected: draft.role == r.code(),
             })
             .collect(),
         countries: Country::ALL
             .iter()
             .filter(|c| staff.may(Action::ManageUsers, Target::Country(**c)))
-            .map(|c| SelectOption {
+            .map(|c| Pick {
                 value: c.code().into(),
                 label: ctx.country_name(*c),
+                selected: draft.countries.iter().any(|d| d == c.code()),
             })
             .collect(),
-        hubs: hubs
+        hub_groups: Country::ALL
             .iter()
-            .filter(|h| {
-                staff.may(
-                    Action::ManageUsers,
-                    Target::Hub {
-                        hub: h.id,
-                        country: h.country,
-                    },
-                )
+            .map(|c| {
+                let here: Vec<&Hub> = hubs
+                    .iter()
+                    .filter(|h| h.country == *c)
+                    .filter(|h| staff.may(Action::ManageUsers, super::hub_target(h)))
+                    .collect();
+                let picks = here
+                    .iter()
+                    .map(|h| {
+                        let name = h.name.text(ctx.lang);
+                        // Two hubs of one name in a town are told apart by their address.
+                        let twins = here
+                            .iter()
+                            .filter(|o| o.name.text(ctx.lang) == name)
+                            .count();
+                        let label = if twins > 1 {
+                            format!("{name} — {}", h.address.text(ctx.lang))
+                        } else {
+                            name.to_owned()
+                        };
+                        Pick {
+                            value: h.id.to_string(),
+                            label,
+                            selected: draft.hubs.iter().any(|d| *d == h.id.to_string()),
+                        }
+                    })
+                    .collect::<Vec<_>>();
+                (ctx.country_name(*c), picks)
             })
-            .map(|h| SelectOption {
-                value: h.id.to_string(),
-                label: h.name.text(ctx.lang).to_owned(),
-            })
+            .filter(|(_, picks)| !picks.is_empty())
             .collect(),
+        draft,
         created,
         error,
         ctx,
@@ -254,7 +312,7 @@ pub async fn users(
     headers: HeaderMap,
 ) -> StaffResult {
     let staff = signed_in(&state, &headers).await?;
-    let response = users_page(&state, &staff, None, None).await?;
+    let response = users_page(&state, &staff, None, None, NewUserDraft::default()).await?;
     audit(
         &state,
         staff.lang,
@@ -302,20 +360,34 @@ pub async fn create_user(
         .hubs()
         .await
         .map_err(|e| StaffError::internal(lang, e))?;
-    let role = Role::from_code(&field("role"))
-        .ok_or_else(|| StaffError::BadRequest(lang, staff_t(lang, "staff-bad-role")))?;
+    // Whatever is refused, the form comes back as it was typed.
+    let refused = |key: &str| {
+        users_page(
+            &state,
+            &staff,
+            None,
+            Some(staff_t(lang, key)),
+            NewUserDraft::read(&form),
+        )
+    };
+    let Some(role) = Role::from_code(&field("role")) else {
+        return refused("staff-bad-role").await;
+    };
     let mut scope = Scope::default();
     for (k, v) in &form {
         match k.as_str() {
-            "country" => scope.countries.push(Country::from_code(v).ok_or_else(|| {
-                StaffError::BadRequest(lang, staff_t(lang, "error-unknown-country"))
-            })?),
-            "hub" => scope.hubs.push(
-                v.parse::<Uuid>()
-                    .ok()
-                    .filter(|id| hubs.iter().any(|h| h.id == *id))
-                    .ok_or_else(|| StaffError::BadRequest(lang, staff_t(lang, "staff-bad-hub")))?,
-            ),
+            "country" => match Country::from_code(v) {
+                Some(c) => scope.countries.push(c),
+                None => return refused("error-unknown-country").await,
+            },
+            "hub" => match v
+                .parse::<Uuid>()
+                .ok()
+                .filter(|id| hubs.iter().any(|h| h.id == *id))
+            {
+                Some(id) => scope.hubs.push(id),
+                None => return refused("staff-bad-hub").await,
+            },
             _ => {}
         }
     }
@@ -339,13 +411,7 @@ pub async fn create_user(
             },
         )
         .await?;
-        return users_page(
-            &state,
-            &staff,
-            None,
-            Some(staff_t(lang, "staff-scope-not-allowed")),
-        )
-        .await;
+        return refused("staff-scope-not-allowed").await;
     }
     let user = match state
         .store
@@ -365,6 +431,7 @@ pub async fn create_user(
                 &staff,
                 None,
                 Some(format!("{}: {}", e.field, e.message)),
+                NewUserDraft::read(&form),
             )
             .await;
         }
@@ -388,6 +455,7 @@ pub async fn create_user(
             setup_url(&headers, state.config.behind_tls, &token),
         )),
         None,
+        NewUserDraft::default(),
     )
     .await
 }
@@ -454,6 +522,7 @@ pub async fn reset_user(
             setup_url(&headers, state.config.behind_tls, &token),
         )),
         None,
+        NewUserDraft::default(),
     )
     .await
 }
@@ -474,7 +543,7 @@ pub async fn disable_user(
         .set_disabled(user.id, disable, &staff.change_in(&from, None))
         .await
         .map_err(|e| StaffError::internal(staff.lang, e))?;
-    users_page(&state, &staff, None, None).await
+    users_page(&state, &staff, None, None, NewUserDraft::default()).await
 }
 
 #[derive(Deserialize, Default)]
