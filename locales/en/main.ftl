@@ -85,7 +85,7 @@ free-of-charge = Free of charge
 fee-applies = A fee applies
 
 error-not-found-title = Page not found
-error-not-found = We could not find this page. It may have moved, or the hub may have closed.
+error-not-found = We could not find this page. The link may be mistyped or out of date: start again from the home page.
 error-bad-request-title = Please check your request
 error-bad-request = What was sent could not be read. Please go back and try again.
 error-internal-title = Something went wrong

@@ -63,6 +63,7 @@ staff-create-user = Create account
 staff-bad-date = Dates are written YYYY-MM-DD.
 staff-audit-action = Action starts with
 staff-audit-since = From
+staff-audit-action-column = Action
 staff-audit-until = To
 staff-audit-export = Export CSV
 staff-audit-when = When (UTC)

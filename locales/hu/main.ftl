@@ -82,7 +82,7 @@ free-of-charge = Ingyenes
 fee-applies = Díjköteles
 
 error-not-found-title = Az oldal nem található
-error-not-found = Ezt az oldalt nem találjuk. Lehet, hogy elköltözött, vagy a pont bezárt.
+error-not-found = Ezt az oldalt nem találjuk. A hivatkozás hibás vagy elavult lehet: kezdje újra a kezdőlapról.
 error-bad-request-title = Ellenőrizze a kérést
 error-bad-request = Az elküldött adatokat nem sikerült beolvasni. Lépjen vissza, és próbálja újra.
 error-internal-title = Hiba történt

@@ -85,7 +85,7 @@ free-of-charge = Gratuito
 fee-applies = A pagamento
 
 error-not-found-title = Pagina non trovata
-error-not-found = Non abbiamo trovato questa pagina. Potrebbe essere stata spostata o il punto potrebbe aver chiuso.
+error-not-found = Non abbiamo trovato questa pagina. Il link potrebbe essere sbagliato o non aggiornato: ricominciate dalla pagina iniziale.
 error-bad-request-title = Controlla la richiesta
 error-bad-request = Non è stato possibile leggere i dati inviati. Torna indietro e riprova.
 error-internal-title = Qualcosa è andato storto

@@ -86,7 +86,7 @@ free-of-charge = Bezpłatnie
 fee-applies = Odpłatnie
 
 error-not-found-title = Nie znaleziono strony
-error-not-found = Nie znaleziono tej strony. Mogła zostać przeniesiona albo punkt został zamknięty.
+error-not-found = Nie znaleziono tej strony. Link może być błędny lub nieaktualny: zacznij od strony głównej.
 error-bad-request-title = Sprawdź zapytanie
 error-bad-request = Nie udało się odczytać przesłanych danych. Wróć i spróbuj ponownie.
 error-internal-title = Coś poszło nie tak

@@ -86,7 +86,7 @@ free-of-charge = Gratuit
 fee-applies = Cu plată
 
 error-not-found-title = Pagina nu a fost găsită
-error-not-found = Nu am găsit această pagină. Poate a fost mutată sau punctul s-a închis.
+error-not-found = Nu am găsit această pagină. Linkul poate fi greșit sau învechit: reîncepeți de la pagina principală.
 error-bad-request-title = Verificați cererea
 error-bad-request = Datele trimise nu au putut fi citite. Întoarceți-vă și încercați din nou.
 error-internal-title = Ceva nu a mers bine

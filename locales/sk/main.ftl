@@ -86,7 +86,7 @@ free-of-charge = Bezplatne
 fee-applies = Za poplatok
 
 error-not-found-title = Stránka sa nenašla
-error-not-found = Túto stránku sme nenašli. Možno bola presunutá alebo bod zanikol.
+error-not-found = Túto stránku sme nenašli. Odkaz môže byť nesprávny alebo zastaraný: začnite znova z úvodnej stránky.
 error-bad-request-title = Skontrolujte požiadavku
 error-bad-request = Odoslané údaje sa nepodarilo prečítať. Vráťte sa späť a skúste to znova.
 error-internal-title = Niečo sa pokazilo
