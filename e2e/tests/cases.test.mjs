@@ -70,7 +70,7 @@ test("a social worker opens and works a case, the supervisor approves the best i
   await lead.page.click("#case-search button[type=submit]");
   assert.match(await lead.page.locator("#case-list").innerText(), /best interests step waits for approval/);
   await lead.page.click("#case-list a");
-  await lead.page.click("#step-approve-bip button[type=submit]");
+  await lead.page.click("#step-approve-bip button[value=bip-approval]");
   await lead.page.waitForFunction(() => /approved/.test(document.getElementById("case-bia").textContent));
   assert.deepEqual(await axeViolations(lead.page), []);
   await lead.page.screenshot({ path: "/tmp/bluedot-case-approved.png", fullPage: true });

@@ -208,7 +208,7 @@ async fn a_case_goes_from_screening_to_approved_closure_with_its_history_encrypt
                 "assessment",
                 "case-plan",
                 "bia",
-                "bip-approval",
+                "bia-approval",
                 "closure-request",
                 "closure-approval"
             ]

@@ -230,6 +230,45 @@ async fn an_unaccompanied_child_s_case_from_screening_to_approved_closure() {
             "{backend}"
         );
         let lead_csrf = csrf_of(&lead_page.body);
+        // The supervisor may send it back, saying why; without a reason nothing changes.
+        let no_reason = step(
+            &lead,
+            format!(
+                "csrf={lead_csrf}&version={}&step=bip-return",
+                v(&lead_page.body)
+            ),
+        )
+        .await;
+        assert!(
+            no_reason.body.contains("say why it is sent back"),
+            "{backend}: {}",
+            no_reason.status
+        );
+        let r = step(
+            &lead,
+            format!(
+                "csrf={lead_csrf}&version={}&step=bip-return&note={}",
+                v(&lead_page.body),
+                encode("Hear the child first")
+            ),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{backend}: {}", r.body);
+        let page = send(&app, "GET", &case, Some(&worker), None).await;
+        assert_eq!(between(&page.body, "id=\"case-bia\">", "<"), "not started");
+        assert!(page.body.contains("Best interests assessment sent back"));
+        assert!(page.body.contains("Hear the child first"), "{backend}");
+        let r = step(
+            &worker,
+            format!(
+                "csrf={csrf}&version={}&step=bia&bid_required=1&note={}",
+                v(&page.body),
+                encode("Kinship care with the aunt; she wishes it too")
+            ),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        let lead_page = send(&app, "GET", &case, Some(&lead), None).await;
         let r = step(
             &lead,
             format!(
@@ -416,7 +455,9 @@ async fn an_unaccompanied_child_s_case_from_screening_to_approved_closure() {
             ("case.view", "ok"),
             ("case.view", "denied"),
             ("case.assessment", "ok"),
-            ("case.bip-approval", "ok"),
+            ("case.bia-approval", "ok"),
+            ("case.bid-approval", "ok"),
+            ("case.bia-return", "ok"),
             ("case.bip-approval", "denied"),
             ("case.closure-approval", "ok"),
             ("case.document.add", "ok"),

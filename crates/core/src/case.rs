@@ -202,6 +202,8 @@ pub enum Step {
     /// A best interests determination with the panel's decision.
     RecordBid,
     ApproveBip,
+    /// The supervisor sends the recorded assessment or determination back to be done again.
+    ReturnBip,
     SetCare {
         arrangement: CareArrangement,
         caregiver_verified: bool,
@@ -224,6 +226,7 @@ impl Step {
             Step::RecordBia { .. } => "bia",
             Step::RecordBid => "bid",
             Step::ApproveBip => "bip-approval",
+            Step::ReturnBip => "bip-return",
             Step::SetCare { .. } => "care",
             Step::SetBirthRegistration(_) => "birth-registration",
             Step::RequestClosure(_) => "closure-request",
@@ -236,8 +239,25 @@ impl Step {
     pub fn needs_supervisor(&self) -> bool {
         matches!(
             self,
-            Step::Reassign(_) | Step::ApproveBip | Step::ApproveClosure | Step::RejectClosure
+            Step::Reassign(_)
+                | Step::ApproveBip
+                | Step::ReturnBip
+                | Step::ApproveClosure
+                | Step::RejectClosure
         )
+    }
+
+    /// The name the history and the audit give this step taken on `before`: an approval or a
+    /// sending back names whether it was the assessment or the determination.
+    pub fn event_code(&self, before: &CaseState) -> &'static str {
+        let determination = before.bid == ApprovalState::Pending;
+        match (self, determination) {
+            (Step::ApproveBip, true) => "bid-approval",
+            (Step::ApproveBip, false) => "bia-approval",
+            (Step::ReturnBip, true) => "bid-return",
+            (Step::ReturnBip, false) => "bia-return",
+            _ => self.code(),
+        }
     }
 }
 
@@ -443,6 +463,29 @@ impl CaseState {
                     next.bid = ApprovalState::Approved;
                 } else {
                     next.bia = ApprovalState::Approved;
+                }
+                next.bip_recorded_by = None;
+            }
+            Step::ReturnBip => {
+                let pending_bid = self.bid == ApprovalState::Pending;
+                if self.bia != ApprovalState::Pending && !pending_bid {
+                    return Err(refuse(
+                        "step",
+                        "nothing of the best interests procedure waits",
+                    ));
+                }
+                if self.bip_recorded_by == Some(by) {
+                    return Err(refuse(
+                        "step",
+                        "someone other than who recorded it sends it back",
+                    ));
+                }
+                // Back to be done again: recorded anew, then approved.
+                if pending_bid {
+                    next.bid = ApprovalState::NotStarted;
+                } else {
+                    next.bia = ApprovalState::NotStarted;
+                    next.bid_required = false;
                 }
                 next.bip_recorded_by = None;
             }
@@ -653,6 +696,34 @@ mod tests {
         assert_eq!(
             step(&closed, Step::Assess, WORKER).unwrap_err().message,
             "the case is closed"
+        );
+    }
+
+    #[test]
+    fn a_supervisor_sends_a_best_interests_step_back_to_be_done_again() {
+        let c = opened(RiskLevel::High);
+        let c = step(&c, Step::RecordBia { bid_required: true }, WORKER).unwrap();
+        assert!(
+            step(&c, Step::ReturnBip, WORKER).is_err(),
+            "not by who recorded it"
+        );
+        assert_eq!(Step::ReturnBip.event_code(&c), "bia-return");
+        let back = step(&c, Step::ReturnBip, SUPERVISOR).unwrap();
+        assert_eq!(back.bia, ApprovalState::NotStarted);
+        assert!(back.alerts(now()).is_empty(), "nothing waits for approval");
+        assert!(
+            step(&back, Step::ReturnBip, SUPERVISOR).is_err(),
+            "nothing to send back"
+        );
+        // Recorded again, approved; then the determination is sent back on its own.
+        let c = step(&back, Step::RecordBia { bid_required: true }, WORKER).unwrap();
+        let c = step(&c, Step::ApproveBip, SUPERVISOR).unwrap();
+        let c = step(&c, Step::RecordBid, WORKER).unwrap();
+        assert_eq!(Step::ApproveBip.event_code(&c), "bid-approval");
+        let c = step(&c, Step::ReturnBip, SUPERVISOR).unwrap();
+        assert_eq!(
+            (c.bia, c.bid),
+            (ApprovalState::Approved, ApprovalState::NotStarted)
         );
     }
 

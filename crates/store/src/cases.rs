@@ -618,8 +618,9 @@ impl Store {
                 .await?
                 .rows_affected();
             if changed == 1 {
-                insert_event!(tx, id, step.code(), now, Some(by), Some(sealed));
-                append_audit!(self, tx, &who.event(&format!("case.{}", step.code()), format!("case:{id}")));
+                let event = step.event_code(&case.state);
+                insert_event!(tx, id, event, now, Some(by), Some(sealed));
+                append_audit!(self, tx, &who.event(&format!("case.{event}"), format!("case:{id}")));
                 tx.commit().await?;
             } else {
                 tx.rollback().await?;

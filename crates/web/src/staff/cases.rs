@@ -885,6 +885,17 @@ impl StepForm {
             note: self.note.trim().to_owned(),
             ..StepText::default()
         };
+        // What is sent back says why: the case worker acts on it.
+        let sent_back_why = |text: &StepText| {
+            if text.note.is_empty() {
+                Err(ValidationError::new(
+                    "note",
+                    "say why it is sent back: the case worker reads it",
+                ))
+            } else {
+                Ok(())
+            }
+        };
         let needs_note = |text: &StepText| {
             if text.note.is_empty() {
                 Err(ValidationError::new(
@@ -929,6 +940,10 @@ impl StepForm {
                 Step::RecordBid
             }
             "bip-approval" => Step::ApproveBip,
+            "bip-return" => {
+                sent_back_why(&text)?;
+                Step::ReturnBip
+            }
             "care" => {
                 let arrangement = pick("care", CareArrangement::from_code(&self.care))?;
                 if !self.caregiver_name.trim().is_empty() {
@@ -958,7 +973,10 @@ impl StepForm {
                 Step::RequestClosure(pick("reason", ClosureReason::from_code(&self.reason))?)
             }
             "closure-approval" => Step::ApproveClosure,
-            "closure-rejection" => Step::RejectClosure,
+            "closure-rejection" => {
+                sent_back_why(&text)?;
+                Step::RejectClosure
+            }
             _ => return Err(ValidationError::new("step", "choose a step")),
         };
         Ok((step, text))
