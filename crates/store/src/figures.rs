@@ -252,23 +252,27 @@ impl Store {
     }
 
     /// Best interests assessments and determinations completed, on the day they were
-    /// approved: a case's first approval is its assessment's, a second its determination's
-    /// (which only follows an approved assessment).
+    /// approved here. Approvals name their step (`bia-approval`, `bid-approval`); older ones
+    /// (`bip-approval`) are told apart by order: a case's first is its assessment's, a second
+    /// its determination's. Steps taken in another deployment before a hand-over (no account
+    /// here) were counted there.
     async fn best_interests_tallies(&self, t: &mut Tallies) -> Result<()> {
-        let rows: Vec<(Uuid, Uuid, String, DateTime<Utc>)> = on_pool!(self, pool => sqlx::query_as(
-            "SELECT e.case_id, c.hub_id, c.country, e.at
+        let rows: Vec<(Uuid, Uuid, String, String, DateTime<Utc>)> = on_pool!(self, pool => sqlx::query_as(
+            "SELECT e.case_id, c.hub_id, c.country, e.step, e.at
              FROM case_events e JOIN cases c ON c.id = e.case_id
-             WHERE e.step = 'bip-approval'
+             WHERE e.step IN ('bip-approval', 'bia-approval', 'bid-approval')
+               AND e.by_user IS NOT NULL
              ORDER BY e.case_id, e.at",
         )
         .fetch_all(pool)
         .await?);
         let mut previous: Option<Uuid> = None;
-        for (case, hub_id, country, at) in rows {
-            let indicator = if previous == Some(case) {
-                Indicator::BidCompleted
-            } else {
-                Indicator::BiaCompleted
+        for (case, hub_id, country, step, at) in rows {
+            let indicator = match step.as_str() {
+                "bia-approval" => Indicator::BiaCompleted,
+                "bid-approval" => Indicator::BidCompleted,
+                _ if previous == Some(case) => Indicator::BidCompleted,
+                _ => Indicator::BiaCompleted,
             };
             previous = Some(case);
             let e = Event {
@@ -337,11 +341,13 @@ impl Store {
         let (start, end) = utc_window(t.from, t.to);
         let at_moment: [(Indicator, &str); 2] = [
             (
-                // The step that set the registration as done, on cases where it still is.
+                // The step that set the registration as done, on cases where it still is;
+                // one taken in another deployment before a hand-over was counted there.
                 Indicator::BirthRegistrations,
                 "SELECT c.hub_id, c.country, '' AS part, e.at, CAST(1 AS BIGINT) AS n
                  FROM case_events e JOIN cases c ON c.id = e.case_id
                  WHERE e.step = 'birth-registration' AND c.birth_registration = 'registered'
+                   AND e.by_user IS NOT NULL
                    AND e.at >= $1 AND e.at < $2
                    AND NOT EXISTS (SELECT 1 FROM case_events later
                                    WHERE later.case_id = e.case_id
