@@ -438,6 +438,22 @@ async fn an_unaccompanied_child_s_case_from_screening_to_approved_closure() {
                 .contains("Kinship care with the aunt recommended")
         );
         assert!(summary.body.contains("Оксана Кравченко (aunt)"));
+        // The printout names the child's needs, the documents in the file, and which step each
+        // approval was.
+        assert!(
+            between(&summary.body, "id=\"summary-needs\">", "<").contains("Unaccompanied child"),
+            "{backend}"
+        );
+        assert!(
+            between(&summary.body, "id=\"summary-documents\">", "</ul>")
+                .contains("aunt-statement.pdf"),
+            "{backend}"
+        );
+        assert!(
+            summary
+                .body
+                .contains("Best interests determination approved")
+        );
         assert!(
             between(&summary.body, "id=\"summary-withheld\">", "<").contains("Psychosocial notes")
         );

@@ -526,6 +526,22 @@ fn event_author(
         .unwrap_or_default()
 }
 
+/// A case document as a list shows it.
+fn document_view(d: &bluedot_store::cases::DocumentInfo, hub: &Hub) -> DocumentView {
+    DocumentView {
+        id: d.id,
+        name: d.name.clone(),
+        kind: d
+            .content_type
+            .rsplit('/')
+            .next()
+            .unwrap_or("")
+            .to_uppercase(),
+        size: format!("{:.0} kB", (d.size as f64 / 1024.0).ceil()),
+        when: hub_day(d.uploaded_at, hub),
+    }
+}
+
 pub struct DocumentView {
     pub id: Uuid,
     pub name: String,
@@ -790,21 +806,7 @@ impl Desk {
                     }
                 })
                 .collect(),
-            documents: documents
-                .iter()
-                .map(|d| DocumentView {
-                    id: d.id,
-                    name: d.name.clone(),
-                    kind: d
-                        .content_type
-                        .rsplit('/')
-                        .next()
-                        .unwrap_or("")
-                        .to_uppercase(),
-                    size: format!("{:.0} kB", (d.size as f64 / 1024.0).ceil()),
-                    when: hub_day(d.uploaded_at, hub),
-                })
-                .collect(),
+            documents: documents.iter().map(|d| document_view(d, hub)).collect(),
             referrals,
             offered: offered(state, &self.staff, s, hub, &ctx, &workers),
             risks: choices(&ctx, RiskLevel::ALL, RiskLevel::code, "case-risk"),
@@ -1251,6 +1253,10 @@ struct SummaryPage {
     birth_registration: String,
     bia: String,
     bid: String,
+    /// The person's specific needs, when the reader may see them.
+    needs: Vec<String>,
+    /// The case's documents by name, type, size and date (their contents stay in the file).
+    documents: Vec<DocumentView>,
     history: Vec<EventView>,
     /// The parts of the record the reader may not see, named so nobody mistakes the summary
     /// for the whole file.
@@ -1276,9 +1282,31 @@ pub async fn summary(
         .await
         .map_err(|e| l.internal(e))?;
     let identity = person.identity.as_ref().filter(|_| sees(Field::Identity));
+    let documents = if sees(Field::CaseWork) {
+        state
+            .store
+            .case_documents(&l.keys, case.id)
+            .await
+            .map_err(|e| l.internal(e))?
+            .iter()
+            .map(|d| document_view(d, hub))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let s = &case.state;
     let approval = |a: bluedot_core::case::ApprovalState| ctx.t(&format!("approval-{}", a.code()));
     let page = SummaryPage {
+        needs: if sees(Field::Needs) {
+            person
+                .needs
+                .iter()
+                .map(|n| ctx.t(&format!("need-{}", n.code())))
+                .collect()
+        } else {
+            Vec::new()
+        },
+        documents,
         number: case.case_number.clone(),
         printed: hub_time(Utc::now(), hub),
         printed_by: l.staff.user.display_name.clone(),
