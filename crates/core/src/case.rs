@@ -351,6 +351,25 @@ impl CaseState {
         self.stage != CaseStage::Closed
     }
 
+    /// Whether a recorded best interests step waits for `by` to decide on it (the four-eyes
+    /// rule: not who recorded it, who `does` it); true when it is the determination.
+    fn bip_waiting(&self, by: Uuid, does: &str) -> Result<bool, ValidationError> {
+        let pending_bid = self.bid == ApprovalState::Pending;
+        if self.bia != ApprovalState::Pending && !pending_bid {
+            return Err(refuse(
+                "step",
+                "nothing of the best interests procedure waits",
+            ));
+        }
+        if self.bip_recorded_by == Some(by) {
+            return Err(refuse(
+                "step",
+                format!("someone other than who recorded it {does}"),
+            ));
+        }
+        Ok(pending_bid)
+    }
+
     /// Applies `step`, done by `by` at `now`, or says why it cannot be done now. Supervision
     /// rights are the policy's business; this checks order and the four-eyes rule (nobody
     /// approves what they asked for themselves).
@@ -446,19 +465,7 @@ impl CaseState {
                 next.bip_recorded_by = Some(by);
             }
             Step::ApproveBip => {
-                let pending_bid = self.bid == ApprovalState::Pending;
-                if self.bia != ApprovalState::Pending && !pending_bid {
-                    return Err(refuse(
-                        "step",
-                        "nothing of the best interests procedure waits",
-                    ));
-                }
-                if self.bip_recorded_by == Some(by) {
-                    return Err(refuse(
-                        "step",
-                        "someone other than who recorded it must approve it",
-                    ));
-                }
+                let pending_bid = self.bip_waiting(by, "must approve it")?;
                 if pending_bid {
                     next.bid = ApprovalState::Approved;
                 } else {
@@ -467,19 +474,7 @@ impl CaseState {
                 next.bip_recorded_by = None;
             }
             Step::ReturnBip => {
-                let pending_bid = self.bid == ApprovalState::Pending;
-                if self.bia != ApprovalState::Pending && !pending_bid {
-                    return Err(refuse(
-                        "step",
-                        "nothing of the best interests procedure waits",
-                    ));
-                }
-                if self.bip_recorded_by == Some(by) {
-                    return Err(refuse(
-                        "step",
-                        "someone other than who recorded it sends it back",
-                    ));
-                }
+                let pending_bid = self.bip_waiting(by, "sends it back")?;
                 // Back to be done again: recorded anew, then approved.
                 if pending_bid {
                     next.bid = ApprovalState::NotStarted;

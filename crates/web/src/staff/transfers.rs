@@ -1319,28 +1319,13 @@ pub async fn record_decision(
             }
         }
         Some(partner) => {
-            let exchange = state
-                .exchange
-                .clone()
-                .ok_or_else(|| bad("transfer-no-exchange"))?;
-            let partner_cfg = exchange
-                .partner(&partner)
-                .cloned()
-                .ok_or_else(|| bad("transfer-no-exchange"))?;
             let answer = Payload::Answer(Answer {
                 package: id,
                 accepted,
                 note: note.clone(),
                 at: Utc::now(),
             });
-            let sealed = exchange
-                .keys
-                .seal(
-                    &partner_cfg,
-                    id,
-                    &serde_json::to_vec(&answer).expect("serialises"),
-                )
-                .map_err(|e| StaffError::internal(lang, e))?;
+            let sealed = seal_reply(&state, lang, &partner, id, &answer)?;
             if accepted {
                 // The decision, the child's record and the case: one transaction.
                 let (person, case) = from_package(
@@ -1443,6 +1428,32 @@ fn from_package(t: &Transfer, hub: &Hub, worker: Uuid, staff: &Staff) -> (NewPer
     (person, case)
 }
 
+/// A reply to a partner's package (the answer, the arrival report), sealed for that partner.
+fn seal_reply(
+    state: &AppState,
+    lang: bluedot_core::Lang,
+    partner: &str,
+    id: Uuid,
+    payload: &Payload,
+) -> StaffResult<Vec<u8>> {
+    let missing = || {
+        StaffError::BadRequest(
+            lang,
+            crate::I18N.message(lang, "transfer-no-exchange", None),
+        )
+    };
+    let exchange = state.exchange.as_ref().ok_or_else(missing)?;
+    let partner = exchange.partner(partner).ok_or_else(missing)?;
+    exchange
+        .keys
+        .seal(
+            partner,
+            id,
+            &serde_json::to_vec(payload).expect("serialises"),
+        )
+        .map_err(|e| StaffError::internal(lang, e))
+}
+
 /// The receiving hub reports that the child arrived, or did not: recorded in the case and sent
 /// back to the sender.
 pub async fn record_arrival(
@@ -1481,30 +1492,13 @@ pub async fn record_arrival(
     let report = match &t.partner {
         None => None,
         Some(partner) => {
-            let exchange = state
-                .exchange
-                .clone()
-                .ok_or_else(|| bad("transfer-no-exchange"))?;
-            let partner = exchange
-                .partner(partner)
-                .cloned()
-                .ok_or_else(|| bad("transfer-no-exchange"))?;
             let payload = Payload::Arrival(ArrivalReport {
                 package: id,
                 arrival,
                 note: note.clone(),
                 at: state.store.now(),
             });
-            Some(
-                exchange
-                    .keys
-                    .seal(
-                        &partner,
-                        id,
-                        &serde_json::to_vec(&payload).expect("serialises"),
-                    )
-                    .map_err(|e| StaffError::internal(lang, e))?,
-            )
+            Some(seal_reply(&state, lang, partner, id, &payload)?)
         }
     };
     let recorded = state
