@@ -126,6 +126,32 @@ impl Editor {
         Ok((hub, version))
     }
 
+    /// The history page of a directory entry kept at `href` (restored at `href/restore`).
+    pub(super) async fn history(
+        &self,
+        state: &AppState,
+        entry: &str,
+        title: String,
+        href: String,
+    ) -> StaffResult {
+        let versions = state
+            .store
+            .entry_history(entry)
+            .await
+            .map_err(|e| self.internal(e))?;
+        let ctx = self.ctx();
+        let page = HistoryPage {
+            nav: self.nav(),
+            csrf: self.staff.session.csrf_token.clone(),
+            title,
+            restore: format!("{href}/restore"),
+            back: href,
+            versions: version_rows(&ctx, &versions),
+            ctx,
+        };
+        Ok(render(&page))
+    }
+
     fn pages_of(&self, country: &str) -> StaffResult<Country> {
         Country::from_code(country)
             .filter(|c| policy::edits_pages(&self.staff.actor, *c))
@@ -1265,14 +1291,14 @@ pub struct FieldChange {
 
 #[derive(Template)]
 #[template(path = "staff/entry_history.html")]
-pub(super) struct HistoryPage {
-    pub(super) ctx: Ctx,
-    pub(super) nav: Nav,
-    pub(super) csrf: String,
-    pub(super) title: String,
-    pub(super) back: String,
-    pub(super) restore: String,
-    pub(super) versions: Vec<VersionRow>,
+struct HistoryPage {
+    ctx: Ctx,
+    nav: Nav,
+    csrf: String,
+    title: String,
+    back: String,
+    restore: String,
+    versions: Vec<VersionRow>,
 }
 
 /// A value as the history shows it: text as it is, anything else as compact JSON.
@@ -1289,7 +1315,7 @@ fn shown(value: Option<&serde_json::Value>) -> String {
     }
 }
 
-pub(super) fn version_rows(ctx: &Ctx, versions: &[EntryVersion]) -> Vec<VersionRow> {
+fn version_rows(ctx: &Ctx, versions: &[EntryVersion]) -> Vec<VersionRow> {
     versions
         .iter()
         .enumerate()
@@ -1329,22 +1355,15 @@ pub async fn hub_history(
 ) -> StaffResult {
     let editor = Editor::open(&state, &headers).await?;
     let (hub, _) = editor.hub(&state, id).await?;
-    let versions = state
-        .store
-        .entry_history(&bluedot_store::directory::hub_entry(id))
+    let title = hub.name.text(editor.staff.lang).to_owned();
+    editor
+        .history(
+            &state,
+            &bluedot_store::directory::hub_entry(id),
+            title,
+            format!("/staff/directory/hubs/{id}"),
+        )
         .await
-        .map_err(|e| editor.internal(e))?;
-    let ctx = editor.ctx();
-    let page = HistoryPage {
-        nav: editor.nav(),
-        csrf: editor.staff.session.csrf_token.clone(),
-        title: hub.name.text(ctx.lang).to_owned(),
-        back: format!("/staff/directory/hubs/{id}"),
-        restore: format!("/staff/directory/hubs/{id}/restore"),
-        versions: version_rows(&ctx, &versions),
-        ctx,
-    };
-    Ok(render(&page))
 }
 
 pub async fn restore_hub(
@@ -1673,28 +1692,15 @@ pub async fn page_history(
     let editor = Editor::open(&state, &headers).await?;
     let key = page_key(&editor, path)?;
     let entry = bluedot_store::directory::article_entry(key.country, key.topic, key.lang);
-    let versions = state
-        .store
-        .entry_history(&entry)
-        .await
-        .map_err(|e| editor.internal(e))?;
     let ctx = editor.ctx();
+    let title = format!(
+        "{} · {} · {}",
+        ctx.country_name(key.country),
+        ctx.t(&format!("dir-topic-{}", key.topic.code())),
+        key.lang.native_name()
+    );
     let href = page_href(key.country, key.topic, key.lang);
-    let page = HistoryPage {
-        nav: editor.nav(),
-        csrf: editor.staff.session.csrf_token.clone(),
-        title: format!(
-            "{} · {} · {}",
-            ctx.country_name(key.country),
-            ctx.t(&format!("dir-topic-{}", key.topic.code())),
-            key.lang.native_name()
-        ),
-        restore: format!("{href}/restore"),
-        back: href,
-        versions: version_rows(&ctx, &versions),
-        ctx,
-    };
-    Ok(render(&page))
+    editor.history(&state, &entry, title, href).await
 }
 
 pub async fn restore_page(

@@ -21,8 +21,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::directory::{
-    Choice, Editor, HistoryPage, choices, contact_pairs, contacts_of, languages_of, published,
-    version_rows,
+    Choice, Editor, choices, contact_pairs, contacts_of, languages_of, published,
 };
 use super::{ClientAddr, Nav, StaffError, StaffResult, form_field};
 use crate::AppState;
@@ -487,22 +486,15 @@ pub async fn history(
 ) -> StaffResult {
     let editor = Editor::open(&state, &headers).await?;
     let (provider, _) = editor.provider(&state, id).await?;
-    let versions = state
-        .store
-        .entry_history(&provider_entry(id))
+    let title = provider_title(&editor.ctx(), &provider);
+    editor
+        .history(
+            &state,
+            &provider_entry(id),
+            title,
+            format!("/staff/directory/providers/{id}"),
+        )
         .await
-        .map_err(|e| editor.internal(e))?;
-    let ctx = editor.ctx();
-    let page = HistoryPage {
-        nav: editor.nav(),
-        csrf: editor.staff.session.csrf_token.clone(),
-        title: provider_title(&ctx, &provider),
-        back: format!("/staff/directory/providers/{id}"),
-        restore: format!("/staff/directory/providers/{id}/restore"),
-        versions: version_rows(&ctx, &versions),
-        ctx,
-    };
-    Ok(render(&page))
 }
 
 pub async fn restore(
