@@ -179,3 +179,148 @@ mod tests {
         assert_eq!(count(Lang::En, 1), "1 hub");
     }
 }
+
+/// Checks that each translation of the staff pages says what English says: every message, with
+/// the same variables, and a plural variant for every plural form of the language.
+#[cfg(test)]
+mod staff_translation_tests {
+    use std::collections::{BTreeMap, BTreeSet};
+
+    use bluedot_core::Lang;
+    use fluent_syntax::ast::{Entry, Expression, InlineExpression, Pattern, PatternElement};
+    use intl_pluralrules::{PluralCategory, PluralRuleType, PluralRules};
+
+    use super::Locales;
+
+    /// What a message needs from its caller and which numbers it selects on.
+    #[derive(Default, Debug)]
+    struct Shape {
+        variables: BTreeSet<String>,
+        /// For each select expression on a variable: its variant keys.
+        selects: Vec<(String, BTreeSet<String>)>,
+    }
+
+    fn shapes(lang: Lang) -> BTreeMap<String, Shape> {
+        let path = format!("{}/staff.ftl", lang.code());
+        let file = Locales::get(&path).unwrap_or_else(|| panic!("locales/{path} is missing"));
+        let source = String::from_utf8(file.data.into_owned()).unwrap();
+        let resource = fluent_syntax::parser::parse(source.as_str())
+            .unwrap_or_else(|(_, errors)| panic!("locales/{path}: {errors:?}"));
+        let mut shapes = BTreeMap::new();
+        for entry in resource.body {
+            if let Entry::Message(message) = entry {
+                let mut shape = Shape::default();
+                if let Some(pattern) = &message.value {
+                    walk_pattern(pattern, &mut shape);
+                }
+                let id = message.id.name.to_owned();
+                assert!(
+                    shapes.insert(id.clone(), shape).is_none(),
+                    "locales/{path}: {id} is defined twice"
+                );
+            }
+        }
+        shapes
+    }
+
+    fn walk_pattern(pattern: &Pattern<&str>, shape: &mut Shape) {
+        for element in &pattern.elements {
+            if let PatternElement::Placeable { expression } = element {
+                walk_expression(expression, shape);
+            }
+        }
+    }
+
+    fn walk_expression(expression: &Expression<&str>, shape: &mut Shape) {
+        match expression {
+            Expression::Inline(inline) => walk_inline(inline, shape),
+            Expression::Select { selector, variants } => {
+                walk_inline(selector, shape);
+                if let InlineExpression::VariableReference { id } = selector {
+                    let keys = variants
+                        .iter()
+                        .map(|v| match &v.key {
+                            fluent_syntax::ast::VariantKey::Identifier { name } => {
+                                (*name).to_owned()
+                            }
+                            fluent_syntax::ast::VariantKey::NumberLiteral { value } => {
+                                (*value).to_owned()
+                            }
+                        })
+                        .collect();
+                    shape.selects.push((id.name.to_owned(), keys));
+                }
+                for variant in variants {
+                    walk_pattern(&variant.value, shape);
+                }
+            }
+        }
+    }
+
+    fn walk_inline(inline: &InlineExpression<&str>, shape: &mut Shape) {
+        match inline {
+            InlineExpression::VariableReference { id } => {
+                shape.variables.insert(id.name.to_owned());
+            }
+            InlineExpression::Placeable { expression } => walk_expression(expression, shape),
+            InlineExpression::FunctionReference { arguments, .. } => {
+                for argument in &arguments.positional {
+                    walk_inline(argument, shape);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The plural forms a language distinguishes, other than "other".
+    fn plural_forms(lang: Lang) -> BTreeSet<String> {
+        let rules = PluralRules::create(
+            lang.code().parse::<unic_langid::LanguageIdentifier>().unwrap(),
+            PluralRuleType::CARDINAL,
+        )
+        .unwrap();
+        (0..1000)
+            .filter_map(|n| match rules.select(n).unwrap() {
+                PluralCategory::OTHER => None,
+                category => Some(format!("{category:?}").to_lowercase()),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn staff_pages_are_translated_into_every_language() {
+        let english = shapes(Lang::En);
+        assert!(english.len() > 800);
+        let mut problems = vec![];
+        for lang in Lang::ALL {
+            let translated = shapes(lang);
+            for (id, source) in &english {
+                let Some(shape) = translated.get(id) else {
+                    problems.push(format!("{lang}: {id} is missing"));
+                    continue;
+                };
+                if shape.variables != source.variables {
+                    problems.push(format!(
+                        "{lang}: {id} uses {:?}, English {:?}",
+                        shape.variables, source.variables
+                    ));
+                }
+                for (variable, keys) in &shape.selects {
+                    let missing: Vec<_> = plural_forms(lang)
+                        .into_iter()
+                        .filter(|form| !keys.contains(form))
+                        .collect();
+                    if !missing.is_empty() {
+                        problems.push(format!(
+                            "{lang}: {id} selects on ${variable} without the forms {missing:?}"
+                        ));
+                    }
+                }
+            }
+            for id in translated.keys().filter(|id| !english.contains_key(*id)) {
+                problems.push(format!("{lang}: {id} is not an English message"));
+            }
+        }
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+    }
+}
