@@ -20,6 +20,7 @@ mod referrals;
 mod referrals_http;
 mod server;
 mod staff;
+mod staff_languages;
 mod storage;
 mod supplies;
 mod support;

@@ -71,10 +71,25 @@ pub async fn send_body(
     cookie: Option<&str>,
     body: Option<(&str, Vec<u8>)>,
 ) -> Reply {
+    send_with_headers(app, method, path, cookie, body, &[]).await
+}
+
+/// A request as a browser sends it, with more headers (its language, say).
+pub async fn send_with_headers(
+    app: &Router,
+    method: &str,
+    path: &str,
+    cookie: Option<&str>,
+    body: Option<(&str, Vec<u8>)>,
+    headers: &[(&str, &str)],
+) -> Reply {
     let mut req = Request::builder()
         .method(method)
         .uri(path)
         .header(header::HOST, "staff.test");
+    for (name, value) in headers {
+        req = req.header(*name, *value);
+    }
     if let Some(c) = cookie {
         req = req.header(header::COOKIE, format!("bluedot_staff={c}"));
     }

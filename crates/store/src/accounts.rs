@@ -4,6 +4,7 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use bluedot_core::Lang;
 use bluedot_core::policy::{Role, Scope};
 use chrono::{DateTime, Duration, Utc};
 use rand_core::{OsRng, RngCore};
@@ -29,6 +30,8 @@ pub struct User {
     pub disabled: bool,
     pub failed_logins: i32,
     pub locked_until: Option<DateTime<Utc>>,
+    /// The language chosen for the staff pages; `None` follows the browser.
+    pub language: Option<Lang>,
 }
 
 impl User {
@@ -55,6 +58,7 @@ struct UserRow {
     disabled: bool,
     failed_logins: i32,
     locked_until: Option<DateTime<Utc>>,
+    language: Option<String>,
 }
 
 impl UserRow {
@@ -71,12 +75,14 @@ impl UserRow {
             disabled: self.disabled,
             failed_logins: self.failed_logins,
             locked_until: self.locked_until,
+            // A code no longer offered falls back to the browser's language.
+            language: self.language.as_deref().and_then(Lang::from_tag),
         })
     }
 }
 
 const USER_COLUMNS: &str = "id, username, display_name, role, scope, password_hash, totp_secret, \
-     recovery_codes, disabled, failed_logins, locked_until";
+     recovery_codes, disabled, failed_logins, locked_until, language";
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Session {
@@ -343,6 +349,31 @@ impl Store {
 
     /// Disables or re-enables an account; disabling also ends its sessions, in the same
     /// transaction as the change and its audit entry (`user.disable`, `user.enable`).
+    /// Sets the language of the account's staff pages (`None`: as the browser asks).
+    pub async fn set_user_language(
+        &self,
+        id: Uuid,
+        language: Option<Lang>,
+        who: &Change,
+    ) -> Result<bool> {
+        let done = on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let done = sqlx::query("UPDATE users SET language = $2, updated_at = $3 WHERE id = $1")
+                .bind(id)
+                .bind(language.map(Lang::code))
+                .bind(Utc::now())
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            if done == 1 {
+                append_audit!(self, tx, &who.event("user.language", format!("user:{id}")));
+            }
+            tx.commit().await?;
+            done
+        });
+        Ok(done == 1)
+    }
+
     pub async fn set_disabled(&self, id: Uuid, disabled: bool, who: &Change) -> Result<bool> {
         let action = if disabled {
             "user.disable"

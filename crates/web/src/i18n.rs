@@ -275,7 +275,9 @@ mod staff_translation_tests {
     /// The plural forms a language distinguishes, other than "other".
     fn plural_forms(lang: Lang) -> BTreeSet<String> {
         let rules = PluralRules::create(
-            lang.code().parse::<unic_langid::LanguageIdentifier>().unwrap(),
+            lang.code()
+                .parse::<unic_langid::LanguageIdentifier>()
+                .unwrap(),
             PluralRuleType::CARDINAL,
         )
         .unwrap();

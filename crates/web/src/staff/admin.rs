@@ -6,7 +6,7 @@ use axum::extract::{Extension, Path, Query, State};
 use axum::http::{HeaderMap, header};
 use axum::response::IntoResponse;
 use bluedot_core::policy::{Action, Role, Scope, Target};
-use bluedot_core::{Country, Hub};
+use bluedot_core::{Country, Hub, Lang};
 use bluedot_store::audit::{AuditEvent, AuditQuery};
 use chrono::{Duration, NaiveDate, Utc};
 use serde::Deserialize;
@@ -68,6 +68,14 @@ struct HomePage {
     nav: Nav,
     stale: Option<Vec<StaleRow>>,
     hand_overs: super::transfers::HandOvers,
+    languages: Vec<LanguageChoice>,
+    follows_browser: bool,
+}
+
+pub struct LanguageChoice {
+    code: &'static str,
+    name: &'static str,
+    chosen: bool,
 }
 
 pub async fn home(State(state): State<AppState>, headers: HeaderMap) -> StaffResult {
@@ -129,9 +137,52 @@ pub async fn home(State(state): State<AppState>, headers: HeaderMap) -> StaffRes
         csrf: staff.session.csrf_token.clone(),
         nav: Nav::for_staff(&staff, &hubs),
         stale,
+        languages: super::staff_languages()
+            .iter()
+            .map(|l| LanguageChoice {
+                code: l.code(),
+                name: l.native_name(),
+                chosen: staff.user.language == Some(*l),
+            })
+            .collect(),
+        follows_browser: staff.user.language.is_none(),
         ctx,
     };
     Ok(render(&page))
+}
+
+#[derive(Deserialize)]
+pub struct LanguageForm {
+    csrf: String,
+    /// A language code, or empty to follow the browser.
+    lang: String,
+}
+
+/// Sets the language of the signed-in account's staff pages.
+pub async fn set_language(
+    State(state): State<AppState>,
+    Extension(from): Extension<ClientAddr>,
+    headers: HeaderMap,
+    Form(form): Form<LanguageForm>,
+) -> StaffResult {
+    let staff = signed_in(&state, &headers).await?;
+    check_csrf(&staff, &headers, &form.csrf)?;
+    let language = match form.lang.trim() {
+        "" => None,
+        code => Some(
+            Lang::from_tag(code)
+                .filter(|l| super::staff_languages().contains(l))
+                .ok_or_else(|| {
+                    StaffError::BadRequest(staff.lang, staff_t(staff.lang, "staff-bad-language"))
+                })?,
+        ),
+    };
+    state
+        .store
+        .set_user_language(staff.user.id, language, &staff.change_in(&from, None))
+        .await
+        .map_err(|e| StaffError::internal(staff.lang, e))?;
+    Ok(axum::response::Redirect::to("/staff").into_response())
 }
 
 pub struct UserRow {

@@ -575,9 +575,18 @@ impl Desk {
             None => return Err(self.internal("the case's hub is not in the directory")),
         };
         let text = bluedot_store::cases::StepText {
+            // Written once into the case, in the language of the worker who records it.
             note: format!(
-                "Reunified on {} at {} with {}. {}",
-                r.date, r.place, r.with_whom, r.note
+                "{} {}",
+                Ctx::new(self.staff.lang, "/", "tracing").ta(
+                    "tracing-reunified-note",
+                    &[
+                        ("date", r.date.to_string().into()),
+                        ("place", r.place.as_str().into()),
+                        ("with", r.with_whom.as_str().into()),
+                    ],
+                ),
+                r.note
             )
             .trim()
             .to_owned(),

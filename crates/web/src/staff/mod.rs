@@ -47,6 +47,7 @@ pub fn routes() -> Router<AppState> {
             get(auth::second_factor_form).post(auth::second_factor),
         )
         .route("/staff/logout", post(auth::logout))
+        .route("/staff/language", post(admin::set_language))
         .route("/staff/logout-everywhere", post(auth::logout_everywhere))
         .route(
             "/staff/setup/{token}",
@@ -288,16 +289,29 @@ async fn staff_headers(req: Request, next: Next) -> Response {
     response
 }
 
-/// Staff pages speak the browser's language where they are translated into it, English
-/// otherwise; a page's `lang` is always the language it is written in.
+static TRANSLATED: std::sync::LazyLock<Vec<Lang>> =
+    std::sync::LazyLock::new(|| crate::I18N.staff_languages());
+
+/// Before sign-in, staff pages speak the browser's language where they are translated into
+/// it, English otherwise; a page's `lang` is always the language it is written in.
 pub fn staff_lang(headers: &HeaderMap) -> Lang {
-    static TRANSLATED: std::sync::LazyLock<Vec<Lang>> =
-        std::sync::LazyLock::new(|| crate::I18N.staff_languages());
     headers
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok())
         .and_then(|accept| Lang::negotiate_among(accept, &TRANSLATED))
         .unwrap_or(Lang::FALLBACK)
+}
+
+/// The languages an account may choose for its staff pages.
+pub fn staff_languages() -> &'static [Lang] {
+    &TRANSLATED
+}
+
+/// After sign-in, the language the account chose wins over the browser's.
+fn account_lang(user: &bluedot_store::accounts::User, headers: &HeaderMap) -> Lang {
+    user.language
+        .filter(|l| TRANSLATED.contains(l))
+        .unwrap_or_else(|| staff_lang(headers))
 }
 
 /// A signed-in staff member who has passed both factors.
@@ -657,6 +671,7 @@ pub async fn signed_in(state: &AppState, headers: &HeaderMap) -> StaffResult<Sta
         .filter(|u| !u.disabled)
         .ok_or(StaffError::SignIn)?;
     let actor = user.actor();
+    let lang = account_lang(&user, headers);
     Ok(Staff {
         https: state.config.behind_tls,
         user,

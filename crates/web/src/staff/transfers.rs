@@ -1381,33 +1381,38 @@ fn from_package(t: &Transfer, hub: &Hub, worker: Uuid, staff: &Staff) -> (NewPer
         registered_by: Some(staff.user.id),
     };
 
-    let mut summary = vec![format!(
-        "Transferred from {} ({}), case {}.",
-        t.partner.clone().unwrap_or_default(),
-        p.sender_hub,
-        p.case_number
+    // The screening note is written once, in the language of the coordinator who accepts.
+    let ctx = Ctx::new(staff.lang, "/", "transfers");
+    let mut summary = vec![ctx.ta(
+        "transfer-summary-from",
+        &[
+            ("partner", t.partner.clone().unwrap_or_default().into()),
+            ("hub", p.sender_hub.as_str().into()),
+            ("case", p.case_number.as_str().into()),
+        ],
     )];
     if !p.note.is_empty() {
         summary.push(p.note.clone());
     }
     summary.extend(p.plan.iter().cloned());
     if let Some(b) = &p.best_interests {
-        summary.push(format!(
-            "Best interests assessment {}, determination {}.",
-            b.bia.code(),
-            b.bid.code()
+        summary.push(ctx.ta(
+            "transfer-summary-best-interests",
+            &[
+                ("bia", ctx.t(&format!("approval-{}", b.bia.code())).into()),
+                ("bid", ctx.t(&format!("approval-{}", b.bid.code())).into()),
+            ],
         ));
         summary.extend(b.notes.iter().cloned());
     }
     if let Some(c) = &p.care {
-        summary.push(format!(
-            "Care: {}{}",
-            c.arrangement.code(),
-            c.caregiver
-                .as_ref()
-                .map(|n| format!(", {n} ({})", c.relationship.clone().unwrap_or_default()))
-                .unwrap_or_default()
-        ));
+        let arrangement = ctx.t(&format!("care-{}", c.arrangement.code()));
+        let caregiver = c
+            .caregiver
+            .as_ref()
+            .map(|n| format!(", {n} ({})", c.relationship.clone().unwrap_or_default()))
+            .unwrap_or_default();
+        summary.push(format!("{}: {arrangement}{caregiver}", ctx.t("case-care")));
     }
     let concerns = if p.concerns.is_empty() {
         vec![bluedot_core::case::ProtectionConcern::Separated]
