@@ -9,6 +9,7 @@ mod accounts;
 mod audit;
 mod cases;
 mod cases_http;
+mod child_alerts_http;
 mod deployments;
 mod directory_translations;
 mod figures;

@@ -33,6 +33,8 @@ coded_enum! {
         ViewAggregates => "view-aggregates",
         /// Set and remove the targets figures are measured against, for a place.
         SetTargets => "set-targets",
+        /// Flag a child at risk or alone for a hub's social workers, without seeing records.
+        FlagChild => "flag-child",
         /// Open a person's or a case's record.
         ViewPerson => "view-person",
         /// Register a person with specific needs or change their record.
@@ -138,12 +140,16 @@ pub fn role_allows(role: Role, action: Action) -> bool {
     use Action::*;
     use Role::*;
     match role {
-        InformationDesk => matches!(action, RecordVisit | ManageStock),
-        SocialWorker => matches!(action, RecordVisit | ViewPerson | EditPerson | ManageCase),
-        Psychosocial | LegalAid => matches!(action, RecordVisit | ViewPerson),
+        InformationDesk => matches!(action, RecordVisit | FlagChild | ManageStock),
+        SocialWorker => matches!(
+            action,
+            RecordVisit | FlagChild | ViewPerson | EditPerson | ManageCase
+        ),
+        Psychosocial | LegalAid => matches!(action, RecordVisit | FlagChild | ViewPerson),
         HubCoordinator | CountryCoordinator => matches!(
             action,
             RecordVisit
+                | FlagChild
                 | ViewAggregates
                 | SetTargets
                 | ViewPerson
@@ -368,12 +374,13 @@ mod tests {
         use Action::*;
         use Role::*;
         let row: &[Action] = match role {
-            InformationDesk => &[RecordVisit, ManageStock],
-            SocialWorker => &[RecordVisit, ViewPerson, EditPerson, ManageCase],
-            Psychosocial => &[RecordVisit, ViewPerson],
-            LegalAid => &[RecordVisit, ViewPerson],
+            InformationDesk => &[RecordVisit, FlagChild, ManageStock],
+            SocialWorker => &[RecordVisit, FlagChild, ViewPerson, EditPerson, ManageCase],
+            Psychosocial => &[RecordVisit, FlagChild, ViewPerson],
+            LegalAid => &[RecordVisit, FlagChild, ViewPerson],
             HubCoordinator | CountryCoordinator => &[
                 RecordVisit,
+                FlagChild,
                 ViewAggregates,
                 SetTargets,
                 ViewPerson,

@@ -8,6 +8,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod cases;
+pub mod child_alerts;
 pub mod crypto;
 pub mod deployments;
 pub mod directory;

@@ -68,6 +68,7 @@ struct HomePage {
     nav: Nav,
     stale: Option<Vec<StaleRow>>,
     hand_overs: super::transfers::HandOvers,
+    flags: Vec<super::child_alerts::FlagCard>,
     languages: Vec<LanguageChoice>,
     follows_browser: bool,
 }
@@ -122,15 +123,22 @@ pub async fn home(State(state): State<AppState>, headers: HeaderMap) -> StaffRes
     };
     // Children on their way to this account's hubs; nothing to show without the keys to read
     // them.
-    let hand_overs = match super::Desk::open(&state, &headers).await {
-        Ok(desk) => super::transfers::hand_overs(&state, &desk).await?,
-        Err(_) => super::transfers::HandOvers {
-            arriving: vec![],
-            overdue: vec![],
-        },
+    let (hand_overs, flags) = match super::Desk::open(&state, &headers).await {
+        Ok(desk) => (
+            super::transfers::hand_overs(&state, &desk).await?,
+            super::child_alerts::for_home(&state, &desk).await?,
+        ),
+        Err(_) => (
+            super::transfers::HandOvers {
+                arriving: vec![],
+                overdue: vec![],
+            },
+            vec![],
+        ),
     };
     let page = HomePage {
         hand_overs,
+        flags,
         name: staff.user.display_name.clone(),
         role: ctx.t(&format!("role-{}", staff.user.role.code())),
         scope: scope_label(&ctx, &staff.user.scope, &hubs),

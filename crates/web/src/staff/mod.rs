@@ -7,6 +7,7 @@
 mod admin;
 mod auth;
 mod cases;
+mod child_alerts;
 pub mod credentials;
 mod deployments;
 mod directory;
@@ -72,6 +73,11 @@ pub fn routes() -> Router<AppState> {
             get(deployments::list).post(deployments::plan),
         )
         .route("/staff/deployments/{id}", get(deployments::view))
+        .route(
+            "/staff/flag",
+            get(child_alerts::new).post(child_alerts::raise),
+        )
+        .route("/staff/flags/{id}/take", post(child_alerts::take))
         .route("/staff/deployments/{id}/status", post(deployments::move_on))
         .route("/staff/people/{id}/referrals", post(referrals::send))
         .route("/staff/referrals", get(referrals::queue))
@@ -454,6 +460,7 @@ pub fn hub_target(hub: &Hub) -> Target {
 /// Which sections the staff navigation offers this account.
 pub struct Nav {
     pub visits: bool,
+    pub flag: bool,
     pub referrals: bool,
     pub supplies: bool,
     pub deployments: bool,
@@ -471,6 +478,7 @@ impl Nav {
     pub fn for_staff(staff: &Staff, hubs: &[Hub]) -> Nav {
         Nav {
             visits: staff.may_anywhere(Action::RecordVisit, hubs),
+            flag: staff.may_anywhere(Action::FlagChild, hubs),
             referrals: staff.anywhere(hubs, policy::follows_referrals),
             supplies: staff.anywhere(hubs, policy::sees_stock),
             deployments: staff.anywhere(hubs, policy::sees_deployments),
