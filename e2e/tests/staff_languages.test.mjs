@@ -48,7 +48,7 @@ test("a social worker chooses Romanian for her account and works a case in it", 
   await page.screenshot({ path: "/tmp/bluedot-case-ro.png", fullPage: true });
 });
 
-test("an interpreter's pages follow her Ukrainian browser until she chooses", async () => {
+test("an interpreter at the desk flags a child in Ukrainian; a social worker takes it", async () => {
   const { context } = await signedInAs(server, browser, "oksana", "--role", "information-desk", "--hub", "siret-border");
   // The same session in a browser set to Ukrainian.
   const ukrainian = await phone(browser, { locale: "uk-UA" });
@@ -58,5 +58,32 @@ test("an interpreter's pages follow her Ukrainian browser until she chooses", as
   assert.equal(await page.getAttribute("html", "lang"), "uk");
   assert.match(await page.locator("h1").innerText(), /Записати відвідування/);
   assert.deepEqual(await axeViolations(page), []);
-  await page.screenshot({ path: "/tmp/bluedot-visits-uk.png", fullPage: true });
+
+  // She cannot open records, but she can flag a child for the social workers.
+  await page.click("nav a[href='/staff/flag']");
+  await page.waitForSelector("#flag-child");
+  assert.match(await page.locator("h1").innerText(), /Повідомити соціального працівника/);
+  await page.fill("#flag-seen", "Хлопчик років десяти сам у черзі, каже, що мама лишилася в Одесі");
+  await page.click("#flag-child button[type=submit]");
+  // Nothing typed is lost when something is missing; each problem shows beside its field.
+  await page.waitForSelector("#flag-concern-error");
+  assert.match(await page.locator("#flag-urgency-error").innerText(), /Виберіть, наскільки це терміново/);
+  assert.match(await page.locator("#flag-seen").inputValue(), /Одесі/);
+  assert.deepEqual(await axeViolations(page), []);
+  await page.screenshot({ path: "/tmp/bluedot-flag-uk.png", fullPage: true });
+  await page.check("input[name=concern][value=unaccompanied-child]");
+  await page.check("input[name=urgency][value=high]");
+  await page.fill("#flag-where-now", "На лаві біля інформаційного столу, з волонтеркою");
+  await page.click("#flag-child button[type=submit]");
+  await page.waitForSelector("#flag-sent");
+
+  const worker = await signedInAs(server, browser, "mihai", "--role", "social-worker", "--hub", "siret-border");
+  const flag = worker.page.locator("#flags .flag").first();
+  assert.match(await flag.innerText(), /Unaccompanied child/);
+  assert.match(await flag.innerText(), /Одесі/);
+  await flag.locator("button[type=submit]").click();
+  await worker.page.waitForSelector("#flags .flag-taken");
+  assert.match(await worker.page.locator("#flags .flag-taken").innerText(), /Taken by Test mihai/);
+  assert.deepEqual(await axeViolations(worker.page), []);
+  await worker.page.screenshot({ path: "/tmp/bluedot-flag-taken.png", fullPage: true });
 });
