@@ -873,3 +873,12 @@ flag-take = Поемам го
 flag-taken = Поето от { $who }, { $when }
 flag-already-taken = Някой друг вече пое този сигнал.
 flag-register = Регистриране на детето
+
+## The home page's work list
+home-work-approvals = Очаква вашето одобрение
+home-work-cases = Вашите случаи, които изискват внимание
+home-all-cases = Всички ваши случаи
+home-work-referrals = Насочвания, които чакат отговор
+home-all-referrals = Всички насочвания
+home-work-tracing = Молби за издирване, по които трябва да се действа
+home-nothing-waiting = В момента нищо не ви чака.

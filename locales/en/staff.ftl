@@ -873,3 +873,12 @@ flag-take = I take this
 flag-taken = Taken by { $who }, { $when }
 flag-already-taken = Someone else took this flag first.
 flag-register = Register the child
+
+## The home page's work list
+home-work-approvals = Waiting for your approval
+home-work-cases = Your cases that need attention
+home-all-cases = All your cases
+home-work-referrals = Referrals waiting for an answer
+home-all-referrals = All referrals
+home-work-tracing = Tracing requests to act on
+home-nothing-waiting = Nothing is waiting for you now.

@@ -873,3 +873,12 @@ flag-take = Átvállalom
 flag-taken = Átvállalta: { $who }, { $when }
 flag-already-taken = Ezt a jelzést már valaki más átvállalta.
 flag-register = A gyermek regisztrálása
+
+## The home page's work list
+home-work-approvals = Az Ön jóváhagyására vár
+home-work-cases = Az Ön figyelmet igénylő esetei
+home-all-cases = Az összes esete
+home-work-referrals = Választ váró továbbirányítások
+home-all-referrals = Az összes továbbirányítás
+home-work-tracing = Teendőt igénylő családkeresési kérelmek
+home-nothing-waiting = Most semmi sem vár Önre.

@@ -874,3 +874,12 @@ flag-take = Me ne occupo io
 flag-taken = Preso in carico da { $who }, { $when }
 flag-already-taken = Qualcun altro ha già preso questa segnalazione.
 flag-register = Registra il minore
+
+## The home page's work list
+home-work-approvals = In attesa della sua approvazione
+home-work-cases = I suoi casi che richiedono attenzione
+home-all-cases = Tutti i suoi casi
+home-work-referrals = Invii in attesa di risposta
+home-all-referrals = Tutti gli invii
+home-work-tracing = Richieste di ricerca su cui agire
+home-nothing-waiting = Al momento non c'è nulla in attesa.

@@ -875,3 +875,12 @@ flag-take = Biorę to
 flag-taken = Wziął/wzięła: { $who }, { $when }
 flag-already-taken = Ktoś inny wziął już to zgłoszenie.
 flag-register = Zarejestruj dziecko
+
+## The home page's work list
+home-work-approvals = Czeka na Twoje zatwierdzenie
+home-work-cases = Twoje sprawy wymagające uwagi
+home-all-cases = Wszystkie Twoje sprawy
+home-work-referrals = Skierowania czekające na odpowiedź
+home-all-referrals = Wszystkie skierowania
+home-work-tracing = Wnioski o poszukiwanie do działania
+home-nothing-waiting = Nic teraz na Ciebie nie czeka.

@@ -874,3 +874,12 @@ flag-take = Preiau eu
 flag-taken = Preluat de { $who }, { $when }
 flag-already-taken = Altcineva a preluat deja această semnalare.
 flag-register = Înregistrați copilul
+
+## The home page's work list
+home-work-approvals = Așteaptă aprobarea dumneavoastră
+home-work-cases = Cazurile dumneavoastră care necesită atenție
+home-all-cases = Toate cazurile dumneavoastră
+home-work-referrals = Trimiteri care așteaptă un răspuns
+home-all-referrals = Toate trimiterile
+home-work-tracing = Cereri de căutare de rezolvat
+home-nothing-waiting = Nimic nu vă așteaptă acum.

@@ -875,3 +875,12 @@ flag-take = Беру на себя
 flag-taken = Взял(а): { $who }, { $when }
 flag-already-taken = Кто-то другой уже взял это сообщение.
 flag-register = Зарегистрировать ребёнка
+
+## The home page's work list
+home-work-approvals = Ждёт вашего утверждения
+home-work-cases = Ваши случаи, требующие внимания
+home-all-cases = Все ваши случаи
+home-work-referrals = Направления, ждущие ответа
+home-all-referrals = Все направления
+home-work-tracing = Запросы на поиск, требующие действий
+home-nothing-waiting = Сейчас вас ничего не ждёт.

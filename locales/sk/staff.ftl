@@ -875,3 +875,12 @@ flag-take = Preberám to
 flag-taken = Prevzal(a): { $who }, { $when }
 flag-already-taken = Toto nahlásenie už prevzal niekto iný.
 flag-register = Zaregistrovať dieťa
+
+## The home page's work list
+home-work-approvals = Čaká na vaše schválenie
+home-work-cases = Vaše prípady, ktoré potrebujú pozornosť
+home-all-cases = Všetky vaše prípady
+home-work-referrals = Odporučenia čakajúce na odpoveď
+home-all-referrals = Všetky odporučenia
+home-work-tracing = Žiadosti o pátranie, ktoré treba vybaviť
+home-nothing-waiting = Teraz na vás nič nečaká.

@@ -875,3 +875,12 @@ flag-take = Беру це на себе
 flag-taken = Взяв(-ла): { $who }, { $when }
 flag-already-taken = Хтось інший уже взяв це повідомлення.
 flag-register = Зареєструвати дитину
+
+## The home page's work list
+home-work-approvals = Чекає на ваше затвердження
+home-work-cases = Ваші випадки, що потребують уваги
+home-all-cases = Усі ваші випадки
+home-work-referrals = Направлення, що чекають на відповідь
+home-all-referrals = Усі направлення
+home-work-tracing = Запити на пошук, що потребують дій
+home-nothing-waiting = Зараз на вас нічого не чекає.

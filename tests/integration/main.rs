@@ -31,3 +31,4 @@ mod transfer_package;
 mod transfers;
 mod visits;
 mod visits_http;
+mod work_list;

@@ -69,8 +69,27 @@ struct HomePage {
     stale: Option<Vec<StaleRow>>,
     hand_overs: super::transfers::HandOvers,
     flags: Vec<super::child_alerts::FlagCard>,
+    work: WorkList,
+    nothing_waits: bool,
     languages: Vec<LanguageChoice>,
     follows_browser: bool,
+}
+
+/// What waits for the signed-in account in its cases, referrals and tracing requests.
+#[derive(Default)]
+pub struct WorkList {
+    cases: super::cases::CaseWork,
+    referrals: Vec<super::referrals::ReferralLine>,
+    tracing: Vec<super::family_tracing::RequestLine>,
+}
+
+impl WorkList {
+    fn is_empty(&self) -> bool {
+        self.cases.mine.is_empty()
+            && self.cases.approvals.is_empty()
+            && self.referrals.is_empty()
+            && self.tracing.is_empty()
+    }
 }
 
 pub struct LanguageChoice {
@@ -79,7 +98,11 @@ pub struct LanguageChoice {
     chosen: bool,
 }
 
-pub async fn home(State(state): State<AppState>, headers: HeaderMap) -> StaffResult {
+pub async fn home(
+    State(state): State<AppState>,
+    Extension(from): Extension<ClientAddr>,
+    headers: HeaderMap,
+) -> StaffResult {
     let staff = signed_in(&state, &headers).await?;
     let ctx = ctx_for(&staff, "staff");
     let hubs = state
@@ -123,22 +146,62 @@ pub async fn home(State(state): State<AppState>, headers: HeaderMap) -> StaffRes
     };
     // Children on their way to this account's hubs; nothing to show without the keys to read
     // them.
-    let (hand_overs, flags) = match super::Desk::open(&state, &headers).await {
-        Ok(desk) => (
-            super::transfers::hand_overs(&state, &desk).await?,
-            super::child_alerts::for_home(&state, &desk).await?,
-        ),
+    // The work list: what waits for this account today, each item one tap from its page.
+    // Nothing to show without the keys to read records.
+    let (hand_overs, flags, work) = match super::Desk::open(&state, &headers).await {
+        Ok(desk) => {
+            let work = WorkList {
+                cases: super::cases::work_for(&state, &desk).await?,
+                referrals: super::referrals::queue_lines(&state, &desk)
+                    .await?
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter(|r| r.to_answer)
+                    .take(20)
+                    .collect(),
+                tracing: if desk.tracing_hubs().is_empty() {
+                    vec![]
+                } else {
+                    desk.request_lines(&state)
+                        .await?
+                        .into_iter()
+                        .filter(|r| matches!(r.status_code, "unverified" | "open"))
+                        .take(20)
+                        .collect()
+                },
+            };
+            if !work.is_empty() {
+                audit(
+                    &state,
+                    staff.lang,
+                    staff.event("work-list.view", "work-list".into(), &from),
+                )
+                .await?;
+            }
+            (
+                super::transfers::hand_overs(&state, &desk).await?,
+                super::child_alerts::for_home(&state, &desk).await?,
+                work,
+            )
+        }
         Err(_) => (
             super::transfers::HandOvers {
                 arriving: vec![],
                 overdue: vec![],
             },
             vec![],
+            WorkList::default(),
         ),
     };
+    let nothing_waits = work.is_empty()
+        && flags.is_empty()
+        && hand_overs.arriving.is_empty()
+        && hand_overs.overdue.is_empty();
     let page = HomePage {
         hand_overs,
         flags,
+        work,
+        nothing_waits,
         name: staff.user.display_name.clone(),
         role: ctx.t(&format!("role-{}", staff.user.role.code())),
         scope: scope_label(&ctx, &staff.user.scope, &hubs),

@@ -329,6 +329,72 @@ pub async fn list(
     Ok(render_form(&page, refused))
 }
 
+/// A worker's open cases that need attention now, and the steps waiting for this account's
+/// approval: the case part of the home page's work list.
+#[derive(Default)]
+pub struct CaseWork {
+    pub mine: Vec<CaseLine>,
+    pub approvals: Vec<CaseLine>,
+}
+
+/// At most this many cards per part of the work list; the list pages hold the rest.
+const WORK_LIST_CARDS: usize = 20;
+
+pub async fn work_for(state: &AppState, l: &Desk) -> StaffResult<CaseWork> {
+    let mut work = CaseWork::default();
+    if !l.hubs.iter().any(|h| works_on_cases(&l.staff, h)) {
+        return Ok(work);
+    }
+    let filter = CaseFilter {
+        open_only: true,
+        assigned_to: None,
+        hub: None,
+        people: None,
+    };
+    let cases = state
+        .store
+        .cases_in_scope(&l.staff.actor.scope, &filter)
+        .await
+        .map_err(|e| l.internal(e))?;
+    let names = user_names(state).await.map_err(|e| l.internal(e))?;
+    let ctx = ctx_for(&l.staff);
+    let now = Utc::now();
+    for c in &cases {
+        let Some(hub) = l.hub(c.hub_id).filter(|h| works_on_cases(&l.staff, h)) else {
+            continue;
+        };
+        let alerts = c.state.alerts(now);
+        let waits_for_approval = alerts.iter().any(|a| {
+            matches!(
+                a,
+                CaseAlert::BipPendingApproval | CaseAlert::ClosurePendingApproval
+            )
+        }) && l.staff.may(Action::SuperviseCase, hub_target(hub));
+        let mine = c.state.assigned_to == l.staff.user.id && !alerts.is_empty();
+        let room = |lines: &Vec<CaseLine>| lines.len() < WORK_LIST_CARDS;
+        if !(mine && room(&work.mine) || waits_for_approval && room(&work.approvals)) {
+            continue;
+        }
+        let Some(person) = state
+            .store
+            .person(&l.keys, c.person_id)
+            .await
+            .map_err(|e| l.internal(e))?
+        else {
+            continue;
+        };
+        let card = line(&ctx, c, &person, hub, &names, &alerts);
+        if waits_for_approval && room(&work.approvals) {
+            work.approvals
+                .push(line(&ctx, c, &person, hub, &names, &alerts));
+        }
+        if mine && room(&work.mine) {
+            work.mine.push(card);
+        }
+    }
+    Ok(work)
+}
+
 fn line(
     ctx: &Ctx,
     c: &Case,

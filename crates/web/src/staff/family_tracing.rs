@@ -34,7 +34,7 @@ fn handles_cases(l: &Desk, hub: &Hub) -> bool {
 }
 
 impl Desk {
-    fn tracing_hubs(&self) -> Vec<&Hub> {
+    pub fn tracing_hubs(&self) -> Vec<&Hub> {
         self.hubs
             .iter()
             .filter(|h| handles_cases(self, h))
@@ -131,14 +131,15 @@ fn sought_name(s: &Sought) -> String {
 }
 
 impl Desk {
-    async fn list_page(&self, state: &AppState, error: Option<String>) -> StaffResult {
+    /// The tracing requests at hubs where this account handles cases, newest first.
+    pub async fn request_lines(&self, state: &AppState) -> StaffResult<Vec<RequestLine>> {
         let ctx = ctx_for(self);
         let requests = state
             .store
             .tracing_requests_in_scope(&self.keys, &self.staff.actor.scope)
             .await
             .map_err(|e| self.internal(e))?;
-        let lines = requests
+        Ok(requests
             .iter()
             .filter_map(|r| Some((r, self.hub(r.hub_id)?)))
             .filter(|(_, hub)| handles_cases(self, hub))
@@ -151,7 +152,12 @@ impl Desk {
                 status_code: r.status.code(),
                 created: r.created_at.format("%Y-%m-%d").to_string(),
             })
-            .collect();
+            .collect())
+    }
+
+    async fn list_page(&self, state: &AppState, error: Option<String>) -> StaffResult {
+        let ctx = ctx_for(self);
+        let lines = self.request_lines(state).await?;
         let page = ListPage {
             nav: Nav::for_staff(&self.staff, &self.hubs),
             csrf: self.staff.session.csrf_token.clone(),

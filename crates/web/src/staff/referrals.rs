@@ -259,6 +259,8 @@ pub struct ReferralLine {
     pub status: String,
     pub due: String,
     pub overdue: bool,
+    /// Still waiting for the receiver's answer, or past its due time.
+    pub to_answer: bool,
 }
 
 pub fn line(
@@ -277,6 +279,7 @@ pub fn line(
         status: ctx.t(&format!("referral-status-{}", r.status.code())),
         due: super::hub_time(r.due_at, hub),
         overdue: is_overdue(r.status, r.due_at, Utc::now()),
+        to_answer: r.status == ReferralStatus::Sent || is_overdue(r.status, r.due_at, Utc::now()),
     }
 }
 
@@ -292,19 +295,15 @@ struct QueuePage {
     overdue: usize,
 }
 
-pub async fn queue(
-    State(state): State<AppState>,
-    Extension(from): Extension<ClientAddr>,
-    headers: HeaderMap,
-) -> StaffResult {
-    let l = Desk::open(&state, &headers).await?;
+/// The open referrals this account follows (all of its hubs' for supervisors, its role's
+/// queue for specialists), or `None` when it follows none.
+pub async fn queue_lines(state: &AppState, l: &Desk) -> StaffResult<Option<Vec<ReferralLine>>> {
     let role = l.staff.user.role;
     let supervises = l.staff.may_anywhere(Action::SuperviseCase, &l.hubs);
     if !supervises && !IN_HUB_ROLES.contains(&role) {
-        return Err(StaffError::Forbidden(l.staff.lang));
+        return Ok(None);
     }
     let ctx = Ctx::new(l.staff.lang, "/", "referrals");
-    // Supervisors follow every open referral of their hubs; specialists their role's queue.
     let referrals = state
         .store
         .referral_queue(&l.keys, &l.staff.actor.scope, (!supervises).then_some(role))
@@ -322,12 +321,24 @@ pub async fn queue(
             continue;
         }
         let person = l
-            .shared_identity(&state, r, hub)
+            .shared_identity(state, r, hub)
             .await?
             .map(|i| i.full_name())
             .unwrap_or_else(|| format!("#{}", &r.person_id.simple().to_string()[..8]));
         lines.push(line(&ctx, r, person, &providers, hub));
     }
+    Ok(Some(lines))
+}
+
+pub async fn queue(
+    State(state): State<AppState>,
+    Extension(from): Extension<ClientAddr>,
+    headers: HeaderMap,
+) -> StaffResult {
+    let l = Desk::open(&state, &headers).await?;
+    let lines = queue_lines(&state, &l)
+        .await?
+        .ok_or(StaffError::Forbidden(l.staff.lang))?;
     audit(
         &state,
         l.staff.lang,
@@ -338,7 +349,7 @@ pub async fn queue(
         nav: Nav::for_staff(&l.staff, &l.hubs),
         overdue: lines.iter().filter(|r| r.overdue).count(),
         lines,
-        ctx,
+        ctx: Ctx::new(l.staff.lang, "/", "referrals"),
     };
     Ok(render(&page))
 }
