@@ -154,8 +154,8 @@ async fn a_mother_s_request_finds_her_daughter_and_ends_in_reunification() {
         let url = created.location.unwrap();
         let page = send(&app, "GET", &url, Some(&worker), None).await;
         assert!(
-            page.body.contains(&girl) && page.body.contains("given_name"),
-            "{backend}: evidence shown"
+            page.body.contains(&girl) && page.body.contains("Same first name"),
+            "{backend}: evidence shown in words"
         );
         let person = girl.rsplit('/').next().unwrap().to_owned();
         let act = |action: &str, extra: &str| {

@@ -45,6 +45,31 @@ pub struct Evidence {
     pub field: &'static str,
     pub points: f64,
     pub note: String,
+    /// The same in a form a user interface words in the reader's language.
+    pub said: Said,
+}
+
+/// What a piece of evidence says, as a code (`given-forms`, `birth-year-apart` …) and the two
+/// values compared: the request's and the candidate's.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct Said {
+    pub code: String,
+    pub sought: String,
+    pub found: String,
+    /// A birth year worked out from an age rather than recorded.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub by_age: bool,
+}
+
+impl Said {
+    fn new(code: &str, sought: impl ToString, found: impl ToString) -> Said {
+        Said {
+            code: code.to_owned(),
+            sought: sought.to_string(),
+            found: found.to_string(),
+            by_age: false,
+        }
+    }
 }
 
 /// One line a person can read: `given_name +4.0 (olena ~ olenka: forms of one name)`.
@@ -416,12 +441,14 @@ impl Matcher {
         memo: &mut Memo,
         mut why: Option<&mut Vec<Evidence>>,
     ) -> f64 {
-        let mut note = |field: &'static str, points: f64, text: &dyn Fn() -> String| {
+        let mut note = |field: &'static str, points: f64, text: &dyn Fn() -> (String, Said)| {
             if let Some(w) = why.as_deref_mut() {
+                let (note, said) = text();
                 w.push(Evidence {
                     field,
                     points,
-                    note: text(),
+                    note,
+                    said,
                 });
             }
             points
@@ -457,27 +484,44 @@ impl Matcher {
         let mut total = 0.0;
         if swapped > straight {
             total += note("names", swapped, &|| {
-                format!(
-                    "given and family name swapped: {} {} ~ {} {}",
-                    q.family, q.given, c.given, c.family
+                (
+                    format!(
+                        "given and family name swapped: {} {} ~ {} {}",
+                        q.family, q.given, c.given, c.family
+                    ),
+                    Said::new(
+                        "names-swapped",
+                        format!("{} {}", q.family, q.given),
+                        format!("{} {}", c.given, c.family),
+                    ),
                 )
             });
         } else {
-            total += note("given_name", g, &|| describe_name(&q.given, &c.given, g));
+            total += note("given_name", g, &|| {
+                describe_name("given", &q.given, &c.given, g, SAME_NAME)
+            });
             total += note("family_name", f, &|| {
                 if by_requester {
-                    format!(
-                        "{}, as the requester writes it",
-                        describe_name(&req.family, &c.family, f)
-                    )
+                    let (text, mut said) =
+                        describe_name("family", &req.family, &c.family, f, SAME_FAMILY);
+                    said.code = "family-as-requester".into();
+                    (format!("{text}, as the requester writes it"), said)
                 } else {
-                    describe_name(&q.family, &c.family, f)
+                    describe_name("family", &q.family, &c.family, f, SAME_FAMILY)
                 }
             });
         }
         match (q.sex, c.sex) {
-            (Some(a), Some(b)) if a == b => total += note("sex", 0.3, &|| "same sex".into()),
-            (Some(_), Some(_)) => total += note("sex", -3.0, &|| "different sex".into()),
+            (Some(a), Some(b)) if a == b => {
+                total += note("sex", 0.3, &|| {
+                    ("same sex".into(), Said::new("sex-same", a, b))
+                })
+            }
+            (Some(a), Some(b)) => {
+                total += note("sex", -3.0, &|| {
+                    ("different sex".into(), Said::new("sex-different", a, b))
+                })
+            }
             _ => {}
         }
         total += self.birth_points(q, c, &mut note);
@@ -487,7 +531,17 @@ impl Matcher {
                 .entry(c.place.id)
                 .or_insert_with(|| place_points(&q.place, &c.place));
             total += note("place_of_origin", p, &|| {
-                format!("{} ~ {} ({:.2})", q.place, c.place, sim)
+                let code = if p > 0.0 {
+                    "place-same"
+                } else if p == 0.0 {
+                    "place-alike"
+                } else {
+                    "place-different"
+                };
+                (
+                    format!("{} ~ {} ({:.2})", q.place, c.place, sim),
+                    Said::new(code, &q.place, &c.place),
+                )
             });
         }
         total += self.relative_points(req, c, memo, &mut note);
@@ -533,7 +587,7 @@ impl Matcher {
         &self,
         q: &Prepared,
         c: &Prepared,
-        note: &mut impl FnMut(&'static str, f64, &dyn Fn() -> String) -> f64,
+        note: &mut impl FnMut(&'static str, f64, &dyn Fn() -> (String, Said)) -> f64,
     ) -> f64 {
         // How far apart the years are, and how much an agreement is worth, depends on what
         // each side recorded: years agree most often (a year off is then little evidence),
@@ -567,7 +621,18 @@ impl Matcher {
                 day = ", another day";
             }
         }
-        note("birth", p, &|| format!("{what} {qy} ~ {cy}{day}"))
+        note("birth", p, &|| {
+            let code = match (dy, day) {
+                (0, ", same day") => "birth-same-day",
+                (0, ", another day") => "birth-another-day",
+                (0, _) => "birth-same-year",
+                (1, _) => "birth-year-apart",
+                _ => "birth-years-apart",
+            };
+            let mut said = Said::new(code, qy, cy);
+            said.by_age = what != "born";
+            (format!("{what} {qy} ~ {cy}{day}"), said)
+        })
     }
 
     fn relative_points(
@@ -575,7 +640,7 @@ impl Matcher {
         req: &Requesting,
         c: &Prepared,
         memo: &mut Memo,
-        note: &mut impl FnMut(&'static str, f64, &dyn Fn() -> String) -> f64,
+        note: &mut impl FnMut(&'static str, f64, &dyn Fn() -> (String, Said)) -> f64,
     ) -> f64 {
         let given = &req.given;
         let parent = match req.relation.as_str() {
@@ -592,11 +657,17 @@ impl Matcher {
                 });
                 if same {
                     note("relatives", 3.2, &|| {
-                        format!("{} {given} ~ {recorded}", req.relation)
+                        (
+                            format!("{} {given} ~ {recorded}", req.relation),
+                            Said::new("parent-same", given, recorded),
+                        )
                     })
                 } else {
                     note("relatives", -3.8, &|| {
-                        format!("{} {given} ≠ {recorded}", req.relation)
+                        (
+                            format!("{} {given} ≠ {recorded}", req.relation),
+                            Said::new("parent-different", given, recorded),
+                        )
                     })
                 }
             }
@@ -649,7 +720,7 @@ fn family_points(a: &Form, b: &Form) -> f64 {
         return 0.0;
     }
     if a.text == b.text || a.h == b.h {
-        return 3.1;
+        return SAME_FAMILY;
     }
     if a.loose == b.loose || one_slip(a, b) {
         return 2.4;
@@ -664,17 +735,25 @@ fn family_points(a: &Form, b: &Form) -> f64 {
     }
 }
 
-fn describe_name(a: &Form, b: &Form, points: f64) -> String {
-    if a.is_empty() || b.is_empty() {
-        "not given".into()
+/// A name compared, in words: `which` is `given` or `family`; `same` the points a name
+/// equal in another form or alphabet earns.
+fn describe_name(which: &str, a: &Form, b: &Form, points: f64, same: f64) -> (String, Said) {
+    let (text, kind) = if a.is_empty() || b.is_empty() {
+        ("not given".into(), "none")
     } else if a.text == b.text {
-        format!("{a}: same")
-    } else if points >= SAME_NAME {
-        format!("{a} ~ {b}: forms of one name")
+        (format!("{a}: same"), "same")
+    } else if points >= same {
+        (format!("{a} ~ {b}: forms of one name"), "forms")
+    } else if points > 0.0 {
+        (format!("{a} ~ {b} ({:.2})", similar(a, b)), "alike")
     } else {
-        format!("{a} ~ {b} ({:.2})", similar(a, b))
-    }
+        (format!("{a} ~ {b} ({:.2})", similar(a, b)), "different")
+    };
+    (text, Said::new(&format!("{which}-{kind}"), a, b))
 }
+
+/// The points of a family name that is the same, or the same in another alphabet.
+const SAME_FAMILY: f64 = 3.1;
 
 /// The points of a given name that is the same, or a form of it (Ukrainian, Russian,
 /// diminutive).

@@ -81,13 +81,15 @@ impl Desk {
             .filter(|m| m.score >= LEAST_SCORE)
             .filter_map(|m| {
                 let person = m.child_id.parse().ok()?;
-                let evidence = m
+                let evidence: Vec<StoredEvidence> = m
                     .evidence
                     .iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-                    .join("\n");
-                Some((person, m.score, evidence))
+                    .map(|e| StoredEvidence {
+                        points: e.points,
+                        said: e.said.clone(),
+                    })
+                    .collect();
+                Some((person, m.score, serde_json::to_string(&evidence).ok()?))
             })
             .collect();
         state
@@ -281,6 +283,86 @@ pub async fn create(
     Ok(Redirect::to(&format!("/staff/tracing/{id}")).into_response())
 }
 
+/// A piece of the matcher's evidence as a candidate keeps it: what it says, worded only when
+/// shown, in the reader's language.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct StoredEvidence {
+    points: f64,
+    #[serde(flatten)]
+    said: bluedot_tracing::matcher::Said,
+}
+
+/// One line of evidence, for (`supports`) or against the candidate.
+pub struct EvidenceView {
+    pub text: String,
+    pub supports: bool,
+}
+
+/// Names as people wrote them, in the request and in the child's record: the matcher compares
+/// folded forms, the worker reads these.
+struct Written<'a> {
+    sought: &'a Sought,
+    found: Option<&'a Identity>,
+}
+
+impl Written<'_> {
+    /// The compared pair for a name code, as written, if both sides wrote it.
+    fn names(&self, code: &str) -> Option<(&str, &str)> {
+        let found = self.found?;
+        let pair = if code.starts_with("given-") {
+            (self.sought.given_name.as_str(), found.given_name.as_str())
+        } else if code.starts_with("family-") && code != "family-as-requester" {
+            (self.sought.family_name.as_str(), found.family_name.as_str())
+        } else {
+            return None;
+        };
+        (!pair.0.trim().is_empty() && !pair.1.trim().is_empty()).then_some(pair)
+    }
+}
+
+/// The evidence in words; candidates recorded before it was kept as codes show as recorded.
+fn evidence_in_words(ctx: &Ctx, stored: &str, written: &Written) -> Vec<EvidenceView> {
+    let Ok(items) = serde_json::from_str::<Vec<StoredEvidence>>(stored) else {
+        return stored
+            .lines()
+            .map(|l| EvidenceView {
+                text: l.to_owned(),
+                supports: !l.contains(" -"),
+            })
+            .collect();
+    };
+    items
+        .into_iter()
+        .filter(|e| !e.said.code.ends_with("-none"))
+        .map(|mut e| {
+            if let Some((sought, found)) = written.names(&e.said.code) {
+                // The same folded name written differently is one name in two spellings.
+                if e.said.code.ends_with("-same")
+                    && sought.trim().to_lowercase() != found.trim().to_lowercase()
+                {
+                    e.said.code = e.said.code.replace("-same", "-forms");
+                }
+                e.said.sought = sought.trim().to_owned();
+                e.said.found = found.trim().to_owned();
+            }
+            let mut text = ctx.ta(
+                &format!("tracing-says-{}", e.said.code),
+                &[
+                    ("sought", e.said.sought.as_str().into()),
+                    ("found", e.said.found.as_str().into()),
+                ],
+            );
+            if e.said.by_age {
+                text = format!("{text} {}", ctx.t("tracing-says-by-age"));
+            }
+            EvidenceView {
+                text,
+                supports: e.points > 0.0,
+            }
+        })
+        .collect()
+}
+
 pub struct CandidateView {
     pub person_id: Uuid,
     pub name: String,
@@ -288,7 +370,7 @@ pub struct CandidateView {
     /// The child's hub, only for staff who work on cases there.
     pub hub: String,
     pub score: String,
-    pub evidence: Vec<String>,
+    pub evidence: Vec<EvidenceView>,
     pub status: String,
     pub status_code: &'static str,
     /// The child's record is visible to this account.
@@ -355,7 +437,14 @@ impl Desk {
                     ctx.t("tracing-elsewhere")
                 },
                 score: format!("{:.0}%", c.score * 100.0),
-                evidence: c.evidence.lines().map(str::to_owned).collect(),
+                evidence: evidence_in_words(
+                    &ctx,
+                    &c.evidence,
+                    &Written {
+                        sought: &request.sought,
+                        found: identity,
+                    },
+                ),
                 status: ctx.t(&format!("tracing-match-{}", c.status.code())),
                 status_code: c.status.code(),
                 linkable: visible,
