@@ -907,3 +907,20 @@ tracing-says-place-alike = Сходни родни градове ({ $sought } /
 tracing-says-place-different = Различни родни градове ({ $sought } / { $found })
 tracing-says-parent-same = Записаният родител на детето носи името на търсещия ({ $sought } / { $found })
 tracing-says-parent-different = Записаният родител на детето е с друго име ({ $sought } / { $found })
+
+## The audit log, readable
+audit-who = Кой
+audit-record = За какво
+audit-system = Система
+audit-filter-actor = Действащо лице
+audit-anyone = Всеки
+audit-filter-record = Запис
+audit-filter-record-hint = Номер на случай (RO-…), потребителско име на профил или име на пункт.
+audit-any-outcome = Всеки резултат
+audit-any-hub = Всеки пункт
+audit-record-case = Случай
+audit-record-person = Запис на лице
+audit-record-user = Профил
+audit-record-tracing = Молба за издирване
+audit-record-referral = Насочване
+audit-record-flag = Сигнал

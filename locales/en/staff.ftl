@@ -907,3 +907,20 @@ tracing-says-place-alike = Home towns alike ({ $sought } / { $found })
 tracing-says-place-different = Different home towns ({ $sought } / { $found })
 tracing-says-parent-same = The parent recorded for the child has the name of the person looking ({ $sought } / { $found })
 tracing-says-parent-different = The parent recorded for the child has another name ({ $sought } / { $found })
+
+## The audit log, readable
+audit-who = Who
+audit-record = On what
+audit-system = System
+audit-filter-actor = Person acting
+audit-anyone = Anyone
+audit-filter-record = Record
+audit-filter-record-hint = A case number (RO-…), an account's username or a hub's name.
+audit-any-outcome = Any outcome
+audit-any-hub = Any hub
+audit-record-case = Case
+audit-record-person = Person record
+audit-record-user = Account
+audit-record-tracing = Tracing request
+audit-record-referral = Referral
+audit-record-flag = Flag

@@ -907,3 +907,20 @@ tracing-says-place-alike = Hasonló szülővárosok ({ $sought } / { $found })
 tracing-says-place-different = Eltérő szülővárosok ({ $sought } / { $found })
 tracing-says-parent-same = A gyermek nyilvántartott szülőjének neve a keresőé ({ $sought } / { $found })
 tracing-says-parent-different = A gyermek nyilvántartott szülőjének más a neve ({ $sought } / { $found })
+
+## The audit log, readable
+audit-who = Ki
+audit-record = Mire vonatkozik
+audit-system = Rendszer
+audit-filter-actor = Végrehajtó személy
+audit-anyone = Bárki
+audit-filter-record = Adat
+audit-filter-record-hint = Egy esetszám (RO-…), egy fiók felhasználóneve vagy egy pont neve.
+audit-any-outcome = Bármely eredmény
+audit-any-hub = Bármely pont
+audit-record-case = Eset
+audit-record-person = Személy adatlapja
+audit-record-user = Fiók
+audit-record-tracing = Családkeresési kérelem
+audit-record-referral = Továbbirányítás
+audit-record-flag = Jelzés

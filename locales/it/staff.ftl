@@ -908,3 +908,20 @@ tracing-says-place-alike = Città d'origine simili ({ $sought } / { $found })
 tracing-says-place-different = Città d'origine diverse ({ $sought } / { $found })
 tracing-says-parent-same = Il genitore registrato del minore ha il nome di chi cerca ({ $sought } / { $found })
 tracing-says-parent-different = Il genitore registrato del minore ha un altro nome ({ $sought } / { $found })
+
+## The audit log, readable
+audit-who = Chi
+audit-record = Su che cosa
+audit-system = Sistema
+audit-filter-actor = Persona che ha agito
+audit-anyone = Chiunque
+audit-filter-record = Scheda
+audit-filter-record-hint = Un numero di caso (RO-…), il nome utente di un account o il nome di un punto.
+audit-any-outcome = Qualsiasi esito
+audit-any-hub = Qualsiasi punto
+audit-record-case = Caso
+audit-record-person = Scheda della persona
+audit-record-user = Account
+audit-record-tracing = Richiesta di ricerca
+audit-record-referral = Invio
+audit-record-flag = Segnalazione

@@ -909,3 +909,20 @@ tracing-says-place-alike = Podobne miasta rodzinne ({ $sought } / { $found })
 tracing-says-place-different = Różne miasta rodzinne ({ $sought } / { $found })
 tracing-says-parent-same = Zapisany rodzic dziecka nosi imię osoby szukającej ({ $sought } / { $found })
 tracing-says-parent-different = Zapisany rodzic dziecka ma inne imię ({ $sought } / { $found })
+
+## The audit log, readable
+audit-who = Kto
+audit-record = Czego dotyczy
+audit-system = System
+audit-filter-actor = Osoba działająca
+audit-anyone = Ktokolwiek
+audit-filter-record = Rekord
+audit-filter-record-hint = Numer sprawy (RO-…), nazwa użytkownika konta lub nazwa punktu.
+audit-any-outcome = Dowolny wynik
+audit-any-hub = Dowolny punkt
+audit-record-case = Sprawa
+audit-record-person = Rekord osoby
+audit-record-user = Konto
+audit-record-tracing = Wniosek o poszukiwanie
+audit-record-referral = Skierowanie
+audit-record-flag = Zgłoszenie

@@ -908,3 +908,20 @@ tracing-says-place-alike = Orașe natale asemănătoare ({ $sought } / { $found 
 tracing-says-place-different = Orașe natale diferite ({ $sought } / { $found })
 tracing-says-parent-same = Părintele înregistrat al copilului are numele persoanei care caută ({ $sought } / { $found })
 tracing-says-parent-different = Părintele înregistrat al copilului are alt nume ({ $sought } / { $found })
+
+## The audit log, readable
+audit-who = Cine
+audit-record = Asupra a ce
+audit-system = Sistem
+audit-filter-actor = Persoana care a acționat
+audit-anyone = Oricine
+audit-filter-record = Înregistrare
+audit-filter-record-hint = Un număr de caz (RO-…), numele de utilizator al unui cont sau numele unui centru.
+audit-any-outcome = Orice rezultat
+audit-any-hub = Orice centru
+audit-record-case = Caz
+audit-record-person = Înregistrarea persoanei
+audit-record-user = Cont
+audit-record-tracing = Cerere de căutare
+audit-record-referral = Trimitere
+audit-record-flag = Semnalare

@@ -909,3 +909,20 @@ tracing-says-place-alike = Похожие родные города ({ $sought }
 tracing-says-place-different = Разные родные города ({ $sought } / { $found })
 tracing-says-parent-same = Записанный родитель ребёнка носит имя ищущего ({ $sought } / { $found })
 tracing-says-parent-different = У записанного родителя ребёнка другое имя ({ $sought } / { $found })
+
+## The audit log, readable
+audit-who = Кто
+audit-record = По чему
+audit-system = Система
+audit-filter-actor = Кто действовал
+audit-anyone = Любой
+audit-filter-record = Запись
+audit-filter-record-hint = Номер случая (RO-…), имя пользователя учётной записи или название пункта.
+audit-any-outcome = Любой результат
+audit-any-hub = Любой пункт
+audit-record-case = Случай
+audit-record-person = Запись человека
+audit-record-user = Учётная запись
+audit-record-tracing = Запрос на поиск
+audit-record-referral = Направление
+audit-record-flag = Сообщение о ребёнке

@@ -909,3 +909,20 @@ tracing-says-place-alike = Podobné rodné mestá ({ $sought } / { $found })
 tracing-says-place-different = Rôzne rodné mestá ({ $sought } / { $found })
 tracing-says-parent-same = Zapísaný rodič dieťaťa má meno hľadajúcej osoby ({ $sought } / { $found })
 tracing-says-parent-different = Zapísaný rodič dieťaťa má iné meno ({ $sought } / { $found })
+
+## The audit log, readable
+audit-who = Kto
+audit-record = Čoho sa týka
+audit-system = Systém
+audit-filter-actor = Konajúca osoba
+audit-anyone = Ktokoľvek
+audit-filter-record = Záznam
+audit-filter-record-hint = Číslo prípadu (RO-…), používateľské meno účtu alebo názov bodu.
+audit-any-outcome = Akýkoľvek výsledok
+audit-any-hub = Akýkoľvek bod
+audit-record-case = Prípad
+audit-record-person = Záznam osoby
+audit-record-user = Účet
+audit-record-tracing = Žiadosť o pátranie
+audit-record-referral = Odporučenie
+audit-record-flag = Nahlásenie

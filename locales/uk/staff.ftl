@@ -909,3 +909,20 @@ tracing-says-place-alike = Схожі рідні міста ({ $sought } / { $fo
 tracing-says-place-different = Різні рідні міста ({ $sought } / { $found })
 tracing-says-parent-same = Записаний батько чи мати дитини має ім’я людини, що шукає ({ $sought } / { $found })
 tracing-says-parent-different = Записаний батько чи мати дитини має інше ім’я ({ $sought } / { $found })
+
+## The audit log, readable
+audit-who = Хто
+audit-record = Щодо чого
+audit-system = Система
+audit-filter-actor = Хто діяв
+audit-anyone = Будь-хто
+audit-filter-record = Запис
+audit-filter-record-hint = Номер випадку (RO-…), ім’я користувача облікового запису або назва пункту.
+audit-any-outcome = Будь-який результат
+audit-any-hub = Будь-який пункт
+audit-record-case = Випадок
+audit-record-person = Запис особи
+audit-record-user = Обліковий запис
+audit-record-tracing = Запит на пошук
+audit-record-referral = Направлення
+audit-record-flag = Повідомлення про дитину

@@ -7,6 +7,7 @@
 
 mod accounts;
 mod audit;
+mod audit_http;
 mod cases;
 mod cases_http;
 mod child_alerts_http;

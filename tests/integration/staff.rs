@@ -441,7 +441,7 @@ async fn staff_sign_in_with_two_factors_and_see_only_their_part() {
         let csv = send(&app, "GET", "/staff/audit?format=csv", Some(&admin), None).await;
         assert!(
             csv.body
-                .starts_with("seq,at,actor,action,subject,source,outcome\n")
+                .starts_with("seq,at,actor,role,action,record,hub,source,outcome\n")
         );
         let entries = store.search_audit(&AuditQuery::default()).await.unwrap();
         assert!(

@@ -247,6 +247,10 @@ pub struct AuditEntry {
 pub struct AuditQuery {
     pub actor_id: Option<Uuid>,
     pub action_prefix: Option<String>,
+    /// One record, as the log names it (`case:…`, `person:…`, `user:…`).
+    pub subject: Option<String>,
+    /// `ok`, `denied`, `failed` …
+    pub outcome: Option<String>,
     pub hubs: Option<Vec<Uuid>>,
     pub countries: Option<Vec<String>>,
     pub since: Option<DateTime<Utc>>,
@@ -384,12 +388,16 @@ impl Store {
                AND ($2 IS NULL OR action LIKE $2)
                AND ($3 IS NULL OR at >= $3)
                AND ($4 IS NULL OR at < $4)
+               AND ($5 IS NULL OR subject = $5)
+               AND ($6 IS NULL OR outcome = $6)
              ORDER BY seq DESC",
         )
         .bind(q.actor_id)
         .bind(q.action_prefix.as_ref().map(|p| format!("{}%", p.replace(['%', '_'], ""))))
         .bind(q.since)
         .bind(q.until)
+        .bind(q.subject.as_deref())
+        .bind(q.outcome.as_deref())
         .fetch_all(pool)
         .await?);
         // Scope is filtered here rather than in SQL: lists of ids bind differently on the two

@@ -350,7 +350,7 @@ pub(crate) use insert_event;
 /// The number people read out for a case: its country and the id's random tail, short enough to
 /// say on the phone and unique across deployments in practice (a UNIQUE constraint catches the
 /// rest).
-pub(crate) fn case_number(country: Country, id: Uuid) -> String {
+pub fn case_number(country: Country, id: Uuid) -> String {
     format!(
         "{}-{}",
         country.code(),

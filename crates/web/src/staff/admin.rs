@@ -1,5 +1,7 @@
 //! The staff home page, account management and the audit log.
 
+use std::collections::HashMap;
+
 use askama::Template;
 use axum::Form;
 use axum::extract::{Extension, Path, Query, State};
@@ -7,6 +9,7 @@ use axum::http::{HeaderMap, header};
 use axum::response::IntoResponse;
 use bluedot_core::policy::{Action, Role, Scope, Target};
 use bluedot_core::{Country, Hub, Lang};
+use bluedot_store::accounts::User;
 use bluedot_store::audit::{AuditEvent, AuditQuery};
 use chrono::{Duration, NaiveDate, Utc};
 use serde::Deserialize;
@@ -670,18 +673,27 @@ pub async fn disable_user(
 
 #[derive(Deserialize, Default)]
 pub struct AuditParams {
+    actor: Option<String>,
+    record: Option<String>,
     action: Option<String>,
+    outcome: Option<String>,
+    hub: Option<String>,
     since: Option<String>,
     until: Option<String>,
     format: Option<String>,
 }
 
+/// An entry as people read it: names, roles and references instead of ids.
 pub struct AuditRow {
     pub seq: i64,
     pub at: String,
     pub actor: String,
+    pub role: String,
     pub action: String,
-    pub subject: String,
+    pub record: String,
+    /// Where the record can be opened, for those who may.
+    pub link: Option<String>,
+    pub hub: String,
     pub source: String,
     pub outcome: String,
 }
@@ -691,11 +703,15 @@ pub struct AuditRow {
 struct AuditPage {
     ctx: Ctx,
     nav: Nav,
-    action: String,
-    since: String,
-    until: String,
+    params: AuditParams,
+    actors: Vec<(String, String)>,
+    hubs: Vec<(String, String)>,
+    outcomes: Vec<&'static str>,
     rows: Vec<AuditRow>,
 }
+
+/// The outcomes the log records.
+const OUTCOMES: [&str; 3] = ["ok", "denied", "failed"];
 
 /// A CSV cell that a spreadsheet will not run as a formula.
 pub fn csv_cell(value: &str) -> String {
@@ -711,6 +727,85 @@ pub fn csv_cell(value: &str) -> String {
     }
 }
 
+/// The record an entry is about, in words, and where to open it.
+fn record_label(
+    ctx: &Ctx,
+    subject: &str,
+    country: Option<&str>,
+    users: &HashMap<Uuid, &User>,
+    hubs: &[Hub],
+) -> (String, Option<String>) {
+    // A compound subject (`case:…/person:…`) is named by its first part.
+    let first = subject.split('/').next().unwrap_or(subject);
+    let Some((kind, id)) = first.split_once(':') else {
+        return (subject.to_owned(), None);
+    };
+    let uuid = id.parse::<Uuid>().ok();
+    match (kind, uuid) {
+        ("case", Some(id)) => {
+            let number = country
+                .and_then(Country::from_code)
+                .map(|c| bluedot_store::cases::case_number(c, id))
+                .unwrap_or_else(|| id.to_string());
+            (
+                format!("{} {number}", ctx.t("audit-record-case")),
+                Some(format!("/staff/cases/{id}")),
+            )
+        }
+        ("person", Some(id)) => (
+            format!(
+                "{} {}",
+                ctx.t("audit-record-person"),
+                &id.simple().to_string()[24..]
+            ),
+            Some(format!("/staff/people/{id}")),
+        ),
+        ("user", Some(id)) => (
+            format!(
+                "{} {}",
+                ctx.t("audit-record-user"),
+                users
+                    .get(&id)
+                    .map(|u| u.username.clone())
+                    .unwrap_or_else(|| id.to_string())
+            ),
+            None,
+        ),
+        ("hub", Some(id)) => (
+            hubs.iter()
+                .find(|h| h.id == id)
+                .map(|h| h.name.text(ctx.lang).to_owned())
+                .unwrap_or_else(|| subject.to_owned()),
+            Some(format!("/staff/directory/hubs/{id}")),
+        ),
+        ("tracing-request" | "tracing", Some(id)) => (
+            format!(
+                "{} {}",
+                ctx.t("audit-record-tracing"),
+                &id.simple().to_string()[24..]
+            ),
+            Some(format!("/staff/tracing/{id}")),
+        ),
+        ("referral", Some(id)) => (
+            format!(
+                "{} {}",
+                ctx.t("audit-record-referral"),
+                &id.simple().to_string()[24..]
+            ),
+            Some(format!("/staff/referrals/{id}")),
+        ),
+        ("child-alert", Some(id)) => (
+            format!(
+                "{} {}",
+                ctx.t("audit-record-flag"),
+                &id.simple().to_string()[24..]
+            ),
+            None,
+        ),
+        _ => (subject.to_owned(), None),
+    }
+}
+
 pub async fn audit_log(
     State(state): State<AppState>,
     Extension(from): Extension<ClientAddr>,
@@ -719,6 +814,7 @@ pub async fn audit_log(
 ) -> StaffResult {
     let staff = signed_in(&state, &headers).await?;
     let lang = staff.lang;
+    let ctx = ctx_for(&staff, "audit");
     let hubs = state
         .directory
         .hubs()
@@ -735,32 +831,51 @@ pub async fn audit_log(
                 .map_err(|_| StaffError::BadRequest(lang, staff_t(lang, "staff-bad-date"))),
         }
     };
+    let text = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+    };
     let scope = &staff.actor.scope;
+    // The hubs whose entries this reader may see; one of them when the filter names it.
+    let visible_hubs: Vec<&Hub> = hubs
+        .iter()
+        .filter(|h| staff.may(Action::ViewAudit, super::hub_target(h)))
+        .collect();
+    let hub = text(&params.hub).and_then(|h| h.parse::<Uuid>().ok());
+    let hub = hub.filter(|id| visible_hubs.iter().any(|h| h.id == *id));
+    let record = text(&params.record).map(|r| r.to_lowercase());
+    let csv = params.format.as_deref() == Some("csv");
     let query = AuditQuery {
-        actor_id: None,
-        action_prefix: params.action.clone().filter(|a| !a.trim().is_empty()),
-        hubs: (!scope.everywhere).then(|| scope.hubs.clone()),
-        countries: (!scope.everywhere).then(|| {
-            scope
-                .countries
-                .iter()
-                .map(|c| c.code().to_owned())
-                .collect()
-        }),
+        actor_id: text(&params.actor).and_then(|a| a.parse().ok()),
+        action_prefix: text(&params.action),
+        subject: None,
+        outcome: text(&params.outcome).filter(|o| OUTCOMES.contains(&o.as_str())),
+        hubs: match hub {
+            Some(id) => Some(vec![id]),
+            None => (!scope.everywhere).then(|| scope.hubs.clone()),
+        },
+        countries: match hub {
+            Some(_) => Some(vec![]),
+            None => (!scope.everywhere).then(|| {
+                scope
+                    .countries
+                    .iter()
+                    .map(|c| c.code().to_owned())
+                    .collect()
+            }),
+        },
         since: date(&params.since)?,
         until: date(&params.until)?.map(|d| d + Duration::days(1)),
-        limit: if params.format.as_deref() == Some("csv") {
-            0
-        } else {
-            500
-        },
+        // A record is found by its readable reference, worked out below.
+        limit: if csv || record.is_some() { 0 } else { 500 },
     };
     let entries = state
         .store
         .search_audit(&query)
         .await
         .map_err(|e| StaffError::internal(lang, e))?;
-    let csv = params.format.as_deref() == Some("csv");
     audit(
         &state,
         lang,
@@ -779,27 +894,65 @@ pub async fn audit_log(
         },
     )
     .await?;
+    let users = state
+        .store
+        .list_users()
+        .await
+        .map_err(|e| StaffError::internal(lang, e))?;
+    let by_id: HashMap<Uuid, &User> = users.iter().map(|u| (u.id, u)).collect();
     let rows: Vec<AuditRow> = entries
         .into_iter()
-        .map(|e| AuditRow {
-            seq: e.seq,
-            at: e.at.format("%Y-%m-%d %H:%M:%S").to_string(),
-            actor: e.actor_id.map(|u| u.to_string()).unwrap_or_default(),
-            action: e.action,
-            subject: e.subject,
-            source: e.source,
-            outcome: e.outcome,
+        .filter_map(|e| {
+            let (label, link) = record_label(&ctx, &e.subject, e.country.as_deref(), &by_id, &hubs);
+            if let Some(r) = &record
+                && !label.to_lowercase().contains(r.as_str())
+                && !e.subject.to_lowercase().contains(r.as_str())
+            {
+                return None;
+            }
+            let actor = e.actor_id.and_then(|id| by_id.get(&id));
+            Some(AuditRow {
+                seq: e.seq,
+                at: e.at.format("%Y-%m-%d %H:%M:%S").to_string(),
+                actor: match (actor, e.actor_id) {
+                    (Some(u), _) => format!("{} ({})", u.display_name, u.username),
+                    (None, Some(id)) => id.to_string(),
+                    (None, None) => ctx.t("audit-system"),
+                },
+                role: actor
+                    .map(|u| ctx.t(&format!("role-{}", u.role.code())))
+                    .unwrap_or_default(),
+                action: e.action,
+                record: label,
+                link,
+                hub: e
+                    .hub_id
+                    .and_then(|id| hubs.iter().find(|h| h.id == id))
+                    .map(|h| h.name.text(ctx.lang).to_owned())
+                    .or_else(|| {
+                        e.country
+                            .as_deref()
+                            .and_then(Country::from_code)
+                            .map(|c| ctx.country_name(c))
+                    })
+                    .unwrap_or_default(),
+                source: e.source,
+                outcome: e.outcome,
+            })
         })
+        .take(if csv { usize::MAX } else { 500 })
         .collect();
     if csv {
-        let mut out = String::from("seq,at,actor,action,subject,source,outcome\n");
+        let mut out = String::from("seq,at,actor,role,action,record,hub,source,outcome\n");
         for r in &rows {
             let cells = [
                 r.seq.to_string(),
                 r.at.clone(),
                 r.actor.clone(),
+                r.role.clone(),
                 r.action.clone(),
-                r.subject.clone(),
+                r.record.clone(),
+                r.hub.clone(),
                 r.source.clone(),
                 r.outcome.clone(),
             ];
@@ -824,13 +977,27 @@ pub async fn audit_log(
         )
             .into_response());
     }
+    let mut actors: Vec<(String, String)> = users
+        .iter()
+        .map(|u| {
+            (
+                u.id.to_string(),
+                format!("{} ({})", u.display_name, u.username),
+            )
+        })
+        .collect();
+    actors.sort_by(|a, b| a.1.to_lowercase().cmp(&b.1.to_lowercase()));
     let page = AuditPage {
         nav: Nav::for_staff(&staff, &hubs),
-        ctx: ctx_for(&staff, "audit"),
-        action: params.action.unwrap_or_default(),
-        since: params.since.unwrap_or_default(),
-        until: params.until.unwrap_or_default(),
+        actors,
+        hubs: visible_hubs
+            .iter()
+            .map(|h| (h.id.to_string(), h.name.text(ctx.lang).to_owned()))
+            .collect(),
+        outcomes: OUTCOMES.to_vec(),
+        params,
         rows,
+        ctx,
     };
     Ok(render(&page))
 }
