@@ -986,7 +986,7 @@ pub async fn audit_log(
             )
         })
         .collect();
-    actors.sort_by(|a, b| a.1.to_lowercase().cmp(&b.1.to_lowercase()));
+    actors.sort_by_key(|a| a.1.to_lowercase());
     let page = AuditPage {
         nav: Nav::for_staff(&staff, &hubs),
         actors,
