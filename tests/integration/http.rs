@@ -102,7 +102,41 @@ async fn typed_towns_find_the_nearest_hubs() {
         assert_eq!(r.status, StatusCode::OK);
         assert!(r.body.contains("Не вдалося знайти «Qwzxy»"));
         assert!(card_slugs(&r.body).is_empty());
+
+        // Places typed in Ukrainian lead to the right country, named as they were typed.
+        for (query, understood, first) in [
+            ("Краків", "Краків, Польща", "krakow-station"),
+            ("Серет", "Серет, Румунія", "siret-border"),
+            ("Ісакча", "Ісакча, Румунія", "isaccea-border"),
+            ("Кишинів", "Кишинів", "chisinau-station"),
+            ("Перемишль", "Перемишль, Польща", "przemysl-station"),
+            ("Гребенне", "Гребенне", "hrebenne-border"),
+            ("Кагул", "Кагул, Молдова", "cahul"),
+        ] {
+            let r = get(&app, &format!("/uk/?q={}", encode(query))).await;
+            assert_eq!(r.status, StatusCode::OK, "{backend} {query}");
+            let heading = between(&r.body, "id=\"results-heading\">", "<");
+            assert!(heading.contains(understood), "{backend} {query}: {heading}");
+            assert_eq!(card_slugs(&r.body)[0], first, "{backend} {query}");
+        }
+        let rome = get(&app, &format!("/uk/?q={}", encode("Рим"))).await;
+        assert!(
+            between(&rome.body, "id=\"results-heading\">", "<").contains("Рим, Італія"),
+            "{backend}"
+        );
     });
+}
+
+fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| format!("%{b:02X}"))
+        .collect()
+}
+
+fn between<'a>(body: &'a str, start: &str, end: &str) -> &'a str {
+    let from = body.find(start).unwrap_or_else(|| panic!("{start} not in page")) + start.len();
+    &body[from..from + body[from..].find(end).unwrap()]
 }
 
 #[tokio::test]

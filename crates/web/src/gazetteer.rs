@@ -1,6 +1,10 @@
 //! Resolving a typed town to coordinates with no online service: GeoNames towns of the host
-//! countries and Ukraine (see `assets-src/build.mjs`), matched after folding scripts and
-//! accents, so "Сірет", "siret" and "Siret" all find Siret.
+//! countries and Ukraine with their names in other languages and scripts (built by
+//! `scripts/gazetteer/build.py`), so "Краків", "Krakow" and "Kraków" all find Kraków.
+//!
+//! A name as the visitor wrote it, in their script, counts before the same letters folded into
+//! Latin ("Рим" is Rome, not a town whose Latin name folds to "rim"); exact names before names
+//! that start with the query; close spellings are only looked for when no name fits exactly.
 
 use bluedot_core::geo::Point;
 
@@ -13,7 +17,46 @@ pub struct Town {
     pub country: String,
     pub location: Point,
     pub population: u32,
-    folded: String,
+    /// Every name of the town, the main one first: as written (lowercase) and folded.
+    forms: Vec<(String, String)>,
+    /// The names as written, in the order of `forms`.
+    names: Vec<String>,
+}
+
+/// How well a town's name fits what was typed, best first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Fit {
+    /// A name exactly as typed, in the visitor's script.
+    Written,
+    /// A name with the same letters once scripts and accents are folded.
+    Folded,
+    /// A name that starts with what was typed, in the visitor's script.
+    WrittenStart,
+    /// A name that starts with what was typed, once folded.
+    FoldedStart,
+    /// A name spelt closely (a slip, another transliteration).
+    Close,
+}
+
+impl Fit {
+    pub fn is_exact(self) -> bool {
+        matches!(self, Fit::Written | Fit::Folded)
+    }
+}
+
+/// A town found for a query, with the name to show for it: in the visitor's script where
+/// the town has a name in it ("Кишинів" understood as Chișinău is shown as typed).
+#[derive(Debug, Clone)]
+pub struct Found<'a> {
+    pub town: &'a Town,
+    pub fit: Fit,
+    pub name: String,
+}
+
+/// Whether two texts are written in the same script (Latin or Cyrillic), by their letters.
+fn same_script(a: &str, b: &str) -> bool {
+    let cyrillic = |s: &str| s.chars().any(|c| ('\u{0400}'..='\u{04ff}').contains(&c));
+    cyrillic(a) == cyrillic(b)
 }
 
 pub struct Gazetteer {
@@ -37,6 +80,19 @@ pub fn fold(text: &str) -> String {
     out
 }
 
+/// Lowercase with words separated by one space and apostrophes made one, script kept.
+fn written(text: &str) -> String {
+    text.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+        .replace(['’', 'ʼ', '`'], "'")
+        .replace('ё', "е")
+}
+
+/// Shortest query that a name may merely start with.
+const SHORTEST_START: usize = 3;
+
 impl Gazetteer {
     pub fn load() -> Gazetteer {
         let towns = DATA
@@ -46,8 +102,14 @@ impl Gazetteer {
                 let mut f = line.split('\t');
                 let (name, country, lat, lon, population) =
                     (f.next()?, f.next()?, f.next()?, f.next()?, f.next()?);
+                let names: Vec<String> = std::iter::once(name)
+                    .chain(f.next().unwrap_or("").split('|'))
+                    .filter(|n| !n.is_empty())
+                    .map(str::to_owned)
+                    .collect();
                 Some(Town {
-                    folded: fold(name),
+                    forms: names.iter().map(|n| (written(n), fold(n))).collect(),
+                    names,
                     name: name.to_owned(),
                     country: country.to_owned(),
                     location: Point::new(lat.parse().ok()?, lon.parse().ok()?).ok()?,
@@ -62,47 +124,101 @@ impl Gazetteer {
         self.towns.len()
     }
 
+    /// The name to show for a town found by `matched`: the query itself when it is the same
+    /// name folded, else a name of the town in the query's script, else the matched name.
+    fn shown_name(&self, town: &Town, fit: Fit, matched: &str, query: &str) -> String {
+        if same_script(matched, query) {
+            return matched.to_owned();
+        }
+        if fit == Fit::Folded {
+            return query.split_whitespace().collect::<Vec<_>>().join(" ");
+        }
+        town.names
+            .iter()
+            .find(|n| same_script(n, query))
+            .unwrap_or(&town.name)
+            .clone()
+    }
+
     pub fn is_empty(&self) -> bool {
         self.towns.is_empty()
     }
 
-    /// Towns matching `query`, best first: exact names, then names starting with the query,
-    /// then close spellings; larger towns first within each. At most `limit`.
-    pub fn search(&self, query: &str, limit: usize) -> Vec<&Town> {
-        let q = fold(query);
-        if q.len() < 2 {
+    /// Towns matching `query`, best first (see the module's notes), larger towns first among
+    /// equally good names. At most `limit`.
+    pub fn search(&self, query: &str, limit: usize) -> Vec<Found<'_>> {
+        let as_written = written(query.trim());
+        let folded = fold(query);
+        if folded.len() < 2 {
             return vec![];
         }
-        // Exact and prefix matches are cheap; close spellings are only looked for when the
-        // name as typed is not a town (a typo, another spelling system).
-        let mut scored: Vec<(u8, f64, &Town)> = self
+        let long_enough = as_written.chars().count() >= SHORTEST_START;
+        // Plain ASCII says nothing about the visitor's script: it is compared folded only, so
+        // "erzsebetvaros" finds Erzsébetváros before a village whose other name is spelt so.
+        let script_told = !as_written.is_ascii();
+        let mut found: Vec<(Fit, f64, Found<'_>)> = self
             .towns
             .iter()
-            .filter_map(|t| {
-                if t.folded == q {
-                    Some((0, 1.0, t))
-                } else if t.folded.starts_with(&q) {
-                    Some((1, 1.0, t))
-                } else {
-                    None
-                }
+            .filter_map(|town| {
+                town.forms
+                    .iter()
+                    .zip(&town.names)
+                    .filter_map(|((w, f), name)| {
+                        let fit = if script_told && *w == as_written {
+                            Fit::Written
+                        } else if *f == folded {
+                            Fit::Folded
+                        } else if script_told && long_enough && w.starts_with(&as_written) {
+                            Fit::WrittenStart
+                        } else if long_enough && f.starts_with(&folded) {
+                            Fit::FoldedStart
+                        } else {
+                            return None;
+                        };
+                        Some((fit, name))
+                    })
+                    .min_by_key(|(fit, _)| *fit)
+                    .map(|(fit, name)| {
+                        let name = self.shown_name(town, fit, name, query);
+                        (fit, 1.0, Found { town, fit, name })
+                    })
             })
             .collect();
-        if !scored.iter().any(|(rank, _, _)| *rank == 0) {
-            scored.extend(self.towns.iter().filter_map(|t| {
-                if t.folded.len().abs_diff(q.len()) > 3 || t.folded.starts_with(&q) {
+        // Close spellings only when nothing is named exactly so: a slip must never win over
+        // a town that has the very name typed.
+        if !found.iter().any(|(fit, _, _)| fit.is_exact()) {
+            let started: Vec<*const Town> = found.iter().map(|(_, _, f)| f.town as *const Town).collect();
+            found.extend(self.towns.iter().filter_map(|town| {
+                if started.contains(&(town as *const Town)) {
                     return None;
                 }
-                let s = strsim::jaro_winkler(&t.folded, &q);
-                (s >= 0.88).then_some((2, s, t))
+                town.forms
+                    .iter()
+                    .zip(&town.names)
+                    .filter(|((_, f), _)| f.len().abs_diff(folded.len()) <= 3)
+                    .map(|((_, f), name)| (strsim::jaro_winkler(f, &folded), name))
+                    .filter(|(s, _)| *s >= 0.88)
+                    .max_by(|a, b| a.0.total_cmp(&b.0))
+                    .map(|(s, name)| {
+                        let name = self.shown_name(town, Fit::Close, name, query);
+                        (
+                            Fit::Close,
+                            s,
+                            Found {
+                                town,
+                                fit: Fit::Close,
+                                name,
+                            },
+                        )
+                    })
             }));
         }
-        scored.sort_by(|a, b| {
+        found.sort_by(|a, b| {
             a.0.cmp(&b.0)
                 .then(b.1.total_cmp(&a.1))
-                .then(b.2.population.cmp(&a.2.population))
+                .then(b.2.town.population.cmp(&a.2.town.population))
         });
-        scored.into_iter().take(limit).map(|(_, _, t)| t).collect()
+        found.into_iter().take(limit).map(|(_, _, f)| f).collect()
     }
 }
 
@@ -113,16 +229,124 @@ mod tests {
     #[test]
     fn finds_towns_in_any_script_and_spelling() {
         let g = Gazetteer::load();
-        assert!(g.len() > 10_000);
-        let first = |q: &str| g.search(q, 5).first().map(|t| t.name.clone());
+        assert!(g.len() > 20_000);
+        let first = |q: &str| g.search(q, 5).first().map(|t| t.town.name.clone());
         assert_eq!(first("Siret").as_deref(), Some("Siret"));
         assert_eq!(first("  siret ").as_deref(), Some("Siret"));
         assert_eq!(first("Przemysl").as_deref(), Some("Przemyśl"));
-        assert_eq!(first("Chisinau").as_deref(), Some("Chisinau"));
         assert_eq!(first("Сірет").as_deref(), Some("Siret"));
         assert_eq!(first("Bucharset").as_deref(), Some("Bucharest"));
         assert!(g.search("x", 5).is_empty());
         assert!(g.search("qqqqzzzz", 5).is_empty());
+    }
+
+    /// Queries as refugees and staff type them, in Cyrillic and in Latin with and without
+    /// accents, with slips: each must resolve to the right town first. The names were chosen
+    /// by where people cross and stay, not read from the data.
+    #[test]
+    fn typed_places_resolve_to_the_right_town() {
+        let g = Gazetteer::load();
+        let cases: &[(&str, &str, &str)] = &[
+            ("Краків", "Kraków", "PL"),
+            ("Краков", "Kraków", "PL"),
+            ("Krakow", "Kraków", "PL"),
+            ("Krakuw", "Kraków", "PL"),
+            ("Рим", "Rome", "IT"),
+            ("Roma", "Rome", "IT"),
+            ("Серет", "Siret", "RO"),
+            ("Ісакча", "Isaccea", "RO"),
+            ("Исакча", "Isaccea", "RO"),
+            ("Варшава", "Warsaw", "PL"),
+            ("Warszawa", "Warsaw", "PL"),
+            ("Warszwa", "Warsaw", "PL"),
+            ("Кишинів", "Chisinau", "MD"),
+            ("Кишинев", "Chisinau", "MD"),
+            ("Chișinău", "Chisinau", "MD"),
+            ("Перемишль", "Przemyśl", "PL"),
+            ("Пшемисль", "Przemyśl", "PL"),
+            ("Кошице", "Košice", "SK"),
+            ("Kosice", "Košice", "SK"),
+            ("Київ", "Kyiv", "UA"),
+            ("Киев", "Kyiv", "UA"),
+            ("Kiev", "Kyiv", "UA"),
+            ("Кагул", "Cahul", "MD"),
+            ("Львів", "Lviv", "UA"),
+            ("Львов", "Lviv", "UA"),
+            ("Lwów", "Lviv", "UA"),
+            ("Одеса", "Odesa", "UA"),
+            ("Odessa", "Odesa", "UA"),
+            ("Чернівці", "Chernivtsi", "UA"),
+            ("Ужгород", "Uzhhorod", "UA"),
+            ("Бухарест", "Bucharest", "RO"),
+            ("București", "Bucharest", "RO"),
+            ("Bucuresti", "Bucharest", "RO"),
+            ("Ясси", "Iaşi", "RO"),
+            ("Iasi", "Iaşi", "RO"),
+            ("Сучава", "Suceava", "RO"),
+            ("Галац", "Galaţi", "RO"),
+            ("Тулча", "Tulcea", "RO"),
+            ("Констанца", "Constanţa", "RO"),
+            ("Будапешт", "Budapest", "HU"),
+            ("Budapesht", "Budapest", "HU"),
+            ("Дебрецен", "Debrecen", "HU"),
+            ("Братислава", "Bratislava", "SK"),
+            ("Пряшів", "Prešov", "SK"),
+            ("Софія", "Sofia", "BG"),
+            ("София", "Sofia", "BG"),
+            ("Варна", "Varna", "BG"),
+            ("Бургас", "Burgas", "BG"),
+            ("Пловдив", "Plovdiv", "BG"),
+            ("Мілан", "Milan", "IT"),
+            ("Милан", "Milan", "IT"),
+            ("Неаполь", "Naples", "IT"),
+            ("Люблін", "Lublin", "PL"),
+            ("Вроцлав", "Wrocław", "PL"),
+            ("Wroclaw", "Wrocław", "PL"),
+            ("Гданськ", "Gdańsk", "PL"),
+            ("Жешув", "Rzeszów", "PL"),
+            ("Rzeszow", "Rzeszów", "PL"),
+            ("Бєльці", "Bălţi", "MD"),
+            ("Бельцы", "Bălţi", "MD"),
+        ];
+        let mut wrong = vec![];
+        for (query, name, country) in cases {
+            let got = g
+                .search(query, 1)
+                .first()
+                .map(|f| (f.town.name.as_str(), f.town.country.as_str()));
+            if got != Some((name, country)) {
+                wrong.push(format!("{query} → {got:?}, expected {name}, {country}"));
+            }
+        }
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    }
+
+    /// The largest towns of each country, by their own name with and without accents.
+    #[test]
+    fn the_largest_towns_are_found_by_their_names() {
+        let g = Gazetteer::load();
+        let mut wrong = vec![];
+        for country in ["UA", "RO", "MD", "PL", "HU", "SK", "BG", "IT"] {
+            for town in g.towns.iter().filter(|t| t.country == country).take(50) {
+                // Another, larger town may bear the name too; then it rightly comes first.
+                let own = fold(&town.name);
+                let larger_namesake = g.towns.iter().any(|t| {
+                    !std::ptr::eq(t, town)
+                        && t.population >= town.population
+                        && t.forms.iter().any(|(_, f)| *f == own)
+                });
+                if larger_namesake {
+                    continue;
+                }
+                for query in [town.name.clone(), fold(&town.name)] {
+                    let got = g.search(&query, 1);
+                    if !got.first().is_some_and(|f| std::ptr::eq(f.town, town)) {
+                        wrong.push(format!("{query} ({country})"));
+                    }
+                }
+            }
+        }
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
     }
 
     #[test]

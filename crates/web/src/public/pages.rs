@@ -181,21 +181,30 @@ pub async fn home(
     }
     if origin.is_none() && !q.is_empty() {
         let towns = GAZETTEER.search(&q, 6);
-        match towns.split_first() {
+        // A hub's own name, in any language, names its town ("Гребенне" for Blue Dot
+        // Hrebenne), unless a town bears exactly the name typed.
+        let hub = (!towns.first().is_some_and(|t| t.fit.is_exact()))
+            .then(|| hub_named(&hubs, &q))
+            .flatten();
+        if let Some(hub) = hub {
+            origin = Some(hub.location);
+            heading = Some(ctx.ts("nearest-to", "place", hub.name.text(ctx.lang)));
+        }
+        match towns.split_first().filter(|_| hub.is_none()) {
             Some((best, rest)) => {
-                origin = Some(best.location);
-                let label = town_label(&ctx, &best.name, &best.country);
+                origin = Some(best.town.location);
+                let label = town_label(&ctx, &best.name, &best.town.country);
                 heading = Some(ctx.ts("nearest-to", "place", &label));
                 alternatives = rest
                     .iter()
                     .map(|t| {
-                        let label = town_label(&ctx, &t.name, &t.country);
+                        let label = town_label(&ctx, &t.name, &t.town.country);
                         Alternative {
                             href: format!(
                                 "{}?lat={:.4}&lon={:.4}&near={}",
                                 ctx.href("/"),
-                                t.location.lat,
-                                t.location.lon,
+                                t.town.location.lat,
+                                t.town.location.lon,
                                 urlencode(&label)
                             ),
                             label,
@@ -203,7 +212,8 @@ pub async fn home(
                     })
                     .collect();
             }
-            None => notice = Some(ctx.ts("town-not-found", "query", &q)),
+            None if hub.is_none() => notice = Some(ctx.ts("town-not-found", "query", &q)),
+            None => {}
         }
     }
 
@@ -242,6 +252,20 @@ pub async fn home(
         ctx,
     };
     Ok(render(&page))
+}
+
+/// The hub whose name, in any language, holds the typed words whole.
+fn hub_named<'a>(hubs: &'a [Hub], query: &str) -> Option<&'a Hub> {
+    let words = crate::gazetteer::fold(query);
+    if words.len() < 3 {
+        return None;
+    }
+    let padded = format!(" {words} ");
+    hubs.iter().find(|h| {
+        bluedot_core::Lang::ALL
+            .iter()
+            .any(|l| format!(" {} ", crate::gazetteer::fold(h.name.text(*l))).contains(&padded))
+    })
 }
 
 /// Percent-encodes a query value (only what a link needs; the label is our own text).
