@@ -24,7 +24,7 @@
       navigator.geolocation.getCurrentPosition(
         function (pos) {
           var lat = pos.coords.latitude.toFixed(3), lon = pos.coords.longitude.toFixed(3);
-          window.location.href = "/" + lang + "/?lat=" + lat + "&lon=" + lon + "#results";
+          window.location.href = "/" + lang + "/?lat=" + lat + "&lon=" + lon + "#results-heading";
         },
         function () {
           locate.disabled = false;

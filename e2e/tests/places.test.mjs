@@ -1,0 +1,40 @@
+// Places typed in the visitor's own language and script lead to the right country, on a phone:
+// the place understood is named as typed, and the results come into view.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { startServer, launchBrowser, phone, axeViolations } from "./server.mjs";
+
+let server, browser;
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+for (const [lang, query, understood, hub] of [
+  ["uk", "Краків", /Краків, Польща/, /Krak|Крак/],
+  ["uk", "Серет", /Серет, Румунія/, /Серет/],
+  ["ru", "Рим", /Рим, Италия/, /Рим/],
+  ["ru", "Кишинёв", /Кишин/, /Кишин/],
+  ["ro", "Cernăuți", /Cern|Чернівці/, /Siret|Suceava/],
+  ["ro", "Iasi", /Ia[sșş]i, România/, /Ia[sșş]i/],
+]) {
+  test(`${lang}: "${query}" finds the nearest hubs in the right country`, async () => {
+    const context = await phone(browser, { locale: lang });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/${lang}/`);
+    await page.fill("#q", query);
+    await page.click("form[role=search] button[type=submit]");
+    await page.waitForSelector("#results .card");
+    assert.match(await page.locator("#results-heading").innerText(), understood);
+    assert.match(await page.locator("#results .card .card-name").first().innerText(), hub);
+    // The results, not the search form, fill the screen.
+    const top = await page.locator("#results-heading").evaluate((h) => h.getBoundingClientRect().top);
+    assert.ok(top > -2 && top < 200, `the results heading is at ${top}px`);
+    assert.deepEqual(await axeViolations(page), []);
+    await context.close();
+  });
+}
