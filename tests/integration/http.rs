@@ -113,30 +113,19 @@ async fn typed_towns_find_the_nearest_hubs() {
             ("Гребенне", "Гребенне", "hrebenne-border"),
             ("Кагул", "Кагул, Молдова", "cahul"),
         ] {
-            let r = get(&app, &format!("/uk/?q={}", encode(query))).await;
+            let r = get(&app, &format!("/uk/?q={}", crate::staff::encode(query))).await;
             assert_eq!(r.status, StatusCode::OK, "{backend} {query}");
-            let heading = between(&r.body, "id=\"results-heading\">", "<");
+            let heading = crate::staff::between(&r.body, "id=\"results-heading\">", "<");
             assert!(heading.contains(understood), "{backend} {query}: {heading}");
             assert_eq!(card_slugs(&r.body)[0], first, "{backend} {query}");
         }
-        let rome = get(&app, &format!("/uk/?q={}", encode("Рим"))).await;
+        let rome = get(&app, &format!("/uk/?q={}", crate::staff::encode("Рим"))).await;
         assert!(
-            between(&rome.body, "id=\"results-heading\">", "<").contains("Рим, Італія"),
+            crate::staff::between(&rome.body, "id=\"results-heading\">", "<")
+                .contains("Рим, Італія"),
             "{backend}"
         );
     });
-}
-
-fn encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| format!("%{b:02X}"))
-        .collect()
-}
-
-fn between<'a>(body: &'a str, start: &str, end: &str) -> &'a str {
-    let from = body.find(start).unwrap_or_else(|| panic!("{start} not in page")) + start.len();
-    &body[from..from + body[from..].find(end).unwrap()]
 }
 
 #[tokio::test]

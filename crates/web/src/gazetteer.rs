@@ -187,7 +187,10 @@ impl Gazetteer {
         // Close spellings only when nothing is named exactly so: a slip must never win over
         // a town that has the very name typed.
         if !found.iter().any(|(fit, _, _)| fit.is_exact()) {
-            let started: Vec<*const Town> = found.iter().map(|(_, _, f)| f.town as *const Town).collect();
+            let started: Vec<*const Town> = found
+                .iter()
+                .map(|(_, _, f)| f.town as *const Town)
+                .collect();
             found.extend(self.towns.iter().filter_map(|town| {
                 if started.contains(&(town as *const Town)) {
                     return None;
