@@ -555,7 +555,11 @@ pub async fn create_user(
                 &state,
                 &staff,
                 None,
-                Some(format!("{}: {}", e.field, e.message)),
+                Some(super::field_error(
+                    staff.lang,
+                    &format!("staff-{}", e.field.replace('_', "-")),
+                    &e,
+                )),
                 NewUserDraft::read(&form),
             )
             .await;

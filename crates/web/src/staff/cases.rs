@@ -566,8 +566,7 @@ pub async fn open(
 }
 
 fn field_message(lang: bluedot_core::Lang, e: &ValidationError) -> String {
-    let label = crate::I18N.message(lang, &format!("case-field-{}", e.field), None);
-    format!("{label}: {}", e.message)
+    super::field_error(lang, &format!("case-field-{}", e.field), e)
 }
 
 // ---------------------------------------------------------------------------------------------

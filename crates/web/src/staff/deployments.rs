@@ -374,8 +374,7 @@ async fn check_plan(
 }
 
 fn field_message(staff: &Staff, e: &ValidationError) -> String {
-    let label = crate::I18N.message(staff.lang, &format!("deployment-{}", e.field), None);
-    format!("{label}: {}", e.message)
+    super::field_error(staff.lang, &format!("deployment-{}", e.field), e)
 }
 
 pub struct BandFigure {

@@ -167,11 +167,7 @@ pub(super) async fn published(state: &AppState) {
 
 /// A refused save as the form shows it: the field's label and why.
 fn field_message(ctx: &Ctx, e: &ValidationError) -> String {
-    format!(
-        "{}: {}",
-        ctx.t(&format!("dir-field-{}", e.field)),
-        e.message
-    )
+    super::field_error(ctx.lang, &format!("dir-field-{}", e.field), e)
 }
 
 // ---------------------------------------------------------------------------------------------

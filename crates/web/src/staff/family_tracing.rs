@@ -231,8 +231,7 @@ fn read_sought(pairs: &[(String, String)]) -> Result<(Sought, RequesterInfo), Va
 }
 
 fn field_message(l: &Desk, e: &ValidationError) -> String {
-    let label = crate::I18N.message(l.staff.lang, &format!("tracing-field-{}", e.field), None);
-    format!("{label}: {}", e.message)
+    super::field_error(l.staff.lang, &format!("tracing-field-{}", e.field), e)
 }
 
 pub async fn create(

@@ -713,6 +713,35 @@ pub fn form_field(pairs: &[(String, String)], name: &str) -> String {
         .unwrap_or_default()
 }
 
+/// The message id of a reason a field was refused: `why-` and the reason's English words.
+pub fn reason_id(reason: &str) -> String {
+    let words: Vec<String> = reason
+        .to_ascii_lowercase()
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_owned)
+        .collect();
+    let mut id = words.join("-");
+    id.truncate(60);
+    format!("why-{}", id.trim_end_matches('-'))
+}
+
+/// Why a field was refused, in the worker's language. Reasons built at run time with their
+/// numbers in them have no message and stay as the code wrote them.
+pub fn why(lang: Lang, e: &bluedot_core::ValidationError) -> String {
+    let id = reason_id(&e.message);
+    if crate::I18N.has_own(Lang::FALLBACK, &id) {
+        staff_t(lang, &id)
+    } else {
+        e.message.clone()
+    }
+}
+
+/// A refused field in the worker's language: its label (the message `label_id`) and why.
+pub fn field_error(lang: Lang, label_id: &str, e: &bluedot_core::ValidationError) -> String {
+    format!("{}: {}", staff_t(lang, label_id), why(lang, e))
+}
+
 pub fn staff_t(lang: Lang, id: &str) -> String {
     crate::I18N.message(lang, id, None)
 }
@@ -769,5 +798,79 @@ mod tests {
         ]);
         assert!(same_origin(&referer, false));
         assert!(!same_origin(&referer, true));
+    }
+}
+
+/// Every reason the code gives for refusing a field has its message, so a worker reads it in
+/// their language (the completeness test then checks all nine languages have it).
+#[cfg(test)]
+mod reason_tests {
+    use std::path::Path;
+
+    /// The reasons written out as text where a field is refused, in one source file.
+    fn reasons_in(source: &str) -> Vec<String> {
+        let mut out = vec![];
+        for call in source.split("ValidationError::new(").skip(1) {
+            let Some((_, rest)) = call.split_once(',') else {
+                continue;
+            };
+            let rest = rest.trim_start();
+            let Some(body) = rest.strip_prefix('"') else {
+                continue;
+            };
+            let Some(end) = body.find('"') else { continue };
+            let after = body[end + 1..].trim_start();
+            if after.starts_with([',', ')']) {
+                out.push(body[..end].to_owned());
+            }
+        }
+        out
+    }
+
+    fn sources(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                sources(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+
+    #[test]
+    fn every_reason_for_refusing_a_field_has_a_message() {
+        let crates = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut files = vec![];
+        sources(&crates, &mut files);
+        let mut missing = vec![];
+        let mut found = 0;
+        for file in files {
+            for reason in reasons_in(&std::fs::read_to_string(&file).unwrap()) {
+                found += 1;
+                let id = super::reason_id(&reason);
+                if !crate::I18N.has_own(bluedot_core::Lang::FALLBACK, &id) {
+                    missing.push(format!("{id} = {reason}  ({})", file.display()));
+                }
+            }
+        }
+        assert!(found > 90, "only {found} reasons found");
+        assert!(missing.is_empty(), "{}", missing.join("\n"));
+    }
+
+    #[test]
+    fn a_reason_reads_in_the_workers_language() {
+        let e = bluedot_core::ValidationError::new("age", "the age is 0 to 25");
+        assert_eq!(
+            super::field_error(bluedot_core::Lang::Uk, "case-field-hub", &e),
+            "Пункт: вік — від 0 до 25"
+        );
+        // A reason made at run time keeps its words.
+        let made = format!("a number from 0 to {}", 200);
+        let e = bluedot_core::ValidationError::new("age", made);
+        assert_eq!(
+            super::why(bluedot_core::Lang::Ro, &e),
+            "a number from 0 to 200"
+        );
     }
 }

@@ -531,12 +531,11 @@ async fn likely_duplicates(
 
 /// "Field: message", with the field's label in the staff member's language.
 fn field_message(staff: &Staff, e: &ValidationError) -> String {
-    let label = crate::I18N.message(
+    super::field_error(
         staff.lang,
         &format!("person-{}", e.field.replace('_', "-")),
-        None,
-    );
-    format!("{label}: {}", e.message)
+        e,
+    )
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -198,10 +198,9 @@ pub async fn send(
     {
         Ok(id) => id,
         Err(StoreError::Invalid(e)) => {
-            let label = crate::I18N.message(lang, &format!("referral-{}", e.field), None);
             return Err(StaffError::BadRequest(
                 lang,
-                format!("{label}: {}", e.message),
+                super::field_error(lang, &format!("referral-{}", e.field), &e),
             ));
         }
         Err(e) => return Err(l.internal(e)),
@@ -515,10 +514,9 @@ pub async fn move_on(
     {
         Ok(()) => {}
         Err(StoreError::Invalid(e)) => {
-            let label = crate::I18N.message(lang, &format!("referral-{}", e.field), None);
             return Err(StaffError::BadRequest(
                 lang,
-                format!("{label}: {}", e.message),
+                super::field_error(lang, &format!("referral-{}", e.field), &e),
             ));
         }
         Err(StoreError::Conflict(m)) => return Err(StaffError::BadRequest(lang, m)),

@@ -280,7 +280,7 @@ pub async fn change(
                 .page(
                     &state,
                     &hub,
-                    Some(format!("{}: {}", message("stock-quantity"), e.message)),
+                    Some(super::field_error(l.staff.lang, "stock-quantity", &e)),
                 )
                 .await;
         }

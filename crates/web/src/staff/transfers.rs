@@ -861,8 +861,8 @@ pub async fn send(
     let package = match built {
         Ok(package) => package,
         Err(e) => {
-            let label = ctx.t(&format!("transfer-field-{}", e.field));
-            let page = page(form, Some(format!("{label}: {}", e.message)), None);
+            let error = super::field_error(ctx.lang, &format!("transfer-field-{}", e.field), &e);
+            let page = page(form, Some(error), None);
             return Ok((StatusCode::BAD_REQUEST, render(&page)).into_response());
         }
     };
@@ -912,8 +912,8 @@ pub async fn send(
     {
         Ok(()) => {}
         Err(StoreError::Invalid(e)) => {
-            let label = ctx.t(&format!("transfer-field-{}", e.field));
-            let page = page(form, Some(format!("{label}: {}", e.message)), None);
+            let error = super::field_error(ctx.lang, &format!("transfer-field-{}", e.field), &e);
+            let page = page(form, Some(error), None);
             return Ok((StatusCode::BAD_REQUEST, render(&page)).into_response());
         }
         Err(e) => return Err(StaffError::internal(lang, e)),

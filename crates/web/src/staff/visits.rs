@@ -477,12 +477,11 @@ fn wants_json(headers: &HeaderMap) -> bool {
 }
 
 fn field_message(staff: &Staff, e: &ValidationError) -> String {
-    let label = crate::I18N.message(
+    super::field_error(
         staff.lang,
         &format!("visit-{}", e.field.replace('_', "-")),
-        None,
-    );
-    format!("{label}: {}", e.message)
+        e,
+    )
 }
 
 /// "Not enough blankets: 3 left", in the staff member's language.
