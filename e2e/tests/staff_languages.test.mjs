@@ -69,6 +69,8 @@ test("an interpreter at the desk flags a child in Ukrainian; a social worker tak
   await page.waitForSelector("#flag-concern-error");
   assert.match(await page.locator("#flag-urgency-error").innerText(), /Виберіть, наскільки це терміново/);
   assert.match(await page.locator("#flag-seen").inputValue(), /Одесі/);
+  // The text area shows how much of its limit is used.
+  assert.match(await page.locator("#flag-seen-counter").innerText(), /^\d+ \/ 1000$/);
   assert.deepEqual(await axeViolations(page), []);
   await page.screenshot({ path: "/tmp/bluedot-flag-uk.png", fullPage: true });
   await page.check("input[name=concern][value=unaccompanied-child]");

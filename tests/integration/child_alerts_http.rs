@@ -178,6 +178,17 @@ async fn the_desk_flags_a_child_and_a_social_worker_takes_it() {
             home.body
         );
 
+        // A body past what a form accepts gets a page that says what to do, not a bare refusal.
+        let huge = format!("csrf={csrf}&seen={}", "a".repeat(3 * 1024 * 1024));
+        let refused = send(&app, "POST", "/staff/flag", Some(&desk), Some(&huge)).await;
+        assert_eq!(refused.status, StatusCode::PAYLOAD_TOO_LARGE, "{backend}");
+        assert!(refused.body.contains("<html lang=\"en\""), "{backend}");
+        assert!(
+            refused.body.contains("back button"),
+            "{backend}: {}",
+            refused.body
+        );
+
         for action in ["child-alert.raise", "child-alert.take"] {
             assert_eq!(
                 crate::support::audit_entries(&store, action).await.len(),

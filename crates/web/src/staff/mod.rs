@@ -228,6 +228,7 @@ pub fn routes() -> Router<AppState> {
         .route("/staff/people/{id}/anonymise", post(people::anonymise))
         .route("/staff/people/{id}/erase", post(people::erase))
         .layer(middleware::from_fn(staff_headers))
+        .layer(middleware::from_fn(too_large_in_words))
 }
 
 /// Sign-in attempts allowed for one account from one client address: a burst of this many,
@@ -286,6 +287,17 @@ impl SignInLimiter {
 }
 
 pub use crate::client::ClientAddr;
+
+/// A form too large to read answers with a page in the worker's language that says so and
+/// how to keep what was typed, instead of the framework's plain-text refusal.
+async fn too_large_in_words(req: Request, next: Next) -> Response {
+    let lang = staff_lang(req.headers());
+    let response = next.run(req).await;
+    if response.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        return StaffError::TooLarge(lang).into_response();
+    }
+    response
+}
 
 async fn staff_headers(req: Request, next: Next) -> Response {
     let mut response = next.run(req).await;
@@ -503,6 +515,8 @@ pub enum StaffError {
     /// Too many sign-in attempts from this address.
     TooManyAttempts(Lang),
     BadRequest(Lang, String),
+    /// The form sent more than the server reads: nothing was kept server-side.
+    TooLarge(Lang),
     NotFound(Lang),
     /// Staff sign-in needs encryption keys, which this deployment was not given.
     NoKeys(Lang),
@@ -544,6 +558,12 @@ impl IntoResponse for StaffError {
             StaffError::BadRequest(l, m) => {
                 (l, StatusCode::BAD_REQUEST, "error-bad-request-title", Ok(m))
             }
+            StaffError::TooLarge(l) => (
+                l,
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "staff-too-large-title",
+                Err("staff-too-large"),
+            ),
             StaffError::NotFound(l) => (
                 l,
                 StatusCode::NOT_FOUND,
