@@ -50,11 +50,14 @@ test("a mother's request finds her daughter and ends in reunification", async ()
 
   await page.click(".candidate button[value=confirm]");
   await page.waitForSelector(".candidate button[value=verify-relationship]");
+  await page.check(".candidate input[name=way][value=documents]");
+  await page.fill(".candidate textarea[name=details]", "Birth certificate names Oksana as the mother");
   await page.click(".candidate button[value=verify-relationship]");
   await page.waitForSelector("#reunify");
   await page.fill("#reunify-date", "2026-11-25");
   await page.fill("#reunify-place", "Blue Dot Siret");
   await page.fill("#reunify-with", "mother, Oksana Kravchenko");
+  await page.check("#reunify input[name=close_case][value=yes]");
   await page.click("#reunify button[type=submit]");
   await page.waitForSelector("#reunification");
   assert.match(await page.locator("#tracing-status").innerText(), /reunified/);

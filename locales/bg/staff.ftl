@@ -1027,3 +1027,19 @@ why-use-lowercase-letters-digits-and-hyphens = използвайте малки
 why-write-the-date-as-yyyy-mm-dd = запишете датата като ГГГГ-ММ-ДД
 why-write-the-note = напишете бележката
 why-write-what-was-found-and-decided = напишете какво е установено и решено
+
+## Verifying a relationship, recording a reunification
+tracing-verify-how = Как е проверена връзката
+tracing-verify-details = Какво е видяно или попитано и какво показа
+tracing-verify-way-documents = Прегледани документи (акт за раждане, паспорт, семейни документи)
+tracing-verify-way-questions = Въпроси, на които само семейството може да отговори
+tracing-verify-way-recognition = Детето разпозна човека лично или по видеовръзка
+tracing-verify-way-witness = Надежден свидетел (роднина, учител, съсед)
+tracing-verified-how = Връзката е проверена
+tracing-field-verification = Проверка
+tracing-reunify-case = Отвореният случай на детето
+tracing-reunify-close = Молба към ръководителя за приключване на случая като събиране
+tracing-reunify-keep = Случаят остава отворен и събирането се добавя в историята му
+why-say-how-the-relationship-was-verified = посочете как е проверена връзката
+why-say-in-up-to-1-000-characters-what-was-seen-or-asked = напишете с до 1000 знака какво е видяно или попитано
+why-say-whether-the-child-s-case-should-close = посочете дали случаят на детето да приключи

@@ -1027,3 +1027,19 @@ why-use-lowercase-letters-digits-and-hyphens = use lowercase letters, digits and
 why-write-the-date-as-yyyy-mm-dd = write the date as YYYY-MM-DD
 why-write-the-note = write the note
 why-write-what-was-found-and-decided = write what was found and decided
+
+## Verifying a relationship, recording a reunification
+tracing-verify-how = How the relationship was verified
+tracing-verify-details = What was seen or asked, and what it showed
+tracing-verify-way-documents = Documents seen (birth certificate, passport, family record)
+tracing-verify-way-questions = Questions only the family could answer
+tracing-verify-way-recognition = The child recognised the person, in person or on a video call
+tracing-verify-way-witness = A reliable witness (relative, teacher, neighbour)
+tracing-verified-how = Relationship verified
+tracing-field-verification = Verification
+tracing-reunify-case = The child's open case
+tracing-reunify-close = Ask the supervisor to close the case as reunified
+tracing-reunify-keep = Keep the case open and add the reunification to its history
+why-say-how-the-relationship-was-verified = say how the relationship was verified
+why-say-in-up-to-1-000-characters-what-was-seen-or-asked = say in up to 1,000 characters what was seen or asked
+why-say-whether-the-child-s-case-should-close = say whether the child's case should close

@@ -1027,3 +1027,19 @@ why-use-lowercase-letters-digits-and-hyphens = kisbetűket, számjegyeket és k�
 why-write-the-date-as-yyyy-mm-dd = a dátumot ÉÉÉÉ-HH-NN alakban írja
 why-write-the-note = írja meg a feljegyzést
 why-write-what-was-found-and-decided = írja le, mit állapítottak meg és mit döntöttek
+
+## Verifying a relationship, recording a reunification
+tracing-verify-how = Hogyan ellenőrizték a kapcsolatot
+tracing-verify-details = Mit láttak vagy kérdeztek, és mit mutatott
+tracing-verify-way-documents = Megtekintett okmányok (születési anyakönyvi kivonat, útlevél, családi iratok)
+tracing-verify-way-questions = Kérdések, amelyekre csak a család tudott felelni
+tracing-verify-way-recognition = A gyermek felismerte a személyt, személyesen vagy videohívásban
+tracing-verify-way-witness = Megbízható tanú (rokon, tanár, szomszéd)
+tracing-verified-how = A kapcsolat ellenőrizve
+tracing-field-verification = Ellenőrzés
+tracing-reunify-case = A gyermek nyitott esete
+tracing-reunify-close = Az eset lezárásának kérése újraegyesítésként
+tracing-reunify-keep = Az eset nyitva marad, az újraegyesítés az előzményekbe kerül
+why-say-how-the-relationship-was-verified = adja meg, hogyan ellenőrizték a kapcsolatot
+why-say-in-up-to-1-000-characters-what-was-seen-or-asked = írja le legfeljebb 1000 karakterben, mit láttak vagy kérdeztek
+why-say-whether-the-child-s-case-should-close = adja meg, lezárják-e a gyermek esetét

@@ -1028,3 +1028,19 @@ why-use-lowercase-letters-digits-and-hyphens = usi lettere minuscole, cifre e tr
 why-write-the-date-as-yyyy-mm-dd = scriva la data come AAAA-MM-GG
 why-write-the-note = scriva la nota
 why-write-what-was-found-and-decided = scriva che cosa è stato rilevato e deciso
+
+## Verifying a relationship, recording a reunification
+tracing-verify-how = Come è stato verificato il legame
+tracing-verify-details = Che cosa si è visto o chiesto, e che cosa ha mostrato
+tracing-verify-way-documents = Documenti visti (certificato di nascita, passaporto, stato di famiglia)
+tracing-verify-way-questions = Domande a cui solo la famiglia poteva rispondere
+tracing-verify-way-recognition = Il minore ha riconosciuto la persona, di persona o in videochiamata
+tracing-verify-way-witness = Un testimone attendibile (parente, insegnante, vicino)
+tracing-verified-how = Legame verificato
+tracing-field-verification = Verifica
+tracing-reunify-case = Il caso aperto del minore
+tracing-reunify-close = Chiedi al supervisore di chiudere il caso come ricongiungimento
+tracing-reunify-keep = Tieni aperto il caso e aggiungi il ricongiungimento alla cronologia
+why-say-how-the-relationship-was-verified = indichi come è stato verificato il legame
+why-say-in-up-to-1-000-characters-what-was-seen-or-asked = scriva in al massimo 1.000 caratteri che cosa si è visto o chiesto
+why-say-whether-the-child-s-case-should-close = indichi se il caso del minore deve chiudersi

@@ -1029,3 +1029,19 @@ why-use-lowercase-letters-digits-and-hyphens = użyj małych liter, cyfr i łąc
 why-write-the-date-as-yyyy-mm-dd = zapisz datę jako RRRR-MM-DD
 why-write-the-note = napisz notatkę
 why-write-what-was-found-and-decided = napisz, co ustalono i postanowiono
+
+## Verifying a relationship, recording a reunification
+tracing-verify-how = Jak zweryfikowano pokrewieństwo
+tracing-verify-details = Co zobaczono lub o co zapytano i co to wykazało
+tracing-verify-way-documents = Obejrzane dokumenty (akt urodzenia, paszport, dokumenty rodzinne)
+tracing-verify-way-questions = Pytania, na które mogła odpowiedzieć tylko rodzina
+tracing-verify-way-recognition = Dziecko rozpoznało osobę osobiście lub podczas rozmowy wideo
+tracing-verify-way-witness = Wiarygodny świadek (krewny, nauczyciel, sąsiad)
+tracing-verified-how = Pokrewieństwo zweryfikowane
+tracing-field-verification = Weryfikacja
+tracing-reunify-case = Otwarta sprawa dziecka
+tracing-reunify-close = Poproś przełożonego o zamknięcie sprawy jako połączenia rodziny
+tracing-reunify-keep = Zostaw sprawę otwartą i dodaj połączenie rodziny do jej historii
+why-say-how-the-relationship-was-verified = podaj, jak zweryfikowano pokrewieństwo
+why-say-in-up-to-1-000-characters-what-was-seen-or-asked = napisz, do 1000 znaków, co zobaczono lub o co zapytano
+why-say-whether-the-child-s-case-should-close = podaj, czy zamknąć sprawę dziecka

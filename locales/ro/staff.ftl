@@ -1028,3 +1028,19 @@ why-use-lowercase-letters-digits-and-hyphens = folosiți litere mici, cifre și 
 why-write-the-date-as-yyyy-mm-dd = scrieți data ca AAAA-LL-ZZ
 why-write-the-note = scrieți nota
 why-write-what-was-found-and-decided = scrieți ce s-a constatat și ce s-a decis
+
+## Verifying a relationship, recording a reunification
+tracing-verify-how = Cum a fost verificată relația
+tracing-verify-details = Ce s-a văzut sau s-a întrebat și ce a arătat
+tracing-verify-way-documents = Documente văzute (certificat de naștere, pașaport, acte de familie)
+tracing-verify-way-questions = Întrebări la care doar familia putea răspunde
+tracing-verify-way-recognition = Copilul a recunoscut persoana, în persoană sau la un apel video
+tracing-verify-way-witness = Un martor de încredere (rudă, profesor, vecin)
+tracing-verified-how = Relație verificată
+tracing-field-verification = Verificare
+tracing-reunify-case = Cazul deschis al copilului
+tracing-reunify-close = Cereți supervizorului să închidă cazul ca reunire
+tracing-reunify-keep = Păstrați cazul deschis și adăugați reunirea în istoric
+why-say-how-the-relationship-was-verified = spuneți cum a fost verificată relația
+why-say-in-up-to-1-000-characters-what-was-seen-or-asked = spuneți în cel mult 1.000 de caractere ce s-a văzut sau s-a întrebat
+why-say-whether-the-child-s-case-should-close = spuneți dacă trebuie închis cazul copilului

@@ -1029,3 +1029,19 @@ why-use-lowercase-letters-digits-and-hyphens = используйте строч
 why-write-the-date-as-yyyy-mm-dd = запишите дату как ГГГГ-ММ-ДД
 why-write-the-note = напишите заметку
 why-write-what-was-found-and-decided = напишите, что выявлено и решено
+
+## Verifying a relationship, recording a reunification
+tracing-verify-how = Как проверено родство
+tracing-verify-details = Что увидели или спросили и что это показало
+tracing-verify-way-documents = Просмотрены документы (свидетельство о рождении, паспорт, семейные документы)
+tracing-verify-way-questions = Вопросы, на которые могла ответить только семья
+tracing-verify-way-recognition = Ребёнок узнал человека лично или по видеосвязи
+tracing-verify-way-witness = Надёжный свидетель (родственник, учитель, сосед)
+tracing-verified-how = Родство проверено
+tracing-field-verification = Проверка
+tracing-reunify-case = Открытый случай ребёнка
+tracing-reunify-close = Попросить руководителя закрыть случай как воссоединение
+tracing-reunify-keep = Оставить случай открытым и добавить воссоединение в его историю
+why-say-how-the-relationship-was-verified = укажите, как проверено родство
+why-say-in-up-to-1-000-characters-what-was-seen-or-asked = напишите, до 1000 символов, что увидели или спросили
+why-say-whether-the-child-s-case-should-close = укажите, закрывать ли случай ребёнка

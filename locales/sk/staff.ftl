@@ -1029,3 +1029,19 @@ why-use-lowercase-letters-digits-and-hyphens = použite malé písmená, čísli
 why-write-the-date-as-yyyy-mm-dd = zapíšte dátum ako RRRR-MM-DD
 why-write-the-note = napíšte poznámku
 why-write-what-was-found-and-decided = napíšte, čo sa zistilo a rozhodlo
+
+## Verifying a relationship, recording a reunification
+tracing-verify-how = Ako bol vzťah overený
+tracing-verify-details = Čo sa videlo alebo pýtalo a čo to ukázalo
+tracing-verify-way-documents = Videné doklady (rodný list, pas, rodinné doklady)
+tracing-verify-way-questions = Otázky, na ktoré mohla odpovedať len rodina
+tracing-verify-way-recognition = Dieťa osobu spoznalo osobne alebo pri videohovore
+tracing-verify-way-witness = Dôveryhodný svedok (príbuzný, učiteľ, sused)
+tracing-verified-how = Vzťah overený
+tracing-field-verification = Overenie
+tracing-reunify-case = Otvorený prípad dieťaťa
+tracing-reunify-close = Požiadať nadriadeného o uzavretie prípadu ako zjednotenia
+tracing-reunify-keep = Ponechať prípad otvorený a pridať zjednotenie do jeho histórie
+why-say-how-the-relationship-was-verified = uveďte, ako bol vzťah overený
+why-say-in-up-to-1-000-characters-what-was-seen-or-asked = napíšte, najviac 1 000 znakmi, čo sa videlo alebo pýtalo
+why-say-whether-the-child-s-case-should-close = uveďte, či sa má prípad dieťaťa uzavrieť

@@ -1029,3 +1029,19 @@ why-use-lowercase-letters-digits-and-hyphens = використовуйте ма
 why-write-the-date-as-yyyy-mm-dd = запишіть дату як РРРР-ММ-ДД
 why-write-the-note = напишіть нотатку
 why-write-what-was-found-and-decided = напишіть, що виявлено й вирішено
+
+## Verifying a relationship, recording a reunification
+tracing-verify-how = Як перевірено родинний зв’язок
+tracing-verify-details = Що побачено або запитано і що це показало
+tracing-verify-way-documents = Переглянуто документи (свідоцтво про народження, паспорт, родинні документи)
+tracing-verify-way-questions = Запитання, на які могла відповісти лише родина
+tracing-verify-way-recognition = Дитина впізнала людину особисто або у відеодзвінку
+tracing-verify-way-witness = Надійний свідок (родич, учитель, сусід)
+tracing-verified-how = Родинний зв’язок перевірено
+tracing-field-verification = Перевірка
+tracing-reunify-case = Відкритий випадок дитини
+tracing-reunify-close = Попросити керівника закрити випадок як возз’єднання
+tracing-reunify-keep = Залишити випадок відкритим і додати возз’єднання до його історії
+why-say-how-the-relationship-was-verified = вкажіть, як перевірено родинний зв’язок
+why-say-in-up-to-1-000-characters-what-was-seen-or-asked = напишіть, до 1000 символів, що побачено або запитано
+why-say-whether-the-child-s-case-should-close = вкажіть, чи закривати випадок дитини

@@ -174,29 +174,85 @@ async fn a_mother_s_request_finds_her_daughter_and_ends_in_reunification() {
             StatusCode::BAD_REQUEST,
             "{backend}: confirm first"
         );
-        for action in ["confirm", "verify-relationship"] {
-            let r = send(&app, "POST", &url, Some(&worker), Some(&act(action, ""))).await;
-            assert_eq!(
-                r.status,
-                StatusCode::SEE_OTHER,
-                "{backend}: {action}: {}",
-                r.body
-            );
-        }
+        let confirmed = send(&app, "POST", &url, Some(&worker), Some(&act("confirm", ""))).await;
+        assert_eq!(confirmed.status, StatusCode::SEE_OTHER, "{backend}");
+        // Verified only with how: the ways used and what was seen or asked.
+        let unsaid = send(
+            &app,
+            "POST",
+            &url,
+            Some(&worker),
+            Some(&act("verify-relationship", "&details=")),
+        )
+        .await;
+        assert_eq!(unsaid.status, StatusCode::BAD_REQUEST, "{backend}");
+        assert!(
+            unsaid
+                .body
+                .contains("say how the relationship was verified")
+        );
+        let verified = send(
+            &app,
+            "POST",
+            &url,
+            Some(&worker),
+            Some(&act(
+                "verify-relationship",
+                &format!(
+                    "&way=documents&way=questions&details={}",
+                    encode("Birth certificate names Oksana as mother; Olena named her school")
+                ),
+            )),
+        )
+        .await;
+        assert_eq!(
+            verified.status,
+            StatusCode::SEE_OTHER,
+            "{backend}: {}",
+            verified.body
+        );
         let page = send(&app, "GET", &url, Some(&worker), None).await;
         assert!(
             between(&page.body, "id=\"tracing-status\">", "<").contains("found"),
             "{backend}"
+        );
+        let how = between(&page.body, "class=\"verification\">", "<");
+        assert!(
+            how.contains("Documents seen")
+                && how.contains("Questions only the family")
+                && how.contains("Birth certificate names Oksana"),
+            "{backend}: {how}"
         );
         let missing = send(
             &app,
             "POST",
             &url,
             Some(&worker),
-            Some(&act("reunify", "&date=2026-11-25&place=&with_whom=")),
+            Some(&act(
+                "reunify",
+                "&date=2026-11-25&place=&with_whom=&close_case=yes",
+            )),
         )
         .await;
         assert_eq!(missing.status, StatusCode::BAD_REQUEST);
+        // Whether the case closes is asked, never assumed.
+        let unasked = send(
+            &app,
+            "POST",
+            &url,
+            Some(&worker),
+            Some(&act(
+                "reunify",
+                "&date=2026-11-25&place=Siret&with_whom=mother",
+            )),
+        )
+        .await;
+        assert_eq!(unasked.status, StatusCode::BAD_REQUEST, "{backend}");
+        assert!(
+            unasked.body.contains("case should close"),
+            "{backend}: {}",
+            unasked.body
+        );
         let done = send(
             &app,
             "POST",
@@ -205,7 +261,7 @@ async fn a_mother_s_request_finds_her_daughter_and_ends_in_reunification() {
             Some(&act(
                 "reunify",
                 &format!(
-                    "&date=2026-11-25&place={}&with_whom={}",
+                    "&date=2026-11-25&place={}&with_whom={}&close_case=yes",
                     encode("Blue Dot Siret"),
                     encode("mother")
                 ),

@@ -62,7 +62,48 @@ pub struct Candidate {
     pub score: f64,
     pub evidence: String,
     pub status: MatchStatus,
+    /// How the relationship was verified, once it is.
+    pub verification: Option<Verification>,
+    /// Who took the last decision on the candidate, and when.
+    pub decided_by: Option<String>,
+    pub decided_at: Option<DateTime<Utc>>,
 }
+
+/// Ways a relationship is verified before a child is handed to the person looking.
+pub const VERIFICATION_WAYS: [&str; 4] = ["documents", "questions", "recognition", "witness"];
+
+/// How a relationship was verified: the ways used and what was seen or asked.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Verification {
+    pub ways: Vec<String>,
+    pub details: String,
+}
+
+impl Verification {
+    pub fn check(&self) -> std::result::Result<(), ValidationError> {
+        if self.ways.is_empty()
+            || self
+                .ways
+                .iter()
+                .any(|w| !VERIFICATION_WAYS.contains(&w.as_str()))
+        {
+            return Err(ValidationError::new(
+                "verification",
+                "say how the relationship was verified",
+            ));
+        }
+        let length = self.details.trim().chars().count();
+        if length == 0 || length > 1_000 {
+            return Err(ValidationError::new(
+                "verification",
+                "say in up to 1,000 characters what was seen or asked",
+            ));
+        }
+        Ok(())
+    }
+}
+
+const VERIFICATION: &str = "tracing_matches.verification";
 
 #[derive(sqlx::FromRow)]
 struct RequestRow {
@@ -305,24 +346,53 @@ impl Store {
 
     /// A request's candidates, the most likely first.
     pub async fn candidates(&self, keys: &KeyRing, request: Uuid) -> Result<Vec<Candidate>> {
-        let rows: Vec<(Uuid, f64, String, String)> = on_pool!(self, pool => sqlx::query_as(
-            "SELECT person_id, score, evidence, status FROM tracing_matches WHERE request_id = $1
-             ORDER BY score DESC, person_id",
+        type Row = (
+            Uuid,
+            f64,
+            String,
+            String,
+            Option<String>,
+            Option<String>,
+            Option<DateTime<Utc>>,
+        );
+        let rows: Vec<Row> = on_pool!(self, pool => sqlx::query_as(
+            "SELECT m.person_id, m.score, m.evidence, m.status, m.verification, u.display_name,
+                    m.decided_at
+             FROM tracing_matches m LEFT JOIN users u ON u.id = m.decided_by
+             WHERE m.request_id = $1
+             ORDER BY m.score DESC, m.person_id",
         )
         .bind(request)
         .fetch_all(pool)
         .await?);
+        let open = |field: &str, v: &str| {
+            keys.decrypt(field, v)
+                .map_err(|e| StoreError::Corrupt(format!("{field}: {e}")))
+        };
         rows.into_iter()
-            .map(|(person_id, score, evidence, status)| {
-                Ok(Candidate {
-                    person_id,
-                    score,
-                    evidence: keys
-                        .decrypt(EVIDENCE, &evidence)
-                        .map_err(|e| StoreError::Corrupt(format!("{EVIDENCE}: {e}")))?,
-                    status: decode_code("tracing_matches.status", &status, MatchStatus::from_code)?,
-                })
-            })
+            .map(
+                |(person_id, score, evidence, status, verification, by, at)| {
+                    Ok(Candidate {
+                        person_id,
+                        score,
+                        evidence: open(EVIDENCE, &evidence)?,
+                        status: decode_code(
+                            "tracing_matches.status",
+                            &status,
+                            MatchStatus::from_code,
+                        )?,
+                        verification: verification
+                            .map(|v| {
+                                serde_json::from_str(&open(VERIFICATION, &v)?).map_err(|e| {
+                                    StoreError::Corrupt(format!("{VERIFICATION}: {e}"))
+                                })
+                            })
+                            .transpose()?,
+                        decided_by: by,
+                        decided_at: at,
+                    })
+                },
+            )
             .collect()
     }
 
@@ -334,6 +404,37 @@ impl Store {
         request: Uuid,
         person: Uuid,
         to: MatchStatus,
+        who: &Change,
+    ) -> Result<()> {
+        self.decide_candidate_with(request, person, to, None, who)
+            .await
+    }
+
+    /// Verifies the relationship of a confirmed candidate with the person looking, recording
+    /// how (encrypted); marks the request found.
+    pub async fn verify_relationship(
+        &self,
+        keys: &KeyRing,
+        request: Uuid,
+        person: Uuid,
+        how: &Verification,
+        who: &Change,
+    ) -> Result<()> {
+        how.check()?;
+        let sealed = keys.encrypt(
+            VERIFICATION,
+            &serde_json::to_string(how).expect("a verification serialises"),
+        );
+        self.decide_candidate_with(request, person, MatchStatus::Verified, Some(sealed), who)
+            .await
+    }
+
+    async fn decide_candidate_with(
+        &self,
+        request: Uuid,
+        person: Uuid,
+        to: MatchStatus,
+        verification: Option<String>,
         who: &Change,
     ) -> Result<()> {
         let action = match to {
@@ -352,7 +453,8 @@ impl Store {
         let ok = on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             let changed = sqlx::query(
-                "UPDATE tracing_matches SET status = $3, decided_by = $4, decided_at = $5
+                "UPDATE tracing_matches SET status = $3, decided_by = $4, decided_at = $5,
+                     verification = COALESCE($7, verification)
                  WHERE request_id = $1 AND person_id = $2 AND status = $6",
             )
             .bind(request)
@@ -361,6 +463,7 @@ impl Store {
             .bind(who.actor_id)
             .bind(at)
             .bind(from[0])
+            .bind(verification)
             .execute(&mut *tx)
             .await?
             .rows_affected();

@@ -374,6 +374,8 @@ pub struct CandidateView {
     pub status_code: &'static str,
     /// The child's record is visible to this account.
     pub linkable: bool,
+    /// How the relationship was verified, by whom and when, once it is.
+    pub verified: Option<String>,
 }
 
 #[derive(Template)]
@@ -390,6 +392,7 @@ struct RequestPage {
     status_code: &'static str,
     public: bool,
     candidates: Vec<CandidateView>,
+    verification_ways: Vec<(&'static str, String)>,
     reunification: String,
     error: Option<String>,
 }
@@ -447,6 +450,23 @@ impl Desk {
                 status: ctx.t(&format!("tracing-match-{}", c.status.code())),
                 status_code: c.status.code(),
                 linkable: visible,
+                verified: c.verification.as_ref().map(|v| {
+                    let ways: Vec<String> = v
+                        .ways
+                        .iter()
+                        .map(|w| ctx.t(&format!("tracing-verify-way-{w}")))
+                        .collect();
+                    format!(
+                        "{}: {} — {}. {}, {}",
+                        ctx.t("tracing-verified-how"),
+                        ways.join(", "),
+                        v.details,
+                        c.decided_by.clone().unwrap_or_default(),
+                        c.decided_at
+                            .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
+                            .unwrap_or_default()
+                    )
+                }),
             });
         }
         let s = &request.sought;
@@ -475,6 +495,10 @@ impl Desk {
         add("tracing-place", s.place_of_origin.clone());
         add("tracing-description", s.description.clone());
         let page = RequestPage {
+            verification_ways: bluedot_store::tracing::VERIFICATION_WAYS
+                .iter()
+                .map(|w| (*w, ctx.t(&format!("tracing-verify-way-{w}"))))
+                .collect(),
             nav: Nav::for_staff(&self.staff, &self.hubs),
             csrf: self.staff.session.csrf_token.clone(),
             id: request.id,
@@ -572,14 +596,36 @@ pub async fn act(
             l.search(&state, &request).await?;
             Ok(())
         }
-        "confirm" | "reject" | "verify-relationship" => {
+        "verify-relationship" => {
             let person: Uuid = get("person")
                 .parse()
                 .map_err(|_| StaffError::NotFound(lang))?;
-            let to = match action.as_str() {
-                "confirm" => MatchStatus::Confirmed,
-                "reject" => MatchStatus::Rejected,
-                _ => MatchStatus::Verified,
+            let how = bluedot_store::tracing::Verification {
+                ways: pairs
+                    .iter()
+                    .filter(|(k, _)| k == "way")
+                    .map(|(_, v)| v.clone())
+                    .collect(),
+                details: get("details"),
+            };
+            match state
+                .store
+                .verify_relationship(&l.keys, request.id, person, &how, &who)
+                .await
+            {
+                Ok(()) => Ok(()),
+                Err(StoreError::Invalid(e)) => Err(invalid(e)),
+                Err(e) => return Err(internal(e)),
+            }
+        }
+        "confirm" | "reject" => {
+            let person: Uuid = get("person")
+                .parse()
+                .map_err(|_| StaffError::NotFound(lang))?;
+            let to = if action == "confirm" {
+                MatchStatus::Confirmed
+            } else {
+                MatchStatus::Rejected
             };
             match state
                 .store
@@ -593,9 +639,19 @@ pub async fn act(
         }
         "reunify" => {
             let date = NaiveDate::parse_from_str(&get("date"), "%Y-%m-%d");
-            match date {
-                Err(_) => Err(invalid(ValidationError::new("date", "give the date"))),
-                Ok(date) => {
+            // Whether the child's case closes is the worker's decision, asked each time.
+            let close_case = match get("close_case").as_str() {
+                "yes" => Some(true),
+                "no" => Some(false),
+                _ => None,
+            };
+            match (date, close_case) {
+                (Err(_), _) => Err(invalid(ValidationError::new("date", "give the date"))),
+                (_, None) => Err(invalid(ValidationError::new(
+                    "reunification",
+                    "say whether the child's case should close",
+                ))),
+                (Ok(date), Some(close_case)) => {
                     let r = Reunification {
                         date,
                         place: get("place"),
@@ -605,7 +661,10 @@ pub async fn act(
                     match state.store.reunify(&l.keys, request.id, &r, &who).await {
                         Ok(true) => {
                             if let Some(person) = request.found_person {
-                                l.close_case_tracing(&state, person, &r, &from).await?;
+                                l.record_reunification_in_case(
+                                    &state, person, &r, close_case, &from,
+                                )
+                                .await?;
                             }
                             Ok(())
                         }
@@ -644,13 +703,15 @@ pub async fn act(
 }
 
 impl Desk {
-    /// The reunification goes into the child's open case, if any: a history entry, and the
-    /// case worker's request to close the case as reunified, which a supervisor approves.
-    async fn close_case_tracing(
+    /// The reunification goes into the child's open case, if any: as a note, or, when the
+    /// worker chose so, as the request to close the case as reunified, which a supervisor
+    /// approves.
+    async fn record_reunification_in_case(
         &self,
         state: &AppState,
         person: Uuid,
         r: &Reunification,
+        close_case: bool,
         from: &ClientAddr,
     ) -> StaffResult<()> {
         let internal = |e: StoreError| self.internal(e);
@@ -686,6 +747,13 @@ impl Desk {
             .to_owned(),
             ..Default::default()
         };
+        if !close_case {
+            return state
+                .store
+                .case_note(&self.keys, case.id, &text, self.staff.user.id, &who)
+                .await
+                .map_err(internal);
+        }
         let change = bluedot_store::cases::CaseChange {
             id: case.id,
             version: case.version,
