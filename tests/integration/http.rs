@@ -745,3 +745,35 @@ async fn a_staff_page_declares_the_language_it_is_written_in() {
     }
     db.drop_database().await;
 }
+
+#[tokio::test]
+async fn the_public_tracing_form_preselects_no_hub_and_tells_hubs_apart() {
+    let db = crate::support::sqlite().await;
+    let app = app_with_demo(&db.store).await;
+    let page = get(&app, "/uk/tracing").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let select = crate::staff::between(&page.body, "<select id=\"hub\"", "</select>");
+    assert!(
+        !select.contains(" selected"),
+        "no hub is chosen for the visitor"
+    );
+    assert!(
+        select.contains("<option value=\"\">"),
+        "an empty first choice"
+    );
+    assert!(
+        select.contains("<optgroup label=\"Молдова\">"),
+        "grouped by country"
+    );
+    // Two hubs named Кишинів are told apart by their addresses.
+    let moldova = crate::staff::between(select, "<optgroup label=\"Молдова\">", "</optgroup>");
+    let labels: Vec<&str> = moldova
+        .split("\">")
+        .skip(1)
+        .filter_map(|s| s.split('<').next())
+        .filter(|l| l.contains("Кишинів"))
+        .collect();
+    assert_eq!(labels.len(), 2, "{moldova}");
+    assert_ne!(labels[0], labels[1]);
+    db.drop_database().await;
+}

@@ -56,12 +56,18 @@ pub struct HubChoice {
     pub label: String,
 }
 
+/// The hubs of one country, for an option group.
+pub struct HubGroup {
+    pub country: String,
+    pub hubs: Vec<HubChoice>,
+}
+
 #[derive(Template)]
 #[template(path = "tracing_public.html")]
 struct FormPage {
     ctx: Ctx,
     form: RequestForm,
-    hubs: Vec<HubChoice>,
+    hubs: Vec<HubGroup>,
     relations: &'static [&'static str],
     error: bool,
     thanks: bool,
@@ -82,18 +88,39 @@ async fn hubs(state: &AppState, ctx: &Ctx) -> Result<Vec<Hub>, PageError> {
     Ok(hubs)
 }
 
-fn page(ctx: Ctx, form: RequestForm, hubs: &[Hub], error: bool, thanks: bool) -> FormPage {
-    let choices = hubs
-        .iter()
-        .map(|h| HubChoice {
-            id: h.id.to_string(),
-            label: format!(
-                "{} — {}",
-                h.name.text(ctx.lang),
-                ctx.country_name(h.country)
-            ),
+/// Hubs grouped by country; two hubs of one name in a country are told apart by address.
+fn hub_groups(ctx: &Ctx, hubs: &[Hub]) -> Vec<HubGroup> {
+    let mut countries: Vec<_> = hubs.iter().map(|h| h.country).collect();
+    countries.sort_by_key(|c| ctx.country_name(*c));
+    countries.dedup();
+    countries
+        .into_iter()
+        .map(|country| {
+            let here: Vec<&Hub> = hubs.iter().filter(|h| h.country == country).collect();
+            let name = |h: &Hub| h.name.text(ctx.lang).to_owned();
+            HubGroup {
+                country: ctx.country_name(country),
+                hubs: here
+                    .iter()
+                    .map(|h| {
+                        let shared = here.iter().filter(|o| name(o) == name(h)).count() > 1;
+                        HubChoice {
+                            id: h.id.to_string(),
+                            label: if shared {
+                                format!("{} — {}", name(h), h.address.text(ctx.lang))
+                            } else {
+                                name(h)
+                            },
+                        }
+                    })
+                    .collect(),
+            }
         })
-        .collect();
+        .collect()
+}
+
+fn page(ctx: Ctx, form: RequestForm, hubs: &[Hub], error: bool, thanks: bool) -> FormPage {
+    let choices = hub_groups(&ctx, hubs);
     FormPage {
         ctx,
         form,
