@@ -17,10 +17,16 @@ pub struct Town {
     pub country: String,
     pub location: Point,
     pub population: u32,
-    /// Every name of the town, the main one first: as written (lowercase) and folded.
-    forms: Vec<(String, String)>,
-    /// The names as written, in the order of `forms`.
-    names: Vec<String>,
+    /// Every name of the town, the main one first.
+    names: Vec<Name>,
+}
+
+/// One name of a town: as the data writes it, lowercased in its own script, and folded.
+#[derive(Debug, Clone, PartialEq)]
+struct Name {
+    text: String,
+    written: String,
+    folded: String,
 }
 
 /// How well a town's name fits what was typed, best first.
@@ -102,13 +108,16 @@ impl Gazetteer {
                 let mut f = line.split('\t');
                 let (name, country, lat, lon, population) =
                     (f.next()?, f.next()?, f.next()?, f.next()?, f.next()?);
-                let names: Vec<String> = std::iter::once(name)
+                let names = std::iter::once(name)
                     .chain(f.next().unwrap_or("").split('|'))
                     .filter(|n| !n.is_empty())
-                    .map(str::to_owned)
+                    .map(|n| Name {
+                        text: n.to_owned(),
+                        written: written(n),
+                        folded: fold(n),
+                    })
                     .collect();
                 Some(Town {
-                    forms: names.iter().map(|n| (written(n), fold(n))).collect(),
                     names,
                     name: name.to_owned(),
                     country: country.to_owned(),
@@ -126,7 +135,7 @@ impl Gazetteer {
 
     /// The name to show for a town found by `matched`: the query itself when it is the same
     /// name folded, else a name of the town in the query's script, else the matched name.
-    fn shown_name(&self, town: &Town, fit: Fit, matched: &str, query: &str) -> String {
+    fn shown_name(town: &Town, fit: Fit, matched: &str, query: &str) -> String {
         if same_script(matched, query) {
             return matched.to_owned();
         }
@@ -135,9 +144,10 @@ impl Gazetteer {
         }
         town.names
             .iter()
+            .map(|n| n.text.as_str())
             .find(|n| same_script(n, query))
             .unwrap_or(&town.name)
-            .clone()
+            .to_owned()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -156,72 +166,68 @@ impl Gazetteer {
         // Plain ASCII says nothing about the visitor's script: it is compared folded only, so
         // "erzsebetvaros" finds Erzsébetváros before a village whose other name is spelt so.
         let script_told = !as_written.is_ascii();
-        let mut found: Vec<(Fit, f64, Found<'_>)> = self
+        // Each town once, with its best-fitting name: (fit, closeness, town, name matched).
+        let mut found: Vec<(Fit, f64, &Town, &str)> = self
             .towns
             .iter()
             .filter_map(|town| {
-                town.forms
+                town.names
                     .iter()
-                    .zip(&town.names)
-                    .filter_map(|((w, f), name)| {
-                        let fit = if script_told && *w == as_written {
+                    .filter_map(|n| {
+                        let fit = if script_told && n.written == as_written {
                             Fit::Written
-                        } else if *f == folded {
+                        } else if n.folded == folded {
                             Fit::Folded
-                        } else if script_told && long_enough && w.starts_with(&as_written) {
+                        } else if script_told && long_enough && n.written.starts_with(&as_written) {
                             Fit::WrittenStart
-                        } else if long_enough && f.starts_with(&folded) {
+                        } else if long_enough && n.folded.starts_with(&folded) {
                             Fit::FoldedStart
                         } else {
                             return None;
                         };
-                        Some((fit, name))
+                        Some((fit, n.text.as_str()))
                     })
                     .min_by_key(|(fit, _)| *fit)
-                    .map(|(fit, name)| {
-                        let name = self.shown_name(town, fit, name, query);
-                        (fit, 1.0, Found { town, fit, name })
-                    })
+                    .map(|(fit, name)| (fit, 1.0, town, name))
             })
             .collect();
         // Close spellings only when nothing is named exactly so: a slip must never win over
         // a town that has the very name typed.
-        if !found.iter().any(|(fit, _, _)| fit.is_exact()) {
-            let started: Vec<*const Town> = found
+        if !found.iter().any(|(fit, ..)| fit.is_exact()) {
+            let started: std::collections::HashSet<*const Town> = found
                 .iter()
-                .map(|(_, _, f)| f.town as *const Town)
+                .map(|(_, _, town, _)| *town as *const Town)
                 .collect();
-            found.extend(self.towns.iter().filter_map(|town| {
-                if started.contains(&(town as *const Town)) {
-                    return None;
-                }
-                town.forms
+            found.extend(
+                self.towns
                     .iter()
-                    .zip(&town.names)
-                    .filter(|((_, f), _)| f.len().abs_diff(folded.len()) <= 3)
-                    .map(|((_, f), name)| (strsim::jaro_winkler(f, &folded), name))
-                    .filter(|(s, _)| *s >= 0.88)
-                    .max_by(|a, b| a.0.total_cmp(&b.0))
-                    .map(|(s, name)| {
-                        let name = self.shown_name(town, Fit::Close, name, query);
-                        (
-                            Fit::Close,
-                            s,
-                            Found {
-                                town,
-                                fit: Fit::Close,
-                                name,
-                            },
-                        )
-                    })
-            }));
+                    .filter(|town| !started.contains(&(*town as *const Town)))
+                    .filter_map(|town| {
+                        town.names
+                            .iter()
+                            .filter(|n| n.folded.len().abs_diff(folded.len()) <= 3)
+                            .map(|n| (strsim::jaro_winkler(&n.folded, &folded), n.text.as_str()))
+                            .filter(|(closeness, _)| *closeness >= 0.88)
+                            .max_by(|a, b| a.0.total_cmp(&b.0))
+                            .map(|(closeness, name)| (Fit::Close, closeness, town, name))
+                    }),
+            );
         }
         found.sort_by(|a, b| {
             a.0.cmp(&b.0)
                 .then(b.1.total_cmp(&a.1))
-                .then(b.2.town.population.cmp(&a.2.town.population))
+                .then(b.2.population.cmp(&a.2.population))
         });
-        found.into_iter().take(limit).map(|(_, _, f)| f).collect()
+        // The name to show is worked out only for the towns returned.
+        found
+            .into_iter()
+            .take(limit)
+            .map(|(fit, _, town, name)| Found {
+                town,
+                fit,
+                name: Self::shown_name(town, fit, name, query),
+            })
+            .collect()
     }
 }
 
@@ -237,6 +243,7 @@ mod tests {
         assert_eq!(first("Siret").as_deref(), Some("Siret"));
         assert_eq!(first("  siret ").as_deref(), Some("Siret"));
         assert_eq!(first("Przemysl").as_deref(), Some("Przemyśl"));
+        assert_eq!(first("Chisinau").as_deref(), Some("Chisinau"));
         assert_eq!(first("Сірет").as_deref(), Some("Siret"));
         assert_eq!(first("Bucharset").as_deref(), Some("Bucharest"));
         assert!(g.search("x", 5).is_empty());
@@ -336,7 +343,7 @@ mod tests {
                 let larger_namesake = g.towns.iter().any(|t| {
                     !std::ptr::eq(t, town)
                         && t.population >= town.population
-                        && t.forms.iter().any(|(_, f)| *f == own)
+                        && t.names.iter().any(|n| n.folded == own)
                 });
                 if larger_namesake {
                     continue;
