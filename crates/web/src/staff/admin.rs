@@ -15,6 +15,7 @@ use chrono::{Duration, NaiveDate, Utc};
 use serde::Deserialize;
 use uuid::Uuid;
 
+use super::cases::WORK_LIST_CARDS;
 use super::{
     ClientAddr, Nav, Staff, StaffError, StaffResult, audit, check_csrf, signed_in, staff_t,
 };
@@ -155,13 +156,9 @@ pub async fn home(
         Ok(desk) => {
             let work = WorkList {
                 cases: super::cases::work_for(&state, &desk).await?,
-                referrals: super::referrals::queue_lines(&state, &desk)
+                referrals: super::referrals::queue_lines(&state, &desk, true, WORK_LIST_CARDS)
                     .await?
-                    .unwrap_or_default()
-                    .into_iter()
-                    .filter(|r| r.to_answer)
-                    .take(20)
-                    .collect(),
+                    .unwrap_or_default(),
                 tracing: if desk.tracing_hubs().is_empty() {
                     vec![]
                 } else {
@@ -169,7 +166,7 @@ pub async fn home(
                         .await?
                         .into_iter()
                         .filter(|r| matches!(r.status_code, "unverified" | "open"))
-                        .take(20)
+                        .take(WORK_LIST_CARDS)
                         .collect()
                 },
             };
@@ -745,6 +742,9 @@ fn record_label(
         return (subject.to_owned(), None);
     };
     let uuid = id.parse::<Uuid>().ok();
+    // A record without a number of its own is named by its kind and the id's last digits.
+    let short =
+        |label: &str, id: Uuid| format!("{} {}", ctx.t(label), &id.simple().to_string()[24..]);
     match (kind, uuid) {
         ("case", Some(id)) => {
             let number = country
@@ -757,11 +757,7 @@ fn record_label(
             )
         }
         ("person", Some(id)) => (
-            format!(
-                "{} {}",
-                ctx.t("audit-record-person"),
-                &id.simple().to_string()[24..]
-            ),
+            short("audit-record-person", id),
             Some(format!("/staff/people/{id}")),
         ),
         ("user", Some(id)) => (
@@ -783,29 +779,14 @@ fn record_label(
             Some(format!("/staff/directory/hubs/{id}")),
         ),
         ("tracing-request" | "tracing", Some(id)) => (
-            format!(
-                "{} {}",
-                ctx.t("audit-record-tracing"),
-                &id.simple().to_string()[24..]
-            ),
+            short("audit-record-tracing", id),
             Some(format!("/staff/tracing/{id}")),
         ),
         ("referral", Some(id)) => (
-            format!(
-                "{} {}",
-                ctx.t("audit-record-referral"),
-                &id.simple().to_string()[24..]
-            ),
+            short("audit-record-referral", id),
             Some(format!("/staff/referrals/{id}")),
         ),
-        ("child-alert", Some(id)) => (
-            format!(
-                "{} {}",
-                ctx.t("audit-record-flag"),
-                &id.simple().to_string()[24..]
-            ),
-            None,
-        ),
+        ("child-alert", Some(id)) => (short("audit-record-flag", id), None),
         _ => (subject.to_owned(), None),
     }
 }

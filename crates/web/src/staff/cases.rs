@@ -338,7 +338,7 @@ pub struct CaseWork {
 }
 
 /// At most this many cards per part of the work list; the list pages hold the rest.
-const WORK_LIST_CARDS: usize = 20;
+pub const WORK_LIST_CARDS: usize = 20;
 
 pub async fn work_for(state: &AppState, l: &Desk) -> StaffResult<CaseWork> {
     let mut work = CaseWork::default();

@@ -15,6 +15,7 @@ use bluedot_store::child_alerts::{CONCERNS, ChildAlert, NewChildAlert, SEEN_MAX,
 use serde::Deserialize;
 use uuid::Uuid;
 
+use super::people::Choice;
 use super::{ClientAddr, Desk, Nav, StaffError, StaffResult, check_csrf, hub_target};
 use crate::AppState;
 use crate::view::{Ctx, render_form};
@@ -60,11 +61,6 @@ impl FlagErrors {
     }
 }
 
-pub struct Option3 {
-    value: &'static str,
-    label: String,
-}
-
 #[derive(Template)]
 #[template(path = "staff/flag_child.html")]
 struct FlagPage {
@@ -72,8 +68,8 @@ struct FlagPage {
     nav: Nav,
     csrf: String,
     hubs: Vec<(String, String)>,
-    concerns: Vec<Option3>,
-    urgencies: Vec<Option3>,
+    concerns: Vec<Choice>,
+    urgencies: Vec<Choice>,
     form: FlagForm,
     errors: FlagErrors,
     sent: Option<String>,
@@ -104,15 +100,15 @@ fn page(desk: &Desk, form: FlagForm, errors: FlagErrors, sent: Option<String>) -
         hubs,
         concerns: CONCERNS
             .iter()
-            .map(|c| Option3 {
-                value: c.code(),
+            .map(|c| Choice {
+                value: c.code().to_owned(),
                 label: ctx.t(&format!("need-{}", c.code())),
             })
             .collect(),
         urgencies: URGENCIES
             .iter()
-            .map(|u| Option3 {
-                value: u.code(),
+            .map(|u| Choice {
+                value: u.code().to_owned(),
                 label: ctx.t(&format!("flag-urgency-{}", u.code())),
             })
             .collect(),

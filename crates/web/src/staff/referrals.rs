@@ -258,8 +258,11 @@ pub struct ReferralLine {
     pub status: String,
     pub due: String,
     pub overdue: bool,
-    /// Still waiting for the receiver's answer, or past its due time.
-    pub to_answer: bool,
+}
+
+/// Still waiting for the receiver's answer, or past its due time.
+fn waits_for_answer(r: &Referral) -> bool {
+    r.status == ReferralStatus::Sent || is_overdue(r.status, r.due_at, Utc::now())
 }
 
 pub fn line(
@@ -278,7 +281,6 @@ pub fn line(
         status: ctx.t(&format!("referral-status-{}", r.status.code())),
         due: super::hub_time(r.due_at, hub),
         overdue: is_overdue(r.status, r.due_at, Utc::now()),
-        to_answer: r.status == ReferralStatus::Sent || is_overdue(r.status, r.due_at, Utc::now()),
     }
 }
 
@@ -295,8 +297,14 @@ struct QueuePage {
 }
 
 /// The open referrals this account follows (all of its hubs' for supervisors, its role's
-/// queue for specialists), or `None` when it follows none.
-pub async fn queue_lines(state: &AppState, l: &Desk) -> StaffResult<Option<Vec<ReferralLine>>> {
+/// queue for specialists), or `None` when it follows none; with `only_waiting`, just those
+/// waiting for an answer. At most `limit`: names are read only for the referrals returned.
+pub async fn queue_lines(
+    state: &AppState,
+    l: &Desk,
+    only_waiting: bool,
+    limit: usize,
+) -> StaffResult<Option<Vec<ReferralLine>>> {
     let role = l.staff.user.role;
     let supervises = l.staff.may_anywhere(Action::SuperviseCase, &l.hubs);
     if !supervises && !IN_HUB_ROLES.contains(&role) {
@@ -314,7 +322,13 @@ pub async fn queue_lines(state: &AppState, l: &Desk) -> StaffResult<Option<Vec<R
         .await
         .map_err(|e| l.internal(e))?;
     let mut lines = Vec::new();
-    for r in &referrals {
+    for r in referrals
+        .iter()
+        .filter(|r| !only_waiting || waits_for_answer(r))
+    {
+        if lines.len() == limit {
+            break;
+        }
         let Some(hub) = l.hub(r.hub_id) else { continue };
         if !l.staff.may(Action::ViewPerson, hub_target(hub)) {
             continue;
@@ -335,7 +349,7 @@ pub async fn queue(
     headers: HeaderMap,
 ) -> StaffResult {
     let l = Desk::open(&state, &headers).await?;
-    let lines = queue_lines(&state, &l)
+    let lines = queue_lines(&state, &l, false, usize::MAX)
         .await?
         .ok_or(StaffError::Forbidden(l.staff.lang))?;
     audit(
