@@ -5,7 +5,7 @@ use bluedot_core::policy::{Role, Scope};
 use bluedot_store::Store;
 
 use crate::on_both_backends;
-use crate::staff::{account_signed_in, app, csrf_of, register, send};
+use crate::staff::{account_signed_in, app, open_case, register, send};
 
 #[tokio::test]
 async fn the_audit_log_names_people_and_records() {
@@ -28,20 +28,16 @@ async fn the_audit_log_names_people_and_records() {
             "given_name=Iryna&family_name=Melnyk&sex=female&age=7&languages=uk&need=separated-child&consent_by=parent",
         )
         .await;
-        let record = send(&app, "GET", &person, Some(&worker), None).await;
-        let opened = send(
+        let case_url = open_case(
             &app,
-            "POST",
-            &format!("{person}/cases"),
-            Some(&worker),
-            Some(&format!(
-                "csrf={}&concern=separated&risk=low&assigned_to={}&screening=seen",
-                csrf_of(&record.body),
+            &worker,
+            &person,
+            &format!(
+                "concern=separated&risk=low&assigned_to={}&screening=seen",
                 ana.id
-            )),
+            ),
         )
         .await;
-        let case_url = opened.location.unwrap();
         let case = send(&app, "GET", &case_url, Some(&worker), None).await;
         let number = crate::staff::between(&case.body, "<title>", " ·")
             .trim()

@@ -167,6 +167,22 @@ pub async fn register(app: &Router, cookie: &str, hub: uuid::Uuid, fields: &str)
         .unwrap_or_else(|| panic!("registration refused: {}", created.body))
 }
 
+/// Opens a case from a child's record through the record page's form; `fields` are the rest
+/// of the form (concerns, risk, case worker, screening). Returns the case's address.
+pub async fn open_case(app: &Router, cookie: &str, person: &str, fields: &str) -> String {
+    let record = send(app, "GET", person, Some(cookie), None).await;
+    let opened = send(
+        app,
+        "POST",
+        &format!("{person}/cases"),
+        Some(cookie),
+        Some(&format!("csrf={}&{fields}", csrf_of(&record.body))),
+    )
+    .await;
+    assert_eq!(opened.status, StatusCode::SEE_OTHER, "{}", opened.body);
+    opened.location.expect("the case's address")
+}
+
 pub fn encode(value: &str) -> String {
     value
         .bytes()

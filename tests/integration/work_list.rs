@@ -6,7 +6,9 @@ use bluedot_core::policy::{Role, Scope};
 use bluedot_store::Store;
 
 use crate::on_both_backends;
-use crate::staff::{account_signed_in, app, csrf_of, encode, register, send, version_of};
+use crate::staff::{
+    account_signed_in, app, csrf_of, encode, open_case, register, send, version_of,
+};
 
 #[tokio::test]
 async fn home_lists_what_waits_for_each_account() {
@@ -42,19 +44,14 @@ async fn home_lists_what_waits_for_each_account() {
         )
         .await;
         let worker_id = store.user_by_username("worker").await.unwrap().unwrap().id;
-        let record = send(&app, "GET", &person, Some(&worker), None).await;
-        let csrf = csrf_of(&record.body);
-        let opened = send(
+        let case = open_case(
             &app,
-            "POST",
-            &format!("{person}/cases"),
-            Some(&worker),
-            Some(&format!(
-                "csrf={csrf}&concern=unaccompanied&risk=high&assigned_to={worker_id}&screening=alone"
-            )),
+            &worker,
+            &person,
+            &format!("concern=unaccompanied&risk=high&assigned_to={worker_id}&screening=alone"),
         )
         .await;
-        let case = opened.location.expect("case opened");
+        let csrf = csrf_of(&send(&app, "GET", &case, Some(&worker), None).await.body);
         for (step, note) in [
             ("assessment", "seen"),
             ("case-plan", "plan"),
