@@ -143,6 +143,7 @@ pub struct ListParams {
     alerts: Option<String>,
 }
 
+#[derive(Clone)]
 pub struct CaseLine {
     pub id: Uuid,
     pub number: String,
@@ -385,8 +386,7 @@ pub async fn work_for(state: &AppState, l: &Desk) -> StaffResult<CaseWork> {
         };
         let card = line(&ctx, c, &person, hub, &names, &alerts);
         if waits_for_approval && room(&work.approvals) {
-            work.approvals
-                .push(line(&ctx, c, &person, hub, &names, &alerts));
+            work.approvals.push(card.clone());
         }
         if mine && room(&work.mine) {
             work.mine.push(card);
