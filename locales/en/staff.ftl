@@ -884,6 +884,11 @@ home-work-referrals = Referrals waiting for an answer
 home-all-referrals = All referrals
 home-work-tracing = Tracing requests to act on
 home-nothing-waiting = Nothing is waiting for you now.
+home-work-consent = Consent to family tracing to seek
+consent-ask-since = asked on { $when }
+consent-ask-why = A family tracing request could concern this child. Explain it to the child and the caregiver, and record their consent to family tracing if they give it; until then the tracing worker learns nothing about this record.
+tracing-consent-sought = A registered child who could be the one sought has no consent to family tracing. Their case worker has been asked to seek it; if it is given, the child appears here as a candidate. Do not tell the family that nothing was found.
+person-consent-asked = A family tracing request could concern this child, who has no consent to family tracing. Seek it and record it here.
 
 ## The matcher's evidence, in words
 tracing-says-given-same = Same first name ({ $sought })

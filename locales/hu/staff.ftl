@@ -884,6 +884,11 @@ home-work-referrals = Választ váró továbbirányítások
 home-all-referrals = Az összes továbbirányítás
 home-work-tracing = Teendőt igénylő családkeresési kérelmek
 home-nothing-waiting = Most semmi sem vár Önre.
+home-work-consent = Beszerzendő hozzájárulások a családkereséshez
+consent-ask-since = kérve: { $when }
+consent-ask-why = Egy családkeresési kérelem érintheti ezt a gyermeket. Magyarázza el a gyermeknek és gondozójának, és rögzítse a családkereséshez adott hozzájárulásukat, ha megadják; addig a keresést végző munkatárs semmit sem tud meg erről a nyilvántartásról.
+tracing-consent-sought = Egy nyilvántartott gyermek, aki a keresett lehet, nem rendelkezik hozzájárulással a családkereséshez. Az esetfelelősét megkérték, hogy szerezze be; ha megadják, a gyermek itt jelöltként jelenik meg. Ne mondja a családnak, hogy semmit sem találtak.
+person-consent-asked = Egy családkeresési kérelem érintheti ezt a gyermeket, akinek nincs hozzájárulása a családkereséshez. Szerezze be, és rögzítse itt.
 
 ## The matcher's evidence, in words
 tracing-says-given-same = Azonos utónév ({ $sought })

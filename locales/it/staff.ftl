@@ -885,6 +885,11 @@ home-work-referrals = Invii in attesa di risposta
 home-all-referrals = Tutti gli invii
 home-work-tracing = Richieste di ricerca su cui agire
 home-nothing-waiting = Al momento non c'è nulla in attesa.
+home-work-consent = Consensi alla ricerca dei familiari da ottenere
+consent-ask-since = chiesto il { $when }
+consent-ask-why = Una richiesta di ricerca dei familiari potrebbe riguardare questo bambino. Spiegalo al bambino e a chi se ne prende cura e registra il loro consenso alla ricerca dei familiari, se lo danno; fino ad allora chi svolge la ricerca non viene a sapere nulla di questa scheda.
+tracing-consent-sought = Un bambino registrato che potrebbe essere quello cercato non ha il consenso alla ricerca dei familiari. Al suo operatore del caso è stato chiesto di ottenerlo; se viene dato, il bambino compare qui come candidato. Non dire alla famiglia che non è stato trovato nulla.
+person-consent-asked = Una richiesta di ricerca dei familiari potrebbe riguardare questo bambino, che non ha il consenso alla ricerca dei familiari. Ottienilo e registralo qui.
 
 ## The matcher's evidence, in words
 tracing-says-given-same = Stesso nome ({ $sought })

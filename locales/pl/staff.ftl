@@ -886,6 +886,11 @@ home-work-referrals = Skierowania czekające na odpowiedź
 home-all-referrals = Wszystkie skierowania
 home-work-tracing = Wnioski o poszukiwanie do działania
 home-nothing-waiting = Nic teraz na Ciebie nie czeka.
+home-work-consent = Zgody na poszukiwanie rodziny do uzyskania
+consent-ask-since = prośba z { $when }
+consent-ask-why = Wniosek o poszukiwanie rodziny może dotyczyć tego dziecka. Wyjaśnij to dziecku i opiekunowi i zapisz ich zgodę na poszukiwanie rodziny, jeśli ją wyrażą; do tego czasu osoba prowadząca poszukiwanie nie dowie się niczego o tym rekordzie.
+tracing-consent-sought = Zarejestrowane dziecko, które może być osobą poszukiwaną, nie ma zgody na poszukiwanie rodziny. Jego pracownika prowadzącego poproszono o uzyskanie zgody; jeśli zostanie wyrażona, dziecko pojawi się tu jako kandydat. Nie mów rodzinie, że nic nie znaleziono.
+person-consent-asked = Wniosek o poszukiwanie rodziny może dotyczyć tego dziecka, które nie ma zgody na poszukiwanie rodziny. Uzyskaj zgodę i zapisz ją tutaj.
 
 ## The matcher's evidence, in words
 tracing-says-given-same = To samo imię ({ $sought })

@@ -885,6 +885,11 @@ home-work-referrals = Trimiteri care așteaptă un răspuns
 home-all-referrals = Toate trimiterile
 home-work-tracing = Cereri de căutare de rezolvat
 home-nothing-waiting = Nimic nu vă așteaptă acum.
+home-work-consent = Consimțăminte pentru căutarea familiei de obținut
+consent-ask-since = cerut pe { $when }
+consent-ask-why = O cerere de căutare a familiei ar putea privi acest copil. Explicați-le copilului și îngrijitorului și înregistrați consimțământul lor pentru căutarea familiei dacă îl dau; până atunci, lucrătorul care face căutarea nu află nimic despre această înregistrare.
+tracing-consent-sought = Un copil înregistrat care ar putea fi cel căutat nu are consimțământ pentru căutarea familiei. Responsabilului său de caz i s-a cerut să îl obțină; dacă este dat, copilul apare aici ca candidat. Nu spuneți familiei că nu s-a găsit nimic.
+person-consent-asked = O cerere de căutare a familiei ar putea privi acest copil, care nu are consimțământ pentru căutarea familiei. Obțineți-l și înregistrați-l aici.
 
 ## The matcher's evidence, in words
 tracing-says-given-same = Același prenume ({ $sought })

@@ -886,6 +886,11 @@ home-work-referrals = Odporučenia čakajúce na odpoveď
 home-all-referrals = Všetky odporučenia
 home-work-tracing = Žiadosti o pátranie, ktoré treba vybaviť
 home-nothing-waiting = Teraz na vás nič nečaká.
+home-work-consent = Súhlasy s pátraním po rodine, ktoré treba získať
+consent-ask-since = požiadané { $when }
+consent-ask-why = Žiadosť o pátranie po rodine sa môže týkať tohto dieťaťa. Vysvetlite to dieťaťu a opatrovníkovi a zaznamenajte ich súhlas s pátraním po rodine, ak ho dajú; dovtedy sa pracovník pátrania o tomto zázname nič nedozvie.
+tracing-consent-sought = Registrované dieťa, ktoré môže byť hľadaným, nemá súhlas s pátraním po rodine. Jeho pracovníka prípadu požiadali, aby ho získal; ak bude daný, dieťa sa tu objaví ako kandidát. Nehovorte rodine, že sa nič nenašlo.
+person-consent-asked = Žiadosť o pátranie po rodine sa môže týkať tohto dieťaťa, ktoré nemá súhlas s pátraním po rodine. Získajte ho a zaznamenajte ho tu.
 
 ## The matcher's evidence, in words
 tracing-says-given-same = Rovnaké meno ({ $sought })

@@ -6,7 +6,7 @@ use bluedot_core::person::{ConsentGiver, ConsentPurpose};
 use bluedot_core::tracing_request::{MatchStatus, RequesterInfo, Sought, TracingStatus};
 use bluedot_store::Store;
 use bluedot_store::people::NewConsent;
-use bluedot_store::tracing::{NewTracingRequest, Reunification};
+use bluedot_store::tracing::{NewTracingRequest, Reunification, TracingConsent};
 use sqlx::Connection;
 use uuid::Uuid;
 
@@ -57,15 +57,22 @@ async fn a_request_goes_from_the_public_form_to_reunification() {
             )
             .await
             .unwrap();
-        let offered: Vec<Uuid> = store
+        let offered: Vec<(Uuid, TracingConsent)> = store
             .children_for_tracing(&keys)
             .await
             .unwrap()
             .iter()
-            .map(|p| p.id)
+            .map(|(p, consent)| (p.id, *consent))
             .collect();
-        assert_eq!(offered, vec![olena], "{backend}");
-        assert!(!offered.contains(&other));
+        assert_eq!(offered.len(), 2, "{backend}");
+        assert!(
+            offered.contains(&(olena, TracingConsent::Given)),
+            "{backend}"
+        );
+        assert!(
+            offered.contains(&(other, TracingConsent::Missing)),
+            "{backend}: kept apart, only to ask for consent"
+        );
 
         let new = NewTracingRequest {
             hub_id: hub.id,

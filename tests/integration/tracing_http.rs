@@ -350,11 +350,70 @@ async fn a_child_who_becomes_traceable_is_proposed_to_requests_already_open() {
         )
         .await;
         let url = created.location.unwrap();
+        // No consent to tracing yet: the tracing worker learns only that a registered child
+        // could match, and whoever works on the boy's record is asked to seek consent.
         let page = send(&app, "GET", &url, Some(&worker), None).await;
         assert!(
-            page.body.contains("id=\"no-candidates\""),
-            "{backend}: no consent to tracing yet"
+            page.body.contains("id=\"consent-sought\"")
+                && !page.body.contains("id=\"no-candidates\"")
+                && !page.body.contains("Марко")
+                && !page.body.contains(&boy),
+            "{backend}: {}",
+            page.body
         );
+        let home = send(&app, "GET", "/staff", Some(&worker), None).await;
+        let asks = between(&home.body, "id=\"work-consent\"", "</section>");
+        assert!(
+            asks.contains("Марко Бойко") && asks.contains(&format!("{boy}#consents")),
+            "{backend}: {}",
+            home.body
+        );
+        let przemysl = store
+            .hub_by_slug("przemysl-station")
+            .await
+            .unwrap()
+            .unwrap();
+        let far = account_signed_in(
+            &app,
+            &store,
+            "far",
+            Role::SocialWorker,
+            Scope {
+                hubs: vec![przemysl.id],
+                ..Scope::default()
+            },
+        )
+        .await;
+        let far_home = send(&app, "GET", "/staff", Some(&far), None).await;
+        assert!(
+            !far_home.body.contains("work-consent") && !far_home.body.contains("Марко"),
+            "{backend}: a worker of another hub is not asked"
+        );
+        let record = send(&app, "GET", &boy, Some(&worker), None).await;
+        assert!(
+            record.body.contains("id=\"consent-asked\"")
+                && record.body.contains("<option value=\"tracing\" selected>"),
+            "{backend}"
+        );
+        // Searching again asks nobody twice.
+        send(
+            &app,
+            "POST",
+            &url,
+            Some(&worker),
+            Some(&format!("csrf={csrf}&action=search")),
+        )
+        .await;
+        let asked = store
+            .search_audit(&bluedot_store::audit::AuditQuery {
+                action_prefix: Some("tracing.consent-ask".into()),
+                limit: 50,
+                ..Default::default()
+            })
+            .await
+            .unwrap()
+            .len();
+        assert_eq!(asked, 1, "{backend}");
         send(
             &app,
             "POST",
@@ -367,8 +426,15 @@ async fn a_child_who_becomes_traceable_is_proposed_to_requests_already_open() {
         .await;
         let page = send(&app, "GET", &url, Some(&worker), None).await;
         assert!(
-            page.body.contains("Марко Бойко") && page.body.contains(&boy),
+            page.body.contains("Марко Бойко")
+                && page.body.contains(&boy)
+                && !page.body.contains("consent-sought"),
             "{backend}"
+        );
+        let home = send(&app, "GET", "/staff", Some(&worker), None).await;
+        assert!(
+            !home.body.contains("work-consent"),
+            "{backend}: the ask is answered"
         );
         // Erased at the family's request: the next search neither fails nor finds him.
         let lead = account_signed_in(

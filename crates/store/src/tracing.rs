@@ -7,7 +7,7 @@ use bluedot_core::person::{ConsentPurpose, SpecificNeed};
 use bluedot_core::policy::Scope;
 use bluedot_core::tracing_request::{MatchStatus, RequesterInfo, Sought, TracingStatus};
 use bluedot_core::{Country, ValidationError};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -538,23 +538,27 @@ impl Store {
         Ok(done == 1)
     }
 
-    /// Registered children the tracing matcher may compare: active records of unaccompanied or
-    /// separated children with the consent to tracing in force.
-    pub async fn children_for_tracing(&self, keys: &KeyRing) -> Result<Vec<PersonRecord>> {
+    /// Registered children the tracing matcher may look at: active records of unaccompanied or
+    /// separated children, each with whether the consent to tracing is in force.
+    pub async fn children_for_tracing(
+        &self,
+        keys: &KeyRing,
+    ) -> Result<Vec<(PersonRecord, TracingConsent)>> {
         let everyone = Scope {
             everywhere: true,
             ..Scope::default()
         };
         let mut out = Vec::new();
         for person in self.people_in_scope(keys, &everyone, 1_000_000).await? {
-            if self.traceable(&person).await? {
-                out.push(person);
+            if let Some(consent) = self.traceable(&person).await? {
+                out.push((person, consent));
             }
         }
         Ok(out)
     }
 
-    async fn traceable(&self, person: &PersonRecord) -> Result<bool> {
+    /// `None` for a record the matcher never looks at.
+    async fn traceable(&self, person: &PersonRecord) -> Result<Option<TracingConsent>> {
         let sought = person
             .needs
             .iter()
@@ -563,13 +567,18 @@ impl Store {
             || person.identity.is_none()
             || person.status != bluedot_core::person::PersonStatus::Active
         {
-            return Ok(false);
+            return Ok(None);
         }
-        Ok(self
+        let given = self
             .consents(person.id)
             .await?
             .iter()
-            .any(|c| c.in_force() && c.purpose == ConsentPurpose::Tracing))
+            .any(|c| c.in_force() && c.purpose == ConsentPurpose::Tracing);
+        Ok(Some(if given {
+            TracingConsent::Given
+        } else {
+            TracingConsent::Missing
+        }))
     }
 
     /// People whose record or consents changed since `since`, each with the record if the
@@ -579,7 +588,7 @@ impl Store {
         &self,
         keys: &KeyRing,
         since: DateTime<Utc>,
-    ) -> Result<Vec<(Uuid, Option<PersonRecord>)>> {
+    ) -> Result<Vec<(Uuid, Option<(PersonRecord, TracingConsent)>)>> {
         let ids: Vec<(Uuid,)> = on_pool!(self, pool => sqlx::query_as(
             "SELECT id FROM people WHERE updated_at >= $1
              UNION SELECT person_id FROM consents WHERE recorded_at >= $1 OR withdrawn_at >= $1",
@@ -589,13 +598,131 @@ impl Store {
         .await?);
         let mut out = Vec::with_capacity(ids.len());
         for (id,) in ids {
-            let person = self.person(keys, id).await?;
-            let keep = match &person {
-                Some(p) => self.traceable(p).await?,
-                None => false,
+            let traceable = match self.person(keys, id).await? {
+                Some(p) => self.traceable(&p).await?.map(|consent| (p, consent)),
+                None => None,
             };
-            out.push((id, person.filter(|_| keep)));
+            out.push((id, traceable));
         }
         Ok(out)
     }
+
+    /// Asks the case workers of children who could match `request` but have no consent to
+    /// tracing to seek it; each child once per request, audited when first asked.
+    pub async fn ask_for_tracing_consent(
+        &self,
+        request: Uuid,
+        children: &[Uuid],
+        who: &Change,
+    ) -> Result<()> {
+        let now = self.now().trunc_subsecs(6);
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            for child in children {
+                let asked = sqlx::query(
+                    "INSERT INTO tracing_consent_asks (request_id, person_id, asked_at)
+                     SELECT $1, $2, $3 WHERE EXISTS (SELECT 1 FROM people WHERE id = $2)
+                     ON CONFLICT (request_id, person_id) DO NOTHING",
+                )
+                .bind(request)
+                .bind(child)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if asked == 1 {
+                    append_audit!(self, tx, &who.event(
+                        "tracing.consent-ask",
+                        format!("tracing:{request}/person:{child}"),
+                    ));
+                }
+            }
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// Asks still waiting, at hubs in `scope`, the oldest first: the request is still looking
+    /// and the child still has no consent to tracing in force.
+    pub async fn open_consent_asks(
+        &self,
+        scope: &Scope,
+        of: ConsentAsksOf,
+    ) -> Result<Vec<ConsentAsk>> {
+        if scope.is_empty() {
+            return Ok(Vec::new());
+        }
+        let in_scope = ScopeParams::of(scope);
+        let sql = format!(
+            "SELECT a.request_id, a.person_id, p.hub_id, a.asked_at,
+                    (SELECT c.assigned_to FROM cases c
+                     WHERE c.person_id = a.person_id AND c.stage <> 'closed') AS case_worker
+             FROM tracing_consent_asks a
+             JOIN tracing_requests r ON r.id = a.request_id
+             JOIN people p ON p.id = a.person_id
+             WHERE r.status IN ('unverified', 'open') AND p.status = 'active'
+               {one_request}
+               AND NOT EXISTS (SELECT 1 FROM consents k
+                               WHERE k.person_id = a.person_id AND k.purpose = 'tracing'
+                                 AND k.withdrawn_at IS NULL)
+               AND {in_scope}
+             ORDER BY a.asked_at, a.person_id
+             LIMIT 200",
+            in_scope = self.in_scope("p.country", "p.hub_id"),
+            one_request = match of {
+                ConsentAsksOf::All => "",
+                ConsentAsksOf::Request(_) => "AND a.request_id = $4",
+                ConsentAsksOf::Child(_) => "AND a.person_id = $4",
+            },
+        );
+        let rows: Vec<(Uuid, Uuid, Uuid, DateTime<Utc>, Option<Uuid>)> = on_pool!(self, pool => {
+            let query = bind_scope!(sqlx::query_as(&sql), in_scope);
+            match of {
+                ConsentAsksOf::All => query,
+                ConsentAsksOf::Request(id) | ConsentAsksOf::Child(id) => query.bind(id),
+            }
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(rows
+            .into_iter()
+            .map(
+                |(request_id, person_id, hub_id, asked_at, case_worker)| ConsentAsk {
+                    request_id,
+                    person_id,
+                    hub_id,
+                    asked_at,
+                    case_worker,
+                },
+            )
+            .collect())
+    }
+}
+
+/// Whether a child the matcher may look at can be shown to tracing workers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TracingConsent {
+    Given,
+    /// The child's case worker can be asked to seek it.
+    Missing,
+}
+
+/// Which asks for consent to tracing to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConsentAsksOf {
+    All,
+    Request(Uuid),
+    Child(Uuid),
+}
+
+/// A case worker asked to seek a child's consent to tracing because a request could concern
+/// the child.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsentAsk {
+    pub request_id: Uuid,
+    pub person_id: Uuid,
+    pub hub_id: Uuid,
+    pub asked_at: DateTime<Utc>,
+    /// Whoever holds the child's open case, if the child has one.
+    pub case_worker: Option<Uuid>,
 }

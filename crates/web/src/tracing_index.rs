@@ -2,11 +2,16 @@
 //! current by reading what changed since the last look (so several servers on one PostgreSQL
 //! database all see what any of them records). A new child is matched against at once; a
 //! record closed or a consent withdrawn leaves the index at the next refresh.
+//!
+//! Children without consent to tracing sit in a second matcher of their own: never shown to a
+//! tracing worker, only used to tell that a registered child could match and that the child's
+//! case worker should seek consent.
 
 use bluedot_core::person::{Identity, Sex};
 use bluedot_core::tracing_request::{RequesterInfo, Sought};
 use bluedot_store::crypto::KeyRing;
 use bluedot_store::people::PersonRecord;
+use bluedot_store::tracing::TracingConsent;
 use bluedot_store::{Store, StoreError};
 use bluedot_tracing::{Match, Matcher, NameGroups, Person, Requester};
 use chrono::{DateTime, Datelike, Duration, Utc};
@@ -17,7 +22,10 @@ pub struct TracingIndex {
 }
 
 struct State {
+    /// Children with consent to tracing in force.
     matcher: Matcher,
+    /// Children whose consent to tracing is missing.
+    without_consent: Matcher,
     /// Changes up to this moment are in the matcher.
     current_to: DateTime<Utc>,
 }
@@ -68,15 +76,20 @@ impl TracingIndex {
     pub async fn build(store: &Store, keys: &KeyRing) -> Result<TracingIndex, StoreError> {
         let started = Utc::now();
         // Requests give ages as of now; children's birth years were fixed at registration.
-        let mut matcher = Matcher::new(NameGroups::built_in()).with_age_year(started.year());
-        for record in store.children_for_tracing(keys).await? {
+        let new_matcher = || Matcher::new(NameGroups::built_in()).with_age_year(started.year());
+        let (mut matcher, mut without_consent) = (new_matcher(), new_matcher());
+        for (record, consent) in store.children_for_tracing(keys).await? {
             if let Some(p) = person_of(&record) {
-                matcher.add(&p);
+                match consent {
+                    TracingConsent::Given => matcher.add(&p),
+                    TracingConsent::Missing => without_consent.add(&p),
+                }
             }
         }
         Ok(TracingIndex {
             state: RwLock::new(State {
                 matcher,
+                without_consent,
                 current_to: started,
             }),
         })
@@ -88,10 +101,18 @@ impl TracingIndex {
         let started = Utc::now();
         let changes = store.tracing_changes_since(keys, since).await?;
         let mut state = self.state.write().await;
-        for (id, record) in &changes {
-            match record.as_ref().and_then(person_of) {
-                Some(p) => state.matcher.add(&p),
-                None => state.matcher.remove(&id.to_string()),
+        for (id, traceable) in &changes {
+            let id = id.to_string();
+            state.matcher.remove(&id);
+            state.without_consent.remove(&id);
+            let Some((record, consent)) = traceable else {
+                continue;
+            };
+            if let Some(p) = person_of(record) {
+                match consent {
+                    TracingConsent::Given => state.matcher.add(&p),
+                    TracingConsent::Missing => state.without_consent.add(&p),
+                }
             }
         }
         state.current_to = started;
@@ -100,7 +121,9 @@ impl TracingIndex {
 
     /// Takes an erased record out at once: erasure leaves no trace to refresh from.
     pub async fn forget(&self, person: uuid::Uuid) {
-        self.state.write().await.matcher.remove(&person.to_string());
+        let mut state = self.state.write().await;
+        state.matcher.remove(&person.to_string());
+        state.without_consent.remove(&person.to_string());
     }
 
     /// How many children the index compares.
@@ -108,28 +131,50 @@ impl TracingIndex {
         self.state.read().await.matcher.len()
     }
 
-    /// The best `top` registered children for a request, with the evidence.
+    /// The best `top` registered children with consent to tracing for a request, with the
+    /// evidence.
     pub async fn find(&self, sought: &Sought, requester: &RequesterInfo, top: usize) -> Vec<Match> {
-        let person = Person {
-            id: String::new(),
-            given_name: sought.given_name.clone(),
-            family_name: sought.family_name.clone(),
-            sex: sought.sex,
-            birth_year: sought.birth_date.map(|d| d.year()).or(sought.birth_year),
-            birth_month_day: sought.birth_date.map(|d| (d.month(), d.day())),
-            age: sought.age,
-            place_of_origin: sought.place_of_origin.clone(),
-            mother_name: String::new(),
-            father_name: String::new(),
-        };
-        let requester = Requester {
-            name: requester.name.clone(),
-            relation: requester.relation.clone(),
-        };
+        let (person, requester) = query_of(sought, requester);
         self.state
             .read()
             .await
             .matcher
             .find(&person, &requester, top)
     }
+
+    /// The best `top` registered children without consent to tracing for a request: only for
+    /// asking their case workers to seek it.
+    pub async fn find_without_consent(
+        &self,
+        sought: &Sought,
+        requester: &RequesterInfo,
+        top: usize,
+    ) -> Vec<Match> {
+        let (person, requester) = query_of(sought, requester);
+        self.state
+            .read()
+            .await
+            .without_consent
+            .find(&person, &requester, top)
+    }
+}
+
+fn query_of(sought: &Sought, requester: &RequesterInfo) -> (Person, Requester) {
+    let person = Person {
+        id: String::new(),
+        given_name: sought.given_name.clone(),
+        family_name: sought.family_name.clone(),
+        sex: sought.sex,
+        birth_year: sought.birth_date.map(|d| d.year()).or(sought.birth_year),
+        birth_month_day: sought.birth_date.map(|d| (d.month(), d.day())),
+        age: sought.age,
+        place_of_origin: sought.place_of_origin.clone(),
+        mother_name: String::new(),
+        father_name: String::new(),
+    };
+    let requester = Requester {
+        name: requester.name.clone(),
+        relation: requester.relation.clone(),
+    };
+    (person, requester)
 }

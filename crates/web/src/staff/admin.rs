@@ -85,6 +85,7 @@ pub struct WorkList {
     cases: super::cases::CaseWork,
     referrals: Vec<super::referrals::ReferralLine>,
     tracing: Vec<super::family_tracing::RequestLine>,
+    consent_asks: Vec<super::family_tracing::ConsentAskLine>,
 }
 
 impl WorkList {
@@ -93,6 +94,7 @@ impl WorkList {
             && self.cases.approvals.is_empty()
             && self.referrals.is_empty()
             && self.tracing.is_empty()
+            && self.consent_asks.is_empty()
     }
 }
 
@@ -169,6 +171,12 @@ pub async fn home(
                         .take(WORK_LIST_CARDS)
                         .collect()
                 },
+                consent_asks: super::family_tracing::consent_asks_for(
+                    &state,
+                    &desk,
+                    WORK_LIST_CARDS,
+                )
+                .await?,
             };
             if !work.is_empty() {
                 audit(

@@ -14,7 +14,7 @@ use bluedot_core::policy::Action;
 use bluedot_core::tracing_request::{MatchStatus, RequesterInfo, Sought, TracingStatus};
 use bluedot_core::{Hub, ValidationError};
 use bluedot_store::StoreError;
-use bluedot_store::tracing::{NewTracingRequest, Reunification, TracingRequest};
+use bluedot_store::tracing::{ConsentAsksOf, NewTracingRequest, Reunification, TracingRequest};
 use chrono::{Datelike, NaiveDate};
 use uuid::Uuid;
 
@@ -28,6 +28,10 @@ use crate::view::{Ctx, render_form};
 /// Candidates kept per request, and the least score worth showing.
 const CANDIDATES: usize = 10;
 const LEAST_SCORE: f64 = 0.05;
+/// A child without consent to tracing this likely to be the one sought gets their case worker
+/// asked to seek consent; at most this many children per request.
+const CONSENT_ASK_SCORE: f64 = 0.3;
+const CONSENT_ASKS: usize = 3;
 
 fn handles_cases(l: &Desk, hub: &Hub) -> bool {
     bluedot_core::policy::handles_cases(&l.staff.actor, hub_target(hub))
@@ -63,14 +67,22 @@ impl Desk {
     }
 
     /// Runs the matcher for an open request and records its candidates.
-    async fn search(&self, state: &AppState, request: &TracingRequest) -> StaffResult<usize> {
+    async fn search(
+        &self,
+        state: &AppState,
+        from: &ClientAddr,
+        request: &TracingRequest,
+    ) -> StaffResult<usize> {
         let index = self.tracing_index(state).await?;
-        self.search_in(state, index, request).await
+        self.search_in(state, from, index, request).await
     }
 
+    /// Records the candidates with consent to tracing, and asks the case workers of likely
+    /// children without it to seek consent.
     async fn search_in(
         &self,
         state: &AppState,
+        from: &ClientAddr,
         index: &TracingIndex,
         request: &TracingRequest,
     ) -> StaffResult<usize> {
@@ -97,6 +109,26 @@ impl Desk {
             .propose_candidates(&self.keys, request.id, &found)
             .await
             .map_err(|e| self.internal(e))?;
+        let without_consent: Vec<Uuid> = index
+            .find_without_consent(&request.sought, &request.requester, CONSENT_ASKS)
+            .await
+            .into_iter()
+            .filter(|m| m.score >= CONSENT_ASK_SCORE)
+            .filter_map(|m| m.child_id.parse().ok())
+            .collect();
+        if !without_consent.is_empty() {
+            let who = bluedot_store::audit::Change {
+                actor_id: Some(self.staff.user.id),
+                source: from.0.clone(),
+                hub_id: Some(request.hub_id),
+                country: Some(request.country.code().to_owned()),
+            };
+            state
+                .store
+                .ask_for_tracing_consent(request.id, &without_consent, &who)
+                .await
+                .map_err(|e| self.internal(e))?;
+        }
         Ok(found.len())
     }
 }
@@ -278,7 +310,7 @@ pub async fn create(
         .await
         .map_err(|e| l.internal(e))?
         .ok_or_else(|| l.internal("request just created is missing"))?;
-    l.search(&state, &request).await?;
+    l.search(&state, &from, &request).await?;
     Ok(Redirect::to(&format!("/staff/tracing/{id}")).into_response())
 }
 
@@ -394,7 +426,17 @@ struct RequestPage {
     candidates: Vec<CandidateView>,
     verification_ways: Vec<(&'static str, String)>,
     reunification: String,
+    /// A child without consent to tracing could be the one sought: the worker learns only that.
+    consent_sought: bool,
     error: Option<String>,
+}
+
+/// Every hub: whoever looks at an ask learns only that it exists.
+fn everywhere() -> bluedot_core::policy::Scope {
+    bluedot_core::policy::Scope {
+        everywhere: true,
+        ..Default::default()
+    }
 }
 
 impl Desk {
@@ -494,7 +536,14 @@ impl Desk {
         );
         add("tracing-place", s.place_of_origin.clone());
         add("tracing-description", s.description.clone());
+        let consent_sought = !state
+            .store
+            .open_consent_asks(&everywhere(), ConsentAsksOf::Request(request.id))
+            .await
+            .map_err(|e| self.internal(e))?
+            .is_empty();
         let page = RequestPage {
+            consent_sought,
             verification_ways: bluedot_store::tracing::VERIFICATION_WAYS
                 .iter()
                 .map(|w| (*w, ctx.t(&format!("tracing-verify-way-{w}"))))
@@ -586,14 +635,14 @@ pub async fn act(
                     .await
                     .map_err(internal)?
                     .ok_or_else(|| l.internal("request vanished"))?;
-                l.search(&state, &open).await?;
+                l.search(&state, &from, &open).await?;
                 Ok(())
             } else {
                 Err(crate::I18N.message(lang, "tracing-not-now", None))
             }
         }
         "search" if request.status == TracingStatus::Open => {
-            l.search(&state, &request).await?;
+            l.search(&state, &from, &request).await?;
             Ok(())
         }
         "verify-relationship" => {
@@ -783,14 +832,14 @@ impl Desk {
 
 /// Runs the matcher again for every open request of the deployment, so a child who has just
 /// become traceable is proposed wherever a relative is looking for them.
-pub async fn search_open_requests(state: &AppState, l: &Desk) -> StaffResult<usize> {
-    let everywhere = bluedot_core::policy::Scope {
-        everywhere: true,
-        ..Default::default()
-    };
+pub async fn search_open_requests(
+    state: &AppState,
+    from: &ClientAddr,
+    l: &Desk,
+) -> StaffResult<usize> {
     let open: Vec<TracingRequest> = state
         .store
-        .tracing_requests_in_scope(&l.keys, &everywhere)
+        .tracing_requests_in_scope(&l.keys, &everywhere())
         .await
         .map_err(|e| l.internal(e))?
         .into_iter()
@@ -799,7 +848,61 @@ pub async fn search_open_requests(state: &AppState, l: &Desk) -> StaffResult<usi
     // One refresh of the index serves every request.
     let index = l.tracing_index(state).await?;
     for request in &open {
-        l.search_in(state, index, request).await?;
+        l.search_in(state, from, index, request).await?;
     }
     Ok(open.len())
+}
+
+/// A child whose consent to tracing the signed-in case worker is asked to seek.
+pub struct ConsentAskLine {
+    pub person_id: Uuid,
+    pub child: String,
+    pub hub: String,
+    pub asked: String,
+}
+
+/// The asks for consent to tracing waiting for this account: children at hubs where it works on
+/// cases whose open case it holds, or who have no open case yet. One card per child, however
+/// many requests could concern them.
+pub async fn consent_asks_for(
+    state: &AppState,
+    l: &Desk,
+    limit: usize,
+) -> StaffResult<Vec<ConsentAskLine>> {
+    let asks = state
+        .store
+        .open_consent_asks(&l.staff.actor.scope, ConsentAsksOf::All)
+        .await
+        .map_err(|e| l.internal(e))?;
+    let ctx = ctx_for(l);
+    let mut seen = std::collections::HashSet::new();
+    let mut lines = Vec::new();
+    for ask in asks {
+        let Some(hub) = l.hub(ask.hub_id).filter(|h| handles_cases(l, h)) else {
+            continue;
+        };
+        let mine = ask.case_worker.is_none_or(|w| w == l.staff.user.id);
+        if !mine || !seen.insert(ask.person_id) || lines.len() >= limit {
+            continue;
+        }
+        let Some(person) = state
+            .store
+            .person(&l.keys, ask.person_id)
+            .await
+            .map_err(|e| l.internal(e))?
+        else {
+            continue;
+        };
+        lines.push(ConsentAskLine {
+            person_id: ask.person_id,
+            child: person
+                .identity
+                .as_ref()
+                .map(Identity::full_name)
+                .unwrap_or_default(),
+            hub: hub.name.text(ctx.lang).to_owned(),
+            asked: ask.asked_at.format("%Y-%m-%d").to_string(),
+        });
+    }
+    Ok(lines)
 }

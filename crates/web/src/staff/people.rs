@@ -587,6 +587,8 @@ struct RecordPage {
     refer: Option<super::referrals::ReferralOptions>,
     cases: Vec<super::cases::CaseLink>,
     open_case: Option<super::cases::OpenOptions>,
+    /// A tracing request could concern this child, who has no consent to tracing yet.
+    consent_asked: bool,
 }
 
 pub struct IdentityView {
@@ -700,7 +702,17 @@ pub async fn view(
     let (cases, open_case) = super::cases::of_person(&state, &ctx, &l.staff, &person, &hub)
         .await
         .map_err(|e| l.internal(e))?;
+    let consent_asked = !state
+        .store
+        .open_consent_asks(
+            &l.staff.actor.scope,
+            bluedot_store::tracing::ConsentAsksOf::Child(person.id),
+        )
+        .await
+        .map_err(|e| l.internal(e))?
+        .is_empty();
     let page = RecordPage {
+        consent_asked,
         referrals,
         refer,
         cases,
@@ -871,7 +883,7 @@ pub async fn record_consent(
         .map_err(|e| l.internal(e))?;
     if purpose == ConsentPurpose::Tracing {
         // The child can be traced from now on: every open request looks again at once.
-        super::family_tracing::search_open_requests(&state, &l).await?;
+        super::family_tracing::search_open_requests(&state, &from, &l).await?;
     }
     Ok(Redirect::to(&format!("/staff/people/{}#consents", person.id)).into_response())
 }
