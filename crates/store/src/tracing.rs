@@ -675,7 +675,7 @@ impl Store {
                 ConsentAsksOf::Child(_) => "AND a.person_id = $4",
             },
         );
-        let rows: Vec<(Uuid, Uuid, Uuid, DateTime<Utc>, Option<Uuid>)> = on_pool!(self, pool => {
+        let asks: Vec<ConsentAsk> = on_pool!(self, pool => {
             let query = bind_scope!(sqlx::query_as(&sql), in_scope);
             match of {
                 ConsentAsksOf::All => query,
@@ -684,18 +684,7 @@ impl Store {
             .fetch_all(pool)
             .await?
         });
-        Ok(rows
-            .into_iter()
-            .map(
-                |(request_id, person_id, hub_id, asked_at, case_worker)| ConsentAsk {
-                    request_id,
-                    person_id,
-                    hub_id,
-                    asked_at,
-                    case_worker,
-                },
-            )
-            .collect())
+        Ok(asks)
     }
 }
 
@@ -717,7 +706,7 @@ pub enum ConsentAsksOf {
 
 /// A case worker asked to seek a child's consent to tracing because a request could concern
 /// the child.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct ConsentAsk {
     pub request_id: Uuid,
     pub person_id: Uuid,
