@@ -53,6 +53,21 @@ fn visible_text(html: &str) -> String {
 }
 
 /// The staff pages linked from `body`, without query strings or fragments.
+/// The first date written the machine's way (2026-12-01) in `text`: pages write dates as the
+/// reader's language does.
+fn iso_day_in(text: &str) -> Option<&str> {
+    let bytes = text.as_bytes();
+    (0..bytes.len().saturating_sub(9)).find_map(|i| {
+        let shape = bytes[i..i + 10].iter().enumerate().all(|(k, b)| match k {
+            4 | 7 => *b == b'-',
+            _ => b.is_ascii_digit(),
+        });
+        let alone = |at: Option<&u8>| at.is_none_or(|b| !b.is_ascii_alphanumeric());
+        (shape && alone(i.checked_sub(1).and_then(|p| bytes.get(p))) && alone(bytes.get(i + 10)))
+            .then(|| &text[i..i + 10])
+    })
+}
+
 fn staff_links(body: &str) -> Vec<String> {
     body.split("href=\"")
         .skip(1)
@@ -217,6 +232,11 @@ async fn every_staff_page_reads_whole_in_every_language() {
                     .collect();
                 if !untranslated.is_empty() {
                     problems.push(format!("{username} {lang} {path}: shows {untranslated:?}"));
+                }
+                if let Some(day) = iso_day_in(&text)
+                    && lang != Lang::En
+                {
+                    problems.push(format!("{username} {lang} {path}: a date as {day}"));
                 }
                 if !text.contains(&home_label) {
                     problems.push(format!("{username} {lang} {path}: no '{home_label}'"));

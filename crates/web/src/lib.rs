@@ -15,6 +15,7 @@ pub mod exchange;
 pub mod gazetteer;
 pub mod hsds;
 pub mod i18n;
+pub mod locale;
 pub mod metrics_endpoint;
 pub mod ops;
 pub mod outlines;

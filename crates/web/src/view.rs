@@ -93,15 +93,50 @@ impl Ctx {
     }
 
     pub fn generated(&self) -> String {
-        self.now.format("%Y-%m-%d %H:%M UTC").to_string()
+        crate::locale::of(self.lang).moment(self.now, chrono_tz::UTC)
     }
 
     pub fn generated_iso(&self) -> String {
         self.now.to_rfc3339()
     }
 
+    /// The day of a moment, in the reader's language.
     pub fn date(&self, at: &DateTime<Utc>) -> String {
-        at.format("%Y-%m-%d").to_string()
+        self.day(at.date_naive())
+    }
+
+    /// A calendar day in the reader's language.
+    pub fn day(&self, day: chrono::NaiveDate) -> String {
+        crate::locale::of(self.lang).day(day)
+    }
+
+    /// A moment as the clock of `hub` shows it, in the reader's language.
+    pub fn at_hub(&self, at: DateTime<Utc>, hub: &Hub) -> String {
+        crate::locale::of(self.lang).moment(at, hub.country.timezone())
+    }
+
+    /// The day of a moment on the clock of `hub`, in the reader's language.
+    pub fn day_at_hub(&self, at: DateTime<Utc>, hub: &Hub) -> String {
+        crate::locale::of(self.lang).day_in(at, hub.country.timezone())
+    }
+
+    /// A moment where no hub is concerned, on the network's reference clock (UTC).
+    pub fn moment(&self, at: DateTime<Utc>) -> String {
+        crate::locale::of(self.lang).moment(at, chrono_tz::UTC)
+    }
+
+    /// A figure as its reader may see it: exact, or "<5" when small counts are suppressed.
+    pub fn shown(&self, figure: bluedot_core::indicator::Shown) -> String {
+        use bluedot_core::indicator::{SUPPRESS_BELOW, Shown};
+        match figure {
+            Shown::Exact(n) => self.number(n as i64),
+            Shown::Suppressed => format!("<{}", self.number(SUPPRESS_BELOW as i64)),
+        }
+    }
+
+    /// A whole number with the grouping of the reader's language.
+    pub fn number(&self, n: i64) -> String {
+        crate::locale::of(self.lang).number(n)
     }
 
     pub fn country_name(&self, country: Country) -> String {
@@ -313,6 +348,73 @@ pub fn format_km(ctx: &Ctx, km: f64) -> String {
         format!("{km:.0}")
     };
     ctx.ts("distance-km", "km", &shown)
+}
+
+/// One hub in a picker.
+pub struct HubOption {
+    pub value: String,
+    pub label: String,
+}
+
+impl HubOption {
+    /// Whether this is the hub whose id is `chosen`.
+    pub fn is(&self, chosen: impl AsRef<str>) -> bool {
+        self.value == chosen.as_ref()
+    }
+}
+
+/// The hubs of one country, for an option group.
+pub struct HubGroup {
+    pub country: String,
+    pub hubs: Vec<HubOption>,
+}
+
+/// How many hubs a picker offers.
+pub fn hub_count(groups: &[HubGroup]) -> usize {
+    groups.iter().map(|g| g.hubs.len()).sum()
+}
+
+/// Hubs for a picker: grouped by country, countries and hubs in the reader's alphabetical
+/// order, each hub once; two hubs of one name in a country are told apart by address.
+pub fn hub_groups<'a>(ctx: &Ctx, hubs: impl IntoIterator<Item = &'a Hub>) -> Vec<HubGroup> {
+    let order = crate::locale::of(ctx.lang);
+    let mut seen = std::collections::HashSet::new();
+    let mut hubs: Vec<&Hub> = hubs.into_iter().filter(|h| seen.insert(h.id)).collect();
+    let name = |h: &Hub| h.name.text(ctx.lang).to_owned();
+    hubs.sort_by(|a, b| order.compare(&name(a), &name(b)));
+    let mut countries: Vec<(Country, String)> = hubs
+        .iter()
+        .map(|h| (h.country, ctx.country_name(h.country)))
+        .collect();
+    countries.sort_by(|a, b| order.compare(&a.1, &b.1));
+    countries.dedup_by_key(|c| c.0);
+    countries
+        .into_iter()
+        .map(|(country, country_name)| {
+            let here: Vec<&Hub> = hubs
+                .iter()
+                .copied()
+                .filter(|h| h.country == country)
+                .collect();
+            HubGroup {
+                country: country_name,
+                hubs: here
+                    .iter()
+                    .map(|h| {
+                        let twins = here.iter().filter(|o| name(o) == name(h)).count();
+                        HubOption {
+                            value: h.id.to_string(),
+                            label: if twins > 1 {
+                                format!("{} — {}", name(h), h.address.text(ctx.lang))
+                            } else {
+                                name(h)
+                            },
+                        }
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
 }
 
 /// Hubs the public may see: not closed for good and not hidden for staleness.

@@ -497,7 +497,7 @@ pub async fn hub_page(
     ctx.demo = hub.is_demo;
     let tz = hub.country.timezone();
     let local = |at: chrono::DateTime<chrono::Utc>| {
-        at.with_timezone(&tz).format("%d.%m.%Y %H:%M").to_string()
+        crate::locale::of(ctx.lang).local_moment(at.with_timezone(&tz).naive_local())
     };
     let closures = hub
         .coming_closures(ctx.now)

@@ -51,23 +51,12 @@ pub const RELATIONS: [&str; 8] = [
     "other",
 ];
 
-pub struct HubChoice {
-    pub id: String,
-    pub label: String,
-}
-
-/// The hubs of one country, for an option group.
-pub struct HubGroup {
-    pub country: String,
-    pub hubs: Vec<HubChoice>,
-}
-
 #[derive(Template)]
 #[template(path = "tracing_public.html")]
 struct FormPage {
     ctx: Ctx,
     form: RequestForm,
-    hubs: Vec<HubGroup>,
+    hubs: Vec<crate::view::HubGroup>,
     relations: &'static [&'static str],
     error: bool,
     thanks: bool,
@@ -81,46 +70,13 @@ async fn hubs(state: &AppState, ctx: &Ctx) -> Result<Vec<Hub>, PageError> {
         .hubs()
         .await
         .map_err(|e| PageError::internal(ctx.lang, e))?;
-    let mut hubs: Vec<Hub> = crate::view::visible(&all, &state.config.freshness, ctx.now)
+    Ok(crate::view::visible(&all, &state.config.freshness, ctx.now)
         .cloned()
-        .collect();
-    hubs.sort_by(|a, b| a.name.text(ctx.lang).cmp(b.name.text(ctx.lang)));
-    Ok(hubs)
-}
-
-/// Hubs grouped by country; two hubs of one name in a country are told apart by address.
-fn hub_groups(ctx: &Ctx, hubs: &[Hub]) -> Vec<HubGroup> {
-    let mut countries: Vec<_> = hubs.iter().map(|h| h.country).collect();
-    countries.sort_by_key(|c| ctx.country_name(*c));
-    countries.dedup();
-    countries
-        .into_iter()
-        .map(|country| {
-            let here: Vec<&Hub> = hubs.iter().filter(|h| h.country == country).collect();
-            let name = |h: &Hub| h.name.text(ctx.lang).to_owned();
-            HubGroup {
-                country: ctx.country_name(country),
-                hubs: here
-                    .iter()
-                    .map(|h| {
-                        let shared = here.iter().filter(|o| name(o) == name(h)).count() > 1;
-                        HubChoice {
-                            id: h.id.to_string(),
-                            label: if shared {
-                                format!("{} — {}", name(h), h.address.text(ctx.lang))
-                            } else {
-                                name(h)
-                            },
-                        }
-                    })
-                    .collect(),
-            }
-        })
-        .collect()
+        .collect())
 }
 
 fn page(ctx: Ctx, form: RequestForm, hubs: &[Hub], error: bool, thanks: bool) -> FormPage {
-    let choices = hub_groups(&ctx, hubs);
+    let choices = crate::view::hub_groups(&ctx, hubs);
     FormPage {
         ctx,
         form,

@@ -143,7 +143,7 @@ pub async fn home(
                 .map(|e| StaleRow {
                     what: e.what,
                     key: e.key,
-                    verified: e.verified_at.format("%Y-%m-%d").to_string(),
+                    verified: ctx.date(&e.verified_at),
                 })
                 .collect(),
         )
@@ -695,7 +695,10 @@ pub struct AuditParams {
 /// An entry as people read it: names, roles and references instead of ids.
 pub struct AuditRow {
     pub seq: i64,
+    /// In the reader's language, to the minute.
     pub at: String,
+    /// To the second, in UTC: for the export and the page's machine-readable time.
+    pub at_exact: String,
     pub actor: String,
     pub role: String,
     pub action: String,
@@ -714,7 +717,7 @@ struct AuditPage {
     nav: Nav,
     params: AuditParams,
     actors: Vec<(String, String)>,
-    hubs: Vec<(String, String)>,
+    hubs: Vec<crate::view::HubGroup>,
     outcomes: Vec<&'static str>,
     rows: Vec<AuditRow>,
 }
@@ -744,6 +747,9 @@ fn record_label(
     users: &HashMap<Uuid, &User>,
     hubs: &[Hub],
 ) -> (String, Option<String>) {
+    if let Some(label) = figures_label(ctx, subject, hubs) {
+        return (label, Some(format!("/staff/figures?{subject}")));
+    }
     // A compound subject (`case:…/person:…`) is named by its first part.
     let first = subject.split('/').next().unwrap_or(subject);
     let Some((kind, id)) = first.split_once(':') else {
@@ -797,6 +803,30 @@ fn record_label(
         ("child-alert", Some(id)) => (short("audit-record-flag", id), None),
         _ => (subject.to_owned(), None),
     }
+}
+
+/// A figures view or export, whose subject is the figures' query (`from=…&to=…&country=…`),
+/// named by its period and place.
+fn figures_label(ctx: &Ctx, subject: &str, hubs: &[Hub]) -> Option<String> {
+    let pairs: HashMap<String, String> = serde_urlencoded::from_str(subject).ok()?;
+    let day = |key: &str| {
+        chrono::NaiveDate::parse_from_str(pairs.get(key)?, "%Y-%m-%d")
+            .ok()
+            .map(|d| ctx.day(d))
+    };
+    let (from, to) = (day("from")?, day("to")?);
+    let place = match (pairs.get("hub"), pairs.get("country")) {
+        (Some(slug), _) => hubs
+            .iter()
+            .find(|h| &h.slug == slug)
+            .map(|h| h.name.text(ctx.lang).to_owned()),
+        (None, Some(code)) => Country::from_code(code).map(|c| ctx.country_name(c)),
+        (None, None) => None,
+    };
+    Some(match place {
+        Some(place) => format!("{}, {place}: {from} – {to}", ctx.t("staff-figures")),
+        None => format!("{}: {from} – {to}", ctx.t("staff-figures")),
+    })
 }
 
 pub async fn audit_log(
@@ -906,7 +936,8 @@ pub async fn audit_log(
             let actor = e.actor_id.and_then(|id| by_id.get(&id));
             Some(AuditRow {
                 seq: e.seq,
-                at: e.at.format("%Y-%m-%d %H:%M:%S").to_string(),
+                at: ctx.moment(e.at),
+                at_exact: e.at.format("%Y-%m-%d %H:%M:%S").to_string(),
                 actor: match (actor, e.actor_id) {
                     (Some(u), _) => format!("{} ({})", u.display_name, u.username),
                     (None, Some(id)) => id.to_string(),
@@ -940,7 +971,7 @@ pub async fn audit_log(
         for r in &rows {
             let cells = [
                 r.seq.to_string(),
-                r.at.clone(),
+                r.at_exact.clone(),
                 r.actor.clone(),
                 r.role.clone(),
                 r.action.clone(),
@@ -983,10 +1014,7 @@ pub async fn audit_log(
     let page = AuditPage {
         nav: Nav::for_staff(&staff, &hubs),
         actors,
-        hubs: visible_hubs
-            .iter()
-            .map(|h| (h.id.to_string(), h.name.text(ctx.lang).to_owned()))
-            .collect(),
+        hubs: crate::view::hub_groups(&ctx, visible_hubs.iter().copied()),
         outcomes: OUTCOMES.to_vec(),
         params,
         rows,

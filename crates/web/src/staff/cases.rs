@@ -29,10 +29,7 @@ use uuid::Uuid;
 
 use super::Desk;
 use super::people::{Choice, choices};
-use super::{
-    ClientAddr, Nav, Staff, StaffError, StaffResult, audit, check_csrf, hub_day, hub_target,
-    hub_time,
-};
+use super::{ClientAddr, Nav, Staff, StaffError, StaffResult, audit, check_csrf, hub_target};
 use crate::AppState;
 use crate::view::{Ctx, render, render_form};
 
@@ -169,7 +166,7 @@ struct ListPage {
     hub: String,
     min_age: String,
     max_age: String,
-    hubs: Vec<Choice>,
+    hubs: Vec<crate::view::HubGroup>,
     lines: Vec<CaseLine>,
     alert_count: usize,
     error: Option<String>,
@@ -314,13 +311,7 @@ pub async fn list(
         hub: params.hub.clone(),
         min_age: params.min_age.clone(),
         max_age: params.max_age.clone(),
-        hubs: case_hubs
-            .iter()
-            .map(|h| Choice {
-                value: h.id.to_string(),
-                label: h.name.text(ctx.lang).to_owned(),
-            })
-            .collect(),
+        hubs: crate::view::hub_groups(&ctx, case_hubs.iter().copied()),
         lines,
         alert_count,
         error,
@@ -592,7 +583,7 @@ fn event_author(
 }
 
 /// A case document as a list shows it.
-fn document_view(d: &bluedot_store::cases::DocumentInfo, hub: &Hub) -> DocumentView {
+fn document_view(ctx: &Ctx, d: &bluedot_store::cases::DocumentInfo, hub: &Hub) -> DocumentView {
     DocumentView {
         id: d.id,
         name: d.name.clone(),
@@ -602,8 +593,8 @@ fn document_view(d: &bluedot_store::cases::DocumentInfo, hub: &Hub) -> DocumentV
             .next()
             .unwrap_or("")
             .to_uppercase(),
-        size: format!("{:.0} kB", (d.size as f64 / 1024.0).ceil()),
-        when: hub_day(d.uploaded_at, hub),
+        size: format!("{} kB", ctx.number((d.size as f64 / 1024.0).ceil() as i64)),
+        when: ctx.day_at_hub(d.uploaded_at, hub),
     }
 }
 
@@ -806,15 +797,15 @@ impl Desk {
                 .map(|c| ctx.t(&format!("concern-{}", c.code())))
                 .collect(),
             assigned: names.get(&s.assigned_to).cloned().unwrap_or_default(),
-            opened: hub_time(s.opened_at, hub),
+            opened: ctx.at_hub(s.opened_at, hub),
             assessment_due: if s.stage == CaseStage::Assessment {
-                hub_time(s.assessment_due, hub)
+                ctx.at_hub(s.assessment_due, hub)
             } else {
                 String::new()
             },
             next_follow_up: s
                 .next_follow_up
-                .map(|t| hub_day(t, hub))
+                .map(|t| ctx.day_at_hub(t, hub))
                 .unwrap_or_default(),
             bia: approval(s.bia),
             bid: if s.bid_required {
@@ -863,7 +854,7 @@ impl Desk {
                         detail.push(format!("{}: {}", ctx.t("case-panel"), text.panel));
                     }
                     EventView {
-                        when: hub_time(e.at, hub),
+                        when: ctx.at_hub(e.at, hub),
                         who: event_author(e, &names),
                         step: ctx.t(&format!("case-step-{}", e.step)),
                         note: text.note,
@@ -871,7 +862,10 @@ impl Desk {
                     }
                 })
                 .collect(),
-            documents: documents.iter().map(|d| document_view(d, hub)).collect(),
+            documents: documents
+                .iter()
+                .map(|d| document_view(&ctx, d, hub))
+                .collect(),
             referrals,
             offered: offered(state, &self.staff, s, hub, &ctx, &workers),
             risks: choices(&ctx, RiskLevel::ALL, RiskLevel::code, "case-risk"),
@@ -1354,7 +1348,7 @@ pub async fn summary(
             .await
             .map_err(|e| l.internal(e))?
             .iter()
-            .map(|d| document_view(d, hub))
+            .map(|d| document_view(&ctx, d, hub))
             .collect()
     } else {
         Vec::new()
@@ -1373,7 +1367,7 @@ pub async fn summary(
         },
         documents,
         number: case.case_number.clone(),
-        printed: hub_time(Utc::now(), hub),
+        printed: ctx.at_hub(Utc::now(), hub),
         printed_by: l.staff.user.display_name.clone(),
         child: identity
             .map(Identity::full_name)
@@ -1383,7 +1377,7 @@ pub async fn summary(
             .unwrap_or_default(),
         born: identity
             .and_then(|i| i.birth_date)
-            .map(|d| d.format("%Y-%m-%d").to_string())
+            .map(|d| ctx.day(d))
             .or_else(|| age_of(person).map(|a| ctx.ts("person-age-about", "years", &a.to_string())))
             .unwrap_or_default(),
         sex: ctx.t(&format!("sex-{}", person.sex.code())),
@@ -1416,7 +1410,7 @@ pub async fn summary(
                 .map(|e| {
                     let text = e.text.clone().unwrap_or_default();
                     EventView {
-                        when: hub_day(e.at, hub),
+                        when: ctx.day_at_hub(e.at, hub),
                         who: event_author(e, &names),
                         step: ctx.t(&format!("case-step-{}", e.step)),
                         note: text.note,

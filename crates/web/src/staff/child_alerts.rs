@@ -67,7 +67,7 @@ struct FlagPage {
     ctx: Ctx,
     nav: Nav,
     csrf: String,
-    hubs: Vec<(String, String)>,
+    hubs: Vec<crate::view::HubGroup>,
     concerns: Vec<Choice>,
     urgencies: Vec<Choice>,
     form: FlagForm,
@@ -90,10 +90,7 @@ fn flag_hubs(desk: &Desk) -> Vec<&Hub> {
 
 fn page(desk: &Desk, form: FlagForm, errors: FlagErrors, sent: Option<String>) -> FlagPage {
     let ctx = Ctx::new(desk.staff.lang, "/", "flag");
-    let hubs = flag_hubs(desk)
-        .into_iter()
-        .map(|h| (h.id.to_string(), h.name.text(ctx.lang).to_owned()))
-        .collect();
+    let hubs = crate::view::hub_groups(&ctx, flag_hubs(desk));
     FlagPage {
         nav: Nav::for_staff(&desk.staff, &desk.hubs),
         csrf: desk.staff.session.csrf_token.clone(),
@@ -267,7 +264,6 @@ pub async fn for_home(state: &AppState, desk: &Desk) -> StaffResult<Vec<FlagCard
         .child_alerts(&desk.keys, &desk.staff.user.scope)
         .await
         .map_err(|e| desk.internal(e))?;
-    let when = |t: chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%d %H:%M UTC").to_string();
     Ok(alerts
         .into_iter()
         .filter_map(|a| {
@@ -284,7 +280,7 @@ pub async fn for_home(state: &AppState, desk: &Desk) -> StaffResult<Vec<FlagCard
                 raised: format!(
                     "{} · {}",
                     a.raised_by.unwrap_or_else(|| unknown.clone()),
-                    when(a.raised_at)
+                    ctx.at_hub(a.raised_at, hub)
                 ),
                 seen: a.seen,
                 where_now: a.where_now,
@@ -293,7 +289,7 @@ pub async fn for_home(state: &AppState, desk: &Desk) -> StaffResult<Vec<FlagCard
                         "flag-taken",
                         &[
                             ("who", a.taken_by.unwrap_or(unknown).into()),
-                            ("when", when(at).into()),
+                            ("when", ctx.at_hub(at, hub).into()),
                         ],
                     )
                 }),

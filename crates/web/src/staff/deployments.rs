@@ -20,8 +20,7 @@ use uuid::Uuid;
 
 use super::people::Choice;
 use super::{
-    ClientAddr, Nav, Staff, StaffError, StaffResult, audit, check_csrf, hub_target, hub_time,
-    signed_in,
+    ClientAddr, Nav, Staff, StaffError, StaffResult, audit, check_csrf, hub_target, signed_in,
 };
 use crate::AppState;
 use crate::view::{Ctx, render, render_form};
@@ -123,8 +122,8 @@ async fn line(
         hub: hub.name.text(ctx.lang).to_owned(),
         when: format!(
             "{} – {}",
-            hub_time(d.starts_at, hub),
-            hub_time(d.ends_at, hub)
+            ctx.at_hub(d.starts_at, hub),
+            ctx.at_hub(d.ends_at, hub)
         ),
         status: ctx.t(&format!("deployment-status-{}", d.status.code())),
         status_code: d.status.code(),
@@ -169,7 +168,7 @@ struct ListPage {
     nav: Nav,
     csrf: String,
     lines: Vec<DeploymentLine>,
-    planning_hubs: Vec<Choice>,
+    planning_hubs: Vec<crate::view::HubGroup>,
     candidates: Vec<Candidate>,
     form: PlanForm,
     error: Option<String>,
@@ -230,13 +229,7 @@ impl DeploymentDesk {
             nav: Nav::for_staff(&self.staff, &self.all),
             csrf: self.staff.session.csrf_token.clone(),
             lines,
-            planning_hubs: planning
-                .iter()
-                .map(|h| Choice {
-                    value: h.id.to_string(),
-                    label: h.name.text(ctx.lang).to_owned(),
-                })
-                .collect(),
+            planning_hubs: crate::view::hub_groups(&ctx, planning.iter().copied()),
             candidates,
             form,
             error,
@@ -435,8 +428,11 @@ pub async fn view(
             .map_err(|e| l.internal(e))?,
         hub_id: hub.id,
         note: d.note.clone(),
-        started: d.started_at.map(|t| hub_time(t, &hub)).unwrap_or_default(),
-        ended: d.ended_at.map(|t| hub_time(t, &hub)).unwrap_or_default(),
+        started: d
+            .started_at
+            .map(|t| ctx.at_hub(t, &hub))
+            .unwrap_or_default(),
+        ended: d.ended_at.map(|t| ctx.at_hub(t, &hub)).unwrap_or_default(),
         visits: figures.visits,
         children: figures.counts.children(),
         with_disability: figures.with_disability,

@@ -30,8 +30,7 @@ use uuid::Uuid;
 use super::admin::SelectOption;
 use super::deployments::local_time;
 use super::{
-    ClientAddr, Nav, Staff, StaffError, StaffResult, check_csrf, form_field, hub_target, hub_time,
-    signed_in,
+    ClientAddr, Nav, Staff, StaffError, StaffResult, check_csrf, form_field, hub_target, signed_in,
 };
 use crate::AppState;
 use crate::view::{Ctx, render, render_form, week_rows};
@@ -882,7 +881,11 @@ impl HubFormPage {
                     .into_iter()
                     .map(|c| ClosureRow {
                         id: c.id,
-                        when: format!("{} – {}", hub_time(c.starts_at, h), hub_time(c.ends_at, h)),
+                        when: format!(
+                            "{} – {}",
+                            ctx.at_hub(c.starts_at, h),
+                            ctx.at_hub(c.ends_at, h)
+                        ),
                         hours: c.hours.clone().unwrap_or_else(|| ctx.t("dir-closure-shut")),
                         reason: c.reason.text(ctx.lang).to_owned(),
                         current: c.covers(now),
@@ -1320,7 +1323,7 @@ fn version_rows(ctx: &Ctx, versions: &[EntryVersion]) -> Vec<VersionRow> {
             let before = versions.get(i + 1).map(|p| &p.content);
             VersionRow {
                 version: v.version,
-                when: v.changed_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+                when: ctx.moment(v.changed_at),
                 who: v
                     .actor_name
                     .clone()

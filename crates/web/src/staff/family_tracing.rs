@@ -19,7 +19,6 @@ use chrono::{Datelike, NaiveDate};
 use uuid::Uuid;
 
 use super::Desk;
-use super::people::Choice;
 use super::{ClientAddr, Nav, StaffError, StaffResult, audit, check_csrf, form_field, hub_target};
 use crate::AppState;
 use crate::tracing_index::TracingIndex;
@@ -154,7 +153,7 @@ struct ListPage {
     nav: Nav,
     csrf: String,
     lines: Vec<RequestLine>,
-    hubs: Vec<Choice>,
+    hubs: Vec<crate::view::HubGroup>,
     error: Option<String>,
 }
 
@@ -184,7 +183,7 @@ impl Desk {
                 hub: hub.name.text(ctx.lang).to_owned(),
                 status: ctx.t(&format!("tracing-status-{}", r.status.code())),
                 status_code: r.status.code(),
-                created: r.created_at.format("%Y-%m-%d").to_string(),
+                created: ctx.day_at_hub(r.created_at, hub),
             })
             .collect())
     }
@@ -196,15 +195,12 @@ impl Desk {
             nav: Nav::for_staff(&self.staff, &self.hubs),
             csrf: self.staff.session.csrf_token.clone(),
             lines,
-            hubs: self
-                .tracing_hubs()
-                .iter()
-                .filter(|h| self.staff.may(Action::ManageCase, hub_target(h)))
-                .map(|h| Choice {
-                    value: h.id.to_string(),
-                    label: h.name.text(ctx.lang).to_owned(),
-                })
-                .collect(),
+            hubs: crate::view::hub_groups(
+                &ctx,
+                self.tracing_hubs()
+                    .into_iter()
+                    .filter(|h| self.staff.may(Action::ManageCase, hub_target(h))),
+            ),
             error,
             ctx,
         };
@@ -505,7 +501,10 @@ impl Desk {
                         v.details,
                         c.decided_by.clone().unwrap_or_default(),
                         c.decided_at
-                            .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
+                            .map(|t| match hub {
+                                Some(h) => ctx.at_hub(t, h),
+                                None => ctx.moment(t),
+                            })
                             .unwrap_or_default()
                     )
                 }),
@@ -526,9 +525,7 @@ impl Desk {
         );
         add(
             "person-born",
-            s.birth_date
-                .map(|d| d.format("%Y-%m-%d").to_string())
-                .unwrap_or_default(),
+            s.birth_date.map(|d| ctx.day(d)).unwrap_or_default(),
         );
         add(
             "tracing-age",
@@ -901,7 +898,7 @@ pub async fn consent_asks_for(
                 .map(Identity::full_name)
                 .unwrap_or_default(),
             hub: hub.name.text(ctx.lang).to_owned(),
-            asked: ask.asked_at.format("%Y-%m-%d").to_string(),
+            asked: ctx.day_at_hub(ask.asked_at, hub),
         });
     }
     Ok(lines)

@@ -248,7 +248,7 @@ pub struct Chart {
 
 pub const CHART_HEIGHT: u32 = 160;
 
-fn chart(sel: &Selection, tallies: &[Tally], indicator: Indicator) -> Chart {
+fn chart(ctx: &Ctx, sel: &Selection, tallies: &[Tally], indicator: Indicator) -> Chart {
     let mut starts = Vec::new();
     let mut start = sel.grain.start(sel.from);
     while start <= sel.to {
@@ -276,8 +276,8 @@ fn chart(sel: &Selection, tallies: &[Tally], indicator: Indicator) -> Chart {
                 x: i as u32 * slot,
                 y: CHART_HEIGHT - height,
                 height,
-                label: s.to_string(),
-                value: v.to_string(),
+                label: ctx.day(*s),
+                value: ctx.shown(*v),
             }
         })
         .collect();
@@ -286,7 +286,7 @@ fn chart(sel: &Selection, tallies: &[Tally], indicator: Indicator) -> Chart {
         height: CHART_HEIGHT,
         bar_width: (slot - slot / 5).max(2),
         bars,
-        max: max.to_string(),
+        max: ctx.number(max as i64),
     }
 }
 
@@ -314,8 +314,11 @@ struct FiguresPage {
     place_name: String,
     /// Links up the drill-down: the network, then the country of a hub.
     trail: Vec<(String, String)>,
+    /// The form's days, as the date fields take them.
     from: String,
     to: String,
+    /// The same days in the reader's language.
+    period: String,
     by: &'static str,
     country: String,
     hub: String,
@@ -411,11 +414,11 @@ fn indicator_lines(ctx: &Ctx, sel: &Selection, tallies: &[Tally]) -> Vec<Indicat
             IndicatorLine {
                 code: indicator.code(),
                 label: label(ctx, indicator),
-                value: Shown::of(total, sel.exact).to_string(),
+                value: ctx.shown(Shown::of(total, sel.exact)),
                 parts: parts
                     .into_iter()
                     .map(|(p, n)| {
-                        let shown = Shown::of(n, sel.exact).to_string();
+                        let shown = ctx.shown(Shown::of(n, sel.exact));
                         (part_label(ctx, indicator, p), shown)
                     })
                     .collect(),
@@ -440,7 +443,7 @@ fn place_rows(ctx: &Ctx, sel: &Selection, tallies: &[Tally]) -> Vec<PlaceRow> {
             .iter()
             .map(|&i| {
                 let n = sums.get(&(country, hub, i)).copied().unwrap_or(0);
-                Shown::of(n, sel.exact).to_string()
+                ctx.shown(Shown::of(n, sel.exact))
             })
             .collect()
     };
@@ -529,8 +532,8 @@ async fn target_lines(
                 label: target.label.clone(),
                 indicator: label(ctx, target.indicator),
                 period: format!("{} – {}", target.starts, target.ends),
-                reached: Shown::of(reached, sel.exact).to_string(),
-                value: target.value.to_string(),
+                reached: ctx.shown(Shown::of(reached, sel.exact)),
+                value: ctx.number(target.value as i64),
                 bar: percent.min(100),
                 percent,
             }
@@ -640,6 +643,7 @@ async fn dashboard(
         trail,
         from: sel.from.to_string(),
         to: sel.to.to_string(),
+        period: format!("{} – {}", ctx.day(sel.from), ctx.day(sel.to)),
         by: sel.grain.code(),
         country: match &sel.place {
             Place::Country(c) => c.code().to_owned(),
@@ -652,7 +656,7 @@ async fn dashboard(
         },
         exact: sel.exact,
         indicators: indicator_lines(&ctx, sel, &tallies),
-        chart: chart(sel, &tallies, Indicator::PeopleReached),
+        chart: chart(&ctx, sel, &tallies, Indicator::PeopleReached),
         columns: PLACE_COLUMNS.iter().map(|&i| label(&ctx, i)).collect(),
         places: place_rows(&ctx, sel, &tallies),
         query: sel.query(),

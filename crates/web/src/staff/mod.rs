@@ -447,20 +447,6 @@ pub fn scope_targets(scope: &Scope, hubs: &[Hub]) -> Vec<Target> {
     out
 }
 
-/// A moment as the hub's clock shows it: `2026-11-23 14:05`.
-pub fn hub_time(at: chrono::DateTime<chrono::Utc>, hub: &Hub) -> String {
-    at.with_timezone(&hub.country.timezone())
-        .format("%Y-%m-%d %H:%M")
-        .to_string()
-}
-
-/// The hub's calendar day of a moment: `2026-11-23`.
-pub fn hub_day(at: chrono::DateTime<chrono::Utc>, hub: &Hub) -> String {
-    at.with_timezone(&hub.country.timezone())
-        .format("%Y-%m-%d")
-        .to_string()
-}
-
 /// The target a record at `hub` is.
 pub fn hub_target(hub: &Hub) -> Target {
     Target::Hub {

@@ -355,7 +355,7 @@ struct NewPage {
     csrf: String,
     form: PersonForm,
     duplicates: Option<Duplicates>,
-    hubs: Vec<Choice>,
+    hubs: Vec<crate::view::HubGroup>,
     sexes: Vec<Choice>,
     needs: Vec<Choice>,
     givers: Vec<Choice>,
@@ -385,15 +385,12 @@ fn new_page(
     duplicates: Option<Duplicates>,
 ) -> StaffResult {
     let ctx = ctx_for(&l.staff);
-    let hubs: Vec<Choice> = l
-        .hubs
-        .iter()
-        .filter(|h| l.staff.may(Action::EditPerson, hub_target(h)))
-        .map(|h| Choice {
-            value: h.id.to_string(),
-            label: h.name.text(ctx.lang).to_owned(),
-        })
-        .collect();
+    let hubs = crate::view::hub_groups(
+        &ctx,
+        l.hubs
+            .iter()
+            .filter(|h| l.staff.may(Action::EditPerson, hub_target(h))),
+    );
     if hubs.is_empty() {
         return Err(StaffError::Forbidden(l.staff.lang));
     }
@@ -654,7 +651,7 @@ pub async fn view(
                 .zip(&authors)
                 .filter(|(n, _)| n.field == *field)
                 .map(|(n, author)| NoteView {
-                    when: n.written_at.format("%Y-%m-%d %H:%M").to_string(),
+                    when: ctx.at_hub(n.written_at, &hub),
                     author: author.clone(),
                     body: n.body.clone(),
                 })
@@ -725,7 +722,7 @@ pub async fn view(
         status: ctx.t(&format!("person-status-{}", person.status.code())),
         active: person.status == PersonStatus::Active,
         anonymised: person.status == PersonStatus::Anonymised,
-        registered: person.registered_at.format("%Y-%m-%d").to_string(),
+        registered: ctx.day_at_hub(person.registered_at, &hub),
         identity: identity.map(|i| IdentityView {
             names: i.full_name(),
             latin: format!("{} {}", i.latin_given_name, i.latin_family_name)
@@ -733,7 +730,7 @@ pub async fn view(
                 .to_owned(),
             sex: ctx.t(&format!("sex-{}", person.sex.code())),
             born: match i.birth_date {
-                Some(d) => format!("{} ({})", d.format("%Y-%m-%d"), age_on(d, today)),
+                Some(d) => format!("{} ({})", ctx.day(d), age_on(d, today)),
                 None => age_label(&ctx, &person),
             },
             languages: i.languages.join(", "),
@@ -759,8 +756,8 @@ pub async fn view(
                 id: c.id,
                 purpose: ctx.t(&format!("consent-purpose-{}", c.purpose.code())),
                 given_by: ctx.t(&format!("consent-by-{}", c.given_by.code())),
-                recorded: c.recorded_at.format("%Y-%m-%d").to_string(),
-                withdrawn: c.withdrawn_at.map(|w| w.format("%Y-%m-%d").to_string()),
+                recorded: ctx.day_at_hub(c.recorded_at, &hub),
+                withdrawn: c.withdrawn_at.map(|w| ctx.day_at_hub(w, &hub)),
             })
             .collect(),
         purposes: choices(

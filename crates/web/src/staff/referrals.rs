@@ -279,7 +279,7 @@ pub fn line(
         receiver: receiver_label(ctx, r.to, providers),
         urgency: ctx.t(&format!("urgency-{}", r.urgency.code())),
         status: ctx.t(&format!("referral-status-{}", r.status.code())),
-        due: super::hub_time(r.due_at, hub),
+        due: ctx.at_hub(r.due_at, hub),
         overdue: is_overdue(r.status, r.due_at, Utc::now()),
     }
 }
@@ -637,7 +637,7 @@ pub async fn slip(
     };
     let page = SlipPage {
         reference: referral.id.simple().to_string()[..8].to_uppercase(),
-        date: super::hub_day(referral.created_at, &hub),
+        date: ctx.day_at_hub(referral.created_at, &hub),
         name: identity.map(|i| i.full_name()).unwrap_or_default(),
         service: ctx.t(&format!("service-{}", referral.service.code())),
         receiver,

@@ -46,8 +46,8 @@ struct SuppliesPage {
     csrf: String,
     hub_id: Uuid,
     hub_name: String,
-    hubs: Vec<Choice>,
-    destinations: Vec<Choice>,
+    hubs: Vec<crate::view::HubGroup>,
+    destinations: Vec<crate::view::HubGroup>,
     items: Vec<Choice>,
     stock: Vec<StockRow>,
     movements: Vec<MovementRow>,
@@ -104,23 +104,19 @@ impl StockDesk {
             .map_err(internal)?;
         let tz = hub.country.timezone();
         let item_label = |item: SupplyItem| ctx.t(&format!("item-{}", item.code()));
-        let hub_label = |h: &Hub| Choice {
-            value: h.id.to_string(),
-            label: h.name.text(ctx.lang).to_owned(),
-        };
         let page = SuppliesPage {
             nav: Nav::for_staff(&self.staff, &self.all),
             csrf: self.staff.session.csrf_token.clone(),
             hub_id: hub.id,
             hub_name: hub.name.text(ctx.lang).to_owned(),
-            hubs: self.hubs.iter().map(hub_label).collect(),
+            hubs: crate::view::hub_groups(&ctx, &self.hubs),
             // Stock may go to any hub of the deployment, usually a neighbour in the country.
-            destinations: self
-                .all
-                .iter()
-                .filter(|h| h.id != hub.id && h.country == hub.country)
-                .map(hub_label)
-                .collect(),
+            destinations: crate::view::hub_groups(
+                &ctx,
+                self.all
+                    .iter()
+                    .filter(|h| h.id != hub.id && h.country == hub.country),
+            ),
             items: SupplyItem::ALL
                 .iter()
                 .map(|i| Choice {
@@ -141,11 +137,7 @@ impl StockDesk {
             movements: movements
                 .iter()
                 .map(|m| MovementRow {
-                    when: m
-                        .recorded_at
-                        .with_timezone(&tz)
-                        .format("%Y-%m-%d %H:%M")
-                        .to_string(),
+                    when: crate::locale::of(ctx.lang).moment(m.recorded_at, tz),
                     item: item_label(m.item),
                     kind: ctx.t(&format!("movement-{}", m.kind.code())),
                     change: format!("{:+}", m.change),

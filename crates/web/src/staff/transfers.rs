@@ -155,19 +155,9 @@ fn destinations(state: &AppState, ctx: &Ctx, hubs: &[Hub], from: &Hub) -> Vec<Ch
 }
 
 /// The hubs of partner countries, for the sender to say where the child is expected.
-fn destination_hubs(state: &AppState, ctx: &Ctx, hubs: &[Hub]) -> Vec<Choice> {
+fn destination_hubs(state: &AppState, ctx: &Ctx, hubs: &[Hub]) -> Vec<crate::view::HubGroup> {
     let abroad = partner_countries(state);
-    hubs.iter()
-        .filter(|h| abroad.contains(&h.country))
-        .map(|h| Choice {
-            value: h.id.to_string(),
-            label: format!(
-                "{} — {}",
-                ctx.country_name(h.country),
-                h.name.text(ctx.lang)
-            ),
-        })
-        .collect()
+    crate::view::hub_groups(ctx, hubs.iter().filter(|h| abroad.contains(&h.country)))
 }
 
 fn destination(state: &AppState, hubs: &[Hub], value: &str) -> Option<Destination> {
@@ -199,7 +189,7 @@ struct FormPage {
     number: String,
     child: String,
     destinations: Vec<Choice>,
-    dest_hubs: Vec<Choice>,
+    dest_hubs: Vec<crate::view::HubGroup>,
     parts: Vec<Choice>,
     /// The case's documents, any of which may travel.
     documents: Vec<Choice>,
@@ -265,7 +255,7 @@ fn join_codes<T: Copy>(
 pub fn view_package(ctx: &Ctx, p: &CasePackage) -> PackageView {
     let child = &p.child;
     let approval = |a: ApprovalState| ctx.t(&format!("approval-{}", a.code()));
-    let day = |at: &chrono::DateTime<Utc>| at.format("%Y-%m-%d").to_string();
+    let day = |at: &chrono::DateTime<Utc>| ctx.date(at);
     PackageView {
         format: p.format.clone(),
         child: child.full_name(),
@@ -274,7 +264,7 @@ pub fn view_package(ctx: &Ctx, p: &CasePackage) -> PackageView {
             .to_owned(),
         born: child
             .birth_date
-            .map(|d| d.format("%Y-%m-%d").to_string())
+            .map(|d| ctx.day(d))
             .or(child.birth_year_estimated.map(|y| format!("~{y}")))
             .unwrap_or_default(),
         sex: ctx.t(&format!("sex-{}", p.sex.code())),
@@ -368,7 +358,7 @@ pub fn view_package(ctx: &Ctx, p: &CasePackage) -> PackageView {
             .history
             .iter()
             .map(|h| HistoryLine {
-                when: h.at.format("%Y-%m-%d %H:%M UTC").to_string(),
+                when: ctx.moment(h.at),
                 step: ctx.t(&format!("case-step-{}", h.step)),
                 author: h.author.clone(),
                 note: h.note.clone(),
@@ -414,10 +404,7 @@ pub fn view_package(ctx: &Ctx, p: &CasePackage) -> PackageView {
                 None => country,
             }
         },
-        arrival: p
-            .expected_arrival
-            .map(|d| d.format("%Y-%m-%d").to_string())
-            .unwrap_or_default(),
+        arrival: p.expected_arrival.map(|d| ctx.day(d)).unwrap_or_default(),
         from: format!(
             "{} · {} · {}",
             p.sender_hub, p.case_number, p.sender_contact
@@ -932,7 +919,9 @@ pub struct IncomingView {
     /// Whether this account accepts or declines it; others at the expected hub only see it.
     pub decides: bool,
     /// The receiving hubs, the one where the child is expected first.
-    pub hubs: Vec<Choice>,
+    pub hubs: Vec<crate::view::HubGroup>,
+    /// The hub the sender proposed, chosen at first.
+    pub proposed_hub: String,
     pub workers: Vec<Choice>,
 }
 
@@ -964,7 +953,7 @@ pub struct AwaitedView {
 
 /// The status line of a transfer, the same words on both sides.
 fn status_line(ctx: &Ctx, t: &Transfer) -> Vec<String> {
-    let time = |at: &chrono::DateTime<Utc>| at.format("%Y-%m-%d %H:%M UTC").to_string();
+    let time = |at: &chrono::DateTime<Utc>| ctx.moment(*at);
     let mut line = vec![ctx.ts("transfer-line-sent", "time", &time(&t.created_at))];
     match &t.delivered_at {
         Some(at) => line.push(ctx.ts("transfer-line-delivered", "time", &time(at))),
@@ -1156,7 +1145,7 @@ pub async fn list(State(state): State<AppState>, headers: HeaderMap) -> StaffRes
     let now = state.store.now();
     for t in &transfers {
         if reports_arrival(&staff, t, &hubs) && t.arrival.is_none() {
-            let time = |at: &chrono::DateTime<Utc>| at.format("%Y-%m-%d %H:%M UTC").to_string();
+            let time = |at: &chrono::DateTime<Utc>| ctx.moment(*at);
             awaited.push(AwaitedView {
                 id: t.id,
                 child: t.payload.child.full_name(),
@@ -1186,17 +1175,12 @@ pub async fn list(State(state): State<AppState>, headers: HeaderMap) -> StaffRes
                     Some(p) => ctx.ts("transfer-partner", "id", p),
                     None => hub_name(t.from_hub),
                 },
-                received: t.created_at.format("%Y-%m-%d").to_string(),
+                received: ctx.date(&t.created_at),
                 package: view_package(&ctx, &t.payload),
                 decides: deciding,
                 workers: case_workers_among(&users, &receiving),
-                hubs: receiving
-                    .iter()
-                    .map(|h| Choice {
-                        value: h.id.to_string(),
-                        label: h.name.text(lang).to_owned(),
-                    })
-                    .collect(),
+                hubs: crate::view::hub_groups(&ctx, receiving.iter().copied()),
+                proposed_hub: t.to_hub.map(|id| id.to_string()).unwrap_or_default(),
             });
         }
         if t.direction == TransferDirection::Out
@@ -1214,7 +1198,7 @@ pub async fn list(State(state): State<AppState>, headers: HeaderMap) -> StaffRes
                 },
                 status: ctx.t(&format!("transfer-status-{}", t.status.code())),
                 status_code: t.status.code(),
-                sent: t.created_at.format("%Y-%m-%d %H:%M").to_string(),
+                sent: ctx.moment(t.created_at),
                 problem: if t.status == TransferStatus::Pending && t.attempts > 0 {
                     ctx.ts("transfer-retrying", "count", &t.attempts.to_string())
                 } else {

@@ -279,7 +279,7 @@ struct CounterPage {
     nav: Nav,
     csrf: String,
     hub_name: String,
-    hubs: Vec<Choice>,
+    hubs: Vec<crate::view::HubGroup>,
     form: VisitForm,
     bands: Vec<BandField>,
     groups: Vec<Choice>,
@@ -373,14 +373,7 @@ impl CounterDesk {
             nav: Nav::for_staff(&self.staff, &all_hubs),
             csrf: self.staff.session.csrf_token.clone(),
             hub_name: hub.name.text(ctx.lang).to_owned(),
-            hubs: self
-                .hubs
-                .iter()
-                .map(|h| Choice {
-                    value: h.id.to_string(),
-                    label: h.name.text(ctx.lang).to_owned(),
-                })
-                .collect(),
+            hubs: crate::view::hub_groups(&ctx, &self.hubs),
             bands: form.band_fields(),
             groups: choices(&ctx, PriorityGroup::ALL, PriorityGroup::code, "group"),
             // The services this hub offers, which are the ones given on the spot.
@@ -409,7 +402,7 @@ impl CounterDesk {
                 .collect(),
             deployments,
             today: Today::new(&ctx, &figures),
-            day: day.format("%Y-%m-%d").to_string(),
+            day: ctx.day(day),
             visits: visits
                 .iter()
                 .map(|v| VisitRow {
