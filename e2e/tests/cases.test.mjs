@@ -1,6 +1,7 @@
 // A child protection case in a real browser on a phone: a social worker opens it from the
 // child's record, assesses and plans; the best interests assessment waits for the supervisor,
-// who approves it; a document is attached; the summary prints.
+// who sends it back with a reason and approves it once corrected; a document is attached; the
+// summary prints.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { writeFileSync, mkdtempSync } from "node:fs";
@@ -18,7 +19,7 @@ after(async () => {
   await server?.stop();
 });
 
-test("a social worker opens and works a case, the supervisor approves the best interests step", async () => {
+test("a social worker opens and works a case, the supervisor sends the best interests step back, then approves it", async () => {
   const worker = await signedInAs(server, browser, "worker.case", "--role", "social-worker", "--hub", "siret-border");
   const lead = await signedInAs(server, browser, "lead.case", "--role", "hub-coordinator", "--hub", "siret-border");
   const page = worker.page;
@@ -70,6 +71,19 @@ test("a social worker opens and works a case, the supervisor approves the best i
   await lead.page.click("#case-search button[type=submit]");
   assert.match(await lead.page.locator("#case-list").innerText(), /best interests step waits for approval/);
   await lead.page.click("#case-list a");
+  // Sent back first: a return without a reason is refused, then the reason reaches the worker.
+  await lead.page.click("#step-approve-bip button[value=bip-return]");
+  await lead.page.waitForSelector("#error-message");
+  await lead.page.fill("#approve-bip-note", "Add the aunt's address and how she was reached");
+  await lead.page.click("#step-approve-bip button[value=bip-return]");
+  await lead.page.waitForFunction(() => /sent back/.test(document.getElementById("case-history").textContent));
+  await page.goto(caseUrl);
+  assert.match(await page.locator("#case-history").innerText(), /Best interests assessment sent back[\s\S]*aunt's address/);
+  await page.click("#next-steps summary:has-text('Best interests assessment')");
+  await page.fill("#bia-note", "Kinship care with the aunt recommended; she lives at ul. Długa 5, Kraków, reached by phone");
+  await page.click("#step-bia button[type=submit]");
+  await page.waitForSelector(".case-alert");
+  await lead.page.reload();
   await lead.page.click("#step-approve-bip button[value=bip-approval]");
   await lead.page.waitForFunction(() => /approved/.test(document.getElementById("case-bia").textContent));
   assert.deepEqual(await axeViolations(lead.page), []);

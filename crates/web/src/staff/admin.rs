@@ -1010,7 +1010,7 @@ pub async fn audit_log(
             )
         })
         .collect();
-    actors.sort_by_key(|a| a.1.to_lowercase());
+    crate::locale::of(ctx.lang).sort_by_text(&mut actors, |a| &a.1);
     let page = AuditPage {
         nav: Nav::for_staff(&staff, &hubs),
         actors,
