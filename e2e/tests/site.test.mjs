@@ -105,7 +105,9 @@ test("a visited page loads offline and says when it was saved", async () => {
   await page.reload();
   assert.equal(await page.locator("h1").innerText(), "Блакитна точка Ясси");
   assert.equal(await page.locator("#offline-note").isVisible(), true);
-  assert.match(await page.locator("#offline-note").innerText(), /Ви офлайн.*\d{4}-\d\d-\d\d/);
+  // When it was saved, in words of the visitor's language, with the exact moment for machines.
+  assert.match(await page.locator("#offline-note").innerText(), /Ви офлайн.* \d{1,2} [а-яіїє]+\. \d{4}/);
+  assert.match(await page.locator("#offline-note time").getAttribute("datetime"), /^\d{4}-\d\d-\d\dT/);
   // The directory was kept too, though never opened.
   await page.goto(`${server.url}/uk/hubs`);
   assert.equal(await page.locator("#results .card").count(), 36);

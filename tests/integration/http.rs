@@ -205,10 +205,23 @@ async fn hub_pages_show_what_a_visitor_needs() {
             "tel:+4021800101",
             "Українська",
             "Інформацію востаннє перевірено",
-            "hreflang=\"ro\" href=\"/ro/hubs/siret-border\"",
+            "hreflang=\"ro\" href=\"http://127.0.0.1:8080/ro/hubs/siret-border\"",
+            "rel=\"canonical\" href=\"http://127.0.0.1:8080/uk/hubs/siret-border\"",
+            // Open day and night: said once, not seven times.
+            "<th scope=\"row\">Щодня</th><td>Цілодобово</td>",
+            // Every messenger is a tap away.
+            "href=\"viber://chat?number=%2B4021800101\"",
         ] {
             assert!(r.body.contains(expected), "{backend}: missing {expected}");
         }
+        assert!(
+            !r.body.contains("24/7"),
+            "{backend}: hours as written shown"
+        );
+        // What the hub offers and how to reach it come before its hours and contacts.
+        let at = |id: &str| r.body.find(&format!("id=\"{id}\"")).unwrap();
+        assert!(at("services-h") < at("where-h") && at("where-h") < at("hours-h"));
+        assert!(at("hours-h") < at("contact-h"));
         // Hungarian has no description of its own: shown in English with a note.
         let r = get(&app, "/hu/hubs/zahony-station").await;
         assert!(r.body.contains("lang=\"en\""), "{backend}");
@@ -264,6 +277,20 @@ async fn information_pages_fall_back_visibly() {
         assert!(r.body.contains("Ваші права в Молдові"));
         assert!(r.body.contains("href=\"tel:112\""));
         assert!(r.body.contains("Інші служби"), "providers listed");
+        // A provider's hours are said in words, its phone a tap away.
+        assert!(
+            r.body.contains("понеділок – пʼятниця</th><td>09:00–17:00"),
+            "{backend}"
+        );
+        assert!(r.body.contains("href=\"tel:+37322800900\""), "{backend}");
+        assert!(!r.body.contains("Mo-Fr"), "{backend}");
+        // Countries in the reader's alphabetical order, not by character codes (І before Б).
+        for (lang, first, second) in [("uk", "Болгарія", "Італія"), ("ru", "Болгария", "Италия")]
+        {
+            let r = get(&app, &format!("/{lang}/info")).await;
+            let (a, b) = (r.body.find(first).unwrap(), r.body.find(second).unwrap());
+            assert!(a < b, "{backend}: {lang} lists {second} before {first}");
+        }
         let r = get(&app, "/uk/info/pl/staying-safe").await;
         assert!(r.body.contains("<article class=\"text\" lang=\"uk\">"));
         assert!(r.body.contains("Ніхто не має права вимагати"));
@@ -403,8 +430,10 @@ async fn responses_carry_security_headers() {
             "no HSTS without TLS"
         );
         assert!(!r.body.contains("<script>"), "no inline script");
+        // Absolute addresses name only the site itself (canonical and language links).
+        let elsewhere = r.body.replace("\"http://127.0.0.1:8080/", "\"/");
         assert!(
-            !r.body.contains("http://") && !r.body.contains("https://"),
+            !elsewhere.contains("http://") && !elsewhere.contains("https://"),
             "no third-party resources"
         );
         let tls = WebConfig {

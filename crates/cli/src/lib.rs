@@ -363,6 +363,10 @@ pub struct ServeArgs {
     /// Attribution shown on the map for the tiles.
     #[arg(long, env = "BLUEDOT_TILE_ATTRIBUTION", value_name = "TEXT")]
     pub tile_attribution: Option<String>,
+    /// Where the public reaches the site, e.g. https://bluedot.example.org: pages name it in
+    /// their canonical and language links [default: http://LISTEN]
+    #[arg(long, env = "BLUEDOT_PUBLIC_URL", value_name = "URL")]
+    pub public_url: Option<String>,
     /// Clients reach the server over HTTPS (directly or through a proxy): send HSTS.
     #[arg(long, env = "BLUEDOT_BEHIND_TLS")]
     pub behind_tls: bool,

@@ -23,6 +23,9 @@ pub struct Settings {
     pub database_url: Option<String>,
     pub tile_url: Option<String>,
     pub tile_attribution: String,
+    /// Where the public reaches the site (`https://bluedot.example.org`); by default the
+    /// listening address over plain HTTP.
+    pub public_url: Option<String>,
     pub behind_tls: bool,
     pub freshness: FreshnessPolicy,
     pub cache_seconds: u64,
@@ -57,6 +60,7 @@ impl Default for Settings {
             database_url: None,
             tile_url: web.tile_url,
             tile_attribution: web.tile_attribution,
+            public_url: None,
             behind_tls: web.behind_tls,
             freshness: web.freshness,
             cache_seconds: web.cache_seconds,
@@ -102,6 +106,12 @@ impl Settings {
         }
         if let Some(v) = &args.tile_attribution {
             s.tile_attribution = v.clone();
+        }
+        if let Some(v) = &args.public_url {
+            s.public_url = Some(v.clone()).filter(|u| !u.is_empty());
+        }
+        if let Some(url) = &mut s.public_url {
+            *url = checked_public_url(url)?;
         }
         s.behind_tls |= args.behind_tls;
         if let Some(v) = args.review_after_days {
@@ -194,6 +204,10 @@ impl Settings {
         WebConfig {
             tile_url: self.tile_url.clone(),
             tile_attribution: self.tile_attribution.clone(),
+            public_url: self
+                .public_url
+                .clone()
+                .unwrap_or_else(|| format!("http://{}", self.listen)),
             freshness: self.freshness,
             behind_tls: self.behind_tls,
             cache_seconds: self.cache_seconds,
@@ -201,6 +215,29 @@ impl Settings {
             trusted_proxies: self.trusted_proxies.clone(),
             limits: self.limits,
         }
+    }
+}
+
+/// The public address as pages will name it: an `http(s)://host[:port]` origin, or one with a
+/// path prefix, without a trailing slash.
+fn checked_public_url(url: &str) -> anyhow::Result<String> {
+    let trimmed = url.trim().trim_end_matches('/');
+    let rest = trimmed
+        .strip_prefix("https://")
+        .or_else(|| trimmed.strip_prefix("http://"));
+    match rest {
+        Some(host)
+            if !host.is_empty()
+                && !host.starts_with('/')
+                && host
+                    .chars()
+                    .all(|c| c.is_ascii_graphic() && !"\"<>'`?#@\\".contains(c)) =>
+        {
+            Ok(trimmed.to_owned())
+        }
+        _ => anyhow::bail!(
+            "public_url must be an address such as https://bluedot.example.org, not {url:?}"
+        ),
     }
 }
 
@@ -245,6 +282,36 @@ mod tests {
         };
         assert!(Settings::load(None, &shrinking).is_err());
         std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn the_public_address_is_an_origin_or_the_listening_address() {
+        let unset = Settings::load(None, &ServeArgs::default()).unwrap();
+        assert_eq!(unset.web().public_url, "http://127.0.0.1:8080");
+        let given = |url: &str| {
+            let args = ServeArgs {
+                public_url: Some(url.to_owned()),
+                ..Default::default()
+            };
+            Settings::load(None, &args).map(|s| s.web().public_url)
+        };
+        assert_eq!(
+            given("https://bluedot.example.org/").unwrap(),
+            "https://bluedot.example.org"
+        );
+        assert_eq!(
+            given("https://example.org/bluedot").unwrap(),
+            "https://example.org/bluedot"
+        );
+        for bad in [
+            "bluedot.example.org",
+            "ftp://x.org",
+            "https://",
+            "https://a.org/\"x",
+            "https://a b",
+        ] {
+            assert!(given(bad).is_err(), "{bad} was accepted");
+        }
     }
 
     #[test]

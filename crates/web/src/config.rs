@@ -10,6 +10,9 @@ pub struct WebConfig {
     /// draws country outlines from data the server ships, so it works offline.
     pub tile_url: Option<String>,
     pub tile_attribution: String,
+    /// Where the public reaches the site (`https://bluedot.example.org`, no trailing slash):
+    /// canonical and language links name it, as search engines need absolute addresses.
+    pub public_url: String,
     pub freshness: FreshnessPolicy,
     /// Set when clients reach the server over HTTPS (directly or via a proxy): enables HSTS.
     pub behind_tls: bool,
@@ -29,6 +32,7 @@ impl Default for WebConfig {
         Self {
             tile_url: None,
             tile_attribution: String::new(),
+            public_url: "http://127.0.0.1:8080".to_owned(),
             freshness: FreshnessPolicy::default(),
             behind_tls: false,
             cache_seconds: 5,

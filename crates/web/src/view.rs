@@ -7,6 +7,7 @@ use axum::response::{Html, IntoResponse, Response};
 use bluedot_core::freshness::{Freshness, FreshnessPolicy};
 use bluedot_core::geo::Point;
 use bluedot_core::hours::{self, OpenState};
+use bluedot_core::hub::{Contact, MessagingApp};
 use bluedot_core::{Country, Hub, HubStatus, Lang, Localized};
 use chrono::{DateTime, Datelike, Utc};
 use fluent_bundle::FluentValue;
@@ -24,6 +25,9 @@ pub struct Ctx {
     pub section: &'static str,
     /// Whether the page shows demonstration data.
     pub demo: bool,
+    /// The site's public address, for links that must be absolute (canonical, alternates);
+    /// empty where pages are not for search engines.
+    pub origin: String,
 }
 
 pub struct LangLink {
@@ -41,6 +45,7 @@ impl Ctx {
             now: Utc::now(),
             section,
             demo: false,
+            origin: String::new(),
         }
     }
 
@@ -283,6 +288,7 @@ pub fn weekday(ctx: &Ctx, day: chrono::Weekday) -> String {
 
 /// One day of the coming week's opening hours, in the reader's words.
 pub struct DayRow {
+    pub weekday: chrono::Weekday,
     pub day: String,
     pub hours: String,
     pub today: bool,
@@ -297,6 +303,7 @@ pub fn week_rows(ctx: &Ctx, opening_hours: &str, country: Country) -> Vec<DayRow
         .unwrap_or_default()
         .into_iter()
         .map(|d| DayRow {
+            weekday: d.date.weekday(),
             day: weekday(ctx, d.date.weekday()),
             hours: if d.open.is_empty() {
                 ctx.t("day-closed")
@@ -312,6 +319,81 @@ pub fn week_rows(ctx: &Ctx, opening_hours: &str, country: Country) -> Vec<DayRow
             today: d.date == today,
         })
         .collect()
+}
+
+/// The coming week as people say it, Monday to Sunday: days in a row that keep the same hours share one line
+/// ("Monday – Friday"), and hours the same every day are said once ("Every day").
+pub fn compact_week(ctx: &Ctx, mut days: Vec<DayRow>) -> Vec<DayRow> {
+    // Monday first, as a week is read; each day is still its next occurrence, so a holiday
+    // in the coming week shows on its own day.
+    days.sort_by_key(|d| d.weekday.num_days_from_monday());
+    let mut runs: Vec<(DayRow, Option<String>)> = vec![];
+    for day in days {
+        match runs.last_mut() {
+            Some((first, last)) if first.hours == day.hours => {
+                first.today |= day.today;
+                *last = Some(day.day);
+            }
+            _ => runs.push((day, None)),
+        }
+    }
+    if let [(only, last @ Some(_))] = runs.as_mut_slice() {
+        only.day = ctx.t("every-day");
+        *last = None;
+    }
+    runs.into_iter()
+        .map(|(mut first, last)| {
+            if let Some(last) = last {
+                first.day = format!("{} – {}", first.day, last);
+            }
+            first
+        })
+        .collect()
+}
+
+/// A way to reach a hub or provider, as a link the phone opens in the right app: a call, a
+/// chat in the messenger named, or a new e-mail.
+pub struct ContactLink {
+    pub label: String,
+    pub value: String,
+    pub href: Option<String>,
+}
+
+impl ContactLink {
+    pub fn new(ctx: &Ctx, contact: &Contact) -> ContactLink {
+        let value = contact.value.trim();
+        // "+40 230 123 456 (night line)": the number is what comes before any remark.
+        let digits: String = value
+            .chars()
+            .take_while(|c| *c != '(')
+            .filter(|c| c.is_ascii_digit() || *c == '+')
+            .collect();
+        let number = digits.trim_start_matches('+');
+        let has_number = number.len() >= 5;
+        let handle = value
+            .trim_start_matches("https://t.me/")
+            .trim_start_matches('@');
+        let is_handle = !has_number
+            && !handle.is_empty()
+            && handle
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_');
+        let href = match contact.channel {
+            MessagingApp::Email => value.contains('@').then(|| format!("mailto:{value}")),
+            MessagingApp::Telegram if is_handle => Some(format!("https://t.me/{handle}")),
+            _ if !has_number => None,
+            MessagingApp::Phone => Some(format!("tel:+{number}")),
+            MessagingApp::Whatsapp => Some(format!("https://wa.me/{number}")),
+            MessagingApp::Viber => Some(format!("viber://chat?number=%2B{number}")),
+            MessagingApp::Telegram => Some(format!("https://t.me/+{number}")),
+            MessagingApp::Signal => Some(format!("https://signal.me/#p/+{number}")),
+        };
+        ContactLink {
+            label: ctx.t(&format!("contact-{}", contact.channel.code())),
+            value: value.to_owned(),
+            href,
+        }
+    }
 }
 
 /// A hub as lists and search results show it.
@@ -457,5 +539,94 @@ pub fn render(page: &impl Template) -> Response {
             )
                 .into_response()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn week(expression: &str) -> Vec<(String, String, bool)> {
+        let mut ctx = Ctx::new(Lang::En, "/", "");
+        // A Wednesday, so the rolling week starts mid-week.
+        ctx.now = "2026-12-02T10:00:00Z".parse().unwrap();
+        compact_week(&ctx, week_rows(&ctx, expression, Country::Romania))
+            .into_iter()
+            .map(|d| (d.day, d.hours, d.today))
+            .collect()
+    }
+
+    #[test]
+    fn a_week_is_said_monday_first_with_runs_of_equal_days_folded() {
+        assert_eq!(
+            week("24/7"),
+            [("Every day".into(), "Open 24 hours".into(), true)]
+        );
+        assert_eq!(
+            week("Mo-Fr 09:00-17:00; Sa 10:00-14:00"),
+            [
+                ("Monday – Friday".into(), "09:00–17:00".into(), true),
+                ("Saturday".into(), "10:00–14:00".into(), false),
+                ("Sunday".into(), "Closed".into(), false),
+            ]
+        );
+        assert_eq!(
+            week("Mo,We,Fr 08:00-12:00"),
+            [
+                ("Monday".into(), "08:00–12:00".into(), false),
+                ("Tuesday".into(), "Closed".into(), false),
+                ("Wednesday".into(), "08:00–12:00".into(), true),
+                ("Thursday".into(), "Closed".into(), false),
+                ("Friday".into(), "08:00–12:00".into(), false),
+                ("Saturday – Sunday".into(), "Closed".into(), false),
+            ]
+        );
+        assert!(week("whenever we can").is_empty());
+    }
+
+    #[test]
+    fn contacts_open_the_app_they_name() {
+        let ctx = Ctx::new(Lang::En, "/", "");
+        let href = |channel, value: &str| {
+            ContactLink::new(
+                &ctx,
+                &Contact {
+                    channel,
+                    value: value.to_owned(),
+                },
+            )
+            .href
+        };
+        let number = "+40 21 800 101 (night line)";
+        assert_eq!(
+            href(MessagingApp::Phone, number).unwrap(),
+            "tel:+4021800101"
+        );
+        assert_eq!(
+            href(MessagingApp::Whatsapp, number).unwrap(),
+            "https://wa.me/4021800101"
+        );
+        assert_eq!(
+            href(MessagingApp::Viber, number).unwrap(),
+            "viber://chat?number=%2B4021800101"
+        );
+        assert_eq!(
+            href(MessagingApp::Telegram, "@bluedot_md").unwrap(),
+            "https://t.me/bluedot_md"
+        );
+        assert_eq!(
+            href(MessagingApp::Telegram, number).unwrap(),
+            "https://t.me/+4021800101"
+        );
+        assert_eq!(
+            href(MessagingApp::Signal, number).unwrap(),
+            "https://signal.me/#p/+4021800101"
+        );
+        assert_eq!(
+            href(MessagingApp::Email, "help@example.org").unwrap(),
+            "mailto:help@example.org"
+        );
+        assert_eq!(href(MessagingApp::Phone, "ask at the desk"), None);
+        assert_eq!(href(MessagingApp::Whatsapp, "@not-a-number"), None);
     }
 }

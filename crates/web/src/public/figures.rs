@@ -37,7 +37,7 @@ pub async fn page(
     uri: Uri,
 ) -> Result<Response, PageError> {
     let lang = page_lang(&code, &headers)?;
-    let ctx = ctx_for(lang, &uri, "figures");
+    let ctx = ctx_for(&state, lang, &uri, "figures");
     let reach = state
         .store
         .reach_by_country()

@@ -12,7 +12,7 @@ use bluedot_core::{Country, Lang};
 use super::pages::{FilterChoice, ctx_for, page_lang};
 use crate::AppState;
 use crate::error::{OrPageError, PageError};
-use crate::view::{Ctx, Text, render};
+use crate::view::{ContactLink, Ctx, DayRow, Text, compact_week, render, week_rows};
 
 #[derive(Template)]
 #[template(path = "info_countries.html")]
@@ -22,12 +22,13 @@ pub struct CountriesPage {
 }
 
 pub async fn countries(
+    State(state): State<AppState>,
     Path(code): Path<String>,
     headers: HeaderMap,
     uri: Uri,
 ) -> Result<Response, PageError> {
     let lang = page_lang(&code, &headers)?;
-    let ctx = ctx_for(lang, &uri, "info");
+    let ctx = ctx_for(&state, lang, &uri, "info");
     let mut countries: Vec<FilterChoice> = Country::ALL
         .into_iter()
         .map(|c| FilterChoice {
@@ -36,7 +37,7 @@ pub async fn countries(
             selected: false,
         })
         .collect();
-    countries.sort_by(|a, b| a.label.cmp(&b.label));
+    crate::locale::of(ctx.lang).sort_by_text(&mut countries, |c| &c.label);
     Ok(render(&CountriesPage { ctx, countries }))
 }
 
@@ -81,8 +82,11 @@ pub struct ProviderView {
     pub eligibility: Option<Text>,
     pub free: bool,
     pub fees: Option<Text>,
-    pub phone: Option<String>,
-    pub hours: Option<String>,
+    pub contacts: Vec<ContactLink>,
+    /// Opening hours in words, one line per run of days with the same hours.
+    pub hours: Vec<DayRow>,
+    /// Hours as written, only when they could not be read into days.
+    pub unread_hours: Option<String>,
     pub languages: String,
     pub verified: String,
 }
@@ -106,8 +110,20 @@ fn provider_view(ctx: &Ctx, p: &Provider) -> ProviderView {
         eligibility: (!p.eligibility.is_empty()).then(|| Text::of(&p.eligibility, ctx.lang)),
         free: p.free_of_charge,
         fees: (!p.fees.is_empty()).then(|| Text::of(&p.fees, ctx.lang)),
-        phone: p.contacts.first().map(|c| c.value.clone()),
-        hours: p.opening_hours.clone(),
+        contacts: p
+            .contacts
+            .iter()
+            .map(|c| ContactLink::new(ctx, c))
+            .collect(),
+        hours: p
+            .opening_hours
+            .as_deref()
+            .map(|h| compact_week(ctx, week_rows(ctx, h, p.country)))
+            .unwrap_or_default(),
+        unread_hours: p
+            .opening_hours
+            .clone()
+            .filter(|h| week_rows(ctx, h, p.country).is_empty()),
         languages: p
             .languages
             .iter()
@@ -125,7 +141,7 @@ pub async fn country(
     uri: Uri,
 ) -> Result<Response, PageError> {
     let lang = page_lang(&code, &headers)?;
-    let mut ctx = ctx_for(lang, &uri, "info");
+    let mut ctx = ctx_for(&state, lang, &uri, "info");
     let country = country_of(lang, &country)?;
     let articles = state
         .store
@@ -214,7 +230,7 @@ pub async fn article(
     uri: Uri,
 ) -> Result<Response, PageError> {
     let lang = page_lang(&code, &headers)?;
-    let mut ctx = ctx_for(lang, &uri, "info");
+    let mut ctx = ctx_for(&state, lang, &uri, "info");
     let country = country_of(lang, &country)?;
     let topic = Topic::from_code(&topic).ok_or(PageError::not_found(lang))?;
     let articles = state

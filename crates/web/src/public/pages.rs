@@ -6,13 +6,16 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use bluedot_core::geo::Point;
-use bluedot_core::hub::{Hub, MessagingApp};
+use bluedot_core::hub::Hub;
 use bluedot_core::taxonomy::ServiceArea;
 use bluedot_core::{Country, Lang, PriorityGroup, ServiceKind};
 use serde::Deserialize;
 
 use crate::error::{OrPageError, PageError};
-use crate::view::{Ctx, DayRow, HubCard, OpenLabel, Text, open_label, render, visible, week_rows};
+use crate::view::{
+    ContactLink, Ctx, DayRow, HubCard, OpenLabel, Text, compact_week, open_label, render, visible,
+    week_rows,
+};
 use crate::{AppState, GAZETTEER};
 
 /// How many hubs the home page lists as "nearest".
@@ -49,8 +52,10 @@ pub(super) fn path_after_lang(uri: &Uri, lang: Lang) -> String {
     }
 }
 
-pub(super) fn ctx_for(lang: Lang, uri: &Uri, section: &'static str) -> Ctx {
-    Ctx::new(lang, path_after_lang(uri, lang), section)
+pub(super) fn ctx_for(state: &AppState, lang: Lang, uri: &Uri, section: &'static str) -> Ctx {
+    let mut ctx = Ctx::new(lang, path_after_lang(uri, lang), section);
+    ctx.origin = state.config.public_url.clone();
+    ctx
 }
 
 /// `/` sends the visitor to their language's home page.
@@ -118,7 +123,7 @@ fn country_choices(ctx: &Ctx, selected: Option<Country>) -> Vec<FilterChoice> {
             selected: Some(c) == selected,
         })
         .collect();
-    choices.sort_by(|a, b| a.label.cmp(&b.label));
+    crate::locale::of(ctx.lang).sort_by_text(&mut choices, |c| &c.label);
     choices
 }
 
@@ -144,7 +149,7 @@ pub async fn home(
     uri: Uri,
 ) -> Result<Response, PageError> {
     let lang = page_lang(&code, &headers)?;
-    let mut ctx = ctx_for(lang, &uri, "home");
+    let mut ctx = ctx_for(&state, lang, &uri, "home");
     let hubs = directory(&state, lang).await?;
     let policy = &state.config.freshness;
     let q = query.q.as_deref().unwrap_or("").trim().to_owned();
@@ -235,7 +240,7 @@ pub async fn home(
             .filter(|h| h.country == country)
             .map(|h| HubCard::new(&ctx, h, policy, None))
             .collect();
-        cards.sort_by(|a, b| a.name.text.cmp(&b.name.text));
+        crate::locale::of(ctx.lang).sort_by_text(&mut cards, |c| &c.name.text);
         cards
     } else {
         vec![]
@@ -341,7 +346,7 @@ pub async fn hub_list(
     uri: Uri,
 ) -> Result<Response, PageError> {
     let lang = page_lang(&code, &headers)?;
-    let mut ctx = ctx_for(lang, &uri, "list");
+    let mut ctx = ctx_for(&state, lang, &uri, "list");
     let service = filter(
         lang,
         query.service.as_deref(),
@@ -371,7 +376,12 @@ pub async fn hub_list(
             (card.country.clone(), card)
         })
         .collect();
-    cards.sort_by(|a, b| (&a.0, &a.1.name.text).cmp(&(&b.0, &b.1.name.text)));
+    let order = crate::locale::of(ctx.lang);
+    cards.sort_by(|a, b| {
+        order
+            .compare(&a.0, &b.0)
+            .then_with(|| order.compare(&a.1.name.text, &b.1.name.text))
+    });
     ctx.demo = hubs.iter().any(|h| h.is_demo);
     let services = taxonomy_choices(&ctx, ServiceKind::ALL, "service", service, |s| s.code());
     let groups = taxonomy_choices(&ctx, PriorityGroup::ALL, "group", group, |g| g.code());
@@ -403,12 +413,6 @@ pub struct ServiceSection {
     pub items: Vec<ServiceItem>,
 }
 
-pub struct ContactRow {
-    pub label: String,
-    pub value: String,
-    pub href: Option<String>,
-}
-
 #[derive(Template)]
 #[template(path = "hub.html")]
 pub struct HubPage {
@@ -423,11 +427,11 @@ pub struct HubPage {
     description: Text,
     services: Vec<ServiceSection>,
     week: Vec<DayRow>,
-    opening_hours: String,
+    unread_hours: Option<String>,
     address: Text,
     coordinates: String,
     geo_href: String,
-    contacts: Vec<ContactRow>,
+    contacts: Vec<ContactLink>,
     languages: Vec<String>,
     wheelchair: String,
     access_note: Option<Text>,
@@ -455,29 +459,6 @@ fn language_name(ctx: &Ctx, code: &str) -> String {
     }
 }
 
-fn contact_row(ctx: &Ctx, channel: MessagingApp, value: &str) -> ContactRow {
-    let digits: String = value
-        .chars()
-        .take_while(|c| *c != '(')
-        .filter(|c| c.is_ascii_digit() || *c == '+')
-        .collect();
-    let href = match channel {
-        MessagingApp::Phone => Some(format!("tel:{digits}")),
-        MessagingApp::Email => Some(format!("mailto:{value}")),
-        MessagingApp::Viber => Some(format!(
-            "viber://chat?number={}",
-            digits.replace('+', "%2B")
-        )),
-        MessagingApp::Whatsapp => Some(format!("https://wa.me/{}", digits.trim_start_matches('+'))),
-        MessagingApp::Telegram | MessagingApp::Signal => None,
-    };
-    ContactRow {
-        label: ctx.t(&format!("contact-{}", channel.code())),
-        value: value.to_owned(),
-        href,
-    }
-}
-
 pub async fn hub_page(
     State(state): State<AppState>,
     Path((code, slug)): Path<(String, String)>,
@@ -485,7 +466,7 @@ pub async fn hub_page(
     uri: Uri,
 ) -> Result<Response, PageError> {
     let lang = page_lang(&code, &headers)?;
-    let mut ctx = ctx_for(lang, &uri, "list");
+    let mut ctx = ctx_for(&state, lang, &uri, "list");
     let hubs = directory(&state, lang).await?;
     let policy = &state.config.freshness;
     // A hub closed for good keeps its page, with a notice, for those who kept the link.
@@ -548,7 +529,7 @@ pub async fn hub_page(
                 week: s
                     .hours
                     .as_deref()
-                    .map(|h| crate::view::week_rows(&ctx, h, hub.country))
+                    .map(|h| compact_week(&ctx, week_rows(&ctx, h, hub.country)))
                     .unwrap_or_default(),
                 languages: (!s.languages.is_empty()).then(|| {
                     let names = s
@@ -571,7 +552,7 @@ pub async fn hub_page(
             });
         }
     }
-    let week = week_rows(&ctx, &hub.opening_hours, hub.country);
+    let week = compact_week(&ctx, week_rows(&ctx, &hub.opening_hours, hub.country));
     let oldest = hub.oldest_verification();
     let page = HubPage {
         slug: hub.slug.clone(),
@@ -583,15 +564,16 @@ pub async fn hub_page(
         status_note: (!hub.status_note.is_empty()).then(|| Text::of(&hub.status_note, lang)),
         description: Text::of(&hub.description, lang),
         services,
+        // Shown only when the hours could not be read into days.
+        unread_hours: week.is_empty().then(|| hub.opening_hours.clone()),
         week,
-        opening_hours: hub.opening_hours.clone(),
         address: Text::of(&hub.address, lang),
         coordinates: format!("{:.5}, {:.5}", hub.location.lat, hub.location.lon),
         geo_href: format!("geo:{:.5},{:.5}", hub.location.lat, hub.location.lon),
         contacts: hub
             .contacts
             .iter()
-            .map(|c| contact_row(&ctx, c.channel, &c.value))
+            .map(|c| ContactLink::new(&ctx, c))
             .collect(),
         languages: hub
             .languages
@@ -631,7 +613,7 @@ pub async fn map_page(
     uri: Uri,
 ) -> Result<Response, PageError> {
     let lang = page_lang(&code, &headers)?;
-    let mut ctx = ctx_for(lang, &uri, "map");
+    let mut ctx = ctx_for(&state, lang, &uri, "map");
     ctx.demo = directory(&state, lang).await?.iter().any(|h| h.is_demo);
     Ok(render(&MapPage {
         ctx,

@@ -95,7 +95,7 @@ pub async fn form(
     uri: Uri,
 ) -> Result<Response, PageError> {
     let lang = page_lang(&code, &headers)?;
-    let ctx = ctx_for(lang, &uri, "tracing");
+    let ctx = ctx_for(&state, lang, &uri, "tracing");
     let hubs = hubs(&state, &ctx).await?;
     Ok(render(&page(
         ctx,
@@ -115,7 +115,7 @@ pub async fn send(
     Form(form): Form<RequestForm>,
 ) -> Result<Response, PageError> {
     let lang = page_lang(&code, &headers)?;
-    let ctx = ctx_for(lang, &uri, "tracing");
+    let ctx = ctx_for(&state, lang, &uri, "tracing");
     // The audit names the channel, not the visitor's address: nobody needs to know who asked
     // from where before staff have called them back.
     let source = "public-site".to_owned();

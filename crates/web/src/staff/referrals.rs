@@ -23,7 +23,7 @@ use super::Desk;
 use super::people::{Choice, choices};
 use super::{ClientAddr, Nav, Staff, StaffError, StaffResult, audit, check_csrf, hub_target};
 use crate::AppState;
-use crate::view::{Ctx, DayRow, render, week_rows};
+use crate::view::{ContactLink, Ctx, DayRow, compact_week, render, week_rows};
 
 /// The role of the specialists a referral was sent to; none for an external provider.
 fn sent_to(referral: &Referral) -> Option<Role> {
@@ -552,9 +552,10 @@ struct SlipPage {
     service: String,
     receiver: String,
     address: String,
-    hours: String,
+    /// Hours as written, only when they could not be read into days.
+    unread_hours: Option<String>,
     week: Vec<DayRow>,
-    contacts: Vec<String>,
+    contacts: Vec<ContactLink>,
     urgency: String,
     hub: String,
 }
@@ -562,20 +563,6 @@ struct SlipPage {
 #[derive(Deserialize)]
 pub struct SlipParams {
     lang: Option<String>,
-}
-
-/// "Phone: +40 …", one per channel, in the slip's language.
-fn contact_lines(ctx: &Ctx, contacts: &[bluedot_core::hub::Contact]) -> Vec<String> {
-    contacts
-        .iter()
-        .map(|c| {
-            format!(
-                "{}: {}",
-                ctx.t(&format!("contact-{}", c.channel.code())),
-                c.value
-            )
-        })
-        .collect()
 }
 
 /// A slip the person takes to the provider, in the language they read: who sent them, where to
@@ -615,7 +602,10 @@ pub async fn slip(
                 format!("{} — {}", p.organization, p.name.text(lang)),
                 p.address.text(lang).to_owned(),
                 p.opening_hours.clone().unwrap_or_default(),
-                contact_lines(&ctx, &p.contacts),
+                p.contacts
+                    .iter()
+                    .map(|c| ContactLink::new(&ctx, c))
+                    .collect(),
             ),
             None => (
                 ctx.t("slip-ask-hub"),
@@ -632,7 +622,10 @@ pub async fn slip(
             ),
             hub.address.text(lang).to_owned(),
             hub.opening_hours.clone(),
-            contact_lines(&ctx, &hub.contacts),
+            hub.contacts
+                .iter()
+                .map(|c| ContactLink::new(&ctx, c))
+                .collect(),
         ),
     };
     let page = SlipPage {
@@ -642,8 +635,9 @@ pub async fn slip(
         service: ctx.t(&format!("service-{}", referral.service.code())),
         receiver,
         address,
-        week: week_rows(&ctx, &hours, hub.country),
-        hours,
+        week: compact_week(&ctx, week_rows(&ctx, &hours, hub.country)),
+        unread_hours: (!hours.is_empty() && week_rows(&ctx, &hours, hub.country).is_empty())
+            .then_some(hours),
         contacts,
         urgency: ctx.t(&format!("slip-urgency-{}", referral.urgency.code())),
         hub: hub.name.text(lang).to_owned(),
