@@ -63,6 +63,8 @@ pub struct AppState {
     pub tracing: Arc<tokio::sync::OnceCell<tracing_index::TracingIndex>>,
     /// Finished open-data responses by request and directory version.
     pub api_cache: Arc<response_cache::ResponseCache>,
+    /// Finished public pages by address, directory version and cache period.
+    pub page_cache: Arc<response_cache::ResponseCache>,
 }
 
 impl AppState {
@@ -82,6 +84,7 @@ impl AppState {
             public_limiter: Arc::new(staff::SignInLimiter::new()),
             tracing: Arc::new(tokio::sync::OnceCell::new()),
             api_cache: Arc::new(response_cache::ResponseCache::default()),
+            page_cache: Arc::new(response_cache::ResponseCache::default()),
         }
     }
 
@@ -107,7 +110,10 @@ pub fn router(state: AppState) -> Router {
     let csp: Arc<str> = security::content_security_policy(state.config.tile_url.as_deref()).into();
     let trusted_proxies: Arc<[ipnet::IpNet]> = state.config.trusted_proxies.clone().into();
     Router::new()
-        .merge(public::routes())
+        .merge(public::routes().layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            response_cache::serve_public_page,
+        )))
         .merge(hsds::routes())
         .merge(staff::routes())
         .merge(exchange::routes())
