@@ -114,6 +114,47 @@ test("a visited page loads offline and says when it was saved", async () => {
   await context.close();
 });
 
+test("offline, a page never saved says so and lists what was saved; the saved list still filters", async () => {
+  const context = await phone(browser, { locale: "uk-UA" });
+  const page = await context.newPage();
+  // What the server would answer for a filtered list, read beside the browser's caches.
+  const filtered = "/uk/hubs?service=legal-counselling&country=MD";
+  const online = await (await context.request.get(`${server.url}${filtered}`)).text();
+  const expected = (online.match(/class="card"/g) || []).length;
+  const expectedCount = /id="count"[^>]*>([^<]*)</.exec(online)[1];
+  assert.ok(expected > 0 && expected < 36, `${expected} hubs for the filter`);
+
+  await page.goto(`${server.url}/uk/hubs/iasi-station`);
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await page.reload();
+  await page.waitForFunction(async () => {
+    const cache = await caches.open("bluedot-pages");
+    return Boolean((await cache.match("/uk/hubs")) && (await cache.match("/uk/offline")));
+  });
+  await context.setOffline(true);
+
+  // A filtered list never opened: the saved list, filtered on the phone as the server would.
+  await page.goto(`${server.url}${filtered}`);
+  await page.waitForFunction((n) => document.querySelectorAll("#results .card:not([hidden])").length === n, expected);
+  assert.equal(await page.locator("#count").innerText(), expectedCount);
+  assert.equal(await page.locator("#service").inputValue(), "legal-counselling");
+  // The filter form works offline too, without leaving the page.
+  await page.selectOption("#country", "");
+  await page.click("form.filters button[type=submit]");
+  await page.waitForFunction(() => /service=legal-counselling/.test(location.search) && !/country=MD/.test(location.search));
+  const everywhere = await page.locator("#results .card:not([hidden])").count();
+  assert.ok(everywhere > expected, `${everywhere} hubs offer legal counselling in all countries`);
+
+  // A page never opened: said plainly, with the pages this phone keeps.
+  await page.goto(`${server.url}/uk/info/pl/rights`);
+  assert.match(await page.locator("h1").innerText(), /не збережена на цьому телефоні/);
+  await page.waitForFunction(() => /Ясси/.test(document.getElementById("saved-pages").textContent));
+  await page.click("#saved-pages a:has-text('Ясси')");
+  assert.equal(await page.locator("h1").innerText(), "Блакитна точка Ясси");
+  assert.deepEqual(await axeViolations(page), []);
+  await context.close();
+});
+
 test("the network's figures are reachable from every page and computed from the visits", async () => {
   const context = await phone(browser);
   const page = await context.newPage();

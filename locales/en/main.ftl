@@ -255,3 +255,7 @@ closure-closed = Closed from { $from } to { $to }
 closure-changed-hours = Changed hours from { $from } to { $to }: { $hours }
 nearest-open-alternative = Nearest hub open now
 closed-for-good = This hub has closed for good. Other hubs nearby are listed on the map and in the list.
+offline-title = This page is not saved on this phone
+offline-not-saved = You are offline, and this page was never opened here while there was a connection, so it could not be saved. Pages you have opened before work without a connection.
+offline-saved-heading = Saved on this phone
+offline-emergency = In an emergency call 112: it works without mobile data.

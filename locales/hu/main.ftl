@@ -246,3 +246,7 @@ closure-closed = Zárva: { $from } – { $to }
 closure-changed-hours = Módosított nyitvatartás { $from } – { $to }: { $hours }
 nearest-open-alternative = A legközelebbi most nyitva tartó pont
 closed-for-good = Ez a pont véglegesen bezárt. A közeli pontok a térképen és a listában találhatók.
+offline-title = Ez az oldal nincs elmentve ezen a telefonon
+offline-not-saved = Nincs kapcsolat, és ezt az oldalt még nem nyitotta meg itt, amikor volt kapcsolat, ezért nem lehetett elmenteni. A korábban megnyitott oldalak kapcsolat nélkül is működnek.
+offline-saved-heading = Ezen a telefonon elmentve
+offline-emergency = Vészhelyzetben hívja a 112-t: mobilinternet nélkül is működik.

@@ -249,3 +249,7 @@ closure-closed = Chiuso dal { $from } al { $to }
 closure-changed-hours = Orari modificati dal { $from } al { $to }: { $hours }
 nearest-open-alternative = Il punto più vicino aperto ora
 closed-for-good = Questo punto ha chiuso definitivamente. Altri punti vicini sono sulla mappa e nell'elenco.
+offline-title = Questa pagina non è salvata su questo telefono
+offline-not-saved = Sei offline e questa pagina non è mai stata aperta qui con la connessione, quindi non è stato possibile salvarla. Le pagine già aperte funzionano senza connessione.
+offline-saved-heading = Salvate su questo telefono
+offline-emergency = In caso di emergenza chiama il 112: funziona anche senza dati mobili.

@@ -250,3 +250,7 @@ closure-closed = Zamknięte od { $from } do { $to }
 closure-changed-hours = Zmienione godziny od { $from } do { $to }: { $hours }
 nearest-open-alternative = Najbliższy punkt otwarty teraz
 closed-for-good = Ten punkt został zamknięty na stałe. Inne punkty w pobliżu są na mapie i na liście.
+offline-title = Ta strona nie jest zapisana w tym telefonie
+offline-not-saved = Jesteś offline, a tej strony nie otwarto tu wcześniej przy połączeniu, więc nie mogła zostać zapisana. Strony otwarte wcześniej działają bez połączenia.
+offline-saved-heading = Zapisane w tym telefonie
+offline-emergency = W nagłych wypadkach dzwoń pod 112: działa bez danych komórkowych.

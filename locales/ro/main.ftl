@@ -250,3 +250,7 @@ closure-closed = Închis de la { $from } până la { $to }
 closure-changed-hours = Program schimbat de la { $from } până la { $to }: { $hours }
 nearest-open-alternative = Cel mai apropiat punct deschis acum
 closed-for-good = Acest punct s-a închis definitiv. Alte puncte din apropiere sunt pe hartă și în listă.
+offline-title = Această pagină nu este salvată pe acest telefon
+offline-not-saved = Sunteți offline, iar această pagină nu a fost deschisă aici cât timp ați avut conexiune, așa că nu a putut fi salvată. Paginile deschise înainte funcționează fără conexiune.
+offline-saved-heading = Salvate pe acest telefon
+offline-emergency = În caz de urgență sunați la 112: funcționează fără date mobile.

@@ -250,3 +250,7 @@ closure-closed = Zatvorené od { $from } do { $to }
 closure-changed-hours = Zmenené hodiny od { $from } do { $to }: { $hours }
 nearest-open-alternative = Najbližšie miesto otvorené teraz
 closed-for-good = Toto miesto je natrvalo zatvorené. Ďalšie miesta v okolí nájdete na mape a v zozname.
+offline-title = Táto stránka nie je uložená v tomto telefóne
+offline-not-saved = Ste offline a túto stránku ste tu ešte neotvorili, keď bolo pripojenie, preto ju nebolo možné uložiť. Stránky, ktoré ste už otvorili, fungujú bez pripojenia.
+offline-saved-heading = Uložené v tomto telefóne
+offline-emergency = V núdzi volajte 112: funguje aj bez mobilných dát.

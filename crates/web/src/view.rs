@@ -406,6 +406,9 @@ pub struct HubCard {
     pub open: OpenLabel,
     pub unverified: bool,
     pub verified: String,
+    /// Codes the list's filters match (`service:legal-counselling group:children country:RO`),
+    /// so a list saved on the phone can still be filtered offline.
+    pub filter_codes: String,
 }
 
 impl HubCard {
@@ -419,8 +422,24 @@ impl HubCard {
             open: open_label(ctx, hub),
             unverified: policy.judge(hub.oldest_verification(), ctx.now) >= Freshness::Unverified,
             verified: ctx.date(&hub.oldest_verification()),
+            filter_codes: filter_codes(hub),
         }
     }
+}
+
+fn filter_codes(hub: &Hub) -> String {
+    let mut codes: Vec<String> = hub
+        .services
+        .iter()
+        .map(|s| format!("service:{}", s.kind.code()))
+        .collect();
+    codes.extend(
+        hub.priority_groups()
+            .into_iter()
+            .map(|g| format!("group:{}", g.code())),
+    );
+    codes.push(format!("country:{}", hub.country.code()));
+    codes.join(" ")
 }
 
 pub fn format_km(ctx: &Ctx, km: f64) -> String {

@@ -46,9 +46,15 @@ function pageFromNetwork(request) {
   }).catch(function () {
     return caches.match(request, { cacheName: PAGE_CACHE }).then(function (saved) {
       if (saved) return saved;
-      var lang = new URL(request.url).pathname.split("/")[1];
-      return caches.match("/" + lang + "/hubs", { cacheName: PAGE_CACHE }).then(function (list) {
-        return list || new Response("Offline", { status: 503, headers: { "Content-Type": "text/plain" } });
+      // A filtered list never saved: the saved whole list, which filters itself on the phone.
+      // Any other page never saved: the page that says so and lists what was saved.
+      var path = new URL(request.url).pathname;
+      var lang = path.split("/")[1];
+      var stand_in = /^\/[a-z]{2}\/hubs$/.test(path) ? "/" + lang + "/hubs" : "/" + lang + "/offline";
+      return caches.match(stand_in, { cacheName: PAGE_CACHE }).then(function (page) {
+        return page || caches.match("/" + lang + "/offline", { cacheName: PAGE_CACHE });
+      }).then(function (page) {
+        return page || new Response("Offline", { status: 503, headers: { "Content-Type": "text/plain" } });
       });
     });
   });

@@ -303,6 +303,9 @@ pub struct HubListPage {
     countries: Vec<FilterChoice>,
     filtered: bool,
     count: String,
+    /// "No hubs", "1 hub", … up to the number listed: the count as the page says it, for
+    /// lists filtered on the phone while offline.
+    counts: String,
     cards: Vec<HubCard>,
 }
 
@@ -391,6 +394,12 @@ pub async fn hub_list(
         countries: country_choices(&ctx, country),
         filtered: service.is_some() || group.is_some() || country.is_some(),
         count: ctx.tn("hubs-count", "count", cards.len()),
+        counts: serde_json::to_string(
+            &(0..=cards.len())
+                .map(|n| ctx.tn("hubs-count", "count", n))
+                .collect::<Vec<_>>(),
+        )
+        .unwrap_or_default(),
         cards: cards.into_iter().map(|(_, c)| c).collect(),
         ctx,
     };
@@ -604,6 +613,25 @@ pub struct MapPage {
     ctx: Ctx,
     tile_url: String,
     tile_attribution: String,
+}
+
+#[derive(Template)]
+#[template(path = "offline.html")]
+pub struct OfflinePage {
+    ctx: Ctx,
+}
+
+/// What the phone shows, without a connection, for a page it never saved: says so plainly and
+/// lists the pages it did save (the service worker keeps this page and serves it in their place).
+pub async fn offline_page(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Result<Response, PageError> {
+    let lang = page_lang(&code, &headers)?;
+    let ctx = ctx_for(&state, lang, &uri, "");
+    Ok(render(&OfflinePage { ctx }))
 }
 
 pub async fn map_page(
