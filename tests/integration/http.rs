@@ -570,6 +570,29 @@ async fn processes_sharing_a_database_see_each_others_changes() {
 }
 
 #[tokio::test]
+async fn the_open_data_link_explains_the_api_in_the_visitors_language() {
+    on_both_backends!(async |store: Store, backend: &str, _url: String| {
+        let app = app_with_demo(&store).await;
+        let home = get(&app, "/ro/").await;
+        assert!(home.body.contains("href=\"/ro/open-data\""), "{backend}");
+        let page = get(&app, "/ro/open-data").await;
+        assert_eq!(page.status, StatusCode::OK, "{backend}");
+        assert!(page.body.contains("<h1>Date deschise</h1>"), "{backend}");
+        assert!(page.body.contains("HSDS 3"));
+        // Each list is one tap away, in the reader's language, and the example works.
+        assert!(
+            page.body
+                .contains("href=\"/services?lang=ro&amp;per_page=5\"")
+        );
+        let example = "/services?country=RO&taxonomy_term_id=legal-counselling&lang=ro";
+        assert!(page.body.contains(&example.replace('&', "&#38;")));
+        let listed = json(&get(&app, example).await);
+        assert!(listed["total_items"].as_u64().unwrap() > 0, "{backend}");
+        assert!(page.body.contains("href=\"/openapi.json\""));
+    });
+}
+
+#[tokio::test]
 async fn public_pages_are_served_compressed_from_memory_with_etags() {
     on_both_backends!(async |store: Store, backend: &str, _url: String| {
         bluedot_cli::load_demo(&store).await.unwrap();

@@ -20,6 +20,7 @@ pub fn routes() -> Router<AppState> {
         .route("/{lang}/hubs/{slug}", get(pages::hub_page))
         .route("/{lang}/map", get(pages::map_page))
         .route("/{lang}/offline", get(pages::offline_page))
+        .route("/{lang}/open-data", get(pages::open_data_page))
         .route("/{lang}/map/hubs.geojson", get(pages::map_data))
         .route("/{lang}/tracing", get(tracing::form).post(tracing::send))
         .route("/{lang}/figures", get(figures::page))

@@ -616,6 +616,55 @@ pub struct MapPage {
 }
 
 #[derive(Template)]
+#[template(path = "open_data.html")]
+pub struct OpenDataPage {
+    ctx: Ctx,
+    /// Each list of the API and what it holds.
+    lists: Vec<(&'static str, String)>,
+    /// Each parameter that narrows a list and what it does.
+    parameters: Vec<(&'static str, String)>,
+    example: String,
+}
+
+/// The open-data API explained in the visitor's language, where the footer's link leads.
+pub async fn open_data_page(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Result<Response, PageError> {
+    let lang = page_lang(&code, &headers)?;
+    let ctx = ctx_for(&state, lang, &uri, "");
+    let lists = [
+        ("/services", "open-data-services"),
+        ("/service_at_locations", "open-data-service-at-locations"),
+        ("/locations", "open-data-locations"),
+        ("/organizations", "open-data-organizations"),
+    ]
+    .map(|(path, what)| (path, ctx.t(what)))
+    .to_vec();
+    let parameters = [
+        ("lang", "open-data-param-lang"),
+        ("country", "open-data-param-country"),
+        ("taxonomy_term_id", "open-data-param-service"),
+        ("lat, long, proximity", "open-data-param-near"),
+        ("page, per_page", "open-data-param-page"),
+    ]
+    .map(|(name, what)| (name, ctx.t(what)))
+    .to_vec();
+    let example = format!(
+        "/services?country=RO&taxonomy_term_id=legal-counselling&lang={}",
+        lang.code()
+    );
+    Ok(render(&OpenDataPage {
+        ctx,
+        lists,
+        parameters,
+        example,
+    }))
+}
+
+#[derive(Template)]
 #[template(path = "offline.html")]
 pub struct OfflinePage {
     ctx: Ctx,
