@@ -38,3 +38,38 @@ for (const [lang, query, understood, hub] of [
     await context.close();
   });
 }
+
+for (const [lang, query, told] of [
+  ["uk", "Львів", /поза країнами/],
+  ["ru", "Одесса", /вне стран/],
+  ["ro", "Lviv", /în afara țărilor/],
+]) {
+  test(`${lang}: "${query}", outside the seven countries, is told so with the hubs across the border`, async () => {
+    const context = await phone(browser, { locale: lang });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/${lang}/`);
+    await page.fill("#q", query);
+    await page.click("form[role=search] button[type=submit]");
+    await page.waitForSelector("#results .card");
+    assert.match(await page.locator("p.note[role=status]").innerText(), told);
+    // The nearest hub is across a border: named with its country and distance.
+    assert.match(await page.locator("#results .card .meta").first().innerText(), /\d+ (km|км)/);
+    assert.deepEqual(await axeViolations(page), []);
+    await context.close();
+  });
+}
+
+test("uk: a position in Lviv is told it is outside the seven countries", async () => {
+  const context = await phone(browser, {
+    locale: "uk-UA",
+    geolocation: { latitude: 49.842, longitude: 24.031 },
+    permissions: ["geolocation"],
+  });
+  const page = await context.newPage();
+  await page.goto(`${server.url}/uk/`);
+  await page.click("#locate");
+  await page.waitForSelector("#results .card");
+  assert.match(await page.locator("p.note[role=status]").innerText(), /Ви поза країнами/);
+  assert.match(await page.locator("#results .card .meta").first().innerText(), /Польща/);
+  await context.close();
+});

@@ -276,3 +276,5 @@ open-data-param-page = Lists come in pages: 50 entries by default, at most 500.
 open-data-example = Example: legal advice in Romania, with texts in your language:
 open-data-openapi = The full description for programmers (OpenAPI)
 open-data-reuse = Reuse is free. Please name the Blue Dot network as the source and show when each entry was last checked, as this site does.
+outside-network = { $place } is outside the countries where Blue Dot hubs work. These are the nearest hubs across the border; one marked “Border crossing” is the first you reach after crossing there.
+outside-network-you = You are outside the countries where Blue Dot hubs work. These are the nearest hubs across the border; one marked “Border crossing” is the first you reach after crossing there.

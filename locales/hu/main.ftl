@@ -267,3 +267,5 @@ open-data-param-page = A listák oldalakban érkeznek: alapból 50 tétel, legfe
 open-data-example = Példa: jogi tanácsadás Romániában, az Ön nyelvén:
 open-data-openapi = A teljes leírás programozóknak (OpenAPI)
 open-data-reuse = Az adatok szabadon felhasználhatók. Kérjük, nevezze meg forrásként a Kék Pont hálózatot, és mutassa meg, mikor ellenőrizték utoljára az egyes tételeket, ahogy ez az oldal is teszi.
+outside-network = { $place } kívül esik azokon az országokon, ahol Kék Pont pontok működnek. Ezek a legközelebbi pontok a határ túloldalán; a határátkelőként jelölt pont az első, ahová az ott átkelés után ér.
+outside-network-you = Ön kívül van azokon az országokon, ahol Kék Pont pontok működnek. Ezek a legközelebbi pontok a határ túloldalán; a határátkelőként jelölt pont az első, ahová az ott átkelés után ér.

@@ -271,3 +271,5 @@ open-data-param-page = Listy są dzielone na strony: domyślnie 50 pozycji, najw
 open-data-example = Przykład: porady prawne w Rumunii, z tekstami w Twoim języku:
 open-data-openapi = Pełny opis dla programistów (OpenAPI)
 open-data-reuse = Dane można swobodnie wykorzystywać. Prosimy podawać źródło — sieć Niebieski Punkt — i pokazywać, kiedy każdy wpis sprawdzono ostatnio, tak jak robi to ta strona.
+outside-network = { $place } leży poza krajami, w których działają punkty Niebieski Punkt. Oto najbliższe punkty za granicą; punkt oznaczony jako przejście graniczne jest pierwszym, do którego dotrzesz po przekroczeniu granicy w tym miejscu.
+outside-network-you = Jesteś poza krajami, w których działają punkty Niebieski Punkt. Oto najbliższe punkty za granicą; punkt oznaczony jako przejście graniczne jest pierwszym, do którego dotrzesz po przekroczeniu granicy w tym miejscu.

@@ -271,3 +271,5 @@ open-data-param-page = Listele vin pe pagini: 50 de intrări implicit, cel mult 
 open-data-example = Exemplu: consiliere juridică în România, cu texte în limba dumneavoastră:
 open-data-openapi = Descrierea completă pentru programatori (OpenAPI)
 open-data-reuse = Reutilizarea este liberă. Vă rugăm să numiți rețeaua Punctul Albastru ca sursă și să arătați când a fost verificată ultima dată fiecare intrare, cum face acest site.
+outside-network = { $place } se află în afara țărilor în care funcționează centrele Punctul Albastru. Acestea sunt cele mai apropiate centre de peste graniță; cel marcat ca punct de trecere a frontierei este primul la care ajungeți după ce treceți pe acolo.
+outside-network-you = Vă aflați în afara țărilor în care funcționează centrele Punctul Albastru. Acestea sunt cele mai apropiate centre de peste graniță; cel marcat ca punct de trecere a frontierei este primul la care ajungeți după ce treceți pe acolo.

@@ -271,3 +271,5 @@ open-data-param-page = Zoznamy prichádzajú po stranách: predvolene 50 položi
 open-data-example = Príklad: právne poradenstvo v Rumunsku s textami vo vašom jazyku:
 open-data-openapi = Úplný opis pre programátorov (OpenAPI)
 open-data-reuse = Dáta môžete voľne použiť. Uveďte, prosím, ako zdroj sieť Modrý bod a ukážte, kedy bola každá položka naposledy overená, ako to robí táto stránka.
+outside-network = { $place } je mimo krajín, v ktorých pôsobia centrá Modrý bod. Toto sú najbližšie centrá za hranicou; centrum označené ako hraničný priechod je prvé, ku ktorému prídete po prechode hranice tam.
+outside-network-you = Ste mimo krajín, v ktorých pôsobia centrá Modrý bod. Toto sú najbližšie centrá za hranicou; centrum označené ako hraničný priechod je prvé, ku ktorému prídete po prechode hranice tam.

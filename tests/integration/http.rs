@@ -98,6 +98,24 @@ async fn typed_towns_find_the_nearest_hubs() {
                 "{backend}: distances shown"
             );
         }
+        // Outside the seven countries: said so, with the nearest hubs across the border.
+        let r = get(&app, &format!("/uk/?q={}", crate::staff::encode("Львів"))).await;
+        assert!(
+            r.body.contains("поза країнами, де працюють пункти"),
+            "{backend}"
+        );
+        let slugs = card_slugs(&r.body);
+        assert!(
+            slugs[0].contains("hrebenne") || slugs[0].contains("medyka"),
+            "{backend}: {slugs:?}"
+        );
+        let r = get(&app, "/uk/?lat=49.842&lon=24.031").await;
+        assert!(r.body.contains("Ви поза країнами"), "{backend}");
+        for inside in ["/uk/?lat=47.98&lon=26.05", "/uk/?q=Siret"] {
+            let r = get(&app, inside).await;
+            assert!(!r.body.contains("поза країнами"), "{backend} {inside}");
+        }
+
         let r = get(&app, "/uk/?q=Qwzxy").await;
         assert_eq!(r.status, StatusCode::OK);
         assert!(r.body.contains("Не вдалося знайти «Qwzxy»"));

@@ -167,6 +167,9 @@ pub async fn home(
     let mut alternatives = vec![];
     let mut notice = None;
     let mut origin: Option<Point> = None;
+    // Where the visitor is, or the place they typed, when it lies outside the countries with
+    // hubs (Lviv, Odesa): "" for the visitor's own position.
+    let mut outside: Option<String> = None;
     match (query.lat.as_deref(), query.lon.as_deref()) {
         (Some(lat), Some(lon)) => {
             let point = parse_coordinate(lat)
@@ -175,6 +178,12 @@ pub async fn home(
                 .ok_or(PageError::bad_request(lang, "error-bad-coordinates"))?;
             origin = Some(point);
             let near = query.near.as_deref().unwrap_or("").trim();
+            if !Country::ALL
+                .into_iter()
+                .any(|c| crate::outlines::in_country(c, point))
+            {
+                outside = Some(near.to_owned());
+            }
             heading = Some(if near.is_empty() {
                 ctx.t("nearest-to-you")
             } else {
@@ -200,6 +209,9 @@ pub async fn home(
                 origin = Some(best.town.location);
                 let label = town_label(&ctx, &best.name, &best.town.country);
                 heading = Some(ctx.ts("nearest-to", "place", &label));
+                if Country::from_code(&best.town.country).is_none() {
+                    outside = Some(label.clone());
+                }
                 alternatives = rest
                     .iter()
                     .map(|t| {
@@ -222,6 +234,13 @@ pub async fn home(
         }
     }
 
+    if let Some(place) = outside {
+        notice = Some(if place.is_empty() {
+            ctx.t("outside-network-you")
+        } else {
+            ctx.ts("outside-network", "place", &place)
+        });
+    }
     let visible_hubs: Vec<&Hub> = visible(&hubs, policy, ctx.now).collect();
     let results: Vec<HubCard> = if let Some(from) = origin {
         let mut near: Vec<&Hub> = visible_hubs.clone();
