@@ -87,6 +87,8 @@ pub fn fold(text: &str) -> String {
 }
 
 /// Lowercase with words separated by one space and apostrophes made one, script kept.
+/// Romanian s and t with a cedilla (ş, ţ: old keyboards and much of GeoNames) are the same
+/// letters as with a comma below (ș, ț).
 fn written(text: &str) -> String {
     text.split_whitespace()
         .collect::<Vec<_>>()
@@ -94,6 +96,8 @@ fn written(text: &str) -> String {
         .to_lowercase()
         .replace(['’', 'ʼ', '`'], "'")
         .replace('ё', "е")
+        .replace('ş', "ș")
+        .replace('ţ', "ț")
 }
 
 /// Shortest query that a name may merely start with.
@@ -364,5 +368,10 @@ mod tests {
         assert_eq!(fold("Sighetu Marmației"), "sighetu marmatiei");
         assert_eq!(fold("Київ"), "kiyiv");
         assert_eq!(fold("Łódź!"), "lodz");
+        // Either Romanian s/t, with a cedilla or a comma, is one letter as written.
+        assert_eq!(
+            written("Timişoara  Ţăndărei"),
+            written("Timișoara Țăndărei")
+        );
     }
 }
