@@ -69,17 +69,44 @@ test("filters the list by a service without JavaScript", async () => {
   await context.close();
 });
 
-test("the map shows every hub without a tile server", async () => {
+test("the map shows every hub without a tile server, grouped, named and usable by keyboard", async () => {
   const context = await phone(browser);
   const page = await context.newPage();
   const errors = [];
   page.on("pageerror", (e) => errors.push(e.message));
   page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
-  // A hub page's "show on map" link (#slug) opens that hub's popup.
+  await page.goto(`${server.url}/uk/map`);
+  // Hubs close together are one marker with their count; together they are every hub.
+  await page.waitForSelector(".hub-cluster");
+  await page.waitForFunction(() =>
+    document.querySelectorAll(".hub-dot").length +
+    Array.from(document.querySelectorAll(".hub-cluster")).reduce((n, c) => n + Number(c.textContent), 0) === 36);
+  // Country outlines and town names drawn from the shipped Natural Earth and GeoNames data.
+  await page.waitForFunction(() => document.querySelectorAll(".leaflet-overlay-pane path").length >= 40);
+  await page.waitForSelector(".place-name span");
+  // The map's own controls speak Ukrainian; the no-JavaScript line is not shown.
+  assert.equal(await page.getAttribute(".leaflet-control-zoom-in", "title"), "Наблизити");
+  assert.equal(await page.locator("text=The map needs JavaScript").count(), 0);
+  assert.match(await page.locator(".hub-cluster").first().getAttribute("aria-label"), /наблизьте мапу/);
+
+  // By keyboard: a group opens by zooming in, then a hub's card opens with Enter.
+  const groups = await page.locator(".hub-cluster").allInnerTexts();
+  await page.locator(".hub-cluster").first().focus();
+  await page.keyboard.press("Enter");
+  await page.waitForFunction((before) =>
+    Array.from(document.querySelectorAll(".hub-cluster")).map((c) => c.textContent).join() !== before,
+    groups.join());
+  await page.locator(".hub-dot").first().focus();
+  await page.keyboard.press("Enter");
+  await page.waitForSelector(".leaflet-popup-content a");
+  // Once faded in: colours are checked as they are read.
+  await page.waitForFunction(() => getComputedStyle(document.querySelector(".leaflet-popup")).opacity === "1");
+  assert.equal(await page.getAttribute(".leaflet-popup-close-button", "aria-label"), "Закрити");
+  assert.deepEqual(await axeViolations(page), []);
+  await page.screenshot({ path: "/tmp/bluedot-map-uk.png" });
+
+  // A hub page's "show on map" link (#slug) zooms to that hub and opens it.
   await page.goto(`${server.url}/en/map#siret-border`);
-  await page.waitForFunction(() => document.querySelectorAll("path.leaflet-interactive").length >= 36);
-  // Country outlines drawn from the shipped Natural Earth data.
-  await page.waitForFunction(() => document.querySelectorAll(".leaflet-overlay-pane path").length > 50);
   await page.waitForSelector(".leaflet-popup-content a[href='/en/hubs/siret-border']");
   assert.match(await page.locator(".leaflet-popup-content").innerText(), /Blue Dot Siret/);
   assert.deepEqual(errors, []);

@@ -278,3 +278,7 @@ open-data-openapi = The full description for programmers (OpenAPI)
 open-data-reuse = Reuse is free. Please name the Blue Dot network as the source and show when each entry was last checked, as this site does.
 outside-network = { $place } is outside the countries where Blue Dot hubs work. These are the nearest hubs across the border; one marked “Border crossing” is the first you reach after crossing there.
 outside-network-you = You are outside the countries where Blue Dot hubs work. These are the nearest hubs across the border; one marked “Border crossing” is the first you reach after crossing there.
+map-zoom-in = Zoom in
+map-zoom-out = Zoom out
+map-close-popup = Close
+map-cluster = Several hubs here: zoom in to see each one

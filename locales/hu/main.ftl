@@ -269,3 +269,7 @@ open-data-openapi = A teljes leírás programozóknak (OpenAPI)
 open-data-reuse = Az adatok szabadon felhasználhatók. Kérjük, nevezze meg forrásként a Kék Pont hálózatot, és mutassa meg, mikor ellenőrizték utoljára az egyes tételeket, ahogy ez az oldal is teszi.
 outside-network = { $place } kívül esik azokon az országokon, ahol Kék Pont pontok működnek. Ezek a legközelebbi pontok a határ túloldalán; a határátkelőként jelölt pont az első, ahová az ott átkelés után ér.
 outside-network-you = Ön kívül van azokon az országokon, ahol Kék Pont pontok működnek. Ezek a legközelebbi pontok a határ túloldalán; a határátkelőként jelölt pont az első, ahová az ott átkelés után ér.
+map-zoom-in = Nagyítás
+map-zoom-out = Kicsinyítés
+map-close-popup = Bezárás
+map-cluster = Több pont van itt: nagyítson, hogy mindegyiket lássa

@@ -272,3 +272,7 @@ open-data-openapi = La descrizione completa per programmatori (OpenAPI)
 open-data-reuse = Il riuso è libero. Indica la rete Punto Blu come fonte e mostra quando ogni voce è stata verificata l'ultima volta, come fa questo sito.
 outside-network = { $place } è fuori dai paesi in cui operano i punti Punto Blu. Questi sono i punti più vicini oltre il confine; quello indicato come valico di frontiera è il primo che raggiungi dopo aver attraversato lì.
 outside-network-you = Sei fuori dai paesi in cui operano i punti Punto Blu. Questi sono i punti più vicini oltre il confine; quello indicato come valico di frontiera è il primo che raggiungi dopo aver attraversato lì.
+map-zoom-in = Ingrandisci
+map-zoom-out = Riduci
+map-close-popup = Chiudi
+map-cluster = Diversi punti qui: ingrandisci la mappa per vederli uno per uno

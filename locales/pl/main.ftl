@@ -273,3 +273,7 @@ open-data-openapi = Pełny opis dla programistów (OpenAPI)
 open-data-reuse = Dane można swobodnie wykorzystywać. Prosimy podawać źródło — sieć Niebieski Punkt — i pokazywać, kiedy każdy wpis sprawdzono ostatnio, tak jak robi to ta strona.
 outside-network = { $place } leży poza krajami, w których działają punkty Niebieski Punkt. Oto najbliższe punkty za granicą; punkt oznaczony jako przejście graniczne jest pierwszym, do którego dotrzesz po przekroczeniu granicy w tym miejscu.
 outside-network-you = Jesteś poza krajami, w których działają punkty Niebieski Punkt. Oto najbliższe punkty za granicą; punkt oznaczony jako przejście graniczne jest pierwszym, do którego dotrzesz po przekroczeniu granicy w tym miejscu.
+map-zoom-in = Przybliż
+map-zoom-out = Oddal
+map-close-popup = Zamknij
+map-cluster = Kilka punktów w tym miejscu: przybliż mapę, aby zobaczyć każdy

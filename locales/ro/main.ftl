@@ -273,3 +273,7 @@ open-data-openapi = Descrierea completă pentru programatori (OpenAPI)
 open-data-reuse = Reutilizarea este liberă. Vă rugăm să numiți rețeaua Punctul Albastru ca sursă și să arătați când a fost verificată ultima dată fiecare intrare, cum face acest site.
 outside-network = { $place } se află în afara țărilor în care funcționează centrele Punctul Albastru. Acestea sunt cele mai apropiate centre de peste graniță; cel marcat ca punct de trecere a frontierei este primul la care ajungeți după ce treceți pe acolo.
 outside-network-you = Vă aflați în afara țărilor în care funcționează centrele Punctul Albastru. Acestea sunt cele mai apropiate centre de peste graniță; cel marcat ca punct de trecere a frontierei este primul la care ajungeți după ce treceți pe acolo.
+map-zoom-in = Apropiați
+map-zoom-out = Depărtați
+map-close-popup = Închideți
+map-cluster = Mai multe centre aici: apropiați harta ca să le vedeți pe fiecare

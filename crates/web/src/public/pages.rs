@@ -718,6 +718,33 @@ pub async fn map_page(
     }))
 }
 
+/// Towns to name on the offline basemap (GeoNames, 50,000 people or more), with their
+/// population so the map shows the larger ones first and the rest as it zooms in. Names are the
+/// ones on the towns' road signs, which is what a refugee on the road matches them against.
+pub async fn map_places(
+    Path(code): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, PageError> {
+    page_lang(&code, &headers)?;
+    let features: Vec<serde_json::Value> = GAZETTEER
+        .towns_of_at_least(50_000)
+        .map(|t| {
+            serde_json::json!({
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [t.location.lon, t.location.lat]},
+                "properties": {"name": t.name, "population": t.population},
+            })
+        })
+        .collect();
+    let body = serde_json::json!({"type": "FeatureCollection", "features": features});
+    Ok((
+        StatusCode::OK,
+        [(header::CACHE_CONTROL, "public, max-age=86400")],
+        Json(body),
+    )
+        .into_response())
+}
+
 /// Every visible hub as GeoJSON for the map, with labels in the reader's language.
 pub async fn map_data(
     State(state): State<AppState>,
