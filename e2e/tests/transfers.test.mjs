@@ -192,7 +192,7 @@ test("a hand-over carries the case's state and history to the hub where the chil
   const awaited = plWorker.page.locator(".awaited-transfer", { hasText: "Софія" });
   await awaited.locator("textarea[name=note]").fill("Arrived with her grandmother by bus.");
   await Promise.all([plWorker.page.waitForNavigation(), awaited.locator("button[value=arrived]").click()]);
-  await until(page, "/staff/transfers", /arrived \d{4}-\d{2}-\d{2}/);
+  await until(page, "/staff/transfers", /arrived \d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2}/);
   await worker.context.close();
   await plWorker.context.close();
   await lead.context.close();
