@@ -35,7 +35,8 @@ fn translate(catalog: &mut Catalog, prefixes: &[&str]) {
 #[tokio::test]
 async fn translations_go_out_and_come_back_and_a_changed_source_is_refused() {
     on_both_backends!(async |store: Store, backend: &str, _url: String| {
-        bluedot_cli::load_demo(&store).await.unwrap();
+        // The directory before anyone wrote it in Romanian.
+        crate::support::load_demo_in(&store, &[Lang::En, Lang::Uk, Lang::Ru]).await;
         let change = bluedot_store::audit::Change::by_system("test");
         let hub = store.list_hubs().await.unwrap().remove(0);
         let po = translations::export(&store, Importer::System, Lang::Ro, Lang::En)

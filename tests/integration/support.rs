@@ -164,3 +164,39 @@ pub async fn import_hub(
         )
         .await
 }
+
+/// The demo directory with its texts only in `kept` languages: for tests of what the site and
+/// the translators' tools do with a text not yet translated (the demo itself has all nine).
+pub async fn load_demo_in(store: &Store, kept: &[bluedot_core::Lang]) {
+    use bluedot_store::directory::{Edit, Expected};
+    let now = store.now();
+    let change = bluedot_store::audit::Change::by_system("test");
+    let keep = |text: &mut bluedot_core::Localized| text.0.retain(|lang, _| kept.contains(lang));
+    for mut hub in bluedot_demo::hubs(now) {
+        keep(&mut hub.name);
+        keep(&mut hub.description);
+        keep(&mut hub.status_note);
+        keep(&mut hub.accessibility.note);
+        store
+            .save_hub(&change, &hub, Expected::Any, Edit::Import)
+            .await
+            .unwrap();
+    }
+    for provider in bluedot_demo::providers(now) {
+        store
+            .save_provider(&change, &provider, Expected::Any, Edit::Import)
+            .await
+            .unwrap();
+    }
+    let mut articles: Vec<_> = bluedot_demo::articles(now)
+        .into_iter()
+        .filter(|a| kept.contains(&a.lang))
+        .collect();
+    articles.sort_by_key(|a| a.source_lang.is_some());
+    for article in articles {
+        store
+            .save_article(&change, &article, Expected::Any, Edit::Import)
+            .await
+            .unwrap();
+    }
+}

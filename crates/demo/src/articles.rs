@@ -1,5 +1,5 @@
-//! Demo information articles for every country, in English, Ukrainian and Russian. Other
-//! languages fall back to English on the site, with a note. Facts are general and public
+//! Demo information articles for every country in the site's nine languages: English,
+//! Ukrainian and Russian here, the other six in `articles_more`. Facts are general and public
 //! (temporary protection, emergency numbers); all articles are marked as demo content.
 
 use bluedot_core::article::{Article, Topic};
@@ -251,6 +251,20 @@ pub fn articles(now: DateTime<Utc>) -> Vec<Article> {
                     summary,
                     body: format!("{body}\n\n{}", DEMO_NOTE[i]),
                     source_lang: (lang != Lang::En).then_some(Lang::En),
+                    verified_at: days_ago(now, 2 + c as i64),
+                    is_demo: true,
+                });
+            }
+            for language in &crate::articles_more::LANGUAGES {
+                let (title, summary, body) = language.write(*topic, country);
+                out.push(Article {
+                    country,
+                    topic: *topic,
+                    lang: language.lang,
+                    title,
+                    summary,
+                    body: format!("{body}\n\n{}", language.demo_note),
+                    source_lang: Some(Lang::En),
                     verified_at: days_ago(now, 2 + c as i64),
                     is_demo: true,
                 });

@@ -113,24 +113,24 @@ const PLACES: [Row; 36] = [
     ("milan-centrale", Italy, Station, ["Milano", "Мілан", "Милан"], (45.4861, 9.2044), "Stazione Centrale, Piazza Duca d'Aosta 1, Milano", CITY_HOURS, 18),
 ];
 
-/// The hub is named "Blue Dot <place>" in each language that has a form of the place name;
-/// other languages fall back to English, which the site shows with a note.
+/// The hub is named "Blue Dot <place>" in every language of the site: the place in its local
+/// form in Latin-script languages, in its Ukrainian, Russian or Bulgarian form in Cyrillic ones.
 fn name(p: &Place) -> Localized {
-    let local_lang = p.country.language();
-    let mut name = Localized::new()
-        .with(Lang::En, format!("Blue Dot {}", p.local))
-        .with(Lang::Uk, format!("Блакитна точка {}", p.uk))
-        .with(Lang::Ru, format!("Голубая точка {}", p.ru));
-    let local = match local_lang {
-        Lang::Ro => format!("Punct Albastru {}", p.local),
-        Lang::Pl => format!("Niebieski Punkt {}", p.local),
-        Lang::Hu => format!("Kék Pont {}", p.local),
-        Lang::Sk => format!("Modrý bod {}", p.local),
-        Lang::Bg => format!("Синя точка {}", bulgarian_place(p)),
-        Lang::It => format!("Punto Blu {}", p.local),
-        _ => return name,
-    };
-    name.0.insert(local_lang, local);
+    let mut name = Localized::new();
+    for lang in Lang::ALL {
+        let text = match lang {
+            Lang::En => format!("Blue Dot {}", p.local),
+            Lang::Uk => format!("Блакитна точка {}", p.uk),
+            Lang::Ru => format!("Голубая точка {}", p.ru),
+            Lang::Ro => format!("Punct Albastru {}", p.local),
+            Lang::Pl => format!("Niebieski Punkt {}", p.local),
+            Lang::Hu => format!("Kék Pont {}", p.local),
+            Lang::Sk => format!("Modrý bod {}", p.local),
+            Lang::Bg => format!("Синя точка {}", bulgarian_place(p)),
+            Lang::It => format!("Punto Blu {}", p.local),
+        };
+        name.0.insert(lang, text);
+    }
     name
 }
 
@@ -139,28 +139,61 @@ fn bulgarian_place(p: &Place) -> &'static str {
     p.ru
 }
 
+/// Texts in the site's nine languages, in the order of `NINE`.
+const NINE: [Lang; 9] = [
+    Lang::En,
+    Lang::Uk,
+    Lang::Ru,
+    Lang::Pl,
+    Lang::Ro,
+    Lang::Hu,
+    Lang::Sk,
+    Lang::Bg,
+    Lang::It,
+];
+
+fn in_nine(texts: [&str; 9]) -> Localized {
+    NINE.into_iter()
+        .zip(texts)
+        .fold(Localized::new(), |all, (lang, text)| all.with(lang, text))
+}
+
 fn description(p: &Place) -> Localized {
-    let (en, uk, ru) = match p.kind {
-        BorderCrossing => (
+    in_nine(match p.kind {
+        BorderCrossing => [
             "A Blue Dot right at the border crossing: rest, warmth and information as soon as you arrive. Social workers, psychologists and lawyers are on duty day and night; children can play safely while you rest.",
             "Блакитна точка просто на пункті пропуску: відпочинок, тепло й інформація одразу після перетину кордону. Соціальні працівники, психологи та юристи чергують цілодобово; діти можуть безпечно гратися, поки ви відпочиваєте.",
             "Голубая точка прямо на пункте пропуска: отдых, тепло и информация сразу после пересечения границы. Социальные работники, психологи и юристы дежурят круглосуточно; дети могут безопасно играть, пока вы отдыхаете.",
-        ),
-        Station => (
+            "Niebieski Punkt tuż przy przejściu granicznym: odpoczynek, ciepło i informacja zaraz po przyjeździe. Pracownicy socjalni, psycholodzy i prawnicy dyżurują dniem i nocą; dzieci mogą się bezpiecznie bawić, gdy odpoczywasz.",
+            "Un Punct Albastru chiar la punctul de trecere a frontierei: odihnă, căldură și informații imediat ce ajungeți. Asistenți sociali, psihologi și juriști sunt de serviciu zi și noapte; copiii se pot juca în siguranță cât vă odihniți.",
+            "Kék Pont közvetlenül a határátkelőnél: pihenés, meleg és tájékoztatás rögtön az érkezéskor. Szociális munkások, pszichológusok és jogászok éjjel-nappal szolgálatban vannak; a gyerekek biztonságban játszhatnak, amíg Ön pihen.",
+            "Modrý bod priamo na hraničnom priechode: oddych, teplo a informácie hneď po príchode. Sociálni pracovníci, psychológovia a právnici slúžia vo dne v noci; deti sa môžu bezpečne hrať, kým oddychujete.",
+            "Синя точка точно на граничния пункт: почивка, топлина и информация веднага щом пристигнете. Социални работници, психолози и юристи дежурят денонощно; децата могат да играят безопасно, докато почивате.",
+            "Un Punto Blu proprio al valico di frontiera: riposo, calore e informazioni appena arrivi. Assistenti sociali, psicologi e avvocati sono di turno giorno e notte; i bambini possono giocare al sicuro mentre riposi.",
+        ],
+        Station => [
             "A Blue Dot at the station for people arriving or travelling on: information on onward travel and services, a child-friendly space, a mother and baby corner and help from social workers.",
             "Блакитна точка на вокзалі для тих, хто прибуває або їде далі: інформація про подальшу дорогу й послуги, дитячий простір, куточок матері й дитини та допомога соціальних працівників.",
             "Голубая точка на вокзале для тех, кто прибывает или едет дальше: информация о дальнейшей дороге и услугах, детское пространство, уголок матери и ребёнка и помощь социальных работников.",
-        ),
-        _ => (
+            "Niebieski Punkt na dworcu dla przyjeżdżających i jadących dalej: informacje o dalszej podróży i usługach, przestrzeń przyjazna dzieciom, kącik dla matki z dzieckiem i pomoc pracowników socjalnych.",
+            "Un Punct Albastru în gară pentru cei care sosesc sau merg mai departe: informații despre călătorie și servicii, un spațiu prietenos pentru copii, un colț pentru mamă și copil și ajutor de la asistenți sociali.",
+            "Kék Pont a pályaudvaron az érkezőknek és továbbutazóknak: tájékoztatás a továbbutazásról és a szolgáltatásokról, gyermekbarát tér, anya-baba sarok és szociális munkások segítsége.",
+            "Modrý bod na stanici pre tých, ktorí prichádzajú alebo cestujú ďalej: informácie o ďalšej ceste a službách, priestor priateľský k deťom, kútik pre matku s dieťaťom a pomoc sociálnych pracovníkov.",
+            "Синя точка на гарата за пристигащите и пътуващите нататък: информация за пътуването и услугите, пространство за деца, кът за майка и бебе и помощ от социални работници.",
+            "Un Punto Blu in stazione per chi arriva o prosegue il viaggio: informazioni sul viaggio e sui servizi, uno spazio a misura di bambino, un angolo mamma-bambino e l'aiuto di assistenti sociali.",
+        ],
+        _ => [
             "A Blue Dot in the city for people who stay: legal advice on temporary protection and documents, psychosocial support, activities for children and adolescents, and referral to national services.",
             "Блакитна точка в місті для тих, хто залишається: юридичні консультації щодо тимчасового захисту й документів, психосоціальна підтримка, заняття для дітей і підлітків, скерування до державних служб.",
             "Голубая точка в городе для тех, кто остаётся: юридические консультации по временной защите и документам, психосоциальная поддержка, занятия для детей и подростков, направление в государственные службы.",
-        ),
-    };
-    Localized::new()
-        .with(Lang::En, en)
-        .with(Lang::Uk, uk)
-        .with(Lang::Ru, ru)
+            "Niebieski Punkt w mieście dla tych, którzy zostają: porady prawne w sprawie ochrony czasowej i dokumentów, wsparcie psychospołeczne, zajęcia dla dzieci i młodzieży oraz kierowanie do służb państwowych.",
+            "Un Punct Albastru în oraș pentru cei care rămân: consiliere juridică privind protecția temporară și actele, sprijin psihosocial, activități pentru copii și adolescenți și îndrumare către serviciile publice.",
+            "Kék Pont a városban a maradóknak: jogi tanácsadás az ideiglenes védelemről és az iratokról, pszichoszociális támogatás, foglalkozások gyerekeknek és kamaszoknak, valamint továbbirányítás az állami szolgáltatásokhoz.",
+            "Modrý bod v meste pre tých, ktorí zostávajú: právne poradenstvo k dočasnému útočisku a dokladom, psychosociálna podpora, aktivity pre deti a dospievajúcich a odporúčanie na štátne služby.",
+            "Синя точка в града за онези, които остават: правни консултации за временната закрила и документите, психосоциална подкрепа, занимания за деца и юноши и насочване към държавните служби.",
+            "Un Punto Blu in città per chi resta: consulenza legale sulla protezione temporanea e sui documenti, sostegno psicosociale, attività per bambini e adolescenti e orientamento verso i servizi pubblici.",
+        ],
+    })
 }
 
 fn services_for(kind: HubKind) -> &'static [S] {
@@ -276,10 +309,17 @@ pub fn hubs(now: DateTime<Utc>) -> Vec<Hub> {
             let (status, status_note) = if p.slug == "ungheni" {
                 (
                     HubStatus::TemporarilyClosed,
-                    Localized::new()
-                        .with(Lang::En, "Temporarily closed: the team works from the Chișinău station hub.")
-                        .with(Lang::Uk, "Тимчасово зачинено: команда працює в Блакитній точці на вокзалі Кишинева.")
-                        .with(Lang::Ru, "Временно закрыто: команда работает в Голубой точке на вокзале Кишинёва."),
+                    in_nine([
+                        "Temporarily closed: the team works from the Chișinău station hub.",
+                        "Тимчасово зачинено: команда працює в Блакитній точці на вокзалі Кишинева.",
+                        "Временно закрыто: команда работает в Голубой точке на вокзале Кишинёва.",
+                        "Tymczasowo zamknięte: zespół pracuje w punkcie na dworcu w Kiszyniowie.",
+                        "Închis temporar: echipa lucrează la centrul din gara Chișinău.",
+                        "Ideiglenesen zárva: a csapat a chișinăui pályaudvari ponton dolgozik.",
+                        "Dočasne zatvorené: tím pracuje v centre na stanici v Kišiňove.",
+                        "Временно затворено: екипът работи в пункта на гарата в Кишинев.",
+                        "Chiuso temporaneamente: la squadra lavora al punto della stazione di Chișinău.",
+                    ]),
                 )
             } else {
                 (HubStatus::Open, Localized::new())
@@ -305,10 +345,17 @@ pub fn hubs(now: DateTime<Utc>) -> Vec<Hub> {
                 languages,
                 accessibility: Accessibility {
                     wheelchair,
-                    note: Localized::new()
-                        .with(Lang::En, "Step-free entrance; accessible toilet.")
-                        .with(Lang::Uk, "Вхід без сходинок; доступний туалет.")
-                        .with(Lang::Ru, "Вход без ступенек; доступный туалет."),
+                    note: in_nine([
+                        "Step-free entrance; accessible toilet.",
+                        "Вхід без сходинок; доступний туалет.",
+                        "Вход без ступенек; доступный туалет.",
+                        "Wejście bez schodów; toaleta dostępna dla osób z niepełnosprawnościami.",
+                        "Intrare fără trepte; toaletă accesibilă.",
+                        "Lépcsőmentes bejárat; akadálymentes mosdó.",
+                        "Bezbariérový vstup; bezbariérová toaleta.",
+                        "Вход без стъпала; достъпна тоалетна.",
+                        "Ingresso senza gradini; bagno accessibile.",
+                    ]),
                 },
                 status,
                 status_note,

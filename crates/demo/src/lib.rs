@@ -6,6 +6,7 @@
 //! ago, a few are overdue for review, one is old enough to be shown as unverified.
 
 mod articles;
+mod articles_more;
 mod hubs;
 mod providers;
 mod visits;

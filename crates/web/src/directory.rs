@@ -13,7 +13,7 @@ use bluedot_store::{Store, StoreError};
 use sha2::{Digest, Sha256};
 use tokio::sync::RwLock;
 
-/// One reading of the directory.
+/// One reading of the directory (hubs and providers, and a mark of the articles' state).
 pub struct Snapshot {
     pub hubs: Arc<Vec<Hub>>,
     pub providers: Vec<Provider>,
@@ -22,10 +22,13 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
-    fn new(hubs: Vec<Hub>, providers: Vec<Provider>) -> Snapshot {
+    /// `articles` is the articles' change mark: pages are cached by this version, and the
+    /// information pages are built from articles.
+    fn new(hubs: Vec<Hub>, providers: Vec<Provider>, articles: &str) -> Snapshot {
         let mut digest = Sha256::new();
         digest.update(serde_json::to_vec(&hubs).unwrap_or_default());
         digest.update(serde_json::to_vec(&providers).unwrap_or_default());
+        digest.update(articles.as_bytes());
         Snapshot {
             hubs: Arc::new(hubs),
             providers,
@@ -71,6 +74,7 @@ impl DirectoryCache {
         let snapshot = Arc::new(Snapshot::new(
             self.store.list_hubs().await?,
             self.store.list_providers(None).await?,
+            &self.store.articles_mark().await?,
         ));
         *slot = Some((Instant::now(), snapshot.clone()));
         Ok(snapshot)

@@ -207,6 +207,17 @@ impl Store {
         rows.into_iter().map(ProviderRow::into_provider).collect()
     }
 
+    /// A mark that changes whenever any article is saved, verified or imported (each bumps its
+    /// version), so caches of pages built from articles know when to build again.
+    pub async fn articles_mark(&self) -> Result<String> {
+        let (count, versions): (i64, i64) = on_pool!(self, pool => sqlx::query_as(
+            "SELECT COUNT(*), COALESCE(SUM(version), 0) FROM articles"
+        )
+        .fetch_one(pool)
+        .await?);
+        Ok(format!("{count}.{versions}"))
+    }
+
     /// Every language version of a country's articles (of one topic, or all).
     pub async fn articles(&self, country: Country, topic: Option<Topic>) -> Result<Vec<Article>> {
         let sql = format!(
