@@ -452,9 +452,14 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let filter = tracing_subscriber::EnvFilter::try_from_env("BLUEDOT_LOG")
         .unwrap_or_else(|_| "info,sqlx=warn".into());
+    // Lines are written by a thread of their own, so a request never waits on the log; none is
+    // dropped (a full buffer slows writers instead), and the guard flushes what is left on exit.
+    let (writer, _flush_on_exit) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .lossy(false)
+        .finish(std::io::stderr());
     let logs = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
+        .with_writer(writer)
         .with_target(false);
     if cli.log_format == "json" {
         logs.json().flatten_event(true).init();
