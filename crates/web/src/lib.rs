@@ -107,7 +107,11 @@ pub fn router(state: AppState) -> Router {
     LazyLock::force(&GAZETTEER);
     let hsts = state.config.behind_tls;
     let limits = state.config.limits;
-    let csp: Arc<str> = security::content_security_policy(state.config.tile_url.as_deref()).into();
+    // Built once: every response carries it.
+    let csp = axum::http::HeaderValue::from_str(&security::content_security_policy(
+        state.config.tile_url.as_deref(),
+    ))
+    .expect("the policy is printable ASCII: a tile origin that is not is left out");
     let trusted_proxies: Arc<[ipnet::IpNet]> = state.config.trusted_proxies.clone().into();
     Router::new()
         .merge(public::routes().layer(axum::middleware::from_fn_with_state(

@@ -219,10 +219,16 @@ pub async fn serve_public_page(
         .as_secs();
     let version = format!("{}:{}", snapshot.version, now / period);
     let key = request.uri().to_string();
-    let asked = request.headers().clone();
     if let Some(hit) = state.page_cache.get(&key, &version) {
-        return hit.respond(&asked);
+        return hit.respond(request.headers());
     }
+    // What the answer depends on, kept while the request goes on to be rendered.
+    let asked: HeaderMap = request
+        .headers()
+        .iter()
+        .filter(|(name, _)| [header::ACCEPT_ENCODING, header::IF_NONE_MATCH].contains(name))
+        .map(|(name, value)| (name.clone(), value.clone()))
+        .collect();
     let response = next.run(request).await;
     let whole_page = response.status() == StatusCode::OK
         && !response.headers().contains_key(header::SET_COOKIE)
