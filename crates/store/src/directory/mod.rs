@@ -211,7 +211,7 @@ impl Store {
     /// version), so caches of pages built from articles know when to build again.
     pub async fn articles_mark(&self) -> Result<String> {
         let (count, versions): (i64, i64) = on_pool!(self, pool => sqlx::query_as(
-            "SELECT COUNT(*), COALESCE(SUM(version), 0) FROM articles"
+            "SELECT COUNT(*), CAST(COALESCE(SUM(version), 0) AS BIGINT) FROM articles"
         )
         .fetch_one(pool)
         .await?);
