@@ -81,7 +81,8 @@
 
   var clusters = (L.markerClusterGroup || L.featureGroup)({
     showCoverageOnHover: false,
-    maxClusterRadius: 40,
+    // Groups at least 60 px apart, so no two markers crowd one finger.
+    maxClusterRadius: 60,
     iconCreateFunction: function (cluster) {
       var count = cluster.getChildCount();
       return L.divIcon({ className: "hub-cluster", html: text("span", String(count)), iconSize: [40, 40] });
@@ -106,7 +107,7 @@
           title: feature.properties.name,
           keyboard: true,
           riseOnHover: true,
-          icon: L.divIcon({ className: "hub-dot " + feature.properties.openClass, iconSize: [22, 22] })
+          icon: L.divIcon({ className: "hub-dot " + feature.properties.openClass, iconSize: [26, 26] })
         });
       },
       onEachFeature: function (feature, marker) {
