@@ -24,6 +24,9 @@ const MAX_BYTES: usize = 64 * 1024 * 1024;
 #[derive(Default)]
 pub struct ResponseCache {
     entries: Mutex<Entries>,
+    /// One gate per address being rendered: when a page's period ends, the many requests that
+    /// arrive for it wait for one rendering rather than each rendering it again.
+    rendering: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 #[derive(Default)]
@@ -97,6 +100,17 @@ impl ResponseCache {
         body
     }
 
+    /// The gate for rendering `key`, left (and forgotten by the last to leave) when dropped,
+    /// also when a client goes away mid-render.
+    fn gate(&self, key: &str) -> RenderGate<'_> {
+        let mut rendering = self.rendering.lock().unwrap_or_else(|e| e.into_inner());
+        RenderGate {
+            cache: self,
+            key: key.to_owned(),
+            gate: rendering.entry(key.to_owned()).or_default().clone(),
+        }
+    }
+
     /// Bytes of bodies held now.
     pub fn bytes(&self) -> usize {
         self.lock().bytes
@@ -105,6 +119,26 @@ impl ResponseCache {
     fn lock(&self) -> std::sync::MutexGuard<'_, Entries> {
         // A panic while holding the lock leaves a map that is still whole.
         self.entries.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+struct RenderGate<'a> {
+    cache: &'a ResponseCache,
+    key: String,
+    gate: Arc<tokio::sync::Mutex<()>>,
+}
+
+impl Drop for RenderGate<'_> {
+    fn drop(&mut self) {
+        let mut rendering = self
+            .cache
+            .rendering
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        // The map's own reference and this one: nobody else waits.
+        if Arc::strong_count(&self.gate) <= 2 {
+            rendering.remove(&self.key);
+        }
     }
 }
 
@@ -222,6 +256,23 @@ pub async fn serve_public_page(
     if let Some(hit) = state.page_cache.get(&key, &version) {
         return hit.respond(request.headers());
     }
+    let gate = state.page_cache.gate(&key);
+    let _rendering = gate.gate.lock().await;
+    match state.page_cache.get(&key, &version) {
+        // Rendered by the request this one waited for.
+        Some(hit) => hit.respond(request.headers()),
+        None => render_and_keep(&state, &key, &version, request, next).await,
+    }
+}
+
+/// Renders a page and keeps it, when it is a whole page, for the rest of its period.
+async fn render_and_keep(
+    state: &crate::AppState,
+    key: &str,
+    version: &str,
+    request: Request,
+    next: Next,
+) -> Response {
     // What the answer depends on, kept while the request goes on to be rendered.
     let asked: HeaderMap = request
         .headers()
@@ -247,7 +298,7 @@ pub async fn serve_public_page(
                 .collect();
             state
                 .page_cache
-                .insert(&key, CachedBody::new(&version, kept, bytes))
+                .insert(key, CachedBody::new(version, kept, bytes))
                 .respond(&asked)
         }
         Err(e) => {
@@ -290,5 +341,32 @@ mod tests {
         let answer = fresh.respond(&asked);
         assert_eq!(answer.headers()[header::CONTENT_ENCODING], "br");
         assert_eq!(answer.headers()[header::CONTENT_TYPE], "application/json");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn requests_arriving_together_share_one_rendering_and_the_gate_is_forgotten() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let cache = Arc::new(ResponseCache::default());
+        let renders = Arc::new(AtomicUsize::new(0));
+        let requests: Vec<_> = (0..8)
+            .map(|_| {
+                let (cache, renders) = (cache.clone(), renders.clone());
+                tokio::spawn(async move {
+                    let gate = cache.gate("/uk/hubs");
+                    let _rendering = gate.gate.lock().await;
+                    if cache.get("/uk/hubs", "v1").is_none() {
+                        renders.fetch_add(1, Ordering::SeqCst);
+                        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                        let page = Bytes::from_static(b"<p>page</p>");
+                        cache.insert("/uk/hubs", CachedBody::new("v1", HeaderMap::new(), page));
+                    }
+                })
+            })
+            .collect();
+        for request in requests {
+            request.await.unwrap();
+        }
+        assert_eq!(renders.load(Ordering::SeqCst), 1);
+        assert!(cache.rendering.lock().unwrap().is_empty());
     }
 }
