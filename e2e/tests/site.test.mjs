@@ -203,7 +203,7 @@ for (const path of ["/uk/", "/uk/?q=Siret", "/uk/hubs", "/uk/map", "/uk/hubs/sir
     const page = await context.newPage();
     await page.goto(`${server.url}${path}`);
     if (path.endsWith("/map")) {
-      await page.waitForFunction(() => document.querySelectorAll("path.leaflet-interactive").length > 0);
+      await page.waitForFunction(() => document.querySelectorAll(".hub-cluster, .hub-dot").length > 0);
     }
     assert.deepEqual(await axeViolations(page), []);
     await context.close();
