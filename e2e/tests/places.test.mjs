@@ -14,6 +14,17 @@ after(async () => {
   await server?.stop();
 });
 
+// A visitor on a phone in `lang` types `query` into the home page's search and gets results.
+async function searchTown(lang, query) {
+  const context = await phone(browser, { locale: lang });
+  const page = await context.newPage();
+  await page.goto(`${server.url}/${lang}/`);
+  await page.fill("#q", query);
+  await page.click("form[role=search] button[type=submit]");
+  await page.waitForSelector("#results .card");
+  return { context, page };
+}
+
 for (const [lang, query, understood, hub] of [
   ["uk", "Краків", /Краків, Польща/, /Krak|Крак/],
   ["uk", "Серет", /Серет, Румунія/, /Серет/],
@@ -23,12 +34,7 @@ for (const [lang, query, understood, hub] of [
   ["ro", "Iasi", /Ia[sșş]i, România/, /Ia[sșş]i/],
 ]) {
   test(`${lang}: "${query}" finds the nearest hubs in the right country`, async () => {
-    const context = await phone(browser, { locale: lang });
-    const page = await context.newPage();
-    await page.goto(`${server.url}/${lang}/`);
-    await page.fill("#q", query);
-    await page.click("form[role=search] button[type=submit]");
-    await page.waitForSelector("#results .card");
+    const { context, page } = await searchTown(lang, query);
     assert.match(await page.locator("#results-heading").innerText(), understood);
     assert.match(await page.locator("#results .card .card-name").first().innerText(), hub);
     // The results, not the search form, fill the screen.
@@ -45,12 +51,7 @@ for (const [lang, query, told] of [
   ["ro", "Lviv", /în afara țărilor/],
 ]) {
   test(`${lang}: "${query}", outside the seven countries, is told so with the hubs across the border`, async () => {
-    const context = await phone(browser, { locale: lang });
-    const page = await context.newPage();
-    await page.goto(`${server.url}/${lang}/`);
-    await page.fill("#q", query);
-    await page.click("form[role=search] button[type=submit]");
-    await page.waitForSelector("#results .card");
+    const { context, page } = await searchTown(lang, query);
     assert.match(await page.locator("p.note[role=status]").innerText(), told);
     // The nearest hub is across a border: named with its country and distance.
     assert.match(await page.locator("#results .card .meta").first().innerText(), /\d+ (km|км)/);

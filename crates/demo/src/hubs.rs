@@ -139,31 +139,12 @@ fn bulgarian_place(p: &Place) -> &'static str {
     p.ru
 }
 
-/// Texts in the site's nine languages, in the order of `NINE`.
-const NINE: [Lang; 9] = [
-    Lang::En,
-    Lang::Uk,
-    Lang::Ru,
-    Lang::Pl,
-    Lang::Ro,
-    Lang::Hu,
-    Lang::Sk,
-    Lang::Bg,
-    Lang::It,
-];
-
-fn in_nine(texts: [&str; 9]) -> Localized {
-    NINE.into_iter()
-        .zip(texts)
-        .fold(Localized::new(), |all, (lang, text)| all.with(lang, text))
-}
-
 fn description(p: &Place) -> Localized {
-    in_nine(match p.kind {
+    crate::in_every_language(match p.kind {
         BorderCrossing => [
-            "A Blue Dot right at the border crossing: rest, warmth and information as soon as you arrive. Social workers, psychologists and lawyers are on duty day and night; children can play safely while you rest.",
             "Блакитна точка просто на пункті пропуску: відпочинок, тепло й інформація одразу після перетину кордону. Соціальні працівники, психологи та юристи чергують цілодобово; діти можуть безпечно гратися, поки ви відпочиваєте.",
             "Голубая точка прямо на пункте пропуска: отдых, тепло и информация сразу после пересечения границы. Социальные работники, психологи и юристы дежурят круглосуточно; дети могут безопасно играть, пока вы отдыхаете.",
+            "A Blue Dot right at the border crossing: rest, warmth and information as soon as you arrive. Social workers, psychologists and lawyers are on duty day and night; children can play safely while you rest.",
             "Niebieski Punkt tuż przy przejściu granicznym: odpoczynek, ciepło i informacja zaraz po przyjeździe. Pracownicy socjalni, psycholodzy i prawnicy dyżurują dniem i nocą; dzieci mogą się bezpiecznie bawić, gdy odpoczywasz.",
             "Un Punct Albastru chiar la punctul de trecere a frontierei: odihnă, căldură și informații imediat ce ajungeți. Asistenți sociali, psihologi și juriști sunt de serviciu zi și noapte; copiii se pot juca în siguranță cât vă odihniți.",
             "Kék Pont közvetlenül a határátkelőnél: pihenés, meleg és tájékoztatás rögtön az érkezéskor. Szociális munkások, pszichológusok és jogászok éjjel-nappal szolgálatban vannak; a gyerekek biztonságban játszhatnak, amíg Ön pihen.",
@@ -172,9 +153,9 @@ fn description(p: &Place) -> Localized {
             "Un Punto Blu proprio al valico di frontiera: riposo, calore e informazioni appena arrivi. Assistenti sociali, psicologi e avvocati sono di turno giorno e notte; i bambini possono giocare al sicuro mentre riposi.",
         ],
         Station => [
-            "A Blue Dot at the station for people arriving or travelling on: information on onward travel and services, a child-friendly space, a mother and baby corner and help from social workers.",
             "Блакитна точка на вокзалі для тих, хто прибуває або їде далі: інформація про подальшу дорогу й послуги, дитячий простір, куточок матері й дитини та допомога соціальних працівників.",
             "Голубая точка на вокзале для тех, кто прибывает или едет дальше: информация о дальнейшей дороге и услугах, детское пространство, уголок матери и ребёнка и помощь социальных работников.",
+            "A Blue Dot at the station for people arriving or travelling on: information on onward travel and services, a child-friendly space, a mother and baby corner and help from social workers.",
             "Niebieski Punkt na dworcu dla przyjeżdżających i jadących dalej: informacje o dalszej podróży i usługach, przestrzeń przyjazna dzieciom, kącik dla matki z dzieckiem i pomoc pracowników socjalnych.",
             "Un Punct Albastru în gară pentru cei care sosesc sau merg mai departe: informații despre călătorie și servicii, un spațiu prietenos pentru copii, un colț pentru mamă și copil și ajutor de la asistenți sociali.",
             "Kék Pont a pályaudvaron az érkezőknek és továbbutazóknak: tájékoztatás a továbbutazásról és a szolgáltatásokról, gyermekbarát tér, anya-baba sarok és szociális munkások segítsége.",
@@ -183,9 +164,9 @@ fn description(p: &Place) -> Localized {
             "Un Punto Blu in stazione per chi arriva o prosegue il viaggio: informazioni sul viaggio e sui servizi, uno spazio a misura di bambino, un angolo mamma-bambino e l'aiuto di assistenti sociali.",
         ],
         _ => [
-            "A Blue Dot in the city for people who stay: legal advice on temporary protection and documents, psychosocial support, activities for children and adolescents, and referral to national services.",
             "Блакитна точка в місті для тих, хто залишається: юридичні консультації щодо тимчасового захисту й документів, психосоціальна підтримка, заняття для дітей і підлітків, скерування до державних служб.",
             "Голубая точка в городе для тех, кто остаётся: юридические консультации по временной защите и документам, психосоциальная поддержка, занятия для детей и подростков, направление в государственные службы.",
+            "A Blue Dot in the city for people who stay: legal advice on temporary protection and documents, psychosocial support, activities for children and adolescents, and referral to national services.",
             "Niebieski Punkt w mieście dla tych, którzy zostają: porady prawne w sprawie ochrony czasowej i dokumentów, wsparcie psychospołeczne, zajęcia dla dzieci i młodzieży oraz kierowanie do służb państwowych.",
             "Un Punct Albastru în oraș pentru cei care rămân: consiliere juridică privind protecția temporară și actele, sprijin psihosocial, activități pentru copii și adolescenți și îndrumare către serviciile publice.",
             "Kék Pont a városban a maradóknak: jogi tanácsadás az ideiglenes védelemről és az iratokról, pszichoszociális támogatás, foglalkozások gyerekeknek és kamaszoknak, valamint továbbirányítás az állami szolgáltatásokhoz.",
@@ -309,10 +290,10 @@ pub fn hubs(now: DateTime<Utc>) -> Vec<Hub> {
             let (status, status_note) = if p.slug == "ungheni" {
                 (
                     HubStatus::TemporarilyClosed,
-                    in_nine([
-                        "Temporarily closed: the team works from the Chișinău station hub.",
+                    crate::in_every_language([
                         "Тимчасово зачинено: команда працює в Блакитній точці на вокзалі Кишинева.",
                         "Временно закрыто: команда работает в Голубой точке на вокзале Кишинёва.",
+                        "Temporarily closed: the team works from the Chișinău station hub.",
                         "Tymczasowo zamknięte: zespół pracuje w punkcie na dworcu w Kiszyniowie.",
                         "Închis temporar: echipa lucrează la centrul din gara Chișinău.",
                         "Ideiglenesen zárva: a csapat a chișinăui pályaudvari ponton dolgozik.",
@@ -345,10 +326,10 @@ pub fn hubs(now: DateTime<Utc>) -> Vec<Hub> {
                 languages,
                 accessibility: Accessibility {
                     wheelchair,
-                    note: in_nine([
-                        "Step-free entrance; accessible toilet.",
+                    note: crate::in_every_language([
                         "Вхід без сходинок; доступний туалет.",
                         "Вход без ступенек; доступный туалет.",
+                        "Step-free entrance; accessible toilet.",
                         "Wejście bez schodów; toaleta dostępna dla osób z niepełnosprawnościami.",
                         "Intrare fără trepte; toaletă accesibilă.",
                         "Lépcsőmentes bejárat; akadálymentes mosdó.",

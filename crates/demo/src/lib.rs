@@ -18,6 +18,16 @@ pub use hubs::hubs;
 pub use providers::providers;
 pub use visits::{DemoVisit, visits};
 
+/// A text in each of the site's languages, given in the order of `Lang::ALL`.
+fn in_every_language(texts: [&str; 9]) -> bluedot_core::Localized {
+    bluedot_core::Lang::ALL
+        .into_iter()
+        .zip(texts)
+        .fold(bluedot_core::Localized::new(), |all, (lang, text)| {
+            all.with(lang, text)
+        })
+}
+
 /// Stable ids, so that loading the demo twice updates rather than duplicates.
 fn demo_id(kind: &str, key: &str) -> uuid::Uuid {
     uuid::Uuid::new_v5(

@@ -75,28 +75,17 @@ pub fn providers(now: DateTime<Utc>) -> Vec<Provider> {
             fees: if s.free {
                 Localized::new()
             } else {
-                [
-                    (Lang::En, "A fee applies; ask about reductions."),
-                    (Lang::Uk, "Послуга платна; запитайте про знижки."),
-                    (Lang::Ru, "Услуга платная; спросите о скидках."),
-                    (Lang::Pl, "Usługa jest płatna; zapytaj o zniżki."),
-                    (
-                        Lang::Ro,
-                        "Serviciul este contra cost; întrebați de reduceri.",
-                    ),
-                    (
-                        Lang::Hu,
-                        "A szolgáltatás díjköteles; kérdezzen a kedvezményekről.",
-                    ),
-                    (Lang::Sk, "Služba je platená; opýtajte sa na zľavy."),
-                    (Lang::Bg, "Услугата е платена; попитайте за отстъпки."),
-                    (
-                        Lang::It,
-                        "Il servizio è a pagamento; chiedi delle riduzioni.",
-                    ),
-                ]
-                .into_iter()
-                .fold(Localized::new(), |all, (lang, text)| all.with(lang, text))
+                crate::in_every_language([
+                    "Послуга платна; запитайте про знижки.",
+                    "Услуга платная; спросите о скидках.",
+                    "A fee applies; ask about reductions.",
+                    "Usługa jest płatna; zapytaj o zniżki.",
+                    "Serviciul este contra cost; întrebați de reduceri.",
+                    "A szolgáltatás díjköteles; kérdezzen a kedvezményekről.",
+                    "Služba je platená; opýtajte sa na zľavy.",
+                    "Услугата е платена; попитайте за отстъпки.",
+                    "Il servizio è a pagamento; chiedi delle riduzioni.",
+                ])
             },
             verified_at: days_ago(now, 3 + n as i64 * 3),
             is_demo: true,

@@ -323,7 +323,7 @@ pub fn week_rows(ctx: &Ctx, opening_hours: &str, country: Country) -> Vec<DayRow
 
 /// The coming week as people say it, Monday to Sunday: days in a row that keep the same hours share one line
 /// ("Monday – Friday"), and hours the same every day are said once ("Every day").
-pub fn compact_week(ctx: &Ctx, mut days: Vec<DayRow>) -> Vec<DayRow> {
+fn compact_week(ctx: &Ctx, mut days: Vec<DayRow>) -> Vec<DayRow> {
     // Monday first, as a week is read; each day is still its next occurrence, so a holiday
     // in the coming week shows on its own day.
     days.sort_by_key(|d| d.weekday.num_days_from_monday());
@@ -349,6 +349,20 @@ pub fn compact_week(ctx: &Ctx, mut days: Vec<DayRow>) -> Vec<DayRow> {
             first
         })
         .collect()
+}
+
+/// Opening hours as people read them: the coming week in words, and the expression as written
+/// only when it could not be read into days.
+#[derive(Default)]
+pub struct HoursInWords {
+    pub days: Vec<DayRow>,
+    pub unread: Option<String>,
+}
+
+pub fn hours_in_words(ctx: &Ctx, expression: &str, country: Country) -> HoursInWords {
+    let days = compact_week(ctx, week_rows(ctx, expression, country));
+    let unread = (days.is_empty() && !expression.trim().is_empty()).then(|| expression.to_owned());
+    HoursInWords { days, unread }
 }
 
 /// A way to reach a hub or provider, as a link the phone opens in the right app: a call, a

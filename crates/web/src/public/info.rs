@@ -12,7 +12,7 @@ use bluedot_core::{Country, Lang};
 use super::pages::{FilterChoice, ctx_for, page_lang};
 use crate::AppState;
 use crate::error::{OrPageError, PageError};
-use crate::view::{ContactLink, Ctx, DayRow, Text, compact_week, render, week_rows};
+use crate::view::{ContactLink, Ctx, DayRow, Text, hours_in_words, render};
 
 #[derive(Template)]
 #[template(path = "info_countries.html")]
@@ -103,6 +103,11 @@ pub struct CountryPage {
 }
 
 fn provider_view(ctx: &Ctx, p: &Provider) -> ProviderView {
+    let hours = p
+        .opening_hours
+        .as_deref()
+        .map(|h| hours_in_words(ctx, h, p.country))
+        .unwrap_or_default();
     ProviderView {
         organization: p.organization.clone(),
         name: Text::of(&p.name, ctx.lang),
@@ -115,15 +120,8 @@ fn provider_view(ctx: &Ctx, p: &Provider) -> ProviderView {
             .iter()
             .map(|c| ContactLink::new(ctx, c))
             .collect(),
-        hours: p
-            .opening_hours
-            .as_deref()
-            .map(|h| compact_week(ctx, week_rows(ctx, h, p.country)))
-            .unwrap_or_default(),
-        unread_hours: p
-            .opening_hours
-            .clone()
-            .filter(|h| week_rows(ctx, h, p.country).is_empty()),
+        hours: hours.days,
+        unread_hours: hours.unread,
         languages: p
             .languages
             .iter()

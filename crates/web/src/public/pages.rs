@@ -13,8 +13,7 @@ use serde::Deserialize;
 
 use crate::error::{OrPageError, PageError};
 use crate::view::{
-    ContactLink, Ctx, DayRow, HubCard, OpenLabel, Text, compact_week, open_label, render, visible,
-    week_rows,
+    ContactLink, Ctx, DayRow, HubCard, OpenLabel, Text, hours_in_words, open_label, render, visible,
 };
 use crate::{AppState, GAZETTEER};
 
@@ -557,7 +556,7 @@ pub async fn hub_page(
                 week: s
                     .hours
                     .as_deref()
-                    .map(|h| compact_week(&ctx, week_rows(&ctx, h, hub.country)))
+                    .map(|h| hours_in_words(&ctx, h, hub.country).days)
                     .unwrap_or_default(),
                 languages: (!s.languages.is_empty()).then(|| {
                     let names = s
@@ -580,7 +579,7 @@ pub async fn hub_page(
             });
         }
     }
-    let week = compact_week(&ctx, week_rows(&ctx, &hub.opening_hours, hub.country));
+    let hours = hours_in_words(&ctx, &hub.opening_hours, hub.country);
     let oldest = hub.oldest_verification();
     let page = HubPage {
         slug: hub.slug.clone(),
@@ -592,9 +591,8 @@ pub async fn hub_page(
         status_note: (!hub.status_note.is_empty()).then(|| Text::of(&hub.status_note, lang)),
         description: Text::of(&hub.description, lang),
         services,
-        // Shown only when the hours could not be read into days.
-        unread_hours: week.is_empty().then(|| hub.opening_hours.clone()),
-        week,
+        week: hours.days,
+        unread_hours: hours.unread,
         address: Text::of(&hub.address, lang),
         coordinates: format!("{:.5}, {:.5}", hub.location.lat, hub.location.lon),
         geo_href: format!("geo:{:.5},{:.5}", hub.location.lat, hub.location.lon),

@@ -23,7 +23,7 @@ use super::Desk;
 use super::people::{Choice, choices};
 use super::{ClientAddr, Nav, Staff, StaffError, StaffResult, audit, check_csrf, hub_target};
 use crate::AppState;
-use crate::view::{ContactLink, Ctx, DayRow, compact_week, render, week_rows};
+use crate::view::{ContactLink, Ctx, DayRow, hours_in_words, render};
 
 /// The role of the specialists a referral was sent to; none for an external provider.
 fn sent_to(referral: &Referral) -> Option<Role> {
@@ -628,6 +628,7 @@ pub async fn slip(
                 .collect(),
         ),
     };
+    let hours = hours_in_words(&ctx, &hours, hub.country);
     let page = SlipPage {
         reference: referral.id.simple().to_string()[..8].to_uppercase(),
         date: ctx.day_at_hub(referral.created_at, &hub),
@@ -635,9 +636,8 @@ pub async fn slip(
         service: ctx.t(&format!("service-{}", referral.service.code())),
         receiver,
         address,
-        week: compact_week(&ctx, week_rows(&ctx, &hours, hub.country)),
-        unread_hours: (!hours.is_empty() && week_rows(&ctx, &hours, hub.country).is_empty())
-            .then_some(hours),
+        week: hours.days,
+        unread_hours: hours.unread,
         contacts,
         urgency: ctx.t(&format!("slip-urgency-{}", referral.urgency.code())),
         hub: hub.name.text(lang).to_owned(),
