@@ -224,7 +224,7 @@ async fn a_referral_to_an_outside_provider_is_answered_by_the_sender_and_printed
             .await
             .unwrap()
             .into_iter()
-            .find(|p| p.organization.starts_with("Legal aid network"))
+            .find(|p| p.organization.starts_with("Rețeaua de asistență juridică"))
             .unwrap();
         let scope = Scope {
             hubs: vec![siret.id],
@@ -286,7 +286,10 @@ async fn a_referral_to_an_outside_provider_is_answered_by_the_sender_and_printed
         let queue = send(&app, "GET", "/staff/referrals", Some(&legal), None).await;
         assert!(!queue.body.contains(&referral), "{backend}");
         let page = send(&app, "GET", &referral, Some(&worker), None).await;
-        assert!(page.body.contains("Legal aid network"), "{backend}");
+        assert!(
+            page.body.contains("Rețeaua de asistență juridică"),
+            "{backend}"
+        );
         for (status, feedback) in [
             ("accepted", ""),
             ("completed", "Seen on 24 Nov, advice given"),

@@ -343,7 +343,7 @@ pub fn hubs(now: DateTime<Utc>) -> Vec<Hub> {
                 partners: vec![
                     "UNICEF".to_owned(),
                     "UNHCR".to_owned(),
-                    format!("Local authorities of {}", p.local),
+                    local_authority(p),
                 ],
                 services: services_for(p.kind)
                     .iter()
@@ -399,5 +399,18 @@ mod tests {
         );
         let slugs: std::collections::HashSet<_> = hubs.iter().map(|h| &h.slug).collect();
         assert_eq!(slugs.len(), 36);
+    }
+}
+
+/// The town's own authority, as it names itself: partners are proper names, not translated.
+fn local_authority(p: &Place) -> String {
+    match p.country {
+        Country::Romania | Country::Moldova => format!("Primăria {}", p.local),
+        Country::Poland => format!("Gmina {}", p.local),
+        Country::Hungary => format!("{} Önkormányzata", p.local),
+        Country::Slovakia => format!("Mesto {}", p.local),
+        // Bulgarian towns are written in Cyrillic, as in Russian.
+        Country::Bulgaria => format!("Община {}", p.ru),
+        Country::Italy => format!("Comune di {}", p.local),
     }
 }

@@ -382,21 +382,27 @@ impl ContactLink {
             .take_while(|c| *c != '(')
             .filter(|c| c.is_ascii_digit() || *c == '+')
             .collect();
+        let international = digits.starts_with('+');
         let number = digits.trim_start_matches('+');
-        let has_number = number.len() >= 5;
+        // Messengers need a full international number; a phone also dials national and short
+        // numbers as written ("119", "0800 800 119").
+        let has_number = international && number.len() >= 5;
+        let dialable = number.len() >= 3;
         let handle = value
             .trim_start_matches("https://t.me/")
             .trim_start_matches('@');
-        let is_handle = !has_number
-            && !handle.is_empty()
+        // Telegram usernames start with a letter.
+        let is_handle = handle.starts_with(|c: char| c.is_ascii_alphabetic())
             && handle
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '_');
         let href = match contact.channel {
             MessagingApp::Email => value.contains('@').then(|| format!("mailto:{value}")),
             MessagingApp::Telegram if is_handle => Some(format!("https://t.me/{handle}")),
+            MessagingApp::Phone if international && dialable => Some(format!("tel:+{number}")),
+            MessagingApp::Phone if dialable => Some(format!("tel:{number}")),
+            MessagingApp::Phone => None,
             _ if !has_number => None,
-            MessagingApp::Phone => Some(format!("tel:+{number}")),
             MessagingApp::Whatsapp => Some(format!("https://wa.me/{number}")),
             MessagingApp::Viber => Some(format!("viber://chat?number=%2B{number}")),
             MessagingApp::Telegram => Some(format!("https://t.me/+{number}")),
@@ -659,6 +665,12 @@ mod tests {
             href(MessagingApp::Email, "help@example.org").unwrap(),
             "mailto:help@example.org"
         );
+        assert_eq!(href(MessagingApp::Phone, "119").unwrap(), "tel:119");
+        assert_eq!(
+            href(MessagingApp::Phone, "0800 800 119").unwrap(),
+            "tel:0800800119"
+        );
+        assert_eq!(href(MessagingApp::Whatsapp, "0800 800 119"), None);
         assert_eq!(href(MessagingApp::Phone, "ask at the desk"), None);
         assert_eq!(href(MessagingApp::Whatsapp, "@not-a-number"), None);
     }
