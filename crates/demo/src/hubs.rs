@@ -360,6 +360,19 @@ pub fn hubs(now: DateTime<Utc>) -> Vec<Hub> {
         .collect()
 }
 
+/// The town's own authority, as it names itself: partners are proper names, not translated.
+fn local_authority(p: &Place) -> String {
+    match p.country {
+        Country::Romania | Country::Moldova => format!("Primăria {}", p.local),
+        Country::Poland => format!("Gmina {}", p.local),
+        Country::Hungary => format!("{} Önkormányzata", p.local),
+        Country::Slovakia => format!("Mesto {}", p.local),
+        // Bulgarian towns are written in Cyrillic, as in Russian.
+        Country::Bulgaria => format!("Община {}", p.ru),
+        Country::Italy => format!("Comune di {}", p.local),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -399,18 +412,5 @@ mod tests {
         );
         let slugs: std::collections::HashSet<_> = hubs.iter().map(|h| &h.slug).collect();
         assert_eq!(slugs.len(), 36);
-    }
-}
-
-/// The town's own authority, as it names itself: partners are proper names, not translated.
-fn local_authority(p: &Place) -> String {
-    match p.country {
-        Country::Romania | Country::Moldova => format!("Primăria {}", p.local),
-        Country::Poland => format!("Gmina {}", p.local),
-        Country::Hungary => format!("{} Önkormányzata", p.local),
-        Country::Slovakia => format!("Mesto {}", p.local),
-        // Bulgarian towns are written in Cyrillic, as in Russian.
-        Country::Bulgaria => format!("Община {}", p.ru),
-        Country::Italy => format!("Comune di {}", p.local),
     }
 }
