@@ -1337,7 +1337,7 @@ pub async fn load_demo_history(store: &Store) -> anyhow::Result<u64> {
     Ok(store.import_visits(&history).await?)
 }
 
-async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
+async fn serve(mut settings: Settings, demo: bool) -> anyhow::Result<()> {
     // Made before the store opens, which then finds it.
     let audit = audit_keys(&settings, demo)?;
     if audit.is_none() && settings.encryption_keys.is_some() {
@@ -1353,6 +1353,8 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("cannot listen on {}", settings.listen))?;
     let address = listener.local_addr()?;
+    // Pages name their own address when no public one is set: the port bound, not port 0.
+    settings.listen = address;
     let mut state = bluedot_web::AppState::new(store.clone(), settings.web());
     match key_ring(&settings, demo)? {
         Some(keys) => state = state.with_keys(keys),

@@ -500,9 +500,8 @@ pub fn hub_count(groups: &[HubGroup]) -> usize {
 pub fn hub_groups<'a>(ctx: &Ctx, hubs: impl IntoIterator<Item = &'a Hub>) -> Vec<HubGroup> {
     let order = crate::locale::of(ctx.lang);
     let mut seen = std::collections::HashSet::new();
-    let mut hubs: Vec<&Hub> = hubs.into_iter().filter(|h| seen.insert(h.id)).collect();
+    let hubs: Vec<&Hub> = hubs.into_iter().filter(|h| seen.insert(h.id)).collect();
     let name = |h: &Hub| h.name.text(ctx.lang).to_owned();
-    hubs.sort_by(|a, b| order.compare(&name(a), &name(b)));
     let mut countries: Vec<(Country, String)> = hubs
         .iter()
         .map(|h| (h.country, ctx.country_name(h.country)))
@@ -517,22 +516,25 @@ pub fn hub_groups<'a>(ctx: &Ctx, hubs: impl IntoIterator<Item = &'a Hub>) -> Vec
                 .copied()
                 .filter(|h| h.country == country)
                 .collect();
+            let mut options: Vec<HubOption> = here
+                .iter()
+                .map(|h| {
+                    let twins = here.iter().filter(|o| name(o) == name(h)).count();
+                    HubOption {
+                        value: h.id.to_string(),
+                        label: if twins > 1 {
+                            format!("{} — {}", name(h), h.address.text(ctx.lang))
+                        } else {
+                            name(h)
+                        },
+                    }
+                })
+                .collect();
+            // By the label read, so that twins told apart by address are in order too.
+            options.sort_by(|a, b| order.compare(&a.label, &b.label));
             HubGroup {
                 country: country_name,
-                hubs: here
-                    .iter()
-                    .map(|h| {
-                        let twins = here.iter().filter(|o| name(o) == name(h)).count();
-                        HubOption {
-                            value: h.id.to_string(),
-                            label: if twins > 1 {
-                                format!("{} — {}", name(h), h.address.text(ctx.lang))
-                            } else {
-                                name(h)
-                            },
-                        }
-                    })
-                    .collect(),
+                hubs: options,
             }
         })
         .collect()
