@@ -37,7 +37,9 @@
       }).addTo(map).bringToBack();
     }).catch(function () {});
     map.attributionControl.addAttribution("Natural Earth, GeoNames");
-    placeNames();
+    // Town names wait until the hubs are drawn and the phone is idle: the hubs come first.
+    var later = window.requestIdleCallback || function (f) { setTimeout(f, 200); };
+    map.whenReady(function () { later(placeNames, { timeout: 2000 }); });
   }
 
   // Town names under the hubs: the largest at a country's scale, smaller ones as the map zooms.
