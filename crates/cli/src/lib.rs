@@ -454,12 +454,18 @@ pub fn main() -> ExitCode {
         .unwrap_or_else(|_| "info,sqlx=warn".into());
     // Lines are written by a thread of their own, so a request never waits on the log; none is
     // dropped (a full buffer slows writers instead), and the guard flushes what is left on exit.
+    // That thread writes whatever lines are queued with one system call and flushes whenever the
+    // queue is empty, so a busy server does not make a call per line.
     let (writer, _flush_on_exit) = tracing_appender::non_blocking::NonBlockingBuilder::default()
         .lossy(false)
-        .finish(std::io::stderr());
+        .finish(std::io::BufWriter::with_capacity(
+            64 * 1024,
+            std::io::stderr(),
+        ));
     let logs = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(writer)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_target(false);
     if cli.log_format == "json" {
         logs.json().flatten_event(true).init();

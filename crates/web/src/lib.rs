@@ -45,8 +45,20 @@ pub static I18N: LazyLock<i18n::I18n> =
     LazyLock::new(|| i18n::I18n::load().unwrap_or_else(|e| panic!("translations: {e}")));
 pub static GAZETTEER: LazyLock<gazetteer::Gazetteer> = LazyLock::new(gazetteer::Gazetteer::load);
 
+/// What every handler shares, behind one reference count: cloned per request by each layer
+/// and extractor, so a clone must be one atomic increment, not one per field.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+#[derive(Clone)]
+pub struct Shared {
     pub store: Store,
     pub config: Arc<WebConfig>,
     pub directory: Arc<directory::DirectoryCache>,
@@ -73,7 +85,7 @@ impl AppState {
             store.clone(),
             Duration::from_secs(config.cache_seconds),
         ));
-        AppState {
+        AppState(Arc::new(Shared {
             store,
             config: Arc::new(config),
             directory,
@@ -85,16 +97,16 @@ impl AppState {
             tracing: Arc::new(tokio::sync::OnceCell::new()),
             api_cache: Arc::new(response_cache::ResponseCache::default()),
             page_cache: Arc::new(response_cache::ResponseCache::default()),
-        }
+        }))
     }
 
     pub fn with_keys(mut self, keys: KeyRing) -> AppState {
-        self.keys = Some(Arc::new(keys));
+        Arc::make_mut(&mut self.0).keys = Some(Arc::new(keys));
         self
     }
 
     pub fn with_exchange(mut self, exchange: exchange::Exchange) -> AppState {
-        self.exchange = Some(Arc::new(exchange));
+        Arc::make_mut(&mut self.0).exchange = Some(Arc::new(exchange));
         self
     }
 }

@@ -4,6 +4,8 @@
 //! records a query string, a form field or anything else that may hold personal data: a request
 //! is known by its method, its route template and its status.
 
+use std::sync::LazyLock;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use axum::Router;
@@ -70,7 +72,16 @@ fn request_id(req: &Request) -> String {
                     .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
         })
         .map(str::to_owned)
-        .unwrap_or_else(|| uuid::Uuid::now_v7().to_string())
+        .unwrap_or_else(next_request_id)
+}
+
+/// A random prefix per process and a counter: unique across restarts and instances without
+/// asking the kernel for randomness on every request.
+fn next_request_id() -> String {
+    static PROCESS: LazyLock<String> =
+        LazyLock::new(|| uuid::Uuid::new_v4().simple().to_string()[..12].to_owned());
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    format!("{}-{:x}", *PROCESS, NEXT.fetch_add(1, Ordering::Relaxed))
 }
 
 /// Logs and counts each request by its route template, never its path or query.
