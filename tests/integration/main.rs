@@ -18,6 +18,7 @@ mod hsds_schema;
 mod http;
 mod people;
 mod people_http;
+mod places;
 mod referrals;
 mod referrals_http;
 mod server;

@@ -2,6 +2,7 @@
 //! usable before any script runs.
 
 mod figures;
+mod hub_places;
 mod info;
 mod pages;
 mod tracing;

@@ -195,13 +195,20 @@ pub async fn home(
     if origin.is_none() && !q.is_empty() {
         let towns = GAZETTEER.search(&q, 6);
         // A hub's own name, in any language, names its town ("Гребенне" for Blue Dot
-        // Hrebenne), unless a town bears exactly the name typed.
-        let hub = (!towns.first().is_some_and(|t| t.fit.is_exact()))
-            .then(|| hub_named(&hubs, &q))
-            .flatten();
-        if let Some(hub) = hub {
-            origin = Some(hub.location);
-            heading = Some(ctx.ts("nearest-to", "place", hub.name.text(ctx.lang)));
+        // Hrebenne) before any namesake elsewhere; a slip in it counts only when no town
+        // bears exactly the name typed.
+        let hub = super::hub_places::find(&hubs, &q, lang)
+            .filter(|h| h.exact || !towns.first().is_some_and(|t| t.fit.is_exact()));
+        if let Some(place) = &hub {
+            origin = Some(place.hub.location);
+            let label = town_label(&ctx, &place.town, place.hub.country.code());
+            heading = Some(ctx.ts("nearest-to", "place", &label));
+            // The towns of that name elsewhere stay one tap away.
+            alternatives = towns
+                .iter()
+                .filter(|t| t.town.location.distance_km(place.hub.location) > 15.0)
+                .map(|t| alternative(&ctx, t))
+                .collect();
         }
         match towns.split_first().filter(|_| hub.is_none()) {
             Some((best, rest)) => {
@@ -211,22 +218,7 @@ pub async fn home(
                 if Country::from_code(&best.town.country).is_none() {
                     outside = Some(label.clone());
                 }
-                alternatives = rest
-                    .iter()
-                    .map(|t| {
-                        let label = town_label(&ctx, &t.name, &t.town.country);
-                        Alternative {
-                            href: format!(
-                                "{}?lat={:.4}&lon={:.4}&near={}",
-                                ctx.href("/"),
-                                t.town.location.lat,
-                                t.town.location.lon,
-                                urlencode(&label)
-                            ),
-                            label,
-                        }
-                    })
-                    .collect();
+                alternatives = rest.iter().map(|t| alternative(&ctx, t)).collect();
             }
             None if hub.is_none() => notice = Some(ctx.ts("town-not-found", "query", &q)),
             None => {}
@@ -277,18 +269,19 @@ pub async fn home(
     Ok(render(&page))
 }
 
-/// The hub whose name, in any language, holds the typed words whole.
-fn hub_named<'a>(hubs: &'a [Hub], query: &str) -> Option<&'a Hub> {
-    let words = crate::gazetteer::fold(query);
-    if words.len() < 3 {
-        return None;
+/// Another town the typed name may have meant, as a link to the hubs nearest to it.
+fn alternative(ctx: &Ctx, found: &crate::gazetteer::Found) -> Alternative {
+    let label = town_label(ctx, &found.name, &found.town.country);
+    Alternative {
+        href: format!(
+            "{}?lat={:.4}&lon={:.4}&near={}",
+            ctx.href("/"),
+            found.town.location.lat,
+            found.town.location.lon,
+            urlencode(&label)
+        ),
+        label,
     }
-    let padded = format!(" {words} ");
-    hubs.iter().find(|h| {
-        bluedot_core::Lang::ALL
-            .iter()
-            .any(|l| format!(" {} ", crate::gazetteer::fold(h.name.text(*l))).contains(&padded))
-    })
 }
 
 /// Percent-encodes a query value (only what a link needs; the label is our own text).
