@@ -197,8 +197,12 @@ pub async fn home(
         // A hub's own name, in any language, names its town ("Гребенне" for Blue Dot
         // Hrebenne) before any namesake elsewhere; a slip in it counts only when no town
         // bears exactly the name typed.
-        let hub = super::hub_places::find(&hubs, &q, lang)
-            .filter(|h| h.exact || !towns.first().is_some_and(|t| t.fit.is_exact()));
+        let exact_town = towns.first().filter(|t| t.fit.is_exact());
+        let hub = super::hub_places::find(&hubs, &q, lang).filter(|h| match exact_town {
+            // The town itself, when it is the hub's: its hubs are then ranked from its centre.
+            Some(town) => h.exact && town.town.location.distance_km(h.hub.location) > 15.0,
+            None => true,
+        });
         if let Some(place) = &hub {
             origin = Some(place.hub.location);
             let label = town_label(&ctx, &place.town, place.hub.country.code());
