@@ -15,12 +15,51 @@
 
 /// The phonetic form of a name or place.
 pub fn fold(text: &str) -> String {
+    fold_as(text, None)
+}
+
+fn fold_as(text: &str, system: Option<System>) -> String {
     text.split(|c: char| c.is_whitespace() || c == '-')
         .filter(|w| !w.is_empty())
-        .map(fold_word)
+        .map(|w| fold_word(w, system))
         .filter(|w| !w.is_empty())
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// Every reading of a Latin-written name whose letter groups the systems read differently,
+/// `fold`'s own first: Romanian "cs" is кс where Hungarian "cs" is ч (Macsim, Csernyivci),
+/// "sz" is Polish ш or Hungarian с, a "z" is German ц or з elsewhere. A caller keeps the
+/// reading that is a name it knows.
+pub fn readings(text: &str) -> Vec<String> {
+    let mut all = vec![fold(text)];
+    if text
+        .chars()
+        .any(|c| c.is_alphabetic() && !c.is_ascii() && c > '\u{024f}')
+    {
+        return all;
+    }
+    for system in [
+        System::General,
+        System::Hungarian,
+        System::Romanian,
+        System::GermanZ,
+    ] {
+        let reading = fold_as(text, Some(system));
+        if !all.contains(&reading) {
+            all.push(reading);
+        }
+    }
+    all
+}
+
+/// The first reading of `text` that `known` accepts, else `fold`'s.
+pub fn known_reading(text: &str, known: impl Fn(&str) -> bool) -> String {
+    let all = readings(text);
+    match all.iter().position(|r| known(r)) {
+        Some(i) => all[i].clone(),
+        None => all[0].clone(),
+    }
 }
 
 /// Letters only Polish writes.
@@ -68,6 +107,8 @@ fn german(word: &str) -> bool {
 /// Whether the "z" of a word is the German ц: "-zk" (Luzk, Sewerodonezk) and "zj" (Winnyzja)
 /// occur in no other system.
 fn german_z(word: &str) -> bool {
+    // "dz" is дз in every system (Dzjuba), never д + ц.
+    let word = word.replace("dz", "");
     word.contains("zk") || word.contains("zj")
 }
 
@@ -79,10 +120,64 @@ fn hungarian(word: &str) -> bool {
         || (word.contains("sz") && !polish(word))
 }
 
+/// A Latin spelling system whose letter groups are rewritten before the general rules, when a
+/// word's own letters do not settle which system wrote it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum System {
+    /// Polish, English and the Ukrainian passport system: the general rules as they are.
+    General,
+    Hungarian,
+    Romanian,
+    /// German, where "z" is ц.
+    GermanZ,
+}
+
 /// Rewrites a Hungarian or Romanian word's letter groups into the Polish-and-English ones the
-/// general rules below read.
-fn respell(word: &str) -> String {
+/// general rules below read: as the system its letters point to, or as `system` when given.
+fn respell(word: &str, system: Option<System>) -> String {
+    match system {
+        None => respell_detected(word),
+        Some(System::General) => word.to_owned(),
+        Some(System::Hungarian) => hungarian_respelt(word),
+        Some(System::Romanian) => romanian_respelt(word),
+        Some(System::GermanZ) => word.replace('z', "ts"),
+    }
+}
+
+fn respell_detected(word: &str) -> String {
     if hungarian(word) {
+        return hungarian_respelt(word);
+    }
+    if german(word)
+        && word.starts_with('s')
+        && word[1..].starts_with(|c: char| "aeiouy".contains(c))
+    {
+        // German "s" before a vowel is з: Sintschenko, Saporoshje.
+        return format!("z{}", &word[1..]);
+    }
+    if iso9(word) {
+        return word
+            .replace('c', "ц")
+            .replace('â', "я")
+            .replace('û', "ю")
+            .replace('ê', "є")
+            .replace('ŝ', "щ");
+    }
+    // German shares "w" with Polish, which writes ц as "c": only Polish's own letters exclude it.
+    if german_z(word)
+        && !has_any(word, POLISH_LETTERS)
+        && !["cz", "rz", "sz"].iter().any(|m| word.contains(m))
+    {
+        return word.replace('z', "ts");
+    }
+    if romanian(word) {
+        return romanian_respelt(word);
+    }
+    word.to_owned()
+}
+
+fn hungarian_respelt(word: &str) -> String {
+    {
         let mut out = String::with_capacity(word.len() + 4);
         let b: Vec<char> = word.chars().collect();
         let mut i = 0;
@@ -111,31 +206,12 @@ fn respell(word: &str) -> String {
                 }
             }
         }
-        return out;
+        out
     }
-    if german(word)
-        && word.starts_with('s')
-        && word[1..].starts_with(|c: char| "aeiouy".contains(c))
+}
+
+fn romanian_respelt(word: &str) -> String {
     {
-        // German "s" before a vowel is з: Sintschenko, Saporoshje.
-        return format!("z{}", &word[1..]);
-    }
-    if iso9(word) {
-        return word
-            .replace('c', "ц")
-            .replace('â', "я")
-            .replace('û', "ю")
-            .replace('ê', "є")
-            .replace('ŝ', "щ");
-    }
-    // German shares "w" with Polish, which writes ц as "c": only Polish's own letters exclude it.
-    if german_z(word)
-        && !has_any(word, POLISH_LETTERS)
-        && !["cz", "rz", "sz"].iter().any(|m| word.contains(m))
-    {
-        return word.replace('z', "ts");
-    }
-    if romanian(word) {
         // "sci"/"sce" is щ; the i of "cia/cio/ciu" and "gia/gio/giu" only softens.
         let mut s = word
             .replace("sci", "shchi")
@@ -156,13 +232,12 @@ fn respell(word: &str) -> String {
         ] {
             s = s.replace(from, to);
         }
-        return s;
+        s
     }
-    word.to_owned()
 }
 
-fn fold_word(word: &str) -> String {
-    let lower = respell(&word.to_lowercase());
+fn fold_word(word: &str, system: Option<System>) -> String {
+    let lower = respell(&word.to_lowercase(), system);
     let mut latin = String::with_capacity(lower.len() + 8);
     let chars: Vec<char> = lower.chars().collect();
     for (i, &c) in chars.iter().enumerate() {
@@ -398,6 +473,25 @@ mod tests {
         // German z is ц where no other system writes "zk" or "zj".
         one(&["Луцьк", "Luzk"]);
         one(&["Вінниця", "Winnyzja"]);
+    }
+
+    #[test]
+    fn an_uncertain_spelling_system_is_read_as_the_name_it_makes() {
+        let names = crate::names::NameGroups::built_in();
+        let known = |r: &str| !names.of(r).is_empty();
+        // Romanian "cs" is кс; read the Hungarian way it would be ч and no name.
+        assert_eq!(known_reading("Macsym", known), fold("Максим"));
+        assert_eq!(known_reading("Csenia", known), fold("Ксенія"));
+        // Where no reading is a known name, the letters' own system stays: Hungarian cs is ч.
+        assert_eq!(known_reading("Tkacsenko", known), fold("Ткаченко"));
+        assert_eq!(readings("Ткаченко"), vec![fold("Ткаченко")]);
+    }
+
+    #[test]
+    fn dz_is_one_sound_in_every_system() {
+        assert_eq!(fold("Dzjubenko"), fold("Дзюбенко"));
+        assert_eq!(fold("Dzjadyk"), fold("Дзядик"));
+        assert_eq!(fold("Luzk"), fold("Луцьк"));
     }
 
     #[test]

@@ -11,7 +11,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use strsim::{damerau_levenshtein, jaro_winkler};
 
-use crate::fold::{ch_as_h, family_stem, fold, loose};
+use crate::fold::{ch_as_h, family_stem, fold, known_reading, loose};
 use crate::names::NameGroups;
 
 /// A person as the matcher reads them: a registered child or the child a request seeks.
@@ -173,16 +173,23 @@ impl Prepared {
 
 fn prepare(p: &Person, names: &NameGroups, places: &NameGroups, age_year: i32) -> Prepared {
     Prepared {
-        given: Form::given(fold(&p.given_name), names),
+        given: Form::given(known_name(&p.given_name, names), names),
         family: Form::given(family_stem(&fold(&p.family_name)), names),
         sex: p.sex,
         year: p.birth_year,
         year_of_age: p.age.map(|a| age_year - a as i32),
         month_day: p.birth_month_day,
-        place: Form::given(fold(&p.place_of_origin), places),
-        mother: Form::given(first_word(&fold(&p.mother_name)), names),
-        father: Form::given(first_word(&fold(&p.father_name)), names),
+        place: Form::given(known_name(&p.place_of_origin, places), places),
+        mother: Form::given(first_word(&known_name(&p.mother_name, names)), names),
+        father: Form::given(first_word(&known_name(&p.father_name, names)), names),
     }
+}
+
+/// A name folded in the reading that is a known name, where its spelling system is uncertain.
+fn known_name(text: &str, known: &NameGroups) -> String {
+    known_reading(text, |r| {
+        !known.of(r).is_empty() || !known.of(&first_word(r)).is_empty()
+    })
 }
 
 fn first_word(s: &str) -> String {
@@ -340,6 +347,11 @@ impl Matcher {
             }
         }
         if let Some(g) = g {
+            if !fam.is_empty() {
+                // Both names, no year: narrow however common the family name, and blind to
+                // a birth year or age that is off by more than one.
+                keys.push((7, format!("{g}|{}", skeleton(&loose(family)))));
+            }
             if let Some(first) = ch_as_h(family).chars().next() {
                 keys.push((1, format!("{g}|{first}")));
             }
@@ -380,7 +392,7 @@ impl Matcher {
         }
         // Narrow keys (with the birth year) first; the broad ones only when they find too
         // little, which is when the year is unknown or far off.
-        let narrow = |k: &Key| matches!(k.0, 2 | 3 | 5);
+        let narrow = |k: &Key| matches!(k.0, 2 | 3 | 5 | 7);
         for pass in [true, false] {
             if !pass && seen.len() >= ENOUGH_CANDIDATES {
                 break;
@@ -397,7 +409,10 @@ impl Matcher {
         }
         let requester_name = fold(&requester.name);
         let req = Requesting {
-            given: Form::given(first_word(&requester_name), &self.names),
+            given: Form::given(
+                first_word(&known_name(&requester.name, &self.names)),
+                &self.names,
+            ),
             family: Form::new(
                 requester_name
                     .split(' ')
