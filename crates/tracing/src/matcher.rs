@@ -11,7 +11,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use strsim::{damerau_levenshtein, jaro_winkler};
 
-use crate::fold::{ch_as_h, family_stem, fold, known_reading, loose};
+use crate::fold::{ch_as_h, family_stem, fold, known_reading, loose, readings};
 use crate::names::NameGroups;
 
 /// A person as the matcher reads them: a registered child or the child a request seeks.
@@ -97,6 +97,9 @@ struct Form {
     groups: Vec<u32>,
     /// The text's number in the index (`Matcher::intern`), for a registered child's names.
     id: u32,
+    /// A family name's other readings, where its spelling system is uncertain (Tymoszenko:
+    /// Polish ш or Hungarian с).
+    others: Vec<String>,
 }
 
 impl Form {
@@ -109,7 +112,26 @@ impl Form {
             loose,
             groups: Vec::new(),
             id: u32::MAX,
+            others: Vec::new(),
         }
+    }
+
+    /// A family name, with its other readings.
+    fn family(written: &str, names: &NameGroups) -> Form {
+        let mut all = readings(written).into_iter().map(|r| family_stem(&r));
+        let first = all.next().unwrap_or_default();
+        let others = all.filter(|r| *r != first).collect();
+        Form {
+            others,
+            ..Form::given(first, names)
+        }
+    }
+
+    /// Whether one reading of each is the same name.
+    fn same_in_some_reading(&self, other: &Form) -> bool {
+        self.others.contains(&other.text)
+            || other.others.contains(&self.text)
+            || self.others.iter().any(|r| other.others.contains(r))
     }
 
     fn given(text: String, names: &NameGroups) -> Form {
@@ -174,7 +196,7 @@ impl Prepared {
 fn prepare(p: &Person, names: &NameGroups, places: &NameGroups, age_year: i32) -> Prepared {
     Prepared {
         given: Form::given(known_name(&p.given_name, names), names),
-        family: Form::given(family_stem(&fold(&p.family_name)), names),
+        family: Form::family(&p.family_name, names),
         sex: p.sex,
         year: p.birth_year,
         year_of_age: p.age.map(|a| age_year - a as i32),
@@ -304,6 +326,11 @@ impl Matcher {
         self.by_id.insert(child.id.clone(), n);
         let mut keys = self.keys(&prepared.given, &prepared.family, prepared.any_year());
         keys.extend(date_key(&prepared));
+        for other in &prepared.family.others {
+            keys.extend(self.keys(&prepared.given, other, prepared.any_year()));
+        }
+        keys.sort_unstable();
+        keys.dedup();
         for key in keys {
             self.index.entry(key).or_default().push(n);
         }
@@ -378,6 +405,9 @@ impl Matcher {
         let mut lookups = self.keys(&q.given, &q.family, year);
         // A full birth date finds a child whose names are both misspelt.
         lookups.extend(date_key(&q));
+        for other in &q.family.others {
+            lookups.extend(self.keys(&q.given, other, year));
+        }
         // Given and family name may have been swapped.
         lookups.extend(self.keys(&q.family, &q.given, year));
         // Years are often off by one: the neighbouring years too.
@@ -734,7 +764,7 @@ fn family_points(a: &Form, b: &Form) -> f64 {
     if a.is_empty() || b.is_empty() {
         return 0.0;
     }
-    if a.text == b.text || a.h == b.h {
+    if a.text == b.text || a.h == b.h || a.same_in_some_reading(b) {
         return SAME_FAMILY;
     }
     if a.loose == b.loose || one_slip(a, b) {
@@ -794,6 +824,29 @@ mod tests {
             place_of_origin: "Харків".into(),
             ..Person::default()
         }
+    }
+
+    #[test]
+    fn a_family_name_in_an_uncertain_system_is_the_same_in_one_of_its_readings() {
+        let names = NameGroups::built_in();
+        // Polish "sz" is ш, Hungarian "sz" is с: with no other letter to tell, both readings
+        // count, and the one that fits is the same name.
+        let polish = Form::family("Szapoval", &names);
+        let cyrillic = Form::family("Шаповал", &names);
+        assert_ne!(polish.text, cyrillic.text);
+        assert_eq!(family_points(&polish, &cyrillic), SAME_FAMILY);
+        // Found through the other reading's keys too.
+        let mut m = Matcher::new(names);
+        m.add(&child("C1", "Мирон", "Шаповал", 2014, "Олена"));
+        m.add(&child("C2", "Мирон", "Сапович", 2014, "Олена"));
+        let sought = Person {
+            given_name: "Myron".into(),
+            family_name: "Szapoval".into(),
+            birth_year: Some(2014),
+            ..Person::default()
+        };
+        let found = m.find(&sought, &Requester::default(), 2);
+        assert_eq!(found[0].child_id, "C1", "{found:?}");
     }
 
     #[test]
