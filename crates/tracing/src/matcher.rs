@@ -268,6 +268,9 @@ pub struct Matcher {
     interned: HashMap<String, u32>,
     /// The year ages are counted at.
     age_year: i32,
+    /// How many current children bear each family name (by interned id): sharing a common
+    /// name says less than sharing a rare one.
+    family_count: Vec<u32>,
 }
 
 /// The largest candidate list a key may hand over; more common keys are skipped for a request
@@ -288,6 +291,7 @@ impl Matcher {
             retired: HashSet::default(),
             interned: HashMap::default(),
             age_year: AGE_YEAR,
+            family_count: Vec::new(),
         }
     }
 
@@ -310,6 +314,8 @@ impl Matcher {
     pub fn remove(&mut self, id: &str) {
         if let Some(n) = self.by_id.remove(id) {
             self.retired.insert(n);
+            let family = self.children[n as usize].1.family.id as usize;
+            self.family_count[family] -= 1;
         }
     }
 
@@ -319,6 +325,11 @@ impl Matcher {
         let mut prepared = prepare(child, &self.names, &self.places, self.age_year);
         prepared.given.id = self.intern(&prepared.given.text);
         prepared.family.id = self.intern(&prepared.family.text);
+        let family = prepared.family.id as usize;
+        if self.family_count.len() <= family {
+            self.family_count.resize(family + 1, 0);
+        }
+        self.family_count[family] += 1;
         prepared.place.id = self.intern(&prepared.place.text);
         prepared.mother.id = self.intern(&prepared.mother.text);
         prepared.father.id = self.intern(&prepared.father.text);
@@ -462,15 +473,34 @@ impl Matcher {
             .collect();
         scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         scored.truncate(top);
+        // The score, not the order: a candidate sharing a common family name is less surely
+        // the child than one sharing a rare name, and a lower rank never scores higher.
+        let mut ceiling = 1.0_f64;
         scored
             .into_iter()
             .map(|(_, i)| {
                 let (id, child) = &self.children[i as usize];
                 let mut evidence = Vec::new();
-                let points = self.points(&q, child, &req, &mut memo, Some(&mut evidence));
+                let mut points = self.points(&q, child, &req, &mut memo, Some(&mut evidence));
+                if family_points(&q.family, &child.family) >= SAME_FAMILY {
+                    let share = self.share(child.family.id);
+                    let rarity = rarity(share);
+                    points += rarity;
+                    evidence.push(Evidence {
+                        field: "family_name_rarity",
+                        points: rarity,
+                        note: format!(
+                            "{} borne by {:.2} % of children",
+                            child.family,
+                            100.0 * share
+                        ),
+                        said: Said::new("family-rarity", &child.family, format!("{share:.4}")),
+                    });
+                }
+                ceiling = ceiling.min(to_score(points));
                 Match {
                     child_id: id.clone(),
-                    score: to_score(points),
+                    score: ceiling,
                     evidence,
                 }
             })
@@ -593,6 +623,17 @@ impl Matcher {
         total
     }
 
+    /// The share of current children bearing a family name (counted as at least one).
+    fn share(&self, family: u32) -> f64 {
+        let count = self
+            .family_count
+            .get(family as usize)
+            .copied()
+            .unwrap_or(0)
+            .max(1);
+        f64::from(count) / self.len().max(1) as f64
+    }
+
     fn name_points(&self, a: &Form, b: &Form) -> f64 {
         if a.is_empty() || b.is_empty() {
             return 0.0;
@@ -602,11 +643,14 @@ impl Matcher {
         if a.same_name(b) || a.h == b.h {
             return SAME_NAME;
         }
-        if a.loose == b.loose || one_slip(a, b) {
+        // Two different names that are both known (Lilia, Emilia; Zoriana, Zoryna) only look
+        // alike: no slip made one of the other.
+        let two_names = !a.groups.is_empty() && !b.groups.is_empty();
+        if !two_names && (a.loose == b.loose || one_slip(a, b)) {
             return 1.5;
         }
         let sim = similar(a, b);
-        if sim >= 0.87 || (sim >= 0.7 && self.slip_from_form(a, b)) {
+        if !two_names && (sim >= 0.87 || (sim >= 0.7 && self.slip_from_form(a, b))) {
             0.7
         } else if sim >= 0.8 {
             -1.2
@@ -660,8 +704,9 @@ impl Matcher {
             if a == b && dy == 0 {
                 p += 4.7;
                 day = ", same day";
-            } else if dy == 0 {
-                // Two full dates are copied from documents: another day is another child.
+            } else if dy == 0 || a != b {
+                // Two full dates are copied from documents: another day is another child, and
+                // a year apart is no nearness when the day differs too.
                 p -= 3.6;
                 day = ", another day";
             }
@@ -669,7 +714,7 @@ impl Matcher {
         note("birth", p, &|| {
             let code = match (dy, day) {
                 (0, ", same day") => "birth-same-day",
-                (0, ", another day") => "birth-another-day",
+                (_, ", another day") => "birth-another-day",
                 (0, _) => "birth-same-year",
                 (1, _) => "birth-year-apart",
                 _ => "birth-years-apart",
@@ -750,7 +795,11 @@ struct Requesting {
 /// Points for two places of origin, and how similar they are.
 fn place_points(a: &Form, b: &Form) -> (f64, f64) {
     let sim = if a.same_name(b) { 1.0 } else { similar(a, b) };
-    let p = if sim >= 0.9 {
+    // Two different known places (Chernihiv, Chernivtsi) are apart however alike they look.
+    let two_places = sim < 1.0 && !a.groups.is_empty() && !b.groups.is_empty();
+    let p = if two_places {
+        -4.2
+    } else if sim >= 0.9 {
         3.5
     } else if sim >= 0.8 {
         0.0
@@ -800,9 +849,20 @@ fn describe_name(which: &str, a: &Form, b: &Form, points: f64, same: f64) -> (St
 /// The points of a family name that is the same, or the same in another alphabet.
 const SAME_FAMILY: f64 = 3.1;
 
+/// The share of children bearing a family name that earns `SAME_FAMILY` as it is.
+const TYPICAL_FAMILY_SHARE: f64 = 0.002;
+const RARITY_WEIGHT: f64 = 0.5;
+const RARITY_LIMIT: f64 = 2.0;
+
 /// The points of a given name that is the same, or a form of it (Ukrainian, Russian,
 /// diminutive).
 const SAME_NAME: f64 = 2.9;
+
+/// Points for how rare a shared family name is, around one that one child in 500 bears: in
+/// log-odds, how much less likely a stranger shares it by chance.
+fn rarity(share: f64) -> f64 {
+    (RARITY_WEIGHT * (TYPICAL_FAMILY_SHARE / share).ln()).clamp(-RARITY_LIMIT, RARITY_LIMIT)
+}
 
 /// Log-odds points to a score in [0, 1].
 fn to_score(points: f64) -> f64 {
@@ -824,6 +884,74 @@ mod tests {
             place_of_origin: "Харків".into(),
             ..Person::default()
         }
+    }
+
+    #[test]
+    fn sharing_a_rare_family_name_scores_higher_than_sharing_a_common_one() {
+        let mut m = Matcher::new(NameGroups::built_in());
+        for n in 0..40 {
+            m.add(&child(
+                &format!("G{n}"),
+                "Тарас",
+                "Гуменюк",
+                2000 + n % 10,
+                "",
+            ));
+        }
+        m.add(&child("K1", "Остап", "Кармелюк", 2013, ""));
+        m.add(&child("G99", "Остап", "Гуменюк", 2013, ""));
+        let sought = |family: &str| Person {
+            given_name: "Ostap".into(),
+            family_name: family.into(),
+            birth_year: Some(2013),
+            ..Person::default()
+        };
+        let rare = &m.find(&sought("Karmeliuk"), &Requester::default(), 1)[0];
+        let common = &m.find(&sought("Humeniuk"), &Requester::default(), 1)[0];
+        assert_eq!(
+            (rare.child_id.as_str(), common.child_id.as_str()),
+            ("K1", "G99")
+        );
+        assert!(rare.score > common.score, "{rare:?} {common:?}");
+        // Further candidates never score above the first.
+        let all = m.find(&sought("Humeniuk"), &Requester::default(), 10);
+        assert!(all.windows(2).all(|w| w[0].score >= w[1].score));
+    }
+
+    #[test]
+    fn look_alikes_that_are_different_known_names_places_or_dates_conflict() {
+        let mut names = NameGroups::built_in();
+        names.add_lines("зоряна зоря\nзорина");
+        let m = Matcher::new(names.clone());
+        let form = |n: &str| Form::given(fold(n), &names);
+        // Zoriana and Zoryna are both names: alike, yet one is not a slip of the other.
+        assert!(m.name_points(&form("Zoriana"), &form("Зорина")) < 0.0);
+        // An unknown form close to a known name is still a likely slip.
+        assert!(m.name_points(&form("Zorjama"), &form("Зоряна")) > 0.0);
+        let mut places = NameGroups::places();
+        places.add_lines("ніжин nizhyn\nніжинці");
+        let place = |p: &str| Form::given(fold(p), &places);
+        assert!(place_points(&place("Nizhyn"), &place("Ніжинці")).0 < 0.0);
+        assert!(place_points(&place("Nizhyn"), &place("Ніжин")).0 > 0.0);
+        // Two full birth dates a year and some days apart are two children.
+        let born = |y, md| Person {
+            birth_year: Some(y),
+            birth_month_day: Some(md),
+            ..Person::default()
+        };
+        let prepare = |p: &Person| prepare(p, &names, &places, AGE_YEAR);
+        let mut note = |_: &'static str, p: f64, _: &dyn Fn() -> (String, Said)| p;
+        let apart = m.birth_points(
+            &prepare(&born(2011, (1, 12))),
+            &prepare(&born(2010, (12, 13))),
+            &mut note,
+        );
+        let slip = m.birth_points(
+            &prepare(&born(2011, (1, 12))),
+            &prepare(&born(2010, (1, 12))),
+            &mut note,
+        );
+        assert!(apart < 0.0 && slip > 0.0, "{apart} {slip}");
     }
 
     #[test]
