@@ -55,6 +55,10 @@ pub fn readings(text: &str) -> Vec<String> {
 
 /// The first reading of `text` that `known` accepts, else `fold`'s.
 pub fn known_reading(text: &str, known: impl Fn(&str) -> bool) -> String {
+    let first = fold(text);
+    if first.is_empty() || known(&first) {
+        return first;
+    }
     let all = readings(text);
     match all.iter().position(|r| known(r)) {
         Some(i) => all[i].clone(),

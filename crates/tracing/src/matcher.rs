@@ -193,17 +193,36 @@ impl Prepared {
     }
 }
 
-fn prepare(p: &Person, names: &NameGroups, places: &NameGroups, age_year: i32) -> Prepared {
+/// The fields of a person that are names, each folded its own way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Field {
+    Given,
+    Family,
+    Place,
+    Parent,
+}
+
+fn field_form(field: Field, text: &str, names: &NameGroups, places: &NameGroups) -> Form {
+    match field {
+        Field::Given => Form::given(known_name(text, names), names),
+        Field::Family => Form::family(text, names),
+        Field::Place => Form::given(known_name(text, places), places),
+        Field::Parent => Form::given(first_word(&known_name(text, names)), names),
+    }
+}
+
+/// A person's fields prepared, each name field by `form`.
+fn prepare(p: &Person, age_year: i32, mut form: impl FnMut(Field, &str) -> Form) -> Prepared {
     Prepared {
-        given: Form::given(known_name(&p.given_name, names), names),
-        family: Form::family(&p.family_name, names),
+        given: form(Field::Given, &p.given_name),
+        family: form(Field::Family, &p.family_name),
         sex: p.sex,
         year: p.birth_year,
         year_of_age: p.age.map(|a| age_year - a as i32),
         month_day: p.birth_month_day,
-        place: Form::given(known_name(&p.place_of_origin, places), places),
-        mother: Form::given(first_word(&known_name(&p.mother_name, names)), names),
-        father: Form::given(first_word(&known_name(&p.father_name, names)), names),
+        place: form(Field::Place, &p.place_of_origin),
+        mother: form(Field::Parent, &p.mother_name),
+        father: form(Field::Parent, &p.father_name),
     }
 }
 
@@ -271,6 +290,8 @@ pub struct Matcher {
     /// How many current children bear each family name (by interned id): sharing a common
     /// name says less than sharing a rare one.
     family_count: Vec<u32>,
+    /// Each spelling of a name field, folded once.
+    forms: HashMap<(Field, String), Form>,
 }
 
 /// The largest candidate list a key may hand over; more common keys are skipped for a request
@@ -292,6 +313,7 @@ impl Matcher {
             interned: HashMap::default(),
             age_year: AGE_YEAR,
             family_count: Vec::new(),
+            forms: HashMap::default(),
         }
     }
 
@@ -322,7 +344,14 @@ impl Matcher {
     /// Adds a child, or replaces the entry of the same id; matching sees it at once.
     pub fn add(&mut self, child: &Person) {
         self.remove(&child.id);
-        let mut prepared = prepare(child, &self.names, &self.places, self.age_year);
+        // Registers repeat the same spellings many times: each is folded once.
+        let (names, places, forms) = (&self.names, &self.places, &mut self.forms);
+        let mut prepared = prepare(child, self.age_year, |field, text| {
+            forms
+                .entry((field, text.to_owned()))
+                .or_insert_with(|| field_form(field, text, names, places))
+                .clone()
+        });
         prepared.given.id = self.intern(&prepared.given.text);
         prepared.family.id = self.intern(&prepared.family.text);
         let family = prepared.family.id as usize;
@@ -402,7 +431,9 @@ impl Matcher {
 
     /// The best `top` candidates for a request, best first.
     pub fn find(&self, sought: &Person, requester: &Requester, top: usize) -> Vec<Match> {
-        let mut q = prepare(sought, &self.names, &self.places, self.age_year);
+        let mut q = prepare(sought, self.age_year, |field, text| {
+            field_form(field, text, &self.names, &self.places)
+        });
         if q.family.is_empty() {
             // Relatives mostly share the child's family name (in its other gender, which the
             // stem ignores): the requester's stands in for a missing one.
@@ -939,7 +970,11 @@ mod tests {
             birth_month_day: Some(md),
             ..Person::default()
         };
-        let prepare = |p: &Person| prepare(p, &names, &places, AGE_YEAR);
+        let prepare = |p: &Person| {
+            prepare(p, AGE_YEAR, |field, text| {
+                field_form(field, text, &names, &places)
+            })
+        };
         let mut note = |_: &'static str, p: f64, _: &dyn Fn() -> (String, Said)| p;
         let apart = m.birth_points(
             &prepare(&born(2011, (1, 12))),
