@@ -290,6 +290,9 @@ pub struct Matcher {
     /// How many current children bear each family name (by interned id): sharing a common
     /// name says less than sharing a rare one.
     family_count: Vec<u32>,
+    /// How many current children bear each given name, by its blocking identity (its first
+    /// group, or its folded form).
+    given_count: HashMap<String, u32>,
     /// Each spelling of a name field, folded once.
     forms: HashMap<(Field, String), Form>,
 }
@@ -314,6 +317,7 @@ impl Matcher {
             age_year: AGE_YEAR,
             family_count: Vec::new(),
             forms: HashMap::default(),
+            given_count: HashMap::default(),
         }
     }
 
@@ -336,8 +340,12 @@ impl Matcher {
     pub fn remove(&mut self, id: &str) {
         if let Some(n) = self.by_id.remove(id) {
             self.retired.insert(n);
-            let family = self.children[n as usize].1.family.id as usize;
-            self.family_count[family] -= 1;
+            let child = &self.children[n as usize].1;
+            self.family_count[child.family.id as usize] -= 1;
+            let given = self.given_key(&child.given.text);
+            if let Some(count) = self.given_count.get_mut(&given) {
+                *count -= 1;
+            }
         }
     }
 
@@ -359,6 +367,8 @@ impl Matcher {
             self.family_count.resize(family + 1, 0);
         }
         self.family_count[family] += 1;
+        let given = self.given_key(&prepared.given.text);
+        *self.given_count.entry(given).or_default() += 1;
         prepared.place.id = self.intern(&prepared.place.text);
         prepared.mother.id = self.intern(&prepared.mother.text);
         prepared.father.id = self.intern(&prepared.father.text);
@@ -513,6 +523,22 @@ impl Matcher {
                 let (id, child) = &self.children[i as usize];
                 let mut evidence = Vec::new();
                 let mut points = self.points(&q, child, &req, &mut memo, Some(&mut evidence));
+                if !child.given.is_empty() && self.name_points(&q.given, &child.given) >= SAME_NAME
+                {
+                    let share = self.given_share(&child.given);
+                    let rarity = rarity(share);
+                    points += rarity;
+                    evidence.push(Evidence {
+                        field: "given_name_rarity",
+                        points: rarity,
+                        note: format!(
+                            "{} borne by {:.2} % of children",
+                            child.given,
+                            100.0 * share
+                        ),
+                        said: Said::new("given-rarity", &child.given, format!("{share:.4}")),
+                    });
+                }
                 if family_points(&q.family, &child.family) >= SAME_FAMILY {
                     let share = self.share(child.family.id);
                     let rarity = rarity(share);
@@ -652,6 +678,17 @@ impl Matcher {
         }
         total += self.relative_points(req, c, memo, &mut note);
         total
+    }
+
+    /// The share of current children bearing a given name or a form of it.
+    fn given_share(&self, given: &Form) -> f64 {
+        let count = self
+            .given_count
+            .get(&self.given_key(&given.text))
+            .copied()
+            .unwrap_or(0)
+            .max(1);
+        f64::from(count) / self.len().max(1) as f64
     }
 
     /// The share of current children bearing a family name (counted as at least one).
@@ -880,7 +917,7 @@ fn describe_name(which: &str, a: &Form, b: &Form, points: f64, same: f64) -> (St
 /// The points of a family name that is the same, or the same in another alphabet.
 const SAME_FAMILY: f64 = 3.1;
 
-/// The share of children bearing a family name that earns `SAME_FAMILY` as it is.
+/// The share of children bearing a name that earns `SAME_FAMILY` or `SAME_NAME` as it is.
 const TYPICAL_FAMILY_SHARE: f64 = 0.002;
 const RARITY_WEIGHT: f64 = 0.5;
 const RARITY_LIMIT: f64 = 2.0;
@@ -889,7 +926,7 @@ const RARITY_LIMIT: f64 = 2.0;
 /// diminutive).
 const SAME_NAME: f64 = 2.9;
 
-/// Points for how rare a shared family name is, around one that one child in 500 bears: in
+/// Points for how rare a shared name is, around one that one child in 500 bears: in
 /// log-odds, how much less likely a stranger shares it by chance.
 fn rarity(share: f64) -> f64 {
     (RARITY_WEIGHT * (TYPICAL_FAMILY_SHARE / share).ln()).clamp(-RARITY_LIMIT, RARITY_LIMIT)
@@ -944,6 +981,15 @@ mod tests {
             ("K1", "G99")
         );
         assert!(rare.score > common.score, "{rare:?} {common:?}");
+        // Likewise a given name: forty Tarases, two Ostaps.
+        m.add(&child("V1", "Тарас", "Вергун", 2013, ""));
+        let taras = Person {
+            given_name: "Taras".into(),
+            ..sought("Verhun")
+        };
+        let common_given = &m.find(&taras, &Requester::default(), 1)[0];
+        assert_eq!(common_given.child_id, "V1");
+        assert!(rare.score > common_given.score, "{rare:?} {common_given:?}");
         // Further candidates never score above the first.
         let all = m.find(&sought("Humeniuk"), &Requester::default(), 10);
         assert!(all.windows(2).all(|w| w[0].score >= w[1].score));
