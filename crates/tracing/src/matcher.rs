@@ -528,31 +528,13 @@ impl Matcher {
                     let share = self.given_share(&child.given);
                     let rarity = rarity(share);
                     points += rarity;
-                    evidence.push(Evidence {
-                        field: "given_name_rarity",
-                        points: rarity,
-                        note: format!(
-                            "{} borne by {:.2} % of children",
-                            child.given,
-                            100.0 * share
-                        ),
-                        said: Said::new("given-rarity", &child.given, format!("{share:.4}")),
-                    });
+                    evidence.push(rarity_evidence("given", &child.given, share, rarity));
                 }
                 if family_points(&q.family, &child.family) >= SAME_FAMILY {
                     let share = self.share(child.family.id);
                     let rarity = rarity(share);
                     points += rarity;
-                    evidence.push(Evidence {
-                        field: "family_name_rarity",
-                        points: rarity,
-                        note: format!(
-                            "{} borne by {:.2} % of children",
-                            child.family,
-                            100.0 * share
-                        ),
-                        said: Said::new("family-rarity", &child.family, format!("{share:.4}")),
-                    });
+                    evidence.push(rarity_evidence("family", &child.family, share, rarity));
                 }
                 ceiling = ceiling.min(to_score(points));
                 Match {
@@ -682,24 +664,22 @@ impl Matcher {
 
     /// The share of current children bearing a given name or a form of it.
     fn given_share(&self, given: &Form) -> f64 {
-        let count = self
-            .given_count
-            .get(&self.given_key(&given.text))
-            .copied()
-            .unwrap_or(0)
-            .max(1);
-        f64::from(count) / self.len().max(1) as f64
+        let name = self.given_key(&given.text);
+        self.smoothed_share(self.given_count.get(&name).copied().unwrap_or(0))
     }
 
-    /// The share of current children bearing a family name (counted as at least one).
+    /// The share of current children bearing a family name.
     fn share(&self, family: u32) -> f64 {
-        let count = self
-            .family_count
-            .get(family as usize)
-            .copied()
-            .unwrap_or(0)
-            .max(1);
-        f64::from(count) / self.len().max(1) as f64
+        self.smoothed_share(self.family_count.get(family as usize).copied().unwrap_or(0))
+    }
+
+    /// A count as a share of the children, drawn towards the typical share as if a thousand
+    /// more children bore names at that rate: a small register says little about how common
+    /// a name is (one child of one bears every name it holds).
+    fn smoothed_share(&self, count: u32) -> f64 {
+        const PRIOR_CHILDREN: f64 = 1000.0;
+        (f64::from(count) + PRIOR_CHILDREN * TYPICAL_FAMILY_SHARE)
+            / (self.len() as f64 + PRIOR_CHILDREN)
     }
 
     fn name_points(&self, a: &Form, b: &Form) -> f64 {
@@ -930,6 +910,23 @@ const SAME_NAME: f64 = 2.9;
 /// log-odds, how much less likely a stranger shares it by chance.
 fn rarity(share: f64) -> f64 {
     (RARITY_WEIGHT * (TYPICAL_FAMILY_SHARE / share).ln()).clamp(-RARITY_LIMIT, RARITY_LIMIT)
+}
+
+/// How rare a shared name is, as evidence: `which` is `given` or `family`; the found value is
+/// N in "about one child in N".
+fn rarity_evidence(which: &str, name: &Form, share: f64, points: f64) -> Evidence {
+    let one_in = (1.0 / share).round() as u64;
+    let kind = if points >= 0.0 { "rare" } else { "common" };
+    Evidence {
+        field: if which == "given" {
+            "given_name_rarity"
+        } else {
+            "family_name_rarity"
+        },
+        points,
+        note: format!("{name}: {kind}, about one child in {one_in}"),
+        said: Said::new(&format!("{kind}-{which}"), name, one_in),
+    }
 }
 
 /// Log-odds points to a score in [0, 1].

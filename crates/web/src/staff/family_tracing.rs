@@ -362,7 +362,16 @@ fn evidence_in_words(ctx: &Ctx, stored: &str, written: &Written) -> Vec<Evidence
         .into_iter()
         .filter(|e| !e.said.code.ends_with("-none"))
         .map(|mut e| {
-            if let Some((sought, found)) = written.names(&e.said.code) {
+            // How rare a name is: the child's name as written, and the count as it is.
+            if let Some(which) = e
+                .said
+                .code
+                .strip_prefix("rare-")
+                .or(e.said.code.strip_prefix("common-"))
+                && let Some((_, found)) = written.names(&format!("{which}-same"))
+            {
+                e.said.sought = found.trim().to_owned();
+            } else if let Some((sought, found)) = written.names(&e.said.code) {
                 // The same folded name written differently is one name in two spellings.
                 if e.said.code.ends_with("-same")
                     && sought.trim().to_lowercase() != found.trim().to_lowercase()
