@@ -142,6 +142,15 @@ impl Form {
         }
     }
 
+    /// A name or place, taken for the known one it is a single slip from when it is not known.
+    fn snapped(text: String, known: &NameGroups) -> Form {
+        let mut form = Form::given(text, known);
+        if form.groups.is_empty() {
+            form.groups.extend(known.snap(&form.text));
+        }
+        form
+    }
+
     /// Whether two given names are one name: the same, or forms of it.
     fn same_name(&self, other: &Form) -> bool {
         self.text == other.text || self.groups.iter().any(|g| other.groups.contains(g))
@@ -204,10 +213,10 @@ enum Field {
 
 fn field_form(field: Field, text: &str, names: &NameGroups, places: &NameGroups) -> Form {
     match field {
-        Field::Given => Form::given(known_name(text, names), names),
+        Field::Given => Form::snapped(known_name(text, names), names),
         Field::Family => Form::family(text, names),
-        Field::Place => Form::given(known_name(text, places), places),
-        Field::Parent => Form::given(first_word(&known_name(text, names)), names),
+        Field::Place => Form::snapped(known_name(text, places), places),
+        Field::Parent => Form::snapped(first_word(&known_name(text, names)), names),
     }
 }
 
@@ -398,7 +407,13 @@ impl Matcher {
 
     /// The given name's identity for blocking: its first group, or its folded form.
     fn given_key(&self, given: &str) -> String {
-        match self.names.of(given).first() {
+        match self
+            .names
+            .of(given)
+            .first()
+            .copied()
+            .or_else(|| self.names.snap(given))
+        {
             Some(g) => format!("#{g}"),
             None => given.to_owned(),
         }

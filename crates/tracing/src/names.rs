@@ -14,7 +14,25 @@ pub struct NameGroups {
     groups: HashMap<String, Vec<u32>>,
     /// Each group's folded forms, by group id.
     forms: Vec<Vec<String>>,
+    /// Every form, and every form with one letter left out, to the groups it is a form of:
+    /// a name one slip from a known form meets it here.
+    slips: HashMap<String, Vec<u32>>,
     count: u32,
+}
+
+/// Names shorter than this are not snapped: one slip turns them into too many others.
+const SHORTEST_SNAPPED: usize = 4;
+
+/// A word and every variant of it with one letter left out.
+fn with_one_left_out(word: &str) -> Vec<String> {
+    let letters: Vec<char> = word.chars().collect();
+    let mut all = vec![word.to_owned()];
+    for i in 0..letters.len() {
+        let mut shorter = letters.clone();
+        shorter.remove(i);
+        all.push(shorter.into_iter().collect());
+    }
+    all
 }
 
 impl NameGroups {
@@ -55,6 +73,14 @@ impl NameGroups {
             for form in forms {
                 let folded = fold(form);
                 self.forms[id as usize].push(folded.clone());
+                if folded.chars().count() >= SHORTEST_SNAPPED {
+                    for variant in with_one_left_out(&folded) {
+                        let ids = self.slips.entry(variant).or_default();
+                        if !ids.contains(&id) {
+                            ids.push(id);
+                        }
+                    }
+                }
                 for key in [loose(&folded), ch_as_h(&folded), folded] {
                     let ids = self.groups.entry(key).or_default();
                     if !ids.contains(&id) {
@@ -73,6 +99,31 @@ impl NameGroups {
             .or_else(|| self.groups.get(&loose(folded)))
             .map(Vec::as_slice)
             .unwrap_or(&[])
+    }
+
+    /// The one group whose known form `folded` is a single slip from (a letter left out, added,
+    /// changed, or two swapped), for a name no group holds: Плоіна is Поліна, Sogiia is Sofiia.
+    /// None when it is known, or when slips lead to more than one name.
+    pub fn snap(&self, folded: &str) -> Option<u32> {
+        if folded.chars().count() < SHORTEST_SNAPPED || !self.of(folded).is_empty() {
+            return None;
+        }
+        let mut found: Option<u32> = None;
+        for variant in with_one_left_out(folded) {
+            for &group in self.slips.get(&variant).map(Vec::as_slice).unwrap_or(&[]) {
+                let close = self
+                    .forms(group)
+                    .iter()
+                    .any(|form| strsim::damerau_levenshtein(form, folded) <= 1);
+                match found {
+                    _ if !close => {}
+                    None => found = Some(group),
+                    Some(g) if g == group => {}
+                    Some(_) => return None,
+                }
+            }
+        }
+        found
     }
 
     /// The folded forms of a group.
@@ -105,6 +156,15 @@ mod tests {
     fn forms_and_diminutives_are_one_name_in_any_script() {
         let g = NameGroups::built_in();
         assert!(g.len() > 50, "{} groups", g.len());
+        // One slip from a single known name is that name; from none, or from two, nothing.
+        let snapped = |a: &str| g.snap(&fold(a)).map(|group| g.forms(group)[0].clone());
+        assert_eq!(snapped("Вталій"), Some(fold("Віталій")));
+        assert_eq!(snapped("Ruslna"), Some(fold("Руслан")));
+        assert_eq!(snapped("Stanyslaw"), None, "a known form is not snapped");
+        assert_eq!(snapped("Zynoviji"), None);
+        let mut two = NameGroups::default();
+        two.add_lines("карина\nмарина");
+        assert_eq!(two.snap(&fold("Барина")), None, "one slip from two names");
         let same = |a: &str, b: &str| g.same(&fold(a), &fold(b));
         assert!(same("Олександр", "Aleksandr"));
         assert!(same("Sashko", "Олександр"));
