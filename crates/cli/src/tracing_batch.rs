@@ -207,7 +207,12 @@ pub fn run(
                                 m.score
                             ));
                             if explain {
-                                text.push_str(&format!(",\"{}\"", evidence(m)));
+                                text.push_str(&format!(
+                                    ",\"{}\",{} / {}",
+                                    evidence(m),
+                                    m.spelling[0],
+                                    m.spelling[1]
+                                ));
                             }
                             text.push('\n');
                         }
@@ -224,7 +229,7 @@ pub fn run(
     });
     progress.finish_and_clear();
     if explain {
-        writeln!(out, "request_id,rank,child_id,score,evidence")?;
+        writeln!(out, "request_id,rank,child_id,score,evidence,spelling")?;
     } else {
         writeln!(out, "request_id,rank,child_id,score")?;
     }
@@ -288,6 +293,27 @@ mod tests {
         assert_eq!(&first[..3], ["R1", "1", "C1"]);
         let score: f64 = first[3].parse().unwrap();
         assert!((0.0..=1.0).contains(&score) && score > 0.8, "{score}");
+        // Explained: each field's points, and the writing system each side was read in.
+        let mut out = Vec::new();
+        run(
+            &children,
+            &requests,
+            1,
+            NameGroups::built_in(),
+            true,
+            &mut out,
+        )
+        .unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let mut rows = text.lines();
+        assert_eq!(
+            rows.next(),
+            Some("request_id,rank,child_id,score,evidence,spelling")
+        );
+        let first = rows.next().unwrap();
+        assert!(first.starts_with("R1,1,C1,"), "{first}");
+        assert!(first.contains("given_name +"), "{first}");
+        assert!(first.ends_with(",Polish / Cyrillic"), "{first}");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -27,6 +27,46 @@ fn fold_as(text: &str, system: Option<System>) -> String {
         .join(" ")
 }
 
+/// The writing system `fold` reads a name in, from the letters of all its words (a German
+/// "sch" in one word outweighs a "w" German shares with Polish in another): `Cyrillic`,
+/// `Hungarian`, `German`, `ISO 9`, `Romanian`, `Polish`, or `Latin` for English and the
+/// Ukrainian passport system, which these rules read alike.
+pub fn writing_system(text: &str) -> &'static str {
+    const MOST_TELLING_FIRST: [&str; 6] = [
+        "Cyrillic",
+        "Hungarian",
+        "German",
+        "ISO 9",
+        "Romanian",
+        "Polish",
+    ];
+    let told: Vec<&str> = text
+        .split(|c: char| c.is_whitespace() || c == '-')
+        .map(|word| {
+            let word = word.to_lowercase();
+            if word.chars().any(|c| ('\u{0400}'..='\u{04ff}').contains(&c)) {
+                "Cyrillic"
+            } else if hungarian(&word) {
+                "Hungarian"
+            } else if german(&word) || german_z(&word) {
+                "German"
+            } else if iso9(&word) {
+                "ISO 9"
+            } else if romanian(&word) {
+                "Romanian"
+            } else if polish(&word) {
+                "Polish"
+            } else {
+                "Latin"
+            }
+        })
+        .collect();
+    MOST_TELLING_FIRST
+        .into_iter()
+        .find(|system| told.contains(system))
+        .unwrap_or("Latin")
+}
+
 /// Every reading of a Latin-written name whose letter groups the systems read differently,
 /// `fold`'s own first: Romanian "cs" is кс where Hungarian "cs" is ч (Macsim, Csernyivci),
 /// "sz" is Polish ш or Hungarian с, a "z" is German ц or з elsewhere. A caller keeps the
@@ -489,6 +529,17 @@ mod tests {
         // Where no reading is a known name, the letters' own system stays: Hungarian cs is ч.
         assert_eq!(known_reading("Tkacsenko", known), fold("Ткаченко"));
         assert_eq!(readings("Ткаченко"), vec![fold("Ткаченко")]);
+    }
+
+    #[test]
+    fn the_writing_system_is_read_from_the_letters_of_any_word() {
+        assert_eq!(writing_system("Мирослава"), "Cyrillic");
+        assert_eq!(writing_system("Myroslawa Hnatjuk"), "Polish");
+        assert_eq!(writing_system("Jaroszlava"), "Hungarian");
+        assert_eq!(writing_system("Miroslava Hnatiuc"), "Romanian");
+        assert_eq!(writing_system("Myroslawa Hnatschuk"), "German");
+        assert_eq!(writing_system("Miroslava Gnatûk"), "ISO 9");
+        assert_eq!(writing_system("Myroslava Hnatiuk"), "Latin");
     }
 
     #[test]

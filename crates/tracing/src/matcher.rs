@@ -11,7 +11,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use strsim::{damerau_levenshtein, jaro_winkler};
 
-use crate::fold::{ch_as_h, family_stem, fold, known_reading, loose, readings};
+use crate::fold::{ch_as_h, family_stem, fold, known_reading, loose, readings, writing_system};
 use crate::names::NameGroups;
 
 /// A person as the matcher reads them: a registered child or the child a request seeks.
@@ -84,6 +84,9 @@ pub struct Match {
     pub child_id: String,
     pub score: f64,
     pub evidence: Vec<Evidence>,
+    /// The writing system the names were read in: the request's, then the child's
+    /// (`fold::writing_system`).
+    pub spelling: [&'static str; 2],
 }
 
 /// A folded name with its "ch"-as-х reading, both computed once.
@@ -189,6 +192,8 @@ struct Prepared {
     place: Form,
     mother: Form,
     father: Form,
+    /// The writing system of the given and family name together.
+    spelling: &'static str,
 }
 
 /// The year ages are counted at in the tracing data sets' exchange format (registration in
@@ -232,6 +237,7 @@ fn prepare(p: &Person, age_year: i32, mut form: impl FnMut(Field, &str) -> Form)
         place: form(Field::Place, &p.place_of_origin),
         mother: form(Field::Parent, &p.mother_name),
         father: form(Field::Parent, &p.father_name),
+        spelling: writing_system(&format!("{} {}", p.given_name, p.family_name)),
     }
 }
 
@@ -556,6 +562,7 @@ impl Matcher {
                     child_id: id.clone(),
                     score: ceiling,
                     evidence,
+                    spelling: [q.spelling, child.spelling],
                 }
             })
             .collect()
