@@ -83,7 +83,8 @@ pub fn readings(text: &str) -> Vec<String> {
         System::General,
         System::Hungarian,
         System::Romanian,
-        System::GermanZ,
+        System::German,
+        System::Polish,
     ] {
         let reading = fold_as(text, Some(system));
         if !all.contains(&reading) {
@@ -172,8 +173,10 @@ enum System {
     General,
     Hungarian,
     Romanian,
-    /// German, where "z" is ц.
-    GermanZ,
+    /// German, where "z" is ц and "sh" is ж ("sch" is ш).
+    German,
+    /// Polish, where "c" is ц before any letter (Svec, Kowalec).
+    Polish,
 }
 
 /// Rewrites a Hungarian or Romanian word's letter groups into the Polish-and-English ones the
@@ -184,7 +187,8 @@ fn respell(word: &str, system: Option<System>) -> String {
         Some(System::General) => word.to_owned(),
         Some(System::Hungarian) => hungarian_respelt(word),
         Some(System::Romanian) => romanian_respelt(word),
-        Some(System::GermanZ) => word.replace('z', "ts"),
+        Some(System::German) => german_respelt(word),
+        Some(System::Polish) => polish_respelt(word),
     }
 }
 
@@ -218,6 +222,29 @@ fn respell_detected(word: &str) -> String {
         return romanian_respelt(word);
     }
     word.to_owned()
+}
+
+fn german_respelt(word: &str) -> String {
+    // "sch" is ш and stays; a lone "sh" is ж (Shurawel), "z" is ц (Schwez).
+    word.replace("sch", "\u{1}")
+        .replace("sh", "ж")
+        .replace('z', "ts")
+        .replace('\u{1}', "sch")
+}
+
+fn polish_respelt(word: &str) -> String {
+    // c is ц unless it starts cz or ch; the Cyrillic letter keeps the general rules from
+    // reading it as к.
+    let letters: Vec<char> = word.chars().collect();
+    let mut out = String::with_capacity(word.len() + 4);
+    for (i, &c) in letters.iter().enumerate() {
+        match (c, letters.get(i + 1)) {
+            ('c', Some('z' | 'h')) => out.push('c'),
+            ('c', _) => out.push('ц'),
+            (c, _) => out.push(c),
+        }
+    }
+    out
 }
 
 fn hungarian_respelt(word: &str) -> String {

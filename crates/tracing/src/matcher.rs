@@ -1063,6 +1063,20 @@ mod tests {
         let cyrillic = Form::family("Шаповал", &names);
         assert_ne!(polish.text, cyrillic.text);
         assert_eq!(family_points(&polish, &cyrillic), SAME_FAMILY);
+        // German "sh" is ж as Romanian "j" is; Polish "c" is ц before any letter.
+        let family = |name: &str| Form::family(name, &names);
+        assert_eq!(
+            family_points(&family("Shownir"), &family("Jovnir")),
+            SAME_FAMILY
+        );
+        assert_eq!(
+            family_points(&family("Shownir"), &family("Жовнір")),
+            SAME_FAMILY
+        );
+        assert_eq!(
+            family_points(&family("Kowalec"), &family("Ковалець")),
+            SAME_FAMILY
+        );
         // Found through the other reading's keys too.
         let mut m = Matcher::new(names);
         m.add(&child("C1", "Мирон", "Шаповал", 2014, "Олена"));
