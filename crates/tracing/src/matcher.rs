@@ -429,6 +429,18 @@ impl Matcher {
         let mut keys = Vec::with_capacity(5);
         let fam = skeleton(family);
         let g = (!given.is_empty()).then(|| self.given_key(given));
+        // A name a slip from two known names is looked for under both.
+        let slips = self.names.one_slip_from(given);
+        if slips.len() > 1 {
+            for group in &slips {
+                if let Some(y) = year {
+                    keys.push((2, format!("#{group}|{y}")));
+                }
+                if !fam.is_empty() {
+                    keys.push((7, format!("#{group}|{}", skeleton(&loose(family)))));
+                }
+            }
+        }
         if !fam.is_empty() {
             keys.push((0, fam.clone()));
             // Spelling systems that disagree on sibilants (s, z, sh, zh) and on ц.
@@ -971,6 +983,20 @@ mod tests {
             place_of_origin: "Харків".into(),
             ..Person::default()
         }
+    }
+
+    #[test]
+    fn a_name_a_slip_from_two_known_names_is_looked_for_under_both() {
+        let mut names = NameGroups::built_in();
+        names.add_lines("карина каріна");
+        let (marina, karina) = (names.of(&fold("Марина"))[0], names.of(&fold("Карина"))[0]);
+        let m = Matcher::new(names);
+        let keys = m.keys(&fold("Barina"), &fold("Гуменюк"), Some(2014));
+        for group in [marina, karina] {
+            assert!(keys.contains(&(2, format!("#{group}|2014"))), "{keys:?}");
+        }
+        // Scored, it is neither: the slip could be from either.
+        assert!(m.names.snap(&fold("Barina")).is_none());
     }
 
     #[test]

@@ -105,24 +105,32 @@ impl NameGroups {
     /// changed, or two swapped), for a name no group holds: Плоіна is Поліна, Sogiia is Sofiia.
     /// None when it is known, or when slips lead to more than one name.
     pub fn snap(&self, folded: &str) -> Option<u32> {
-        if folded.chars().count() < SHORTEST_SNAPPED || !self.of(folded).is_empty() {
-            return None;
+        match self.one_slip_from(folded).as_slice() {
+            [one] => Some(*one),
+            _ => None,
         }
-        let mut found: Option<u32> = None;
+    }
+
+    /// Every group a known form of which `folded`, a name no group holds, is a single slip
+    /// from: more than one when the slip is ambiguous (Sohia: Sofia or Sonia).
+    pub fn one_slip_from(&self, folded: &str) -> Vec<u32> {
+        let mut found = Vec::new();
+        if folded.chars().count() < SHORTEST_SNAPPED || !self.of(folded).is_empty() {
+            return found;
+        }
         for variant in with_one_left_out(folded) {
             for &group in self.slips.get(&variant).map(Vec::as_slice).unwrap_or(&[]) {
-                let close = self
-                    .forms(group)
-                    .iter()
-                    .any(|form| strsim::damerau_levenshtein(form, folded) <= 1);
-                match found {
-                    _ if !close => {}
-                    None => found = Some(group),
-                    Some(g) if g == group => {}
-                    Some(_) => return None,
+                if !found.contains(&group)
+                    && self
+                        .forms(group)
+                        .iter()
+                        .any(|form| strsim::damerau_levenshtein(form, folded) <= 1)
+                {
+                    found.push(group);
                 }
             }
         }
+        found.sort_unstable();
         found
     }
 
