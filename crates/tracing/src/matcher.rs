@@ -7,6 +7,8 @@
 //! evidence as log-odds points (names, sex, birth date or age, place of origin, relatives),
 //! turned into a score in [0, 1], with an explanation per field.
 
+use std::sync::Arc;
+
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use strsim::{damerau_levenshtein, jaro_winkler};
@@ -178,20 +180,21 @@ impl std::fmt::Display for Form {
     }
 }
 
-/// A person's folded fields, computed once.
+/// A person's folded fields, computed once. Name fields are shared among the registered
+/// children who write them alike, which is most of them.
 #[derive(Debug, Clone)]
 struct Prepared {
-    given: Form,
-    family: Form,
+    given: Arc<Form>,
+    family: Arc<Form>,
     sex: Option<char>,
     /// The birth year of a birth date (or a year alone).
     year: Option<i32>,
     /// The birth year an age gives (`age_year` − age), which is one year either way.
     year_of_age: Option<i32>,
     month_day: Option<(u32, u32)>,
-    place: Form,
-    mother: Form,
-    father: Form,
+    place: Arc<Form>,
+    mother: Arc<Form>,
+    father: Arc<Form>,
     /// The writing system of the given and family name together.
     spelling: &'static str,
 }
@@ -226,7 +229,7 @@ fn field_form(field: Field, text: &str, names: &NameGroups, places: &NameGroups)
 }
 
 /// A person's fields prepared, each name field by `form`.
-fn prepare(p: &Person, age_year: i32, mut form: impl FnMut(Field, &str) -> Form) -> Prepared {
+fn prepare(p: &Person, age_year: i32, mut form: impl FnMut(Field, &str) -> Arc<Form>) -> Prepared {
     Prepared {
         given: form(Field::Given, &p.given_name),
         family: form(Field::Family, &p.family_name),
@@ -264,7 +267,7 @@ fn skeleton(folded: &str) -> String {
 /// The key of a full birth date, the one key that needs no name.
 fn date_key(p: &Prepared) -> Option<Key> {
     let (y, (m, d)) = (p.year?, p.month_day?);
-    Some((5, format!("{y}-{m:02}-{d:02}")))
+    Some(key(5, &format!("{y}-{m:02}-{d:02}")))
 }
 
 /// Whether two names of some length differ by one typing slip: a letter left out, added,
@@ -286,7 +289,26 @@ fn similar(a: &Form, b: &Form) -> f64 {
     }
 }
 
-type Key = (u8, String);
+/// The number of a folded name in the index, the same for every field that writes it.
+fn intern(interned: &mut HashMap<String, u32>, text: &str) -> u32 {
+    if let Some(&id) = interned.get(text) {
+        return id;
+    }
+    let id = interned.len() as u32;
+    interned.insert(text.to_owned(), id);
+    id
+}
+
+/// A blocking key: its kind, and a hash of its text. The index holds millions, so no text is
+/// kept; two texts that hash alike only hand over a few more candidates to score.
+type Key = (u8, u64);
+
+fn key(kind: u8, text: &str) -> Key {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = rustc_hash::FxHasher::default();
+    text.hash(&mut hasher);
+    (kind, hasher.finish())
+}
 
 /// Registered children, indexed for matching.
 pub struct Matcher {
@@ -308,8 +330,8 @@ pub struct Matcher {
     /// How many current children bear each given name, by its blocking identity (its first
     /// group, or its folded form).
     given_count: HashMap<String, u32>,
-    /// Each spelling of a name field, folded once.
-    forms: HashMap<(Field, String), Form>,
+    /// Each spelling of a name field, folded once and shared by the children who write it.
+    forms: HashMap<(Field, String), Arc<Form>>,
 }
 
 /// The largest candidate list a key may hand over; more common keys are skipped for a request
@@ -367,16 +389,23 @@ impl Matcher {
     /// Adds a child, or replaces the entry of the same id; matching sees it at once.
     pub fn add(&mut self, child: &Person) {
         self.remove(&child.id);
-        // Registers repeat the same spellings many times: each is folded once.
-        let (names, places, forms) = (&self.names, &self.places, &mut self.forms);
-        let mut prepared = prepare(child, self.age_year, |field, text| {
+        // Registers repeat the same spellings many times: each is folded once, and kept once.
+        let (names, places, forms, interned) = (
+            &self.names,
+            &self.places,
+            &mut self.forms,
+            &mut self.interned,
+        );
+        let prepared = prepare(child, self.age_year, |field, text| {
             forms
                 .entry((field, text.to_owned()))
-                .or_insert_with(|| field_form(field, text, names, places))
+                .or_insert_with(|| {
+                    let mut form = field_form(field, text, names, places);
+                    form.id = intern(interned, &form.text);
+                    Arc::new(form)
+                })
                 .clone()
         });
-        prepared.given.id = self.intern(&prepared.given.text);
-        prepared.family.id = self.intern(&prepared.family.text);
         let family = prepared.family.id as usize;
         if self.family_count.len() <= family {
             self.family_count.resize(family + 1, 0);
@@ -384,9 +413,6 @@ impl Matcher {
         self.family_count[family] += 1;
         let given = self.given_key(&prepared.given.text);
         *self.given_count.entry(given).or_default() += 1;
-        prepared.place.id = self.intern(&prepared.place.text);
-        prepared.mother.id = self.intern(&prepared.mother.text);
-        prepared.father.id = self.intern(&prepared.father.text);
         let n = self.children.len() as u32;
         self.by_id.insert(child.id.clone(), n);
         let mut keys = self.keys(&prepared.given, &prepared.family, prepared.any_year());
@@ -400,15 +426,6 @@ impl Matcher {
             self.index.entry(key).or_default().push(n);
         }
         self.children.push((child.id.clone(), prepared));
-    }
-
-    fn intern(&mut self, text: &str) -> u32 {
-        if let Some(&id) = self.interned.get(text) {
-            return id;
-        }
-        let id = self.interned.len() as u32;
-        self.interned.insert(text.to_owned(), id);
-        id
     }
 
     /// The given name's identity for blocking: its first group, or its folded form.
@@ -434,39 +451,39 @@ impl Matcher {
         if slips.len() > 1 {
             for group in &slips {
                 if let Some(y) = year {
-                    keys.push((2, format!("#{group}|{y}")));
+                    keys.push(key(2, &format!("#{group}|{y}")));
                 }
                 if !fam.is_empty() {
-                    keys.push((7, format!("#{group}|{}", skeleton(&loose(family)))));
+                    keys.push(key(7, &format!("#{group}|{}", skeleton(&loose(family)))));
                 }
             }
         }
         if !fam.is_empty() {
-            keys.push((0, fam.clone()));
+            keys.push(key(0, &fam));
             // Spelling systems that disagree on sibilants (s, z, sh, zh) and on ц.
             let loose_fam = skeleton(&loose(family));
             if loose_fam != fam {
-                keys.push((6, loose_fam));
+                keys.push(key(6, &loose_fam));
             }
             if let Some(y) = year {
                 // A typo in the given name still meets the child through family and year.
-                keys.push((3, format!("{fam}|{y}")));
+                keys.push(key(3, &format!("{fam}|{y}")));
             }
             if let Some(first) = ch_as_h(given).chars().next() {
-                keys.push((4, format!("{fam}|{first}")));
+                keys.push(key(4, &format!("{fam}|{first}")));
             }
         }
         if let Some(g) = g {
             if !fam.is_empty() {
                 // Both names, no year: narrow however common the family name, and blind to
                 // a birth year or age that is off by more than one.
-                keys.push((7, format!("{g}|{}", skeleton(&loose(family)))));
+                keys.push(key(7, &format!("{g}|{}", skeleton(&loose(family)))));
             }
             if let Some(first) = ch_as_h(family).chars().next() {
-                keys.push((1, format!("{g}|{first}")));
+                keys.push(key(1, &format!("{g}|{first}")));
             }
             if let Some(y) = year {
-                keys.push((2, format!("{g}|{y}")));
+                keys.push(key(2, &format!("{g}|{y}")));
             }
         }
         keys
@@ -475,14 +492,14 @@ impl Matcher {
     /// The best `top` candidates for a request, best first.
     pub fn find(&self, sought: &Person, requester: &Requester, top: usize) -> Vec<Match> {
         let mut q = prepare(sought, self.age_year, |field, text| {
-            field_form(field, text, &self.names, &self.places)
+            Arc::new(field_form(field, text, &self.names, &self.places))
         });
         if q.family.is_empty() {
             // Relatives mostly share the child's family name (in its other gender, which the
             // stem ignores): the requester's stands in for a missing one.
             let theirs = fold(&requester.name);
             if let Some(last) = theirs.split(' ').nth(1) {
-                q.family = Form::given(family_stem(last), &self.names);
+                q.family = Arc::new(Form::given(family_stem(last), &self.names));
             }
         }
         let mut seen: Vec<u32> = Vec::new();
@@ -993,7 +1010,10 @@ mod tests {
         let m = Matcher::new(names);
         let keys = m.keys(&fold("Barina"), &fold("Гуменюк"), Some(2014));
         for group in [marina, karina] {
-            assert!(keys.contains(&(2, format!("#{group}|2014"))), "{keys:?}");
+            assert!(
+                keys.contains(&key(2, &format!("#{group}|2014"))),
+                "{keys:?}"
+            );
         }
         // Scored, it is neither: the slip could be from either.
         assert!(m.names.snap(&fold("Barina")).is_none());
@@ -1063,7 +1083,7 @@ mod tests {
         };
         let prepare = |p: &Person| {
             prepare(p, AGE_YEAR, |field, text| {
-                field_form(field, text, &names, &places)
+                Arc::new(field_form(field, text, &names, &places))
             })
         };
         let mut note = |_: &'static str, p: f64, _: &dyn Fn() -> (String, Said)| p;
