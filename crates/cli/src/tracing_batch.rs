@@ -160,15 +160,18 @@ pub fn run(
     let mut skipped = Vec::new();
     let mut matcher = Matcher::new(names);
     let reading = crate::progress::spinner("reading and indexing the children");
+    let mut registered = Vec::new();
     read_rows(
         children,
         &["id", "given_name", "family_name"],
         &mut skipped,
         |get| {
-            matcher.add(&parse_person(get, true)?);
+            registered.push(parse_person(get, true)?);
             Ok(())
         },
     )?;
+    matcher.add_all(&registered);
+    drop(registered);
     let mut sought = Vec::new();
     read_rows(
         requests,

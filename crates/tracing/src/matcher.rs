@@ -388,24 +388,112 @@ impl Matcher {
 
     /// Adds a child, or replaces the entry of the same id; matching sees it at once.
     pub fn add(&mut self, child: &Person) {
-        self.remove(&child.id);
-        // Registers repeat the same spellings many times: each is folded once, and kept once.
-        let (names, places, forms, interned) = (
-            &self.names,
-            &self.places,
-            &mut self.forms,
-            &mut self.interned,
-        );
-        let prepared = prepare(child, self.age_year, |field, text| {
-            forms
-                .entry((field, text.to_owned()))
-                .or_insert_with(|| {
-                    let mut form = field_form(field, text, names, places);
-                    form.id = intern(interned, &form.text);
-                    Arc::new(form)
+        self.fold_spellings(std::slice::from_ref(child));
+        let prepared = self.prepared(child);
+        let keys = self.child_keys(&prepared);
+        self.insert(child, prepared, keys);
+    }
+
+    /// Adds many children, folding their names and working out their keys on every core;
+    /// the same as adding them one by one.
+    pub fn add_all(&mut self, children: &[Person]) {
+        self.fold_spellings(children);
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let chunk = children.len().div_ceil(threads).max(1);
+        let this = &*self;
+        let parts: Vec<Vec<(Prepared, Vec<Key>)>> = std::thread::scope(|scope| {
+            let workers: Vec<_> = children
+                .chunks(chunk)
+                .map(|part| {
+                    scope.spawn(move || {
+                        part.iter()
+                            .map(|child| {
+                                let prepared = this.prepared(child);
+                                let keys = this.child_keys(&prepared);
+                                (prepared, keys)
+                            })
+                            .collect()
+                    })
                 })
-                .clone()
+                .collect();
+            workers
+                .into_iter()
+                .map(|w| w.join().expect("an indexing thread panicked"))
+                .collect()
         });
+        for (child, (prepared, keys)) in children.iter().zip(parts.into_iter().flatten()) {
+            self.insert(child, prepared, keys);
+        }
+    }
+
+    /// Folds every spelling of a name field the index has not seen yet, on every core.
+    /// Registers repeat the same spellings many times: each is folded once, and kept once.
+    fn fold_spellings(&mut self, children: &[Person]) {
+        let mut new: Vec<(Field, &str)> = Vec::new();
+        let mut queued: HashSet<(Field, &str)> = HashSet::default();
+        for child in children {
+            for (field, text) in [
+                (Field::Given, &child.given_name),
+                (Field::Family, &child.family_name),
+                (Field::Place, &child.place_of_origin),
+                (Field::Parent, &child.mother_name),
+                (Field::Parent, &child.father_name),
+            ] {
+                let spelling = (field, text.as_str());
+                if !self.forms.contains_key(&(field, text.clone())) && queued.insert(spelling) {
+                    new.push(spelling);
+                }
+            }
+        }
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let chunk = new.len().div_ceil(threads).max(1);
+        let (names, places) = (&self.names, &self.places);
+        let folded: Vec<Form> = std::thread::scope(|scope| {
+            let workers: Vec<_> = new
+                .chunks(chunk)
+                .map(|part| {
+                    scope.spawn(move || {
+                        part.iter()
+                            .map(|&(field, text)| field_form(field, text, names, places))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            workers
+                .into_iter()
+                .flat_map(|w| w.join().expect("a folding thread panicked"))
+                .collect()
+        });
+        for ((field, text), mut form) in new.into_iter().zip(folded) {
+            form.id = intern(&mut self.interned, &form.text);
+            self.forms.insert((field, text.to_owned()), Arc::new(form));
+        }
+    }
+
+    /// A child's fields, its names taken from the folded spellings (`fold_spellings` first).
+    fn prepared(&self, child: &Person) -> Prepared {
+        prepare(child, self.age_year, |field, text| {
+            self.forms
+                .get(&(field, text.to_owned()))
+                .cloned()
+                .unwrap_or_else(|| Arc::new(field_form(field, text, &self.names, &self.places)))
+        })
+    }
+
+    /// Every key a child is indexed under.
+    fn child_keys(&self, prepared: &Prepared) -> Vec<Key> {
+        let mut keys = self.keys(&prepared.given, &prepared.family, prepared.any_year());
+        keys.extend(date_key(prepared));
+        for other in &prepared.family.others {
+            keys.extend(self.keys(&prepared.given, other, prepared.any_year()));
+        }
+        keys.sort_unstable();
+        keys.dedup();
+        keys
+    }
+
+    fn insert(&mut self, child: &Person, prepared: Prepared, keys: Vec<Key>) {
+        self.remove(&child.id);
         let family = prepared.family.id as usize;
         if self.family_count.len() <= family {
             self.family_count.resize(family + 1, 0);
@@ -415,13 +503,6 @@ impl Matcher {
         *self.given_count.entry(given).or_default() += 1;
         let n = self.children.len() as u32;
         self.by_id.insert(child.id.clone(), n);
-        let mut keys = self.keys(&prepared.given, &prepared.family, prepared.any_year());
-        keys.extend(date_key(&prepared));
-        for other in &prepared.family.others {
-            keys.extend(self.keys(&prepared.given, other, prepared.any_year()));
-        }
-        keys.sort_unstable();
-        keys.dedup();
         for key in keys {
             self.index.entry(key).or_default().push(n);
         }
@@ -1000,6 +1081,46 @@ mod tests {
             place_of_origin: "Харків".into(),
             ..Person::default()
         }
+    }
+
+    #[test]
+    fn adding_many_at_once_indexes_as_adding_one_by_one() {
+        let children: Vec<Person> = (0..300)
+            .map(|n| {
+                let given = ["Мирон", "Myroslawa", "Остап", "Ostap", "Зоряна"][n % 5];
+                let family = ["Гуменюк", "Humeniuk", "Кармелюк", "Szapoval"][n % 4];
+                child(
+                    &format!("C{n}"),
+                    given,
+                    family,
+                    2005 + (n % 13) as i32,
+                    "Олена",
+                )
+            })
+            .collect();
+        let (mut one_by_one, mut at_once) = (
+            Matcher::new(NameGroups::built_in()),
+            Matcher::new(NameGroups::built_in()),
+        );
+        for c in &children {
+            one_by_one.add(c);
+        }
+        at_once.add_all(&children);
+        assert_eq!(at_once.len(), one_by_one.len());
+        let sought = Person {
+            given_name: "Ostap".into(),
+            family_name: "Humeniuk".into(),
+            birth_year: Some(2010),
+            ..Person::default()
+        };
+        let answer = |m: &Matcher| {
+            m.find(&sought, &Requester::default(), 10)
+                .into_iter()
+                .map(|f| (f.child_id, f.score))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(answer(&at_once), answer(&one_by_one));
+        assert!(!answer(&at_once).is_empty());
     }
 
     #[test]

@@ -77,15 +77,18 @@ impl TracingIndex {
         let started = Utc::now();
         // Requests give ages as of now; children's birth years were fixed at registration.
         let new_matcher = || Matcher::new(NameGroups::built_in()).with_age_year(started.year());
-        let (mut matcher, mut without_consent) = (new_matcher(), new_matcher());
+        let (mut consented, mut not_yet) = (Vec::new(), Vec::new());
         for (record, consent) in store.children_for_tracing(keys).await? {
             if let Some(p) = person_of(&record) {
                 match consent {
-                    TracingConsent::Given => matcher.add(&p),
-                    TracingConsent::Missing => without_consent.add(&p),
+                    TracingConsent::Given => consented.push(p),
+                    TracingConsent::Missing => not_yet.push(p),
                 }
             }
         }
+        let (mut matcher, mut without_consent) = (new_matcher(), new_matcher());
+        matcher.add_all(&consented);
+        without_consent.add_all(&not_yet);
         Ok(TracingIndex {
             state: RwLock::new(State {
                 matcher,
