@@ -151,7 +151,11 @@ impl Form {
     fn snapped(text: String, known: &NameGroups) -> Form {
         let mut form = Form::given(text, known);
         if form.groups.is_empty() {
-            form.groups.extend(known.snap(&form.text));
+            form.groups.extend(
+                known
+                    .pet_form_of(&form.text)
+                    .or_else(|| known.snap(&form.text)),
+            );
         }
         form
     }
@@ -516,6 +520,7 @@ impl Matcher {
             .of(given)
             .first()
             .copied()
+            .or_else(|| self.names.pet_form_of(given))
             .or_else(|| self.names.snap(given))
         {
             Some(g) => format!("#{g}"),

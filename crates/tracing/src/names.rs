@@ -20,6 +20,14 @@ pub struct NameGroups {
     count: u32,
 }
 
+/// Endings of pet forms, folded, longest first.
+const PET_SUFFIXES: [&str; 12] = [
+    "ochka", "echka", "enka", "onka", "usia", "iusia", "chik", "chyk", "ik", "ka", "ko", "us",
+];
+
+/// Endings a name's stem takes back once the pet ending is gone (Оксан-а, Юр-ій, Софі-я).
+const NAME_ENDINGS: [&str; 6] = ["", "a", "ia", "o", "i", "ii"];
+
 /// Names shorter than this are not snapped: one slip turns them into too many others.
 const SHORTEST_SNAPPED: usize = 4;
 
@@ -111,6 +119,35 @@ impl NameGroups {
         }
     }
 
+    /// The group of a pet form made by the general rules of Ukrainian and Russian (stem and
+    /// -ка, -ко, -ик, -чик, -уся, -очка, -енька…: Оксанка, Тарасик, Андрійко, Юрко) from a
+    /// known name, for a name no group holds. None when the stem leads to two names.
+    pub fn pet_form_of(&self, folded: &str) -> Option<u32> {
+        if !self.of(folded).is_empty() {
+            return None;
+        }
+        let mut found = None;
+        for suffix in PET_SUFFIXES {
+            let Some(stem) = folded.strip_suffix(suffix) else {
+                continue;
+            };
+            if stem.chars().count() < 3 {
+                continue;
+            }
+            for ending in NAME_ENDINGS {
+                let name = format!("{stem}{ending}");
+                if let Some(&group) = self.groups.get(&name).and_then(|g| g.first()) {
+                    match found {
+                        None => found = Some(group),
+                        Some(g) if g == group => {}
+                        Some(_) => return None,
+                    }
+                }
+            }
+        }
+        found
+    }
+
     /// Every group a known form of which `folded`, a name no group holds, is a single slip
     /// from: more than one when the slip is ambiguous (Sohia: Sofia or Sonia).
     pub fn one_slip_from(&self, folded: &str) -> Vec<u32> {
@@ -170,6 +207,15 @@ mod tests {
         assert_eq!(snapped("Ruslna"), Some(fold("Руслан")));
         assert_eq!(snapped("Stanyslaw"), None, "a known form is not snapped");
         assert_eq!(snapped("Zynoviji"), None);
+        // Pet forms by the general rules, from names the list gives only in full.
+        let pet = |a: &str| {
+            g.pet_form_of(&fold(a))
+                .map(|group| g.forms(group)[0].clone())
+        };
+        assert_eq!(pet("Вадимчик"), Some(fold("Вадим")));
+        assert_eq!(pet("Стефанійка"), Some(fold("Стефанія")));
+        assert_eq!(pet("Ларисочка"), Some(fold("Лариса")));
+        assert_eq!(pet("Бзиндик"), None);
         let mut two = NameGroups::default();
         two.add_lines("карина\nмарина");
         assert_eq!(two.snap(&fold("Барина")), None, "one slip from two names");
