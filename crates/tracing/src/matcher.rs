@@ -139,6 +139,21 @@ impl Form {
             || self.others.iter().any(|r| other.others.contains(r))
     }
 
+    /// Whether one reading of each is alike in the loosest reading (Svec read the Polish way,
+    /// Schwez the German way: both швець).
+    fn loosely_alike_in_some_reading(&self, other: &Form) -> bool {
+        if self.others.is_empty() && other.others.is_empty() {
+            return false;
+        }
+        let all = |f: &Form| -> Vec<String> {
+            std::iter::once(f.loose.clone())
+                .chain(f.others.iter().map(|r| loose(r)))
+                .collect()
+        };
+        let theirs = all(other);
+        all(self).iter().any(|r| theirs.contains(r))
+    }
+
     fn given(text: String, names: &NameGroups) -> Form {
         let groups = names.of(&text).to_vec();
         Form {
@@ -281,6 +296,14 @@ fn one_slip(a: &Form, b: &Form) -> bool {
         && b.text.len() >= 4
         && a.text.len().abs_diff(b.text.len()) <= 1
         && damerau_levenshtein(&a.text, &b.text) <= 1
+}
+
+/// A slip apart once "ch" is read as х on both sides (Parchoemnko for Parhomenko).
+fn one_slip_as_h(a: &Form, b: &Form) -> bool {
+    (a.h != a.text || b.h != b.text)
+        && a.h.len() >= 4
+        && a.h.len().abs_diff(b.h.len()) <= 1
+        && damerau_levenshtein(&a.h, &b.h) <= 1
 }
 
 /// Jaro-Winkler similarity, reading "ch" either as ч or as х.
@@ -1001,7 +1024,12 @@ fn family_points(a: &Form, b: &Form) -> f64 {
     if a.text == b.text || a.h == b.h || a.same_in_some_reading(b) {
         return SAME_FAMILY;
     }
-    if a.loose == b.loose || one_slip(a, b) {
+    // Alike once read loosely, in some reading, or a slip apart, also with "ch" read as х.
+    if a.loose == b.loose
+        || one_slip(a, b)
+        || one_slip_as_h(a, b)
+        || a.loosely_alike_in_some_reading(b)
+    {
         return 2.4;
     }
     let sim = similar(a, b);
@@ -1249,6 +1277,16 @@ mod tests {
             family_points(&family("Kowalec"), &family("Ковалець")),
             SAME_FAMILY
         );
+        // The same once each is read in its likely system (Polish Hrabec, German Hrabez), or
+        // alike once read loosely too (Sawec, a "sz" written "s", beside German Schawez).
+        assert_eq!(
+            family_points(&family("Hrabec"), &family("Hrabez")),
+            SAME_FAMILY
+        );
+        assert_eq!(family_points(&family("Sawec"), &family("Schawez")), 2.4);
+        // A slip apart once "ch" is х: Machenko written for Махненко.
+        assert_eq!(family_points(&family("Machenko"), &family("Mahnenko")), 2.4);
+        assert!(family_points(&family("Hrabec"), &family("Махненко")) < 0.0);
         // Found through the other reading's keys too.
         let mut m = Matcher::new(names);
         m.add(&child("C1", "Мирон", "Шаповал", 2014, "Олена"));
