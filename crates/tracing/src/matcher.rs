@@ -732,8 +732,8 @@ impl Matcher {
             .entry(c.given.id)
             .or_insert_with(|| self.name_points(&q.given, &c.given));
         let (f, by_requester) = *memo.family.entry(c.family.id).or_insert_with(|| {
-            let as_asked = family_points(&q.family, &c.family);
-            let requesters = family_points(&req.family, &c.family);
+            let as_asked = self.family_points_here(&q.family, &c.family);
+            let requesters = self.family_points_here(&req.family, &c.family);
             if requesters > as_asked && !q.family.is_empty() {
                 (requesters, true)
             } else {
@@ -820,6 +820,28 @@ impl Matcher {
         }
         total += self.relative_points(req, c, memo, &mut note);
         total
+    }
+
+    /// `family_points`, where two family names that many children each bear (Marchenko,
+    /// Kharchenko) are two families, not one name with a slip: a slip makes a rare form.
+    fn family_points_here(&self, a: &Form, b: &Form) -> f64 {
+        let points = family_points(a, b);
+        if points <= 0.0 || points >= SAME_FAMILY {
+            return points;
+        }
+        let borne_by = |form: &Form| {
+            self.interned
+                .get(&form.text)
+                .and_then(|id| self.family_count.get(*id as usize))
+                .copied()
+                .unwrap_or(0)
+        };
+        let frequent = (FREQUENT_FAMILY_SHARE * self.len() as f64).max(5.0) as u32;
+        if borne_by(a) >= frequent && borne_by(b) >= frequent {
+            different_family_points(similar(a, b))
+        } else {
+            points
+        }
     }
 
     /// The share of current children bearing a given name or a form of it.
@@ -1032,7 +1054,11 @@ fn family_points(a: &Form, b: &Form) -> f64 {
     {
         return 2.4;
     }
-    let sim = similar(a, b);
+    different_family_points(similar(a, b))
+}
+
+/// The points of two family names that are not one name, by how alike they look.
+fn different_family_points(sim: f64) -> f64 {
     if sim >= 0.93 {
         -0.2
     } else if sim >= 0.87 {
@@ -1061,6 +1087,10 @@ fn describe_name(which: &str, a: &Form, b: &Form, points: f64, same: f64) -> (St
 
 /// The points of a family name that is the same, or the same in another alphabet.
 const SAME_FAMILY: f64 = 3.1;
+
+/// A family name borne by this share of the children (and at least five) is a family of its
+/// own, not a slip of another.
+const FREQUENT_FAMILY_SHARE: f64 = 0.005;
 
 /// The share of children bearing a name that earns `SAME_FAMILY` or `SAME_NAME` as it is.
 const TYPICAL_FAMILY_SHARE: f64 = 0.002;
@@ -1114,6 +1144,20 @@ mod tests {
             place_of_origin: "Харків".into(),
             ..Person::default()
         }
+    }
+
+    #[test]
+    fn two_frequent_family_names_a_slip_apart_are_two_families() {
+        let mut m = Matcher::new(NameGroups::built_in());
+        for n in 0..40 {
+            m.add(&child(&format!("U{n}"), "Тарас", "Гуменюк", 2010, ""));
+            m.add(&child(&format!("A{n}"), "Тарас", "Гуменяк", 2010, ""));
+        }
+        m.add(&child("T1", "Тарас", "Гумнюк", 2010, ""));
+        let form = |f: &str| Form::family(f, &NameGroups::built_in());
+        let (humeniuk, humeniak, slip) = (form("Humeniuk"), form("Гуменяк"), form("Гумнюк"));
+        assert!(m.family_points_here(&humeniuk, &humeniak) < 0.0);
+        assert_eq!(m.family_points_here(&humeniuk, &slip), 2.4);
     }
 
     #[test]
