@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
-use strsim::{damerau_levenshtein, jaro_winkler};
+use strsim::{jaro_winkler, osa_distance};
 
 use crate::fold::{ch_as_h, family_stem, fold, known_reading, loose, readings, writing_system};
 use crate::names::NameGroups;
@@ -105,6 +105,8 @@ struct Form {
     /// A family name's other readings, where its spelling system is uncertain (Tymoszenko:
     /// Polish ш or Hungarian с).
     others: Vec<String>,
+    /// The loosest reading of each of them (`fold::loose`).
+    others_loose: Vec<String>,
 }
 
 impl Form {
@@ -118,6 +120,7 @@ impl Form {
             groups: Vec::new(),
             id: u32::MAX,
             others: Vec::new(),
+            others_loose: Vec::new(),
         }
     }
 
@@ -125,8 +128,9 @@ impl Form {
     fn family(written: &str, names: &NameGroups) -> Form {
         let mut all = readings(written).into_iter().map(|r| family_stem(&r));
         let first = all.next().unwrap_or_default();
-        let others = all.filter(|r| *r != first).collect();
+        let others: Vec<String> = all.filter(|r| *r != first).collect();
         Form {
+            others_loose: others.iter().map(|r| loose(r)).collect(),
             others,
             ..Form::given(first, names)
         }
@@ -145,13 +149,10 @@ impl Form {
         if self.others.is_empty() && other.others.is_empty() {
             return false;
         }
-        let all = |f: &Form| -> Vec<String> {
-            std::iter::once(f.loose.clone())
-                .chain(f.others.iter().map(|r| loose(r)))
-                .collect()
-        };
-        let theirs = all(other);
-        all(self).iter().any(|r| theirs.contains(r))
+        fn all(f: &Form) -> impl Iterator<Item = &String> {
+            std::iter::once(&f.loose).chain(&f.others_loose)
+        }
+        all(self).any(|r| all(other).any(|t| t == r))
     }
 
     fn given(text: String, names: &NameGroups) -> Form {
@@ -295,7 +296,7 @@ fn one_slip(a: &Form, b: &Form) -> bool {
     a.text.len() >= 4
         && b.text.len() >= 4
         && a.text.len().abs_diff(b.text.len()) <= 1
-        && damerau_levenshtein(&a.text, &b.text) <= 1
+        && osa_distance(&a.text, &b.text) <= 1
 }
 
 /// A slip apart once "ch" is read as х on both sides (Parchoemnko for Parhomenko).
@@ -303,7 +304,7 @@ fn one_slip_as_h(a: &Form, b: &Form) -> bool {
     (a.h != a.text || b.h != b.text)
         && a.h.len() >= 4
         && a.h.len().abs_diff(b.h.len()) <= 1
-        && damerau_levenshtein(&a.h, &b.h) <= 1
+        && osa_distance(&a.h, &b.h) <= 1
 }
 
 /// Jaro-Winkler similarity, reading "ch" either as ч or as х.
@@ -897,7 +898,7 @@ impl Matcher {
                 self.names.forms(*g).iter().any(|f| {
                     f.len() >= 4
                         && f.len().abs_diff(a.text.len()) <= 1
-                        && damerau_levenshtein(&a.text, f) <= 1
+                        && osa_distance(&a.text, f) <= 1
                 })
             })
     }

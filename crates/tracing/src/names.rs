@@ -161,7 +161,7 @@ impl NameGroups {
                     && self
                         .forms(group)
                         .iter()
-                        .any(|form| strsim::damerau_levenshtein(form, folded) <= 1)
+                        .any(|form| strsim::osa_distance(form, folded) <= 1)
                 {
                     found.push(group);
                 }
