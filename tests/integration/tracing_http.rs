@@ -157,6 +157,11 @@ async fn a_mother_s_request_finds_her_daughter_and_ends_in_reunification() {
             page.body.contains(&girl) && page.body.contains("Same first name"),
             "{backend}: evidence shown in words"
         );
+        // How common the shared names are among the registered children, in words too.
+        assert!(
+            page.body.contains("first name here (") && page.body.contains("about one child in"),
+            "{backend}: name frequency explained"
+        );
         let person = girl.rsplit('/').next().unwrap().to_owned();
         let act = |action: &str, extra: &str| {
             format!("csrf={csrf}&action={action}&person={person}{extra}")
