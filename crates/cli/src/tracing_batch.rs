@@ -190,45 +190,28 @@ pub fn run(
     reading.finish_and_clear();
     let progress = crate::progress::bar(sought.len() as u64, "matching requests");
     // Requests are independent: answer them on every core, and write them in order.
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let chunk = sought.len().div_ceil(threads).max(1);
-    let answers: Vec<String> = std::thread::scope(|scope| {
-        let matcher = &matcher;
-        let progress = &progress;
-        let workers: Vec<_> = sought
-            .chunks(chunk)
-            .map(|part| {
-                scope.spawn(move || {
-                    let mut text = String::new();
-                    for (person, requester) in part {
-                        for (rank, m) in matcher.find(person, requester, top).iter().enumerate() {
-                            text.push_str(&format!(
-                                "{},{},{},{:.6}",
-                                person.id,
-                                rank + 1,
-                                m.child_id,
-                                m.score
-                            ));
-                            if explain {
-                                text.push_str(&format!(
-                                    ",\"{}\",{} / {}",
-                                    evidence(m),
-                                    m.spelling[0],
-                                    m.spelling[1]
-                                ));
-                            }
-                            text.push('\n');
-                        }
-                        progress.inc(1);
-                    }
-                    text
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .map(|w| w.join().expect("a matching thread panicked"))
-            .collect()
+    let answers = bluedot_tracing::on_every_core(&sought, |(person, requester)| {
+        let mut text = String::new();
+        for (rank, m) in matcher.find(person, requester, top).iter().enumerate() {
+            text.push_str(&format!(
+                "{},{},{},{:.6}",
+                person.id,
+                rank + 1,
+                m.child_id,
+                m.score
+            ));
+            if explain {
+                text.push_str(&format!(
+                    ",\"{}\",{} / {}",
+                    evidence(m),
+                    m.spelling[0],
+                    m.spelling[1]
+                ));
+            }
+            text.push('\n');
+        }
+        progress.inc(1);
+        text
     });
     progress.finish_and_clear();
     if explain {

@@ -11,7 +11,7 @@
 
 use std::time::{Duration, Instant};
 
-use bluedot_tracing::{Matcher, NameGroups, Person, Requester};
+use bluedot_tracing::{Matcher, NameGroups, Person, Requester, on_every_core};
 
 /// A small deterministic generator: the same data on every run.
 struct Rng(u64);
@@ -367,15 +367,8 @@ fn run(n: usize, timed: bool) -> (f64, f64) {
     // As `bluedot tracing match` answers them: on every core.
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let answering = Instant::now();
-    std::thread::scope(|scope| {
-        for part in requests.chunks(requests.len().div_ceil(threads)) {
-            let matcher = &matcher;
-            scope.spawn(move || {
-                for (sought, requester, _) in part {
-                    matcher.find(sought, requester, 10);
-                }
-            });
-        }
+    on_every_core(&requests, |(sought, requester, _)| {
+        matcher.find(sought, requester, 10)
     });
     let answering = answering.elapsed();
     let recall = (first as f64 / 2000.0, found as f64 / 2000.0);

@@ -9,6 +9,8 @@
 pub mod fold;
 pub mod matcher;
 pub mod names;
+pub mod parallel;
 
 pub use matcher::{Evidence, Match, Matcher, Person, Requester};
 pub use names::NameGroups;
+pub use parallel::on_every_core;

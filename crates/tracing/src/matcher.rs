@@ -15,6 +15,7 @@ use strsim::{jaro_winkler, osa_distance};
 
 use crate::fold::{ch_as_h, family_stem, fold, known_reading, loose, readings, writing_system};
 use crate::names::NameGroups;
+use crate::parallel::on_every_core;
 
 /// A person as the matcher reads them: a registered child or the child a request seeks.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -426,30 +427,13 @@ impl Matcher {
     /// the same as adding them one by one.
     pub fn add_all(&mut self, children: &[Person]) {
         self.fold_spellings(children);
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let chunk = children.len().div_ceil(threads).max(1);
         let this = &*self;
-        let parts: Vec<Vec<(Prepared, Vec<Key>)>> = std::thread::scope(|scope| {
-            let workers: Vec<_> = children
-                .chunks(chunk)
-                .map(|part| {
-                    scope.spawn(move || {
-                        part.iter()
-                            .map(|child| {
-                                let prepared = this.prepared(child);
-                                let keys = this.child_keys(&prepared);
-                                (prepared, keys)
-                            })
-                            .collect()
-                    })
-                })
-                .collect();
-            workers
-                .into_iter()
-                .map(|w| w.join().expect("an indexing thread panicked"))
-                .collect()
+        let parts = on_every_core(children, |child| {
+            let prepared = this.prepared(child);
+            let keys = this.child_keys(&prepared);
+            (prepared, keys)
         });
-        for (child, (prepared, keys)) in children.iter().zip(parts.into_iter().flatten()) {
+        for (child, (prepared, keys)) in children.iter().zip(parts) {
             self.insert(child, prepared, keys);
         }
     }
@@ -473,24 +457,9 @@ impl Matcher {
                 }
             }
         }
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let chunk = new.len().div_ceil(threads).max(1);
         let (names, places) = (&self.names, &self.places);
-        let folded: Vec<Form> = std::thread::scope(|scope| {
-            let workers: Vec<_> = new
-                .chunks(chunk)
-                .map(|part| {
-                    scope.spawn(move || {
-                        part.iter()
-                            .map(|&(field, text)| field_form(field, text, names, places))
-                            .collect::<Vec<_>>()
-                    })
-                })
-                .collect();
-            workers
-                .into_iter()
-                .flat_map(|w| w.join().expect("a folding thread panicked"))
-                .collect()
+        let folded = on_every_core(&new, |&(field, text)| {
+            field_form(field, text, names, places)
         });
         for ((field, text), mut form) in new.into_iter().zip(folded) {
             form.id = intern(&mut self.interned, &form.text);
