@@ -164,17 +164,19 @@ impl Form {
         }
     }
 
-    /// A name or place, taken for the known one it is a single slip from when it is not known.
+    /// A name or place, taken for the known one it is a pet form of or a single slip from
+    /// when it is not known (`NameGroups::known_or_near`).
     fn snapped(text: String, known: &NameGroups) -> Form {
-        let mut form = Form::given(text, known);
-        if form.groups.is_empty() {
-            form.groups.extend(
-                known
-                    .pet_form_of(&form.text)
-                    .or_else(|| known.snap(&form.text)),
-            );
+        Form {
+            groups: known.known_or_near(&text),
+            ..Form::new(text)
         }
-        form
+    }
+
+    /// The identity of a given name for blocking and counting: its first group, or its
+    /// folded form.
+    fn name_key(&self) -> String {
+        name_key(self.groups.first().copied(), &self.text)
     }
 
     /// Whether two given names are one name: the same, or forms of it.
@@ -318,6 +320,14 @@ fn similar(a: &Form, b: &Form) -> f64 {
     }
 }
 
+/// A name's identity: its group, or its folded text when it has none.
+fn name_key(group: Option<u32>, folded: &str) -> String {
+    match group {
+        Some(g) => format!("#{g}"),
+        None => folded.to_owned(),
+    }
+}
+
 /// The number of a folded name in the index, the same for every field that writes it.
 fn intern(interned: &mut HashMap<String, u32>, text: &str) -> u32 {
     if let Some(&id) = interned.get(text) {
@@ -359,8 +369,9 @@ pub struct Matcher {
     /// How many current children bear each given name, by its blocking identity (its first
     /// group, or its folded form).
     given_count: HashMap<String, u32>,
-    /// Each spelling of a name field, folded once and shared by the children who write it.
-    forms: HashMap<(Field, String), Arc<Form>>,
+    /// Each spelling of each name field (`Field as usize`), folded once and shared by the
+    /// children who write it.
+    forms: [HashMap<String, Arc<Form>>; 4],
 }
 
 /// The largest candidate list a key may hand over; more common keys are skipped for a request
@@ -382,7 +393,7 @@ impl Matcher {
             interned: HashMap::default(),
             age_year: AGE_YEAR,
             family_count: Vec::new(),
-            forms: HashMap::default(),
+            forms: Default::default(),
             given_count: HashMap::default(),
         }
     }
@@ -408,7 +419,7 @@ impl Matcher {
             self.retired.insert(n);
             let child = &self.children[n as usize].1;
             self.family_count[child.family.id as usize] -= 1;
-            let given = self.given_key(&child.given.text);
+            let given = child.given.name_key();
             if let Some(count) = self.given_count.get_mut(&given) {
                 *count -= 1;
             }
@@ -452,7 +463,7 @@ impl Matcher {
                 (Field::Parent, &child.father_name),
             ] {
                 let spelling = (field, text.as_str());
-                if !self.forms.contains_key(&(field, text.clone())) && queued.insert(spelling) {
+                if !self.forms[field as usize].contains_key(text) && queued.insert(spelling) {
                     new.push(spelling);
                 }
             }
@@ -463,15 +474,15 @@ impl Matcher {
         });
         for ((field, text), mut form) in new.into_iter().zip(folded) {
             form.id = intern(&mut self.interned, &form.text);
-            self.forms.insert((field, text.to_owned()), Arc::new(form));
+            self.forms[field as usize].insert(text.to_owned(), Arc::new(form));
         }
     }
 
     /// A child's fields, its names taken from the folded spellings (`fold_spellings` first).
     fn prepared(&self, child: &Person) -> Prepared {
         prepare(child, self.age_year, |field, text| {
-            self.forms
-                .get(&(field, text.to_owned()))
+            self.forms[field as usize]
+                .get(text)
                 .cloned()
                 .unwrap_or_else(|| Arc::new(field_form(field, text, &self.names, &self.places)))
         })
@@ -496,7 +507,7 @@ impl Matcher {
             self.family_count.resize(family + 1, 0);
         }
         self.family_count[family] += 1;
-        let given = self.given_key(&prepared.given.text);
+        let given = prepared.given.name_key();
         *self.given_count.entry(given).or_default() += 1;
         let n = self.children.len() as u32;
         self.by_id.insert(child.id.clone(), n);
@@ -506,19 +517,10 @@ impl Matcher {
         self.children.push((child.id.clone(), prepared));
     }
 
-    /// The given name's identity for blocking: its first group, or its folded form.
+    /// The given name's identity for blocking, of a folded text (`Form::name_key`, for text
+    /// that may be a family name read as a given one).
     fn given_key(&self, given: &str) -> String {
-        match self
-            .names
-            .of(given)
-            .first()
-            .copied()
-            .or_else(|| self.names.pet_form_of(given))
-            .or_else(|| self.names.snap(given))
-        {
-            Some(g) => format!("#{g}"),
-            None => given.to_owned(),
-        }
+        name_key(self.names.known_or_near(given).first().copied(), given)
     }
 
     fn keys(&self, given: &str, family: &str, year: Option<i32>) -> Vec<Key> {
@@ -816,7 +818,7 @@ impl Matcher {
 
     /// The share of current children bearing a given name or a form of it.
     fn given_share(&self, given: &Form) -> f64 {
-        let name = self.given_key(&given.text);
+        let name = given.name_key();
         self.smoothed_share(self.given_count.get(&name).copied().unwrap_or(0))
     }
 

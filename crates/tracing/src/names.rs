@@ -119,6 +119,19 @@ impl NameGroups {
         }
     }
 
+    /// The groups a folded name is taken to belong to: those that hold it, else the one whose
+    /// pet form it is (`pet_form_of`), else the one a single slip away (`snap`).
+    pub fn known_or_near(&self, folded: &str) -> Vec<u32> {
+        let known = self.of(folded);
+        if !known.is_empty() {
+            return known.to_vec();
+        }
+        self.pet_form_of(folded)
+            .or_else(|| self.snap(folded))
+            .into_iter()
+            .collect()
+    }
+
     /// The group of a pet form made by the general rules of Ukrainian and Russian (stem and
     /// -ка, -ко, -ик, -чик, -уся, -очка, -енька…: Оксанка, Тарасик, Андрійко, Юрко) from a
     /// known name, for a name no group holds. None when the stem leads to two names.
