@@ -73,10 +73,7 @@ pub fn writing_system(text: &str) -> &'static str {
 /// reading that is a name it knows.
 pub fn readings(text: &str) -> Vec<String> {
     let mut all = vec![fold(text)];
-    if text
-        .chars()
-        .any(|c| c.is_alphabetic() && !c.is_ascii() && c > '\u{024f}')
-    {
+    if text.chars().any(|c| c.is_alphabetic() && c > '\u{024f}') {
         return all;
     }
     for system in [
@@ -248,63 +245,59 @@ fn polish_respelt(word: &str) -> String {
 }
 
 fn hungarian_respelt(word: &str) -> String {
-    {
-        let mut out = String::with_capacity(word.len() + 4);
-        let b: Vec<char> = word.chars().collect();
-        let mut i = 0;
-        while i < b.len() {
-            let pair = (b[i], b.get(i + 1).copied());
-            match pair {
-                ('s', Some('z')) => {
-                    out.push('s');
-                    i += 2;
-                }
-                ('c', Some('s')) => {
-                    out.push_str("ch");
-                    i += 2;
-                }
-                ('z', Some('s')) => {
-                    out.push_str("zh");
-                    i += 2;
-                }
-                ('s', _) => {
-                    out.push_str("sh");
-                    i += 1;
-                }
-                (c, _) => {
-                    out.push(c);
-                    i += 1;
-                }
+    let mut out = String::with_capacity(word.len() + 4);
+    let b: Vec<char> = word.chars().collect();
+    let mut i = 0;
+    while i < b.len() {
+        let pair = (b[i], b.get(i + 1).copied());
+        match pair {
+            ('s', Some('z')) => {
+                out.push('s');
+                i += 2;
+            }
+            ('c', Some('s')) => {
+                out.push_str("ch");
+                i += 2;
+            }
+            ('z', Some('s')) => {
+                out.push_str("zh");
+                i += 2;
+            }
+            ('s', _) => {
+                out.push_str("sh");
+                i += 1;
+            }
+            (c, _) => {
+                out.push(c);
+                i += 1;
             }
         }
-        out
     }
+    out
 }
 
 fn romanian_respelt(word: &str) -> String {
-    {
-        // "sci"/"sce" is щ; the i of "cia/cio/ciu" and "gia/gio/giu" only softens.
-        let mut s = word
-            .replace("sci", "shchi")
-            .replace("sce", "shche")
-            .replace("cs", "ks")
-            .replace('j', "ж");
-        for (from, to) in [
-            ("shchia", "shcha"),
-            ("shchie", "shche"),
-            ("shchio", "shcho"),
-            ("shchiu", "shchu"),
-            ("cia", "cha"),
-            ("cio", "cho"),
-            ("ciu", "chu"),
-            ("cie", "che"),
-            ("ce", "che"),
-            ("ci", "chi"),
-        ] {
-            s = s.replace(from, to);
-        }
-        s
+    // "sci"/"sce" is щ; the i of "cia/cio/ciu" and "gia/gio/giu" only softens.
+    let mut s = word
+        .replace("sci", "shchi")
+        .replace("sce", "shche")
+        .replace("cs", "ks")
+        .replace('j', "ж");
+    for (from, to) in [
+        ("shchia", "shcha"),
+        ("shchie", "shche"),
+        ("shchio", "shcho"),
+        ("shchiu", "shchu"),
+        ("cia", "cha"),
+        ("cio", "cho"),
+        ("ciu", "chu"),
+        ("cie", "che"),
+        ("ce", "che"),
+        ("ci", "chi"),
+    ] {
+        s = s.replace(from, to);
     }
+    s
 }
 
 fn fold_word(word: &str, system: Option<System>) -> String {

@@ -20,9 +20,9 @@ pub struct NameGroups {
     count: u32,
 }
 
-/// Endings of pet forms, folded, longest first.
-const PET_SUFFIXES: [&str; 12] = [
-    "ochka", "echka", "enka", "onka", "usia", "iusia", "chik", "chyk", "ik", "ka", "ko", "us",
+/// Endings of pet forms, folded (every one is tried: -юся is -iusia, and its -usia too).
+const PET_SUFFIXES: [&str; 11] = [
+    "ochka", "echka", "enka", "onka", "iusia", "usia", "chik", "ik", "ka", "ko", "us",
 ];
 
 /// Endings a name's stem takes back once the pet ending is gone (Оксан-а, Юр-ій, Софі-я).
