@@ -20,6 +20,9 @@ use crate::{AppState, GAZETTEER};
 /// How many hubs the home page lists as "nearest".
 const NEAREST: usize = 5;
 
+/// A town found by name this close to a hub found by name is the hub's own town.
+const SAME_PLACE_KM: f64 = 15.0;
+
 /// The hubs as pages read them (see [`crate::directory`]).
 pub(super) async fn directory(
     state: &AppState,
@@ -200,7 +203,7 @@ pub async fn home(
         let exact_town = towns.first().filter(|t| t.fit.is_exact());
         let hub = super::hub_places::find(&hubs, &q, lang).filter(|h| match exact_town {
             // The town itself, when it is the hub's: its hubs are then ranked from its centre.
-            Some(town) => h.exact && town.town.location.distance_km(h.hub.location) > 15.0,
+            Some(town) => h.exact && town.town.location.distance_km(h.hub.location) > SAME_PLACE_KM,
             None => true,
         });
         if let Some(place) = &hub {
@@ -210,7 +213,7 @@ pub async fn home(
             // The towns of that name elsewhere stay one tap away.
             alternatives = towns
                 .iter()
-                .filter(|t| t.town.location.distance_km(place.hub.location) > 15.0)
+                .filter(|t| t.town.location.distance_km(place.hub.location) > SAME_PLACE_KM)
                 .map(|t| alternative(&ctx, t))
                 .collect();
         }
