@@ -13,6 +13,9 @@ use std::time::{Duration, Instant};
 
 use bluedot_tracing::{Matcher, NameGroups, Person, Requester, on_every_core};
 
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 /// A small deterministic generator: the same data on every run.
 struct Rng(u64);
 

@@ -636,15 +636,30 @@ impl Matcher {
             relation: requester.relation.trim().to_lowercase(),
         };
         let mut memo = Memo::default();
-        let mut scored: Vec<(f64, u32)> = seen
+        // Names are compared once per distinct name (memo) and settle most candidates: score
+        // in order of what the names leave possible, and stop once no other field could lift
+        // a candidate into the top.
+        let mut by_names: Vec<(f64, u32)> = seen
             .into_iter()
             .map(|i| {
                 let child = &self.children[i as usize].1;
-                (self.points(&q, child, &req, &mut memo, None), i)
+                let names = self.names(&q, child, &req, &mut memo).points();
+                (names + MOST_POINTS_BESIDE_NAMES, i)
             })
             .collect();
-        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        scored.truncate(top);
+        by_names.sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
+        let mut scored: Vec<(f64, u32)> = Vec::with_capacity(top + 1);
+        for (bound, i) in by_names {
+            if scored.len() >= top && bound < scored[top - 1].0 {
+                break;
+            }
+            let child = &self.children[i as usize].1;
+            let points = self.points(&q, child, &req, &mut memo, None);
+            debug_assert!(points <= bound + 1e-9, "{points} above its bound {bound}");
+            let at = scored.partition_point(|s| s.0 > points || (s.0 == points && s.1 < i));
+            scored.insert(at, (points, i));
+            scored.truncate(top);
+        }
         // The score, not the order: a candidate sharing a common family name is less surely
         // the child than one sharing a rare name, and a lower rank never scores higher.
         let mut ceiling = 1.0_f64;
@@ -699,36 +714,14 @@ impl Matcher {
             }
             points
         };
-        let g = *memo
-            .given
-            .entry(c.given.id)
-            .or_insert_with(|| self.name_points(&q.given, &c.given));
-        let (f, by_requester) = *memo.family.entry(c.family.id).or_insert_with(|| {
-            let as_asked = self.family_points_here(&q.family, &c.family);
-            let requesters = self.family_points_here(&req.family, &c.family);
-            if requesters > as_asked && !q.family.is_empty() {
-                (requesters, true)
-            } else {
-                (as_asked, false)
-            }
-        });
-        let straight = g + f;
-        // Swapped names are only worth a look when the names do not fit as written.
-        let swapped = if straight >= 2.5 {
-            f64::MIN
-        } else {
-            let gs = *memo
-                .given_swapped
-                .entry(c.given.id)
-                .or_insert_with(|| self.name_points(&q.family, &c.given));
-            let fs = *memo
-                .family_swapped
-                .entry(c.family.id)
-                .or_insert_with(|| family_points(&q.given, &c.family));
-            gs + fs - 0.5
-        };
+        let Names {
+            given: g,
+            family: f,
+            by_requester,
+            swapped,
+        } = self.names(q, c, req, memo);
         let mut total = 0.0;
-        if swapped > straight {
+        if swapped > g + f {
             total += note("names", swapped, &|| {
                 (
                     format!(
@@ -792,6 +785,43 @@ impl Matcher {
         }
         total += self.relative_points(req, c, memo, &mut note);
         total
+    }
+
+    /// How the names compare, as written and swapped.
+    fn names(&self, q: &Prepared, c: &Prepared, req: &Requesting, memo: &mut Memo) -> Names {
+        let given = *memo
+            .given
+            .entry(c.given.id)
+            .or_insert_with(|| self.name_points(&q.given, &c.given));
+        let (family, by_requester) = *memo.family.entry(c.family.id).or_insert_with(|| {
+            let as_asked = self.family_points_here(&q.family, &c.family);
+            let requesters = self.family_points_here(&req.family, &c.family);
+            if requesters > as_asked && !q.family.is_empty() {
+                (requesters, true)
+            } else {
+                (as_asked, false)
+            }
+        });
+        // Swapped names are only worth a look when the names do not fit as written.
+        let swapped = if given + family >= 2.5 {
+            f64::MIN
+        } else {
+            let gs = *memo
+                .given_swapped
+                .entry(c.given.id)
+                .or_insert_with(|| self.name_points(&q.family, &c.given));
+            let fs = *memo
+                .family_swapped
+                .entry(c.family.id)
+                .or_insert_with(|| family_points(&q.given, &c.family));
+            gs + fs - 0.5
+        };
+        Names {
+            given,
+            family,
+            by_requester,
+            swapped,
+        }
     }
 
     /// `family_points`, where two family names that many children each bear (Marchenko,
@@ -984,6 +1014,25 @@ struct Memo {
     /// Whether a recorded parent's name is the requester's.
     parent: HashMap<u32, bool>,
 }
+
+/// Points of the names as written, and of the names swapped (`f64::MIN` when the names fit
+/// as written).
+struct Names {
+    given: f64,
+    family: f64,
+    /// Whether the requester's own family name gave `family`.
+    by_requester: bool,
+    swapped: f64,
+}
+
+impl Names {
+    fn points(&self) -> f64 {
+        self.swapped.max(self.given + self.family)
+    }
+}
+
+/// The most that sex, birth, place and relatives can add to a candidate's names.
+const MOST_POINTS_BESIDE_NAMES: f64 = 0.3 + 2.6 + 4.7 + 3.5 + 3.2;
 
 struct Requesting {
     /// The requester's given name.
