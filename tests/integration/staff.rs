@@ -197,8 +197,16 @@ pub fn encode(value: &str) -> String {
 }
 
 pub fn app(store: &Store) -> Router {
+    app_and_keys(store).0
+}
+
+/// The staff site and the keys it encrypts with, for tests that read what it wrote.
+pub fn app_and_keys(store: &Store) -> (Router, KeyRing) {
     let keys = KeyRing::parse(&KeyRing::generate_spec("t1")).unwrap();
-    bluedot_web::router(AppState::new(store.clone(), WebConfig::default()).with_keys(keys))
+    let app = bluedot_web::router(
+        AppState::new(store.clone(), WebConfig::default()).with_keys(keys.clone()),
+    );
+    (app, keys)
 }
 
 /// Creates an account, completes its set-up link in the browser's way, and signs it in with

@@ -402,6 +402,10 @@ pub struct ServeArgs {
     /// [default: 5]
     #[arg(long, env = "BLUEDOT_CACHE_SECONDS", value_name = "SECONDS")]
     pub cache_seconds: Option<u64>,
+    /// Hours a mobile team's device may hold data offline before it wipes itself (1 to 72)
+    /// [default: 12]
+    #[arg(long, env = "BLUEDOT_OFFLINE_HOURS", value_name = "HOURS")]
+    pub offline_hours: Option<u32>,
     /// Days a closed person's record is kept before `bluedot retention` anonymises it
     /// [default: 730]
     #[arg(long, env = "BLUEDOT_RETENTION_DAYS", value_name = "DAYS")]

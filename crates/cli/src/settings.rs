@@ -29,6 +29,8 @@ pub struct Settings {
     pub behind_tls: bool,
     pub freshness: FreshnessPolicy,
     pub cache_seconds: u64,
+    /// Hours a mobile team's device may hold data offline before it wipes itself.
+    pub offline_hours: u32,
     pub encryption_keys: Option<String>,
     /// Chain the audit log (`bluedot audit keygen`); kept out of the database.
     pub audit_keys: Option<String>,
@@ -64,6 +66,7 @@ impl Default for Settings {
             behind_tls: web.behind_tls,
             freshness: web.freshness,
             cache_seconds: web.cache_seconds,
+            offline_hours: web.offline_hours,
             encryption_keys: None,
             audit_keys: None,
             retention_days: 730,
@@ -122,6 +125,9 @@ impl Settings {
         }
         if let Some(v) = &args.audit_keys {
             s.audit_keys = Some(v.clone()).filter(|k| !k.is_empty());
+        }
+        if let Some(v) = args.offline_hours {
+            s.offline_hours = v;
         }
         if let Some(v) = args.retention_days {
             s.retention_days = v;
@@ -214,6 +220,7 @@ impl Settings {
             case_deadlines: self.case_deadlines,
             trusted_proxies: self.trusted_proxies.clone(),
             limits: self.limits,
+            offline_hours: self.offline_hours.clamp(1, 72),
         }
     }
 }

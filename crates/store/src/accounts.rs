@@ -650,13 +650,27 @@ impl Store {
         Ok(())
     }
 
-    /// Signs an account out everywhere.
+    /// Signs an account out everywhere, its offline devices too (a lost phone): they wipe
+    /// themselves at their next contact.
     pub async fn end_all_sessions(&self, user_id: Uuid) -> Result<u64> {
-        let done = on_pool!(self, pool => sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        let now = self.now();
+        let done = on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            sqlx::query(
+                "UPDATE offline_devices SET ended_at = $2 WHERE user_id = $1 AND ended_at IS NULL",
+            )
             .bind(user_id)
-            .execute(pool)
-            .await?
-            .rows_affected());
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            done
+        });
         Ok(done)
     }
 }

@@ -330,11 +330,14 @@ pub(crate) fn check_text(text: &StepText) -> Result<()> {
 /// Appends a step to a case's history inside the caller's transaction.
 macro_rules! insert_event {
     ($tx:expr, $case:expr, $step:expr, $at:expr, $by:expr, $body:expr) => {
+        $crate::cases::insert_event!($tx, uuid::Uuid::now_v7(), $case, $step, $at, $by, $body)
+    };
+    ($tx:expr, $id:expr, $case:expr, $step:expr, $at:expr, $by:expr, $body:expr) => {
         sqlx::query(
             "INSERT INTO case_events (id, case_id, step, at, by_user, body)
              VALUES ($1, $2, $3, $4, $5, $6)",
         )
-        .bind(uuid::Uuid::now_v7())
+        .bind($id)
         .bind($case)
         .bind($step)
         .bind($at)
@@ -644,6 +647,20 @@ impl Store {
         by: Uuid,
         who: &Change,
     ) -> Result<()> {
+        self.case_note_as(keys, Uuid::now_v7(), id, text, by, who)
+            .await
+    }
+
+    /// `case_note` with the note's id chosen beforehand (by a device working offline).
+    pub async fn case_note_as(
+        &self,
+        keys: &KeyRing,
+        note_id: Uuid,
+        id: Uuid,
+        text: &StepText,
+        by: Uuid,
+        who: &Change,
+    ) -> Result<()> {
         check_text(text)?;
         if text.note.trim().is_empty() {
             return Err(ValidationError::new("note", "write the note").into());
@@ -652,7 +669,7 @@ impl Store {
         let sealed = seal_text(keys, text);
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
-            insert_event!(tx, id, "note", now, Some(by), Some(sealed));
+            insert_event!(tx, note_id, id, "note", now, Some(by), Some(sealed));
             append_audit!(self, tx, &who.event("case.note", format!("case:{id}")));
             tx.commit().await?;
         });

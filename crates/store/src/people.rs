@@ -273,8 +273,20 @@ impl Store {
         new: &NewPerson,
         change: &Change,
     ) -> Result<Uuid> {
+        self.create_person_as(keys, Uuid::now_v7(), new, change)
+            .await
+    }
+
+    /// `create_person` under an id chosen beforehand (by a device working offline): a second
+    /// call with the same id fails as a unique violation and writes nothing.
+    pub async fn create_person_as(
+        &self,
+        keys: &KeyRing,
+        id: Uuid,
+        new: &NewPerson,
+        change: &Change,
+    ) -> Result<Uuid> {
         let identity = new.identity.clone().validate()?;
-        let id = Uuid::now_v7();
         let at = self.now();
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;

@@ -127,6 +127,18 @@ impl Store {
         new: &NewReferral,
         who: &Change,
     ) -> Result<Uuid> {
+        self.create_referral_as(keys, Uuid::now_v7(), new, who)
+            .await
+    }
+
+    /// `create_referral` under an id chosen beforehand (by a device working offline).
+    pub async fn create_referral_as(
+        &self,
+        keys: &KeyRing,
+        id: Uuid,
+        new: &NewReferral,
+        who: &Change,
+    ) -> Result<Uuid> {
         let reason = new.reason.trim();
         if reason.is_empty() || reason.chars().count() > 2_000 {
             return Err(ValidationError::new("reason", "say in up to 2,000 characters why").into());
@@ -161,7 +173,6 @@ impl Store {
             ReferralTo::Specialist(role) => (Some(role.code()), None),
             ReferralTo::Provider(id) => (None, Some(id)),
         };
-        let id = Uuid::now_v7();
         let at = self.now();
         let insert = format!(
             "INSERT INTO referrals ({COLUMNS}, updated_by, created_day, updated_day)

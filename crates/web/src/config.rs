@@ -25,6 +25,8 @@ pub struct WebConfig {
     pub trusted_proxies: Vec<ipnet::IpNet>,
     /// Deadlines and caps that keep slow or greedy clients from holding the server.
     pub limits: crate::server::ServerLimits,
+    /// Hours a mobile team's device may hold data offline before it wipes itself.
+    pub offline_hours: u32,
 }
 
 impl Default for WebConfig {
@@ -39,6 +41,7 @@ impl Default for WebConfig {
             case_deadlines: bluedot_core::case::CaseDeadlines::default(),
             trusted_proxies: Vec::new(),
             limits: crate::server::ServerLimits::default(),
+            offline_hours: 12,
         }
     }
 }

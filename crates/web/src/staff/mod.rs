@@ -15,6 +15,7 @@ mod directory_import;
 mod directory_providers;
 mod family_tracing;
 mod figures;
+mod offline;
 mod people;
 mod records;
 mod referrals;
@@ -109,6 +110,12 @@ pub fn routes() -> Router<AppState> {
             "/staff/tracing/{id}",
             get(family_tracing::view).post(family_tracing::act),
         )
+        .route("/staff/offline", get(offline::shell))
+        .route("/staff/offline/devices", post(offline::enrol))
+        .route("/staff/offline/devices/{id}", get(offline::status))
+        .route("/staff/offline/devices/{id}/end", post(offline::end))
+        .route("/staff/offline/package", get(offline::package))
+        .route("/staff/offline/sync", post(offline::sync))
         .route("/staff/figures", get(figures::page))
         .route("/staff/figures.csv", get(figures::export_csv))
         .route("/staff/figures.xlsx", get(figures::export_xlsx))
@@ -470,6 +477,7 @@ pub struct Nav {
     pub audit: bool,
     pub figures: bool,
     pub directory: bool,
+    pub offline: bool,
 }
 
 impl Nav {
@@ -487,6 +495,8 @@ impl Nav {
             users: staff.may_anywhere(Action::ManageUsers, hubs),
             audit: staff.may_anywhere(Action::ViewAudit, hubs),
             figures: staff.may_anywhere(Action::ViewAggregates, hubs),
+            offline: staff.may_anywhere(Action::EditPerson, hubs)
+                || staff.may_anywhere(Action::RecordVisit, hubs),
             directory: policy::edits_directory_anywhere(&staff.actor),
         }
     }

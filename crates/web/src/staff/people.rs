@@ -216,7 +216,7 @@ pub struct PersonForm {
 }
 
 impl PersonForm {
-    fn from_pairs(pairs: Vec<(String, String)>) -> PersonForm {
+    pub(super) fn from_pairs(pairs: Vec<(String, String)>) -> PersonForm {
         let mut f = PersonForm::default();
         for (k, v) in pairs {
             let v = v.trim().to_owned();
@@ -249,7 +249,7 @@ impl PersonForm {
     }
 
     /// The record this form describes, or the first thing wrong with it.
-    fn parse(
+    pub(super) fn parse(
         &self,
         hubs: &[Hub],
     ) -> Result<(Hub, Sex, Identity, Vec<SpecificNeed>, ConsentGiver), ValidationError> {
@@ -527,7 +527,7 @@ async fn likely_duplicates(
 }
 
 /// "Field: message", with the field's label in the staff member's language.
-fn field_message(staff: &Staff, e: &ValidationError) -> String {
+pub(super) fn field_message(staff: &Staff, e: &ValidationError) -> String {
     super::field_error(
         staff.lang,
         &format!("person-{}", e.field.replace('_', "-")),

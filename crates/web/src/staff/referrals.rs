@@ -94,19 +94,6 @@ fn receiver_label(ctx: &Ctx, to: ReferralTo, providers: &[Provider]) -> String {
 // ---------------------------------------------------------------------------------------------
 // Sending
 
-#[derive(Deserialize)]
-pub struct SendForm {
-    csrf: String,
-    service: String,
-    to: String,
-    urgency: String,
-    #[serde(default)]
-    reason: String,
-    /// The deployment the person was met on; empty at the hub itself.
-    deployment: String,
-}
-
-/// Sends a referral from a person's record; the parts shared come as repeated `share` fields.
 pub async fn send(
     State(state): State<AppState>,
     Extension(from): Extension<ClientAddr>,
@@ -115,18 +102,26 @@ pub async fn send(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> StaffResult {
     let l = Desk::open(&state, &headers).await?;
+    check_csrf(&l.staff, &headers, &super::form_field(&pairs, "csrf"))?;
+    let person_id: Uuid = person
+        .parse()
+        .map_err(|_| StaffError::NotFound(l.staff.lang))?;
+    let id = make(&state, &l, &from, Uuid::now_v7(), person_id, &pairs).await?;
+    Ok(Redirect::to(&format!("/staff/referrals/{id}")).into_response())
+}
+
+/// Makes the referral a form describes for `person_id`, under `id`, as `send` does for the
+/// page and the offline sync does for a mobile team; refusals are audited.
+pub(super) async fn make(
+    state: &AppState,
+    l: &Desk,
+    from: &ClientAddr,
+    id: Uuid,
+    person_id: Uuid,
+    pairs: &[(String, String)],
+) -> StaffResult<Uuid> {
     let lang = l.staff.lang;
-    let get = |name: &str| super::form_field(&pairs, name);
-    let form = SendForm {
-        csrf: get("csrf"),
-        service: get("service"),
-        to: get("to"),
-        urgency: get("urgency"),
-        reason: get("reason"),
-        deployment: get("deployment"),
-    };
-    check_csrf(&l.staff, &headers, &form.csrf)?;
-    let person_id: Uuid = person.parse().map_err(|_| StaffError::NotFound(lang))?;
+    let get = |name: &str| super::form_field(pairs, name);
     let person = state
         .store
         .person(&l.keys, person_id)
@@ -138,20 +133,17 @@ pub async fn send(
         .cloned()
         .ok_or(StaffError::NotFound(lang))?;
     if !l.staff.may(Action::EditPerson, hub_target(&hub)) {
-        let event = l.staff.denied_at(
-            "referral.create",
-            format!("person:{person_id}"),
-            &from,
-            &hub,
-        );
-        audit(&state, lang, event).await?;
+        let event = l
+            .staff
+            .denied_at("referral.create", format!("person:{person_id}"), from, &hub);
+        audit(state, lang, event).await?;
         return Err(StaffError::NotFound(lang));
     }
     let bad = |id: &str| StaffError::BadRequest(lang, crate::I18N.message(lang, id, None));
     let service =
-        ServiceKind::from_code(&form.service).ok_or_else(|| bad("referral-bad-service"))?;
-    let urgency = Urgency::from_code(&form.urgency).ok_or_else(|| bad("referral-bad-urgency"))?;
-    let to = match form.to.split_once(':') {
+        ServiceKind::from_code(&get("service")).ok_or_else(|| bad("referral-bad-service"))?;
+    let urgency = Urgency::from_code(&get("urgency")).ok_or_else(|| bad("referral-bad-urgency"))?;
+    let to = match get("to").split_once(':') {
         Some(("specialist", role)) => Role::from_code(role)
             .filter(|r| IN_HUB_ROLES.contains(r))
             .map(ReferralTo::Specialist),
@@ -170,12 +162,12 @@ pub async fn send(
         }
     }
     let mut shared = Vec::new();
-    for (k, v) in &pairs {
+    for (k, v) in pairs {
         if k == "share" {
             shared.push(Field::from_code(v).ok_or_else(|| bad("referral-bad-share"))?);
         }
     }
-    let deployment_id = match form.deployment.trim() {
+    let deployment_id = match get("deployment").trim() {
         "" => None,
         id => Some(id.parse().map_err(|_| bad("referral-bad-deployment"))?),
     };
@@ -188,24 +180,23 @@ pub async fn send(
         to,
         urgency,
         shared,
-        reason: form.reason,
+        reason: get("reason"),
         created_by: Some(l.staff.user.id),
     };
-    let id = match state
+    match state
         .store
-        .create_referral(&l.keys, &new, &l.staff.change_at(&from, &hub))
+        .create_referral_as(&l.keys, id, &new, &l.staff.change_at(from, &hub))
         .await
     {
-        Ok(id) => id,
-        Err(StoreError::Invalid(e)) => {
-            return Err(StaffError::BadRequest(
-                lang,
-                super::field_error(lang, &format!("referral-{}", e.field), &e),
-            ));
-        }
-        Err(e) => return Err(l.internal(e)),
-    };
-    Ok(Redirect::to(&format!("/staff/referrals/{id}")).into_response())
+        Ok(id) => Ok(id),
+        // Made by an earlier sending of the same offline operation.
+        Err(e) if bluedot_store::offline::already_written(&e) => Ok(id),
+        Err(StoreError::Invalid(e)) => Err(StaffError::BadRequest(
+            lang,
+            super::field_error(lang, &format!("referral-{}", e.field), &e),
+        )),
+        Err(e) => Err(l.internal(e)),
+    }
 }
 
 /// What the person page needs to offer a referral.

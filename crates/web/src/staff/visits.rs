@@ -24,7 +24,7 @@ use crate::AppState;
 use crate::view::{Ctx, render_form};
 
 /// Today at a hub, by its own clock: a night shift's visits count for the day they began.
-fn hub_today(hub: &Hub) -> NaiveDate {
+pub(super) fn hub_today(hub: &Hub) -> NaiveDate {
     Utc::now()
         .with_timezone(&hub.country.timezone())
         .date_naive()
@@ -34,6 +34,14 @@ fn hub_today(hub: &Hub) -> NaiveDate {
 /// space in form encoding.
 fn band_slug(band: AgeBand) -> String {
     band.code().replace('+', "plus")
+}
+
+/// Every age band's field slug with its label, in order (`female-<slug>`, `male-<slug>`).
+pub(super) fn band_slugs() -> Vec<(String, String)> {
+    AgeBand::ALL
+        .iter()
+        .map(|b| (band_slug(*b), b.code().to_owned()))
+        .collect()
 }
 
 /// One age band row of the counter.
@@ -75,7 +83,7 @@ pub struct VisitForm {
 }
 
 impl VisitForm {
-    fn from_pairs(pairs: &[(String, String)]) -> Result<VisitForm, ValidationError> {
+    pub(super) fn from_pairs(pairs: &[(String, String)]) -> Result<VisitForm, ValidationError> {
         let mut f = VisitForm::default();
         let number = |field: &'static str, v: &str| -> Result<u32, ValidationError> {
             if v.trim().is_empty() {
@@ -156,7 +164,7 @@ impl VisitForm {
         }
     }
 
-    fn deployment_id(&self) -> Result<Option<Uuid>, ValidationError> {
+    pub(super) fn deployment_id(&self) -> Result<Option<Uuid>, ValidationError> {
         if self.deployment.is_empty() {
             return Ok(None);
         }
@@ -166,7 +174,7 @@ impl VisitForm {
             .map_err(|_| ValidationError::new("deployment", "choose from the list"))
     }
 
-    fn draft(&self) -> Result<VisitDraft, ValidationError> {
+    pub(super) fn draft(&self) -> Result<VisitDraft, ValidationError> {
         let mut groups = Vec::new();
         for g in &self.groups {
             groups.push(
@@ -469,7 +477,7 @@ fn wants_json(headers: &HeaderMap) -> bool {
         .is_some_and(|v| v.starts_with("application/json"))
 }
 
-fn field_message(staff: &Staff, e: &ValidationError) -> String {
+pub(super) fn field_message(staff: &Staff, e: &ValidationError) -> String {
     super::field_error(
         staff.lang,
         &format!("visit-{}", e.field.replace('_', "-")),
