@@ -1101,3 +1101,5 @@ offline-refused = Не е прието: { $reason }
 offline-someone = някой
 offline-sign-out = Изход и изтриване на данните от телефона
 offline-sign-out-unsent = Неизпратени записи: { $count }. Ако излезете сега, те ще се загубят. Изход въпреки това?
+offline-similar = Възможно е това лице вече да е регистрирано. Проверете:
+offline-similar-record = предишен запис { $n }

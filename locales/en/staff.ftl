@@ -1101,3 +1101,5 @@ offline-refused = Not accepted: { $reason }
 offline-someone = someone
 offline-sign-out = Sign out and wipe this phone
 offline-sign-out-unsent = { $count } entries are not sent yet. Signing out now loses them. Sign out anyway?
+offline-similar = This person may have been registered before. Check:
+offline-similar-record = earlier record { $n }

@@ -1101,3 +1101,5 @@ offline-refused = Nem fogadtuk el: { $reason }
 offline-someone = valaki
 offline-sign-out = Kijelentkezés és a telefon törlése
 offline-sign-out-unsent = Még el nem küldött bejegyzések: { $count }. Ha most kijelentkezik, elvesznek. Mégis kijelentkezik?
+offline-similar = Lehet, hogy ezt a személyt már nyilvántartásba vették. Ellenőrizze:
+offline-similar-record = korábbi bejegyzés: { $n }

@@ -1102,3 +1102,5 @@ offline-refused = Non accettato: { $reason }
 offline-someone = qualcuno
 offline-sign-out = Esci e cancella i dati dal telefono
 offline-sign-out-unsent = Voci non ancora inviate: { $count }. Uscendo ora andranno perse. Uscire comunque?
+offline-similar = Questa persona potrebbe essere già stata registrata. Controlla:
+offline-similar-record = registrazione precedente { $n }

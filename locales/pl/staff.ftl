@@ -1103,3 +1103,5 @@ offline-refused = Nie przyjęto: { $reason }
 offline-someone = ktoś
 offline-sign-out = Wyloguj i wyczyść telefon
 offline-sign-out-unsent = Niewysłane wpisy: { $count }. Wylogowanie teraz je usunie. Wylogować mimo to?
+offline-similar = Ta osoba mogła już zostać zarejestrowana. Sprawdź:
+offline-similar-record = wcześniejszy wpis { $n }

@@ -1102,3 +1102,5 @@ offline-refused = Neacceptat: { $reason }
 offline-someone = cineva
 offline-sign-out = Deconectați-vă și ștergeți datele de pe telefon
 offline-sign-out-unsent = Înregistrări netrimise: { $count }. Dacă vă deconectați acum, se pierd. Vă deconectați oricum?
+offline-similar = Este posibil ca această persoană să fi fost deja înregistrată. Verificați:
+offline-similar-record = înregistrarea anterioară { $n }

@@ -1103,3 +1103,5 @@ offline-refused = Не принято: { $reason }
 offline-someone = кто-то
 offline-sign-out = Выйти и стереть данные с телефона
 offline-sign-out-unsent = Ещё не отправлено записей: { $count }. Если выйти сейчас, они будут потеряны. Всё равно выйти?
+offline-similar = Этого человека, возможно, уже регистрировали. Проверьте:
+offline-similar-record = прежняя запись { $n }

@@ -1103,3 +1103,5 @@ offline-refused = Neprijaté: { $reason }
 offline-someone = niekto
 offline-sign-out = Odhlásiť sa a vymazať telefón
 offline-sign-out-unsent = Neodoslané záznamy: { $count }. Odhlásením sa teraz stratia. Odhlásiť sa aj tak?
+offline-similar = Táto osoba už mohla byť zaregistrovaná. Skontrolujte:
+offline-similar-record = skorší záznam { $n }

@@ -1103,3 +1103,5 @@ offline-refused = Не прийнято: { $reason }
 offline-someone = хтось
 offline-sign-out = Вийти й стерти дані з телефону
 offline-sign-out-unsent = Ще не надіслано записів: { $count }. Якщо вийти зараз, їх буде втрачено. Усе одно вийти?
+offline-similar = Цю людину, можливо, вже реєстрували. Перевірте:
+offline-similar-record = попередній запис { $n }

@@ -231,6 +231,17 @@ async fn offline_work_reaches_the_server_once_with_conflicts_and_refusals_told()
                     "fields": fields(&[("risk", "high"), ("seen", "medium")]),
                 }),
             ),
+            // The girl of the open case, registered again on a phone that did not hold her.
+            sealed(
+                &key,
+                Uuid::new_v4(),
+                json!({
+                    "kind": "person", "done_at": done_at,
+                    "fields": fields(&[("hub", &siret.id.to_string()), ("given_name", "Оксана"),
+                        ("family_name", "Литвин"), ("sex", "female"), ("age", "12"),
+                        ("consent_by", "child-assent")]),
+                }),
+            ),
             // Outside the team's hubs: refused as it would be online.
             sealed(
                 &key,
@@ -257,7 +268,7 @@ async fn offline_work_reaches_the_server_once_with_conflicts_and_refusals_told()
         assert_eq!(
             statuses(&first),
             [
-                "done", "done", "done", "done", "conflict", "refused", "refused"
+                "done", "done", "done", "done", "conflict", "done", "refused", "refused"
             ],
             "{backend}: {}",
             first.body
@@ -269,12 +280,22 @@ async fn offline_work_reaches_the_server_once_with_conflicts_and_refusals_told()
         assert_eq!(conflict["theirs"], "low");
         assert_eq!(conflict["mine"], "high");
         assert_eq!(conflict["changed_by"], lead_user.display_name.as_str());
+        let person_id = person.rsplit('/').next().unwrap();
         assert_eq!(
-            answers["results"][5]["outcome"]["reason"],
+            answers["results"][5]["outcome"]["similar"],
+            json!([person_id]),
+            "{backend}: the earlier record is pointed out"
+        );
+        assert!(
+            answers["results"][0]["outcome"].get("similar").is_none(),
+            "{backend}"
+        );
+        assert_eq!(
+            answers["results"][6]["outcome"]["reason"],
             "You are not allowed to do this for this case or hub."
         );
         assert!(
-            answers["results"][6]["outcome"]["reason"]
+            answers["results"][7]["outcome"]["reason"]
                 .as_str()
                 .unwrap()
                 .contains("could not read"),

@@ -46,8 +46,14 @@ impl Device {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "status", rename_all = "kebab-case")]
 pub enum Outcome {
-    /// Written; `record` names what was made or changed (`person:…`, `case:…`).
-    Done { record: String },
+    /// Written; `record` names what was made or changed (`person:…`, `case:…`). `similar`
+    /// lists earlier records, among those the worker may open, that look like the same person
+    /// (ids only: answers are kept in the clear).
+    Done {
+        record: String,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        similar: Vec<Uuid>,
+    },
     /// A field someone else changed since the device saw it: the worker chooses.
     Conflict {
         /// The record the field belongs to (`case:…`).
@@ -62,6 +68,15 @@ pub enum Outcome {
     /// The policy or the record's rules refuse it, as they would online; `reason` is in the
     /// worker's language.
     Refused { reason: String },
+}
+
+impl Outcome {
+    pub fn done(record: String) -> Outcome {
+        Outcome::Done {
+            record,
+            similar: Vec::new(),
+        }
+    }
 }
 
 /// A 256-bit key the device and the server share.

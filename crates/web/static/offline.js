@@ -207,6 +207,19 @@
         li.textContent = o.status === "done"
           ? "✓ " + (label || o.record)
           : "✗ " + (label ? label + ": " : "") + msg("refused", { reason: o.reason });
+        if (o.similar && o.similar.length) {
+          var note = document.createElement("p");
+          note.className = "note";
+          note.textContent = msg("similar") + " ";
+          o.similar.forEach(function (id, i) {
+            var a = document.createElement("a");
+            a.href = "/staff/people/" + encodeURIComponent(id);
+            a.textContent = msg("similar-record", { n: i + 1 });
+            note.appendChild(a);
+            if (i + 1 < o.similar.length) note.appendChild(document.createTextNode(", "));
+          });
+          li.appendChild(note);
+        }
         list.appendChild(li);
       });
       return saveHeld().then(function () {

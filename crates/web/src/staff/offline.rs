@@ -54,6 +54,8 @@ struct ShellPage {
     givers: Vec<Choice>,
     risks: Vec<Choice>,
     bands: Vec<(String, String)>,
+    /// Supplies the hub had in stock when the page was made; the server checks again.
+    items: Vec<Choice>,
     referral: super::referrals::ReferralOptions,
     /// Messages with several placeholders, which the script fills in.
     progress_msg: String,
@@ -98,6 +100,11 @@ pub async fn shell(
     let referral = super::referrals::options(&state, &ctx, &desk.staff, &hub)
         .await
         .map_err(|e| desk.internal(e))?;
+    let stock = state
+        .store
+        .stock(hub.id)
+        .await
+        .map_err(|e| desk.internal(e))?;
     let page = ShellPage {
         nav: super::Nav::for_staff(&desk.staff, &desk.hubs),
         hub_name: hub.name.text(ctx.lang).to_owned(),
@@ -115,6 +122,14 @@ pub async fn shell(
         givers: choices(&ctx, ConsentGiver::ALL, ConsentGiver::code, "consent-by"),
         risks: choices(&ctx, RiskLevel::ALL, RiskLevel::code, "case-risk"),
         bands: super::visits::band_slugs(),
+        items: stock
+            .iter()
+            .filter(|line| line.quantity > 0)
+            .map(|line| Choice {
+                value: line.item.code().to_owned(),
+                label: ctx.t(&format!("item-{}", line.item.code())),
+            })
+            .collect(),
         referral,
         progress_msg: ctx.ta(
             "offline-progress",
@@ -483,13 +498,17 @@ async fn apply(
 ) -> StaffResult<Outcome> {
     let done = match op.kind.as_str() {
         "person" => register(state, desk, from, id, &op.fields).await,
-        "visit" => count_visit(state, desk, from, id, done_at, &op.fields).await,
-        "case-note" => case_note(state, desk, from, id, op).await,
+        "visit" => count_visit(state, desk, from, id, done_at, &op.fields)
+            .await
+            .map(Outcome::done),
+        "case-note" => case_note(state, desk, from, id, op)
+            .await
+            .map(Outcome::done),
         "case-risk" => return change_risk(state, desk, from, op).await,
         "referral" => match op.target.parse::<Uuid>() {
             Ok(person) => super::referrals::make(state, desk, from, id, person, &op.fields)
                 .await
-                .map(|id| format!("referral:{id}")),
+                .map(|id| Outcome::done(format!("referral:{id}"))),
             Err(_) => Err(StaffError::NotFound(desk.staff.lang)),
         },
         _ => Err(StaffError::BadRequest(
@@ -497,10 +516,7 @@ async fn apply(
             staff_t(desk.staff.lang, "offline-unreadable"),
         )),
     };
-    match done {
-        Ok(record) => Ok(Outcome::Done { record }),
-        Err(e) => refusal(e).map(|reason| Outcome::Refused { reason }),
-    }
+    done.or_else(|e| refusal(e).map(|reason| Outcome::Refused { reason }))
 }
 
 /// A refusal in the worker's language.
@@ -514,7 +530,7 @@ async fn register(
     from: &ClientAddr,
     id: Uuid,
     fields: &[(String, String)],
-) -> StaffResult<String> {
+) -> StaffResult<Outcome> {
     let form = PersonForm::from_pairs(fields.to_vec());
     let (hub, sex, identity, needs, given_by) = form
         .parse(&desk.hubs)
@@ -530,7 +546,7 @@ async fn register(
         hub_id: hub.id,
         country: hub.country,
         sex,
-        identity,
+        identity: identity.clone(),
         needs,
         consent: NewConsent {
             purpose: ConsentPurpose::Registration,
@@ -579,7 +595,29 @@ async fn register(
             .await
             .map_err(|e| desk.internal(e))?;
     }
-    Ok(format!("person:{id}"))
+    // The device could check only what it held; the worker is told of earlier records here,
+    // as the form online would have warned, to merge them if they are the same child.
+    let similar: Vec<Uuid> = super::people::likely_duplicates(state, desk, &identity)
+        .await?
+        .visible
+        .iter()
+        .map(|p| p.id)
+        .filter(|p| *p != id)
+        .collect();
+    if !similar.is_empty() {
+        let mut event = desk.staff.event_at(
+            "person.duplicate-warning",
+            format!("person:{id}"),
+            from,
+            &hub,
+        );
+        event.outcome = format!("{} shown", similar.len());
+        super::audit(state, desk.staff.lang, event).await?;
+    }
+    Ok(Outcome::Done {
+        record: format!("person:{id}"),
+        similar,
+    })
 }
 
 async fn count_visit(
@@ -700,9 +738,7 @@ async fn change_risk(
     for _ in 0..3 {
         let theirs = case.state.risk;
         if theirs == mine {
-            return Ok(Outcome::Done {
-                record: format!("case:{case_id}"),
-            });
+            return Ok(Outcome::done(format!("case:{case_id}")));
         }
         if theirs != seen {
             let changed_by = case_changer(state, desk, case_id).await?;
@@ -734,9 +770,7 @@ async fn change_risk(
             .await
         {
             Ok(_) => {
-                return Ok(Outcome::Done {
-                    record: format!("case:{case_id}"),
-                });
+                return Ok(Outcome::done(format!("case:{case_id}")));
             }
             // Another step landed between reading and writing: look again.
             Err(StoreError::Conflict(_)) => {

@@ -485,7 +485,7 @@ pub async fn create(
 
 /// Earlier records that are likely the same person: names alike in any script and, where both
 /// are known, birth years at most two apart.
-async fn likely_duplicates(
+pub(super) async fn likely_duplicates(
     state: &AppState,
     l: &Desk,
     identity: &Identity,
