@@ -100,6 +100,11 @@ for (const database of databases()) {
       assert.ok(!stored.text.includes("Мельничук") && !stored.text.includes("Melnychuk"), "but only encrypted");
       assert.deepEqual(await axeViolations(page), []);
 
+      for (let waited = 0; !(await deviceStorage(page)).keys.includes("slips-uk"); waited += 200) {
+        assert.ok(waited < 20_000, "the blank slips were never kept");
+        await new Promise((r) => setTimeout(r, 200));
+      }
+
       // No signal: a child on a bus, a group, a note, a referral and a higher risk.
       await worker.context.setOffline(true);
       await page.fill("#op-given", "Богдан");
@@ -142,6 +147,18 @@ for (const database of databases()) {
       await page.fill("#op-ref-reason", "Alone and frightened");
       await page.click("#offline-referral button[type=submit]");
       await queueSays(page, /Waiting to send: 4/);
+      // The boy's slip, in Ukrainian, printed with no connection.
+      await page.evaluate(() => { window.print = () => { window.printed = true; }; });
+      await page.selectOption("#op-slip-lang", "uk");
+      await page.click("#op-slip-print");
+      await page.waitForFunction(() => window.printed === true);
+      const slip = await page.locator("#offline-slip-sheet").innerText();
+      await page.locator("#offline-slip").screenshot({ path: "/tmp/bluedot-offline-slip.png" });
+      assert.match(slip, /Богдан Шевчук/);
+      assert.match(slip, /Скерування/);
+      assert.match(slip, /Психосоціальна підтримка/);
+      assert.match(slip, /\b[0-9A-F]{8}\b/);
+      assert.deepEqual(await axeViolations(page), []);
 
       await page.click("summary:has-text(\"Change a case's risk\")");
       await page.check("#offline-risk input[name=risk][value=high]");

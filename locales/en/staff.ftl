@@ -1103,3 +1103,4 @@ offline-sign-out = Sign out and wipe this phone
 offline-sign-out-unsent = { $count } entries are not sent yet. Signing out now loses them. Sign out anyway?
 offline-similar = This person may have been registered before. Check:
 offline-similar-record = earlier record { $n }
+offline-slip-missing = This phone has no slip in that language yet. Choose another, or connect once to fetch it.

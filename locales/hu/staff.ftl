@@ -1103,3 +1103,4 @@ offline-sign-out = Kijelentkezés és a telefon törlése
 offline-sign-out-unsent = Még el nem küldött bejegyzések: { $count }. Ha most kijelentkezik, elvesznek. Mégis kijelentkezik?
 offline-similar = Lehet, hogy ezt a személyt már nyilvántartásba vették. Ellenőrizze:
 offline-similar-record = korábbi bejegyzés: { $n }
+offline-slip-missing = Ezen a telefonon még nincs meg a lap ezen a nyelven. Válasszon másikat, vagy csatlakozzon a letöltéséhez.

@@ -1104,3 +1104,4 @@ offline-sign-out = Esci e cancella i dati dal telefono
 offline-sign-out-unsent = Voci non ancora inviate: { $count }. Uscendo ora andranno perse. Uscire comunque?
 offline-similar = Questa persona potrebbe essere già stata registrata. Controlla:
 offline-similar-record = registrazione precedente { $n }
+offline-slip-missing = Questo telefono non ha ancora il foglio in questa lingua. Scegline un'altra o collegati per scaricarlo.

@@ -1105,3 +1105,4 @@ offline-sign-out = Wyloguj i wyczyść telefon
 offline-sign-out-unsent = Niewysłane wpisy: { $count }. Wylogowanie teraz je usunie. Wylogować mimo to?
 offline-similar = Ta osoba mogła już zostać zarejestrowana. Sprawdź:
 offline-similar-record = wcześniejszy wpis { $n }
+offline-slip-missing = Ten telefon nie ma jeszcze formularza w tym języku. Wybierz inny albo połącz się, by go pobrać.

@@ -1104,3 +1104,4 @@ offline-sign-out = Deconectați-vă și ștergeți datele de pe telefon
 offline-sign-out-unsent = Înregistrări netrimise: { $count }. Dacă vă deconectați acum, se pierd. Vă deconectați oricum?
 offline-similar = Este posibil ca această persoană să fi fost deja înregistrată. Verificați:
 offline-similar-record = înregistrarea anterioară { $n }
+offline-slip-missing = Telefonul nu are încă formularul în această limbă. Alegeți alta sau conectați-vă o dată pentru a-l descărca.

@@ -1105,3 +1105,4 @@ offline-sign-out = Odhlásiť sa a vymazať telefón
 offline-sign-out-unsent = Neodoslané záznamy: { $count }. Odhlásením sa teraz stratia. Odhlásiť sa aj tak?
 offline-similar = Táto osoba už mohla byť zaregistrovaná. Skontrolujte:
 offline-similar-record = skorší záznam { $n }
+offline-slip-missing = Tento telefón ešte nemá lístok v tomto jazyku. Zvoľte iný alebo sa pripojte, aby sa stiahol.

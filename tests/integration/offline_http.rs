@@ -149,6 +149,26 @@ async fn offline_work_reaches_the_server_once_with_conflicts_and_refusals_told()
         assert_eq!(cases[0]["name"], "Oksana Lytvyn");
         assert_eq!(cases[0]["risk"], "medium");
 
+        // Blank slips to print offline, in the person's language, with nothing personal.
+        let slips = parsed(
+            &send(
+                &app,
+                "GET",
+                &format!("/staff/offline/slips?hub={}&lang=ru", siret.id),
+                Some(&worker),
+                None,
+            )
+            .await,
+        );
+        let blank = slips["slips"]["specialist:psychosocial"].as_str().unwrap();
+        assert!(
+            blank.contains("{name}") && blank.contains("{reference}"),
+            "{backend}"
+        );
+        assert!(blank.contains("<html lang=\"ru\""), "{backend}");
+        assert!(!blank.contains("Lytvyn"), "{backend}");
+        assert_eq!(slips["urgencies"].as_object().unwrap().len(), 3);
+
         // Meanwhile the coordinator lowers the risk online.
         let page = send(&app, "GET", &case_url, Some(&lead), None).await;
         let lowered = send(

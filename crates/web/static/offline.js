@@ -103,12 +103,64 @@
     }, function () { return null; });
   }
 
-  // Cases from the server, with what was done here since kept on top.
+  // Cases from the server, with what was done here since kept on top; blank slips too.
   function refreshFromServer(device) {
+    fetchSlips(device);
     return fetchPackage(device).then(function (pkg) {
       if (!pkg) return;
       held.cases = pkg.cases;
       return saveHeld();
+    });
+  }
+
+  // Blank referral slips in every language, kept in the clear: they hold no personal data.
+  function fetchSlips(device) {
+    var langs = (root.dataset.slipLangs || "").split(",").filter(Boolean);
+    return langs.reduce(function (done, lang) {
+      return done.then(function () {
+        return fetch("/staff/offline/slips?hub=" + encodeURIComponent(device.hub) + "&lang=" + lang, {
+          credentials: "same-origin", redirect: "manual", headers: { "Accept": "application/json" },
+        }).then(function (r) {
+          if (!r.ok || (r.headers.get("Content-Type") || "").indexOf("application/json") === -1) return;
+          return r.json().then(function (slips) { return store.put("slips-" + lang, slips); });
+        });
+      });
+    }, Promise.resolve()).catch(function () {});
+  }
+
+  // --- Referral slips -------------------------------------------------------------------
+
+  var lastReferral = null;
+
+  function escapeHtml(text) {
+    return String(text).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;" }[c];
+    });
+  }
+
+  // Fills the kept blank slip of the referral's receiver in `lang` and shows it for printing.
+  function fillSlip(lang) {
+    var r = lastReferral;
+    return store.get("slips-" + lang).then(function (slips) {
+      var blank = slips && slips.slips[r.to];
+      if (!blank) { status(msg("slip-missing"), true); return false; }
+      var values = {
+        name: r.name,
+        // The referral's id is the operation's key: the same reference as the slip printed online.
+        reference: r.key.replace(/-/g, "").slice(0, 8).toUpperCase(),
+        date: new Date().toLocaleDateString(lang, { day: "numeric", month: "long", year: "numeric" }),
+        service: slips.services[r.service] || r.service,
+        urgency: slips.urgencies[r.urgency] || r.urgency,
+      };
+      var html = blank.replace(/\{(name|reference|date|service|urgency)\}/g, function (_, k) { return escapeHtml(values[k]); });
+      var doc = new DOMParser().parseFromString(html, "text/html");
+      var sheet = $("offline-slip-sheet");
+      sheet.lang = lang;
+      sheet.textContent = "";
+      Array.prototype.forEach.call(doc.querySelector("main").childNodes, function (node) {
+        sheet.appendChild(document.importNode(node, true));
+      });
+      return true;
     });
   }
 
@@ -337,6 +389,12 @@
       if (kind === "person") {
         held.people.push({ id: k, name: label, latin: "" });
       }
+      if (kind === "referral") {
+        var get = function (name) { var f = fields.filter(function (p) { return p[0] === name; })[0]; return f ? f[1] : ""; };
+        lastReferral = { key: k, name: label, to: get("to"), service: get("service"), urgency: get("urgency") };
+        $("offline-slip").hidden = false;
+        $("offline-slip-sheet").textContent = "";
+      }
       return saveHeld();
     }).then(function () {
       form.reset();
@@ -497,6 +555,15 @@
   ["op-given", "op-family"].forEach(function (id) {
     $(id).addEventListener("input", function () { $("offline-person").querySelector("[data-duplicate]").hidden = true; });
   });
+  $("op-slip-print").addEventListener("click", function () {
+    if (!lastReferral) return;
+    fillSlip($("op-slip-lang").value).then(function (filled) {
+      if (!filled) return;
+      document.body.classList.add("printing-slip");
+      window.print();
+    });
+  });
+  window.addEventListener("afterprint", function () { document.body.classList.remove("printing-slip"); });
   $("offline-send").addEventListener("click", flush);
   $("offline-sign-out").addEventListener("click", signOut);
   window.addEventListener("online", function () { if (key) flush(); });

@@ -115,6 +115,7 @@ pub fn routes() -> Router<AppState> {
         .route("/staff/offline/devices/{id}", get(offline::status))
         .route("/staff/offline/devices/{id}/end", post(offline::end))
         .route("/staff/offline/package", get(offline::package))
+        .route("/staff/offline/slips", get(offline::slips))
         .route("/staff/offline/sync", post(offline::sync))
         .route("/staff/figures", get(figures::page))
         .route("/staff/figures.csv", get(figures::export_csv))

@@ -14,20 +14,23 @@ use axum::Json;
 use axum::extract::{Extension, Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use bluedot_core::Hub;
 use bluedot_core::case::{RiskLevel, Step};
 use bluedot_core::person::{ConsentGiver, ConsentPurpose, Sex, SpecificNeed};
 use bluedot_core::policy::{self, Action};
+use bluedot_core::referral::{IN_HUB_ROLES, Urgency};
+use bluedot_core::{Hub, Lang, ServiceKind};
 use bluedot_store::StoreError;
 use bluedot_store::cases::{CaseChange, CaseFilter, StepText};
 use bluedot_store::offline::{Device, Outcome, already_written, open_sealed};
 use bluedot_store::people::{NewConsent, NewPerson};
+use bluedot_store::referrals::ReferralTo;
 use bluedot_store::visits::NewVisit;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use uuid::Uuid;
 
 use super::people::{Choice, PersonForm, choices};
+use super::referrals::{SlipFill, slip_page};
 use super::visits::VisitForm;
 use super::{ClientAddr, Desk, StaffError, StaffResult, hub_target, same_origin, staff_t};
 use crate::AppState;
@@ -57,6 +60,8 @@ struct ShellPage {
     /// Supplies the hub had in stock when the page was made; the server checks again.
     items: Vec<Choice>,
     referral: super::referrals::ReferralOptions,
+    /// The languages a slip can be printed in, the persons' own first.
+    slip_langs: Vec<Choice>,
     /// Messages with several placeholders, which the script fills in.
     progress_msg: String,
     conflict_msg: String,
@@ -131,6 +136,19 @@ pub async fn shell(
             })
             .collect(),
         referral,
+        slip_langs: [Lang::Uk, Lang::Ru]
+            .into_iter()
+            .chain(
+                Lang::ALL
+                    .iter()
+                    .copied()
+                    .filter(|l| !matches!(l, Lang::Uk | Lang::Ru)),
+            )
+            .map(|l| Choice {
+                value: l.code().to_owned(),
+                label: l.native_name().to_owned(),
+            })
+            .collect(),
         progress_msg: ctx.ta(
             "offline-progress",
             &[("sent", "{sent}".into()), ("total", "{total}".into())],
@@ -357,6 +375,79 @@ pub async fn package(
             "hub": hub.id,
             "taken_at": state.store.now(),
             "cases": cases,
+        }),
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct SlipsParams {
+    hub: Option<Uuid>,
+    lang: Option<String>,
+}
+
+/// Blank referral slips in one language, one for each receiver a referral from the hub may go
+/// to, for the device to fill in and print offline. They hold no personal data: the referral's
+/// facts are placeholders (`{name}`, `{reference}`, `{date}`, `{service}`, `{urgency}`),
+/// with the labels of services and urgencies to fill them with.
+pub async fn slips(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(params): Query<SlipsParams>,
+) -> StaffResult {
+    let desk = Desk::open(&state, &headers).await?;
+    let hub = team_hub(&desk, params.hub)?;
+    let lang = params
+        .lang
+        .as_deref()
+        .and_then(Lang::from_tag)
+        .unwrap_or(Lang::Uk);
+    let providers = state
+        .store
+        .list_providers(Some(hub.country))
+        .await
+        .map_err(|e| desk.internal(e))?;
+    let mut receivers: Vec<(String, ReferralTo)> = IN_HUB_ROLES
+        .iter()
+        .map(|r| {
+            (
+                format!("specialist:{}", r.code()),
+                ReferralTo::Specialist(*r),
+            )
+        })
+        .collect();
+    receivers.extend(
+        providers
+            .iter()
+            .map(|p| (format!("provider:{}", p.id), ReferralTo::Provider(p.id))),
+    );
+    let mut slips = serde_json::Map::new();
+    for (value, to) in receivers {
+        let blank = SlipFill {
+            reference: "{reference}".into(),
+            date: "{date}".into(),
+            name: "{name}".into(),
+            service: "{service}".into(),
+            urgency: "{urgency}".into(),
+        };
+        let page = slip_page(Ctx::new(lang, "/", "slip"), &hub, &providers, to, blank);
+        let html = page.render().map_err(|e| desk.internal(e))?;
+        slips.insert(value, html.into());
+    }
+    let ctx = Ctx::new(lang, "/", "slip");
+    let labels =
+        |codes: Vec<&'static str>, prefix: &str| -> serde_json::Map<String, serde_json::Value> {
+            codes
+                .into_iter()
+                .map(|c| (c.to_owned(), ctx.t(&format!("{prefix}-{c}")).into()))
+                .collect()
+        };
+    Ok(json(
+        StatusCode::OK,
+        serde_json::json!({
+            "lang": lang.code(),
+            "slips": slips,
+            "services": labels(ServiceKind::ALL.iter().map(|s| s.code()).collect(), "service"),
+            "urgencies": labels(Urgency::ALL.iter().map(|u| u.code()).collect(), "slip-urgency"),
         }),
     ))
 }

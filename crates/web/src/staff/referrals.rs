@@ -535,7 +535,7 @@ pub async fn move_on(
 
 #[derive(Template)]
 #[template(path = "staff/referral_slip.html")]
-struct SlipPage {
+pub(super) struct SlipPage {
     ctx: Ctx,
     reference: String,
     date: String,
@@ -549,6 +549,74 @@ struct SlipPage {
     contacts: Vec<ContactLink>,
     urgency: String,
     hub: String,
+}
+
+/// What a slip says of the referral itself: filled in from the referral online, or with
+/// placeholders for a device to fill in offline.
+pub(super) struct SlipFill {
+    pub reference: String,
+    pub date: String,
+    pub name: String,
+    pub service: String,
+    pub urgency: String,
+}
+
+/// A slip in `ctx`'s language: the referral's facts, where to go, its hours and contacts.
+pub(super) fn slip_page(
+    ctx: Ctx,
+    hub: &Hub,
+    providers: &[Provider],
+    to: ReferralTo,
+    fill: SlipFill,
+) -> SlipPage {
+    let lang = ctx.lang;
+    let (receiver, address, hours, contacts) = match to {
+        ReferralTo::Provider(pid) => match providers.iter().find(|p| p.id == pid) {
+            Some(p) => (
+                format!("{} — {}", p.organization, p.name.text(lang)),
+                p.address.text(lang).to_owned(),
+                p.opening_hours.clone().unwrap_or_default(),
+                p.contacts
+                    .iter()
+                    .map(|c| ContactLink::new(&ctx, c))
+                    .collect(),
+            ),
+            None => (
+                ctx.t("slip-ask-hub"),
+                String::new(),
+                String::new(),
+                Vec::new(),
+            ),
+        },
+        ReferralTo::Specialist(role) => (
+            format!(
+                "{} — {}",
+                hub.name.text(lang),
+                ctx.t(&format!("slip-role-{}", role.code()))
+            ),
+            hub.address.text(lang).to_owned(),
+            hub.opening_hours.clone(),
+            hub.contacts
+                .iter()
+                .map(|c| ContactLink::new(&ctx, c))
+                .collect(),
+        ),
+    };
+    let hours = hours_in_words(&ctx, &hours, hub.country);
+    SlipPage {
+        reference: fill.reference,
+        date: fill.date,
+        name: fill.name,
+        service: fill.service,
+        receiver,
+        address,
+        week: hours.days,
+        unread_hours: hours.unread,
+        contacts,
+        urgency: fill.urgency,
+        hub: hub.name.text(lang).to_owned(),
+        ctx,
+    }
 }
 
 #[derive(Deserialize)]
@@ -587,53 +655,14 @@ pub async fn slip(
         .list_providers(Some(hub.country))
         .await
         .map_err(|e| l.internal(e))?;
-    let (receiver, address, hours, contacts) = match referral.to {
-        ReferralTo::Provider(pid) => match providers.iter().find(|p| p.id == pid) {
-            Some(p) => (
-                format!("{} — {}", p.organization, p.name.text(lang)),
-                p.address.text(lang).to_owned(),
-                p.opening_hours.clone().unwrap_or_default(),
-                p.contacts
-                    .iter()
-                    .map(|c| ContactLink::new(&ctx, c))
-                    .collect(),
-            ),
-            None => (
-                ctx.t("slip-ask-hub"),
-                String::new(),
-                String::new(),
-                Vec::new(),
-            ),
-        },
-        ReferralTo::Specialist(role) => (
-            format!(
-                "{} — {}",
-                hub.name.text(lang),
-                ctx.t(&format!("slip-role-{}", role.code()))
-            ),
-            hub.address.text(lang).to_owned(),
-            hub.opening_hours.clone(),
-            hub.contacts
-                .iter()
-                .map(|c| ContactLink::new(&ctx, c))
-                .collect(),
-        ),
-    };
-    let hours = hours_in_words(&ctx, &hours, hub.country);
-    let page = SlipPage {
+    let fill = SlipFill {
         reference: referral.id.simple().to_string()[..8].to_uppercase(),
         date: ctx.day_at_hub(referral.created_at, &hub),
         name: identity.map(|i| i.full_name()).unwrap_or_default(),
         service: ctx.t(&format!("service-{}", referral.service.code())),
-        receiver,
-        address,
-        week: hours.days,
-        unread_hours: hours.unread,
-        contacts,
         urgency: ctx.t(&format!("slip-urgency-{}", referral.urgency.code())),
-        hub: hub.name.text(lang).to_owned(),
-        ctx,
     };
+    let page = slip_page(ctx, &hub, &providers, referral.to, fill);
     let event = l.staff.event_at(
         "referral.slip",
         format!("referral:{}", referral.id),
