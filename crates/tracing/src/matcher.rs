@@ -108,6 +108,11 @@ struct Form {
     others: Vec<String>,
     /// The loosest reading of each of them (`fold::loose`).
     others_loose: Vec<String>,
+    /// What blocking needs of a registered child's given name, worked out once per spelling.
+    as_given: Option<AsGiven>,
+    /// What blocking needs of a registered child's family name: its first reading, then the
+    /// others.
+    as_family: Vec<AsFamily>,
 }
 
 impl Form {
@@ -122,6 +127,8 @@ impl Form {
             id: u32::MAX,
             others: Vec::new(),
             others_loose: Vec::new(),
+            as_given: None,
+            as_family: Vec::new(),
         }
     }
 
@@ -244,8 +251,23 @@ enum Field {
 
 fn field_form(field: Field, text: &str, names: &NameGroups, places: &NameGroups) -> Form {
     match field {
-        Field::Given => Form::snapped(known_name(text, names), names),
-        Field::Family => Form::family(text, names),
+        Field::Given => {
+            let form = Form::snapped(known_name(text, names), names);
+            Form {
+                as_given: Some(AsGiven::new(&form, names)),
+                ..form
+            }
+        }
+        Field::Family => {
+            let form = Form::family(text, names);
+            Form {
+                as_family: std::iter::once(&form.text)
+                    .chain(&form.others)
+                    .map(|r| AsFamily::new(r))
+                    .collect(),
+                ..form
+            }
+        }
         Field::Place => Form::snapped(known_name(text, places), places),
         Field::Parent => Form::snapped(first_word(&known_name(text, names)), names),
     }
@@ -290,7 +312,103 @@ fn skeleton(folded: &str) -> String {
 /// The key of a full birth date, the one key that needs no name.
 fn date_key(p: &Prepared) -> Option<Key> {
     let (y, (m, d)) = (p.year?, p.month_day?);
-    Some(key(5, &format!("{y}-{m:02}-{d:02}")))
+    Some(key(5, (y, m, d)))
+}
+
+/// A name in the given-name place of the blocking keys.
+#[derive(Debug, Clone, Default)]
+struct AsGiven {
+    /// Its identity (`name_key`): its group or folded text; `None` when empty.
+    identity: Option<String>,
+    /// The identities of the known names it is a slip from, when it is a slip from several.
+    slips: Vec<String>,
+    /// Its first letter once "ch" is read as х.
+    initial: Option<char>,
+}
+
+impl AsGiven {
+    /// `text` read as a given name; `form.groups` where it is one (a snapped given name).
+    fn new(form: &Form, names: &NameGroups) -> AsGiven {
+        let slips = names.one_slip_from(&form.text);
+        AsGiven {
+            identity: (!form.text.is_empty())
+                .then(|| name_key(form.groups.first().copied(), &form.text)),
+            slips: if slips.len() > 1 {
+                slips.iter().map(|g| name_key(Some(*g), "")).collect()
+            } else {
+                Vec::new()
+            },
+            initial: form.h.chars().next(),
+        }
+    }
+
+    /// Any text read as a given name (a family name, when the two may have been swapped).
+    fn of(text: &str, names: &NameGroups) -> AsGiven {
+        AsGiven::new(&Form::snapped(text.to_owned(), names), names)
+    }
+}
+
+/// A name in the family-name place of the blocking keys.
+#[derive(Debug, Clone, Default)]
+struct AsFamily {
+    skeleton: String,
+    /// The skeleton of its loosest reading (sibilants and ц alike).
+    loose_skeleton: String,
+    initial: Option<char>,
+}
+
+impl AsFamily {
+    fn new(text: &str) -> AsFamily {
+        AsFamily {
+            skeleton: skeleton(text),
+            loose_skeleton: skeleton(&loose(text)),
+            initial: ch_as_h(text).chars().next(),
+        }
+    }
+}
+
+/// Every key of a given name and a family name (either may be empty) born in `year`.
+fn keys_of(given: &AsGiven, family: &AsFamily, year: Option<i32>) -> Vec<Key> {
+    let mut keys = Vec::with_capacity(6);
+    let fam = family.skeleton.as_str();
+    let loose_fam = family.loose_skeleton.as_str();
+    // A name a slip from two known names is looked for under both.
+    for group in &given.slips {
+        if let Some(y) = year {
+            keys.push(key(2, (group.as_str(), y)));
+        }
+        if !fam.is_empty() {
+            keys.push(key(7, (group.as_str(), loose_fam)));
+        }
+    }
+    if !fam.is_empty() {
+        keys.push(key(0, fam));
+        // Spelling systems that disagree on sibilants (s, z, sh, zh) and on ц.
+        if loose_fam != fam {
+            keys.push(key(6, loose_fam));
+        }
+        if let Some(y) = year {
+            // A typo in the given name still meets the child through family and year.
+            keys.push(key(3, (fam, y)));
+        }
+        if let Some(first) = given.initial {
+            keys.push(key(4, (fam, first)));
+        }
+    }
+    if let Some(g) = given.identity.as_deref() {
+        if !fam.is_empty() {
+            // Both names, no year: narrow however common the family name, and blind to a
+            // birth year or age that is off by more than one.
+            keys.push(key(7, (g, loose_fam)));
+        }
+        if let Some(first) = family.initial {
+            keys.push(key(1, (g, first)));
+        }
+        if let Some(y) = year {
+            keys.push(key(2, (g, y)));
+        }
+    }
+    keys
 }
 
 /// Whether two names of some length differ by one typing slip: a letter left out, added,
@@ -342,10 +460,10 @@ fn intern(interned: &mut HashMap<String, u32>, text: &str) -> u32 {
 /// kept; two texts that hash alike only hand over a few more candidates to score.
 type Key = (u8, u64);
 
-fn key(kind: u8, text: &str) -> Key {
-    use std::hash::{Hash, Hasher};
+fn key(kind: u8, parts: impl std::hash::Hash) -> Key {
+    use std::hash::Hasher;
     let mut hasher = rustc_hash::FxHasher::default();
-    text.hash(&mut hasher);
+    parts.hash(&mut hasher);
     (kind, hasher.finish())
 }
 
@@ -490,11 +608,21 @@ impl Matcher {
 
     /// Every key a child is indexed under.
     fn child_keys(&self, prepared: &Prepared) -> Vec<Key> {
-        let mut keys = self.keys(&prepared.given, &prepared.family, prepared.any_year());
-        keys.extend(date_key(prepared));
-        for other in &prepared.family.others {
-            keys.extend(self.keys(&prepared.given, other, prepared.any_year()));
+        let given = match &prepared.given.as_given {
+            Some(given) => std::borrow::Cow::Borrowed(given),
+            None => std::borrow::Cow::Owned(AsGiven::new(&prepared.given, &self.names)),
+        };
+        let year = prepared.any_year();
+        let mut keys: Vec<Key> = prepared
+            .family
+            .as_family
+            .iter()
+            .flat_map(|family| keys_of(&given, family, year))
+            .collect();
+        if prepared.family.as_family.is_empty() {
+            keys = keys_of(&given, &AsFamily::new(&prepared.family), year);
         }
+        keys.extend(date_key(prepared));
         keys.sort_unstable();
         keys.dedup();
         keys
@@ -517,57 +645,14 @@ impl Matcher {
         self.children.push((child.id.clone(), prepared));
     }
 
-    /// The given name's identity for blocking, of a folded text (`Form::name_key`, for text
-    /// that may be a family name read as a given one).
-    fn given_key(&self, given: &str) -> String {
-        name_key(self.names.known_or_near(given).first().copied(), given)
-    }
-
+    /// Every key of a given and a family name as written in a request (either may be a name
+    /// read in the other place).
     fn keys(&self, given: &str, family: &str, year: Option<i32>) -> Vec<Key> {
-        let mut keys = Vec::with_capacity(5);
-        let fam = skeleton(family);
-        let g = (!given.is_empty()).then(|| self.given_key(given));
-        // A name a slip from two known names is looked for under both.
-        let slips = self.names.one_slip_from(given);
-        if slips.len() > 1 {
-            for group in &slips {
-                if let Some(y) = year {
-                    keys.push(key(2, &format!("#{group}|{y}")));
-                }
-                if !fam.is_empty() {
-                    keys.push(key(7, &format!("#{group}|{}", skeleton(&loose(family)))));
-                }
-            }
-        }
-        if !fam.is_empty() {
-            keys.push(key(0, &fam));
-            // Spelling systems that disagree on sibilants (s, z, sh, zh) and on ц.
-            let loose_fam = skeleton(&loose(family));
-            if loose_fam != fam {
-                keys.push(key(6, &loose_fam));
-            }
-            if let Some(y) = year {
-                // A typo in the given name still meets the child through family and year.
-                keys.push(key(3, &format!("{fam}|{y}")));
-            }
-            if let Some(first) = ch_as_h(given).chars().next() {
-                keys.push(key(4, &format!("{fam}|{first}")));
-            }
-        }
-        if let Some(g) = g {
-            if !fam.is_empty() {
-                // Both names, no year: narrow however common the family name, and blind to
-                // a birth year or age that is off by more than one.
-                keys.push(key(7, &format!("{g}|{}", skeleton(&loose(family)))));
-            }
-            if let Some(first) = ch_as_h(family).chars().next() {
-                keys.push(key(1, &format!("{g}|{first}")));
-            }
-            if let Some(y) = year {
-                keys.push(key(2, &format!("{g}|{y}")));
-            }
-        }
-        keys
+        keys_of(
+            &AsGiven::of(given, &self.names),
+            &AsFamily::new(family),
+            year,
+        )
     }
 
     /// The best `top` candidates for a request, best first.
@@ -1230,7 +1315,7 @@ mod tests {
         let keys = m.keys(&fold("Barina"), &fold("Гуменюк"), Some(2014));
         for group in [marina, karina] {
             assert!(
-                keys.contains(&key(2, &format!("#{group}|2014"))),
+                keys.contains(&key(2, (format!("#{group}").as_str(), 2014))),
                 "{keys:?}"
             );
         }
