@@ -12,6 +12,7 @@ pub mod hub;
 pub mod indicator;
 pub mod lang;
 pub mod person;
+pub mod planning;
 pub mod policy;
 pub mod provider;
 pub mod referral;
