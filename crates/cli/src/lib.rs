@@ -1,6 +1,7 @@
 //! The `bluedot` command. Settings come from defaults, then a TOML file (`--config`), then
 //! `BLUEDOT_*` environment variables and flags, each overriding the one before.
 
+mod planning;
 mod progress;
 mod settings;
 pub mod tracing_batch;
@@ -66,6 +67,9 @@ enum Command {
     /// The directory as a file: export it, or import one (HSDS 3 JSON or tabular CSV).
     #[command(subcommand)]
     Directory(DirectoryCommand),
+    /// Network planning from arrivals statistics.
+    #[command(subcommand)]
+    Planning(PlanningCommand),
     /// Write a consistent copy of the SQLite database while the server runs (the keys are not in
     /// it: keep them apart). PostgreSQL deployments use pg_dump.
     Backup {
@@ -104,6 +108,37 @@ enum DirectoryCommand {
         /// Report what would be created, changed, left alone and refused, and write nothing.
         #[arg(long)]
         dry_run: bool,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+#[derive(Subcommand)]
+enum PlanningCommand {
+    /// Which arrivals had a hub of the directory open within reach in their hour, per country
+    /// and for the network; the worst gaps; and the mobile-team slots that would cover most.
+    /// Every row is checked first: one refused row is reported with its line and nothing is
+    /// used.
+    Coverage {
+        /// `code,name,country,lat,lon`: the crossing points, stations and towns counted.
+        #[arg(long, value_name = "FILE")]
+        places: PathBuf,
+        /// `place,date,count[,hour_band][,mode]`, as border-crossing statistics publish them
+        /// (`hour_band` as `HH-HH`, local time; a count without one is spread over the day).
+        #[arg(long, value_name = "FILE")]
+        arrivals: PathBuf,
+        /// How far by road people go to a hub.
+        #[arg(long, default_value_t = 10.0, value_name = "KM")]
+        radius_km: f64,
+        /// Road distance over straight-line distance.
+        #[arg(long, default_value_t = 1.3)]
+        road_factor: f64,
+        /// The length of the hour bands of gaps and slots.
+        #[arg(long, default_value_t = 4, value_name = "HOURS")]
+        band_hours: u8,
+        /// How many mobile-team slots to suggest (0: none).
+        #[arg(long, default_value_t = 3, value_name = "K")]
+        slots: usize,
         #[command(flatten)]
         db: DbArgs,
     },
@@ -504,6 +539,27 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Directory(command) => directory_command(cli.config.as_deref(), command).await,
+        Command::Planning(PlanningCommand::Coverage {
+            places,
+            arrivals,
+            radius_km,
+            road_factor,
+            band_hours,
+            slots,
+            db,
+        }) => {
+            let (_, store) = settings_and_store(cli.config.as_deref(), db).await?;
+            let hubs = store.list_hubs().await?;
+            let reach = bluedot_core::planning::Reach {
+                radius_km,
+                road_factor: road_factor.max(1.0),
+            };
+            let stdout = std::io::stdout();
+            let mut out = stdout.lock();
+            planning::report(
+                &places, &arrivals, &hubs, reach, band_hours, slots, &mut out,
+            )
+        }
         Command::Demo(db) => {
             let (settings, store) = settings_and_store(cli.config.as_deref(), db).await?;
             // The demo loader's changes are audited: a demo database gets the demo key, as
