@@ -7,7 +7,8 @@ use std::path::Path;
 
 use anyhow::Context;
 use bluedot_core::planning::{
-    Arrivals, HOURS, OpenHours, Period, Place, Reach, Site, coverage, every_band, recommend,
+    Arrivals, HOURS, OpenHours, Period, Place, Reach, Site, Slot, coverage, longer_hours, new_hub,
+    recommend, team_slots,
 };
 use bluedot_core::{Country, Hub, HubStatus};
 use chrono::NaiveDate;
@@ -293,6 +294,7 @@ pub fn report(
         read_arrivals(&read(arrivals_file)?, &by_code).map_err(|r| refusals(arrivals_file, r))?;
     let places: Vec<Place> = known.iter().map(|k| k.place.clone()).collect();
     let mut sites = Vec::new();
+    let mut open_hubs = Vec::new();
     for hub in hubs.iter().filter(|h| h.status != HubStatus::Closed) {
         let open = OpenHours::from_schedule(
             period,
@@ -305,6 +307,7 @@ pub fn report(
             location: hub.location,
             open,
         });
+        open_hubs.push(hub);
     }
     let covered = coverage(&places, &sites, &arrivals, reach);
     writeln!(
@@ -344,32 +347,60 @@ pub fn report(
         )?;
     }
     if slots > 0 {
-        let candidates = every_band(places.len(), band_hours);
-        let plan = recommend(
-            &places,
-            &covered.uncovered,
-            period,
-            &candidates,
-            reach,
-            slots,
-        );
-        writeln!(out, "best {slots} mobile-team slots (every day):")?;
-        for (slot, added) in &plan.chosen {
+        let suggest = |title: &str,
+                       candidates: Vec<(String, Slot)>,
+                       k: usize,
+                       out: &mut dyn std::io::Write|
+         -> anyhow::Result<()> {
+            let slots: Vec<Slot> = candidates.iter().map(|(_, s)| *s).collect();
+            let plan = recommend(&places, &covered.uncovered, period, &slots, reach, k);
+            writeln!(out, "{title}:")?;
+            if plan.chosen.is_empty() {
+                writeln!(out, "  none would add arrivals")?;
+                return Ok(());
+            }
+            for (i, added) in &plan.chosen {
+                writeln!(out, "  {}: +{added:.0}", candidates[*i].0)?;
+            }
             writeln!(
                 out,
-                "  {} {:02}-{:02}: +{added:.0}",
-                places[slot.place as usize].name,
-                slot.first_hour,
-                band_end(slot.first_hour, slot.hours)
+                "  together +{:.0} arrivals ({:.1} % covered); no {k} could add more than {:.0}",
+                plan.added(),
+                100.0 * (covered.covered + plan.added()) / covered.arrived.max(1.0),
+                plan.bound
             )?;
-        }
-        writeln!(
+            Ok(())
+        };
+        let band = |s: &Slot| format!("{:02}-{:02}", s.first_hour, band_end(s.first_hour, s.hours));
+        let teams = places
+            .iter()
+            .flat_map(|place| {
+                team_slots(std::slice::from_ref(place), band_hours)
+                    .into_iter()
+                    .map(move |slot| (format!("a team at {} {}", place.name, band(&slot)), slot))
+            })
+            .collect();
+        suggest(
+            &format!("best {slots} mobile-team slots (every day)"),
+            teams,
+            slots,
             out,
-            "together +{:.0} arrivals ({:.1} % covered); no {slots} slots could add more than {:.0}",
-            plan.added(),
-            100.0 * (covered.covered + plan.added()) / covered.arrived.max(1.0),
-            plan.bound
         )?;
+        let longer = open_hubs
+            .iter()
+            .zip(&sites)
+            .flat_map(|(hub, site)| {
+                longer_hours(site, period, band_hours)
+                    .into_iter()
+                    .map(move |slot| (format!("{} open also {}", hub.slug, band(&slot)), slot))
+            })
+            .collect();
+        suggest("hubs open longer", longer, slots, out)?;
+        let new = places
+            .iter()
+            .map(|p| (format!("a hub at {}, round the clock", p.name), new_hub(p)))
+            .collect();
+        suggest("new hubs", new, slots.min(3), out)?;
     }
     Ok(())
 }

@@ -102,10 +102,11 @@ fn main() {
     // 5,000 candidate slots: 500 places × 10 (bands of 4 h through the day, and two evening
     // and night bands on weekends).
     let mut candidates: Vec<Slot> = Vec::with_capacity(5_000);
-    for place in 0..places.len() as u32 {
+    for place in &places {
+        let location = place.location;
         for first_hour in (0..24u8).step_by(3) {
             candidates.push(Slot {
-                place,
+                location,
                 first_hour,
                 hours: 4,
                 days: Days::Every,
@@ -113,7 +114,7 @@ fn main() {
         }
         for first_hour in [18u8, 22] {
             candidates.push(Slot {
-                place,
+                location,
                 first_hour,
                 hours: 4,
                 days: Days::Weekend,

@@ -3,6 +3,8 @@
 //! them. Time is counted in whole local hours over a period of days; a site is open in an hour
 //! when it is open at the hour's middle. Pure: callers give places, sites and arrivals.
 
+use std::collections::HashMap;
+
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};
 
 use crate::geo::Point;
@@ -299,10 +301,11 @@ impl Days {
     }
 }
 
-/// A mobile team standing at a place during a band of hours on some days of the period.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A site open at a location during a band of hours on some days of the period: a mobile
+/// team standing at a place, a hub open longer, a hub opened.
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Slot {
-    pub place: u32,
+    pub location: Point,
     pub first_hour: u8,
     pub hours: u8,
     pub days: Days,
@@ -315,11 +318,11 @@ impl Slot {
     }
 }
 
-/// The slots chosen, best first, each with the arrivals it adds to those before it, and a
-/// bound on what any `k` slots could add.
+/// The slots chosen (their numbers among the candidates), best first, each with the arrivals
+/// it adds to those before it, and a bound on what any `k` slots could add.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Recommendation {
-    pub chosen: Vec<(Slot, f64)>,
+    pub chosen: Vec<(usize, f64)>,
     /// No `k` candidates add more than this: the `k` best gains on their own (gains only
     /// shrink as slots are added), and never more than all that is uncovered.
     pub bound: f64,
@@ -327,7 +330,7 @@ pub struct Recommendation {
 
 impl Recommendation {
     pub fn added(&self) -> f64 {
-        self.chosen.iter().map(|(_, gain)| gain).sum()
+        self.chosen.iter().fold(0.0, |sum, (_, gain)| sum + gain)
     }
 }
 
@@ -349,13 +352,28 @@ pub fn recommend(
         by_place_hour[a.place as usize][a.hour as usize].push(i as u32);
     }
     let weekday: Vec<NaiveDate> = (0..period.days).map(|d| period.date(d)).collect();
-    let locations: Vec<Point> = places.iter().map(|p| p.location).collect();
-    // The places a team at each place reaches.
-    let near: Vec<Vec<u32>> = reaching(places, &locations, reach);
+    // The places each candidate reaches; candidates share few locations, each worked out once.
+    let mut by_location: HashMap<(u64, u64), usize> = HashMap::new();
+    let mut reached: Vec<Vec<u32>> = Vec::new();
+    let near: Vec<usize> = candidates
+        .iter()
+        .map(|c| {
+            let at = (c.location.lat.to_bits(), c.location.lon.to_bits());
+            *by_location.entry(at).or_insert_with(|| {
+                reached.push(
+                    (0..places.len() as u32)
+                        .filter(|&p| reach.reaches(c.location, places[p as usize].location))
+                        .collect(),
+                );
+                reached.len() - 1
+            })
+        })
+        .collect();
     let mut taken = vec![false; uncovered.len()];
-    let gain = |slot: &Slot, taken: &[bool]| -> f64 {
+    let gain = |i: usize, taken: &[bool]| -> f64 {
+        let slot = &candidates[i];
         let mut sum = 0.0;
-        for &place in &near[slot.place as usize] {
+        for &place in &reached[near[i]] {
             for hour in 0..HOURS as u8 {
                 if !slot.covers_hour(hour) {
                     continue;
@@ -373,7 +391,7 @@ pub fn recommend(
     let mut queue: Vec<(f64, usize)> = candidates
         .iter()
         .enumerate()
-        .map(|(i, s)| (gain(s, &taken), i))
+        .map(|(i, _)| (gain(i, &taken), i))
         .collect();
     queue.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
     let all: f64 = uncovered.iter().map(|a| a.count).sum();
@@ -389,7 +407,7 @@ pub fn recommend(
             // Its gain is current, and no other can beat it: gains only shrink.
             queue.remove(0);
             let slot = candidates[i];
-            for &place in &near[slot.place as usize] {
+            for &place in &reached[near[i]] {
                 for hour in 0..HOURS as u8 {
                     if slot.covers_hour(hour) {
                         for &a in &by_place_hour[place as usize][hour as usize] {
@@ -401,12 +419,12 @@ pub fn recommend(
                     }
                 }
             }
-            chosen.push((slot, best));
+            chosen.push((i, best));
             fresh.iter_mut().for_each(|f| *f = false);
             continue;
         }
         // Re-evaluate the top one and put it back in its place.
-        let updated = gain(&candidates[i], &taken);
+        let updated = gain(i, &taken);
         fresh[i] = true;
         queue.remove(0);
         let at = queue.partition_point(|(g, j)| *g > updated || (*g == updated && *j < i));
@@ -415,22 +433,55 @@ pub fn recommend(
     Recommendation { chosen, bound }
 }
 
-/// Every place with bands of `band_hours` through the day, on every day: the candidate slots
-/// for mobile teams.
-pub fn every_band(places: usize, band_hours: u8) -> Vec<Slot> {
+/// Mobile teams at every place in bands of `band_hours` through the day, on every day.
+pub fn team_slots(places: &[Place], band_hours: u8) -> Vec<Slot> {
     let band_hours = band_hours.clamp(1, 24);
-    (0..places as u32)
+    places
+        .iter()
         .flat_map(|place| {
             (0..24u8)
                 .step_by(band_hours as usize)
                 .map(move |first_hour| Slot {
-                    place,
+                    location: place.location,
                     first_hour,
                     hours: band_hours,
                     days: Days::Every,
                 })
         })
         .collect()
+}
+
+/// A hub open longer: bands of `band_hours` in which it is closed on most days of the period.
+pub fn longer_hours(site: &Site, period: Period, band_hours: u8) -> Vec<Slot> {
+    let band_hours = band_hours.clamp(1, 24);
+    (0..24u8)
+        .step_by(band_hours as usize)
+        .filter(|&first| {
+            let closed = (0..period.days)
+                .filter(|&day| {
+                    (first..(first + band_hours).min(24))
+                        .all(|h| !site.open.is_open(day, h as usize))
+                })
+                .count();
+            closed * 2 > period.days as usize
+        })
+        .map(|first_hour| Slot {
+            location: site.location,
+            first_hour,
+            hours: band_hours,
+            days: Days::Every,
+        })
+        .collect()
+}
+
+/// A hub opened at a place, round the clock.
+pub fn new_hub(place: &Place) -> Slot {
+    Slot {
+        location: place.location,
+        first_hour: 0,
+        hours: 24,
+        days: Days::Every,
+    }
 }
 
 #[cfg(test)]
@@ -570,7 +621,7 @@ mod tests {
             at(2, 2, 14, 80.0), // afternoon far away
             at(2, 5, 14, 10.0), // a Saturday afternoon far away
         ];
-        let candidates = every_band(places.len(), 4);
+        let candidates = team_slots(&places, 4);
         let r = recommend(
             &places,
             &uncovered,
@@ -581,17 +632,13 @@ mod tests {
         );
         assert_eq!(r.chosen.len(), 2);
         // First a night team at north, which also reaches south: 150 arrivals.
+        let first = candidates[r.chosen[0].0];
         assert_eq!(
-            r.chosen[0].0,
-            Slot {
-                place: 0,
-                first_hour: 0,
-                hours: 4,
-                days: Days::Every
-            }
+            (first.location, first.first_hour, first.hours),
+            (places[0].location, 0, 4)
         );
         assert_eq!(r.chosen[0].1, 150.0);
-        assert_eq!(r.chosen[1].0.place, 2);
+        assert_eq!(candidates[r.chosen[1].0].location, places[2].location);
         assert_eq!(r.chosen[1].1, 90.0);
         assert_eq!(r.added(), 240.0);
         // Both slots at night near the crossings would each count 150 alone: the bound says
@@ -618,9 +665,32 @@ mod tests {
     }
 
     #[test]
+    fn a_hub_open_longer_is_offered_for_the_bands_it_is_closed_and_a_new_hub_all_day() {
+        let places = [place("crossing", 48.00, 26.00), place("far", 46.00, 28.00)];
+        let hub = Site {
+            location: Point::new(48.01, 26.00).unwrap(),
+            open: OpenHours::from_schedule(period(), "Mo-Su 08:00-20:00", &[], chrono_tz::UTC)
+                .unwrap(),
+        };
+        let longer = longer_hours(&hub, period(), 4);
+        let bands: Vec<u8> = longer.iter().map(|s| s.first_hour).collect();
+        assert_eq!(bands, [0, 4, 20], "closed 20:00–08:00");
+        let uncovered = [at(0, 0, 21, 60.0), at(0, 3, 5, 30.0), at(1, 2, 12, 45.0)];
+        let r = recommend(&places, &uncovered, period(), &longer, Reach::default(), 1);
+        assert_eq!(
+            (longer[r.chosen[0].0].first_hour, r.chosen[0].1),
+            (20, 60.0)
+        );
+        // Opening a hub far away takes in all its arrivals, whatever the hour.
+        let hubs = [new_hub(&places[0]), new_hub(&places[1])];
+        let r = recommend(&places, &uncovered, period(), &hubs, Reach::default(), 2);
+        assert_eq!(r.chosen, vec![(0, 90.0), (1, 45.0)]);
+    }
+
+    #[test]
     fn a_band_may_run_past_midnight() {
         let slot = Slot {
-            place: 0,
+            location: Point::new(48.0, 26.0).unwrap(),
             first_hour: 22,
             hours: 4,
             days: Days::Every,
