@@ -20,6 +20,7 @@ mod offline_http;
 mod people;
 mod people_http;
 mod places;
+mod planning;
 mod referrals;
 mod referrals_http;
 mod server;

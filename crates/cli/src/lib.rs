@@ -1,7 +1,7 @@
 //! The `bluedot` command. Settings come from defaults, then a TOML file (`--config`), then
 //! `BLUEDOT_*` environment variables and flags, each overriding the one before.
 
-mod planning;
+pub mod planning;
 mod progress;
 mod settings;
 pub mod tracing_batch;
@@ -115,6 +115,18 @@ enum DirectoryCommand {
 
 #[derive(Subcommand)]
 enum PlanningCommand {
+    /// Write demo arrivals for the demo network (invented, every place marked "(demo)"):
+    /// `demo-places.csv` and `demo-arrivals.csv` in `--out`, to try `planning coverage` with.
+    DemoArrivals {
+        /// The directory to write into.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// The first day (YYYY-MM-DD); the first of the current month by default.
+        #[arg(long)]
+        from: Option<chrono::NaiveDate>,
+        #[arg(long, default_value_t = 30)]
+        days: u32,
+    },
     /// Which arrivals had a hub of the directory open within reach in their hour, per country
     /// and for the network; the worst gaps; and the mobile-team slots that would cover most.
     /// Every row is checked first: one refused row is reported with its line and nothing is
@@ -539,6 +551,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Directory(command) => directory_command(cli.config.as_deref(), command).await,
+        Command::Planning(PlanningCommand::DemoArrivals { out, from, days }) => {
+            let today = chrono::Utc::now().date_naive();
+            let first =
+                from.unwrap_or_else(|| chrono::Datelike::with_day(&today, 1).unwrap_or(today));
+            planning::write_demo(&out, first, days.clamp(1, 366))
+        }
         Command::Planning(PlanningCommand::Coverage {
             places,
             arrivals,

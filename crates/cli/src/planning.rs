@@ -257,6 +257,32 @@ pub fn read_arrivals(
     Ok((period, arrivals))
 }
 
+/// Writes the demo arrivals (`bluedot_demo::arrivals`) as the two files `coverage` reads.
+pub fn write_demo(dir: &Path, first: NaiveDate, days: u32) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let hubs = bluedot_demo::hubs(chrono::Utc::now());
+    let (places, rows) = bluedot_demo::arrivals(&hubs, first, days);
+    let mut out = csv::Writer::from_path(dir.join("demo-places.csv"))?;
+    out.write_record(["code", "name", "country", "lat", "lon"])?;
+    for (code, name, country, lat, lon) in &places {
+        out.write_record([code, name, *country, &lat.to_string(), &lon.to_string()])?;
+    }
+    out.flush()?;
+    let mut out = csv::Writer::from_path(dir.join("demo-arrivals.csv"))?;
+    out.write_record(["place", "date", "count", "hour_band", "mode"])?;
+    for (code, date, band, mode, count) in &rows {
+        out.write_record([code, &date.to_string(), &count.to_string(), band, *mode])?;
+    }
+    out.flush()?;
+    println!(
+        "{} places and {} rows of demo arrivals written to {}",
+        places.len(),
+        rows.len(),
+        dir.display()
+    );
+    Ok(())
+}
+
 /// The hour a band ends, as statistics write it: 24 for midnight at its end, past midnight
 /// from 0 again.
 fn band_end(first: u8, hours: u8) -> u8 {

@@ -5,6 +5,7 @@
 //! Built from `now` so that verification ages are realistic: most entries were checked days
 //! ago, a few are overdue for review, one is old enough to be shown as unverified.
 
+mod arrivals;
 mod articles;
 mod articles_more;
 mod hubs;
@@ -13,6 +14,7 @@ mod visits;
 
 use chrono::{DateTime, Utc};
 
+pub use arrivals::{DemoArrivals, DemoPlace, arrivals};
 pub use articles::articles;
 pub use hubs::hubs;
 pub use providers::providers;
