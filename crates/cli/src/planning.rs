@@ -30,6 +30,45 @@ pub struct Refused {
     pub reason: String,
 }
 
+/// A CSV file read whole: its header, and its records with their lines; a record the reader
+/// cannot split is refused with its line.
+struct Table {
+    headers: csv::StringRecord,
+    rows: Vec<(u64, csv::StringRecord)>,
+    refused: Vec<Refused>,
+}
+
+impl Table {
+    fn read(text: &str) -> Table {
+        let mut reader = csv::ReaderBuilder::new()
+            .trim(csv::Trim::All)
+            .from_reader(text.as_bytes());
+        let headers = reader.headers().cloned().unwrap_or_default();
+        let (mut rows, mut refused) = (Vec::new(), Vec::new());
+        for record in reader.records() {
+            match record {
+                Ok(r) => rows.push((r.position().map_or(0, |p| p.line()), r)),
+                Err(e) => refused.push(Refused {
+                    line: e.position().map_or(0, |p| p.line()),
+                    reason: e.to_string(),
+                }),
+            }
+        }
+        Table {
+            headers,
+            rows,
+            refused,
+        }
+    }
+
+    /// The column of that name, in any case.
+    fn column(&self, name: &str) -> Option<usize> {
+        self.headers
+            .iter()
+            .position(|h| h.eq_ignore_ascii_case(name))
+    }
+}
+
 /// The places read, and each one's number by its code.
 type Places = (Vec<KnownPlace>, HashMap<String, u32>);
 
@@ -37,12 +76,9 @@ type Places = (Vec<KnownPlace>, HashMap<String, u32>);
 pub fn read_places(text: &str) -> Result<Places, Vec<Refused>> {
     let mut places = Vec::new();
     let mut by_code = HashMap::new();
-    let mut refused = Vec::new();
-    let mut reader = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
-    let headers = reader.headers().cloned().unwrap_or_default();
-    let column = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
+    let mut table = Table::read(text);
+    let mut refused = std::mem::take(&mut table.refused);
+    let column = |name: &str| table.column(name);
     let (Some(code), Some(name), Some(country), Some(lat), Some(lon)) = (
         column("code"),
         column("name"),
@@ -55,19 +91,8 @@ pub fn read_places(text: &str) -> Result<Places, Vec<Refused>> {
             reason: "the header must name code, name, country, lat and lon".into(),
         }]);
     };
-    for record in reader.records() {
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
-                refused.push(Refused {
-                    line,
-                    reason: e.to_string(),
-                });
-                continue;
-            }
-        };
-        let line = record.position().map_or(0, |p| p.line());
+    for (line, record) in &table.rows {
+        let line = *line;
         let get = |i: usize| record.get(i).unwrap_or("");
         let refuse = |reason: String| Refused { line, reason };
         let Some(in_country) = Country::from_code(&get(country).to_uppercase()) else {
@@ -147,11 +172,8 @@ pub fn read_arrivals(
     text: &str,
     places: &HashMap<String, u32>,
 ) -> Result<(Period, Vec<Arrivals>), Vec<Refused>> {
-    let mut reader = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
-    let headers = reader.headers().cloned().unwrap_or_default();
-    let column = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
+    let mut table = Table::read(text);
+    let column = |name: &str| table.column(name);
     let (Some(place), Some(date), Some(count)) = (column("place"), column("date"), column("count"))
     else {
         return Err(vec![Refused {
@@ -162,20 +184,9 @@ pub fn read_arrivals(
     };
     let (band, mode) = (column("hour_band"), column("mode"));
     let mut rows = Vec::new();
-    let mut refused = Vec::new();
-    for record in reader.records() {
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
-                refused.push(Refused {
-                    line,
-                    reason: e.to_string(),
-                });
-                continue;
-            }
-        };
-        let line = record.position().map_or(0, |p| p.line());
+    let mut refused = std::mem::take(&mut table.refused);
+    for (line, record) in &table.rows {
+        let line = *line;
         let get = |i: Option<usize>| i.and_then(|i| record.get(i)).unwrap_or("");
         let mut why = Vec::new();
         let at = places.get(get(Some(place)));
