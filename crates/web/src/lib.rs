@@ -19,6 +19,7 @@ pub mod locale;
 pub mod metrics_endpoint;
 pub mod ops;
 pub mod outlines;
+pub mod planning;
 pub mod public;
 pub mod response_cache;
 pub mod security;
