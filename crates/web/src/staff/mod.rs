@@ -17,6 +17,7 @@ mod family_tracing;
 mod figures;
 mod offline;
 mod people;
+mod planning;
 mod records;
 mod referrals;
 mod supplies;
@@ -133,6 +134,14 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/staff/transfers/{id}/arrival",
             post(transfers::record_arrival),
+        )
+        .route(
+            "/staff/planning",
+            get(planning::form)
+                .post(planning::run)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    planning::MAX_UPLOAD_BYTES,
+                )),
         )
         .route("/staff/directory", get(directory::list))
         .route(
@@ -479,6 +488,7 @@ pub struct Nav {
     pub figures: bool,
     pub directory: bool,
     pub offline: bool,
+    pub planning: bool,
 }
 
 impl Nav {
@@ -498,6 +508,9 @@ impl Nav {
             figures: staff.may_anywhere(Action::ViewAggregates, hubs),
             offline: staff.may_anywhere(Action::EditPerson, hubs)
                 || staff.may_anywhere(Action::RecordVisit, hubs),
+            planning: bluedot_core::Country::ALL
+                .into_iter()
+                .any(|c| staff.may(Action::ViewAggregates, policy::Target::Country(c))),
             directory: policy::edits_directory_anywhere(&staff.actor),
         }
     }
