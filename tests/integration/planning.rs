@@ -162,7 +162,7 @@ async fn a_country_coordinator_sees_coverage_gaps_and_suggestions_for_their_coun
         assert!(
             shown
                 .body
-                .contains("iasi-station also open 00:00–04:00: +40"),
+                .contains("Blue Dot Iași also open 00:00–04:00: +40"),
             "{backend}"
         );
         let audited = crate::support::audit_entries(&store, "planning.coverage").await;

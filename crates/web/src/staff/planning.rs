@@ -170,7 +170,7 @@ pub async fn run(
         analysis.places, analysis.arrived
     );
     audit(&state, desk.staff.lang, event).await?;
-    let view = view(&ctx, &analysis, radius_km);
+    let view = view(&ctx, &analysis, radius_km, &hubs);
     Ok(render(&page(
         &desk,
         Vec::new(),
@@ -180,7 +180,15 @@ pub async fn run(
     )))
 }
 
-fn view(ctx: &Ctx, a: &Analysis, radius_km: u32) -> AnalysisView {
+fn view(ctx: &Ctx, a: &Analysis, radius_km: u32, hubs: &[bluedot_core::Hub]) -> AnalysisView {
+    // Hubs by their name in the reader's language, not their slug.
+    let named = |change: Change, at: &str| match change {
+        Change::LongerHours => hubs
+            .iter()
+            .find(|h| h.slug == at)
+            .map_or_else(|| at.to_owned(), |h| h.name.text(ctx.lang).to_owned()),
+        _ => at.to_owned(),
+    };
     let share = |covered: f64, of: f64| format!("{:.1}", 100.0 * covered / of.max(1.0));
     let whole = |n: f64| format!("{n:.0}");
     let hours = |first: u8, n: u8| {
@@ -242,7 +250,7 @@ fn view(ctx: &Ctx, a: &Analysis, radius_km: u32) -> AnalysisView {
                             ctx.ta(
                                 line,
                                 &[
-                                    ("at", c.at.clone().into()),
+                                    ("at", named(s.change, &c.at).into()),
                                     ("hours", hours(c.first_hour, c.hours).into()),
                                     ("added", whole(c.added).into()),
                                 ],
