@@ -613,15 +613,13 @@ impl Matcher {
             None => std::borrow::Cow::Owned(AsGiven::new(&prepared.given, &self.names)),
         };
         let year = prepared.any_year();
+        // A family field's form holds its first reading at least (`field_form`).
         let mut keys: Vec<Key> = prepared
             .family
             .as_family
             .iter()
             .flat_map(|family| keys_of(&given, family, year))
             .collect();
-        if prepared.family.as_family.is_empty() {
-            keys = keys_of(&given, &AsFamily::new(&prepared.family), year);
-        }
         keys.extend(date_key(prepared));
         keys.sort_unstable();
         keys.dedup();
