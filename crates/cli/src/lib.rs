@@ -1402,8 +1402,11 @@ pub async fn load_demo(store: &Store) -> anyhow::Result<usize> {
 async fn load_demo_network(store: &Store) -> anyhow::Result<()> {
     let n = load_demo(store).await?;
     let visits = load_demo_history(store).await?;
+    // The last 30 days of arrivals up to yesterday, for network planning.
+    let yesterday = chrono::Utc::now().date_naive() - chrono::Days::new(1);
+    let arrivals = planning::load_demo(store, yesterday - chrono::Days::new(29), 30).await?;
     println!(
-        "demo network loaded: {n} hubs, {visits} visits (demonstration data, not real contacts)"
+        "demo network loaded: {n} hubs, {visits} visits, {arrivals} counts of arrivals (demonstration data, not real contacts)"
     );
     Ok(())
 }

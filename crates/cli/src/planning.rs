@@ -4,34 +4,59 @@ use std::path::Path;
 
 use anyhow::Context;
 use bluedot_core::Hub;
-use bluedot_core::planning::Reach;
-use bluedot_web::planning::{Analysis, Change, Refused, analyse, read_arrivals, read_places};
+use bluedot_core::planning::{Change, Reach, period_of};
+use bluedot_web::planning::{Analysis, Refused, analyse, read_arrivals, read_places};
 use chrono::NaiveDate;
 
-/// Writes the demo arrivals (`bluedot_demo::arrivals`) as the two files `coverage` reads.
-pub fn write_demo(dir: &Path, first: NaiveDate, days: u32) -> anyhow::Result<()> {
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+/// The demo arrivals (`bluedot_demo::arrivals`) as the two CSV files `coverage` reads and
+/// the planning page imports: places, and counts by day, hour band and mode.
+fn demo_files(first: NaiveDate, days: u32) -> anyhow::Result<(String, String, usize, usize)> {
     let hubs = bluedot_demo::hubs(chrono::Utc::now());
     let (places, rows) = bluedot_demo::arrivals(&hubs, first, days);
-    let mut out = csv::Writer::from_path(dir.join("demo-places.csv"))?;
+    let mut out = csv::Writer::from_writer(Vec::new());
     out.write_record(["code", "name", "country", "lat", "lon"])?;
     for (code, name, country, lat, lon) in &places {
         out.write_record([code, name, *country, &lat.to_string(), &lon.to_string()])?;
     }
-    out.flush()?;
-    let mut out = csv::Writer::from_path(dir.join("demo-arrivals.csv"))?;
+    let places_csv = String::from_utf8(out.into_inner()?)?;
+    let mut out = csv::Writer::from_writer(Vec::new());
     out.write_record(["place", "date", "count", "hour_band", "mode"])?;
     for (code, date, band, mode, count) in &rows {
         out.write_record([code, &date.to_string(), &count.to_string(), band, *mode])?;
     }
-    out.flush()?;
+    let arrivals_csv = String::from_utf8(out.into_inner()?)?;
+    Ok((places_csv, arrivals_csv, places.len(), rows.len()))
+}
+
+/// Writes the demo arrivals as `demo-places.csv` and `demo-arrivals.csv` in `dir`.
+pub fn write_demo(dir: &Path, first: NaiveDate, days: u32) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let (places, arrivals, n_places, n_rows) = demo_files(first, days)?;
+    std::fs::write(dir.join("demo-places.csv"), places)?;
+    std::fs::write(dir.join("demo-arrivals.csv"), arrivals)?;
     println!(
-        "{} places and {} rows of demo arrivals written to {}",
-        places.len(),
-        rows.len(),
+        "{n_places} places and {n_rows} rows of demo arrivals written to {}",
         dir.display()
     );
     Ok(())
+}
+
+/// Imports `days` days of demo arrivals from `first` through the readers an import takes,
+/// marked as demo; returns the number of counts.
+pub async fn load_demo(
+    store: &bluedot_store::Store,
+    first: NaiveDate,
+    days: u32,
+) -> anyhow::Result<usize> {
+    let (places, arrivals, _, _) = demo_files(first, days)?;
+    let failed = |r: Vec<Refused>| anyhow::anyhow!("demo arrivals refused: {:?}", r.first());
+    let places = read_places(&places).map_err(failed)?;
+    let counts = read_arrivals(&arrivals, &places).map_err(failed)?;
+    let change = bluedot_store::audit::Change::by_system("demo");
+    Ok(store
+        .import_arrivals(&places, &counts, true, &change)
+        .await?
+        .rows)
 }
 
 /// The hour a band ends, as statistics write it: 24 for midnight at its end, past midnight
@@ -66,11 +91,11 @@ pub fn report(
             lines.join("\n")
         )
     };
-    let (known, by_code) =
-        read_places(&read(places_file)?).map_err(|r| refusals(places_file, r))?;
-    let (period, arrivals) =
-        read_arrivals(&read(arrivals_file)?, &by_code).map_err(|r| refusals(arrivals_file, r))?;
-    let analysis = analyse(&known, period, &arrivals, hubs, reach, band_hours, slots)?;
+    let known = read_places(&read(places_file)?).map_err(|r| refusals(places_file, r))?;
+    let counts =
+        read_arrivals(&read(arrivals_file)?, &known).map_err(|r| refusals(arrivals_file, r))?;
+    let period = period_of(&counts).context("no arrivals in the file")?;
+    let analysis = analyse(&known, &counts, period, hubs, reach, band_hours, slots)?;
     write(&analysis, reach, out)
 }
 
@@ -120,9 +145,9 @@ fn write(a: &Analysis, reach: Reach, out: &mut impl std::io::Write) -> anyhow::R
         for c in &s.chosen {
             let hours = format!("{:02}-{:02}", c.first_hour, band_end(c.first_hour, c.hours));
             let what = match s.change {
-                Change::Team => format!("a team at {} {hours}", c.at),
+                Change::Team => format!("a team at {} {hours}", c.name),
                 Change::LongerHours => format!("{} open also {hours}", c.at),
-                Change::NewHub => format!("a hub at {}", c.at),
+                Change::NewHub => format!("a hub at {}", c.name),
             };
             writeln!(out, "  {what}: +{:.0}", c.added)?;
         }

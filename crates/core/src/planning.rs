@@ -7,6 +7,9 @@ use std::collections::HashMap;
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};
 
+use serde::{Deserialize, Serialize};
+
+use crate::Country;
 use crate::geo::Point;
 use crate::hub::Closure;
 
@@ -312,6 +315,16 @@ pub struct Slot {
 }
 
 impl Slot {
+    /// The slot as a site open in its band on its days of `period`, to count coverage with it.
+    pub fn site(&self, period: Period) -> Site {
+        Site {
+            location: self.location,
+            open: OpenHours::from_fn(period, |day, hour| {
+                self.covers_hour(hour as u8) && self.days.includes(period.date(day))
+            }),
+        }
+    }
+
     fn covers_hour(&self, hour: u8) -> bool {
         // A band may run past midnight (22:00 for 4 hours covers 22, 23, 0 and 1).
         (hour + 24 - self.first_hour) % 24 < self.hours
@@ -481,6 +494,117 @@ pub fn new_hub(place: &Place) -> Slot {
         first_hour: 0,
         hours: 24,
         days: Days::Every,
+    }
+}
+
+/// A place people arrive at, as the statistics name it: its code there, and its country.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArrivalPlace {
+    pub code: String,
+    pub place: Place,
+    pub country: Country,
+}
+
+/// A published count: people arriving at a place on a day, within a band of local hours
+/// (the whole day when the statistics give no band), by a mode of transport ("" when not given).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArrivalCount {
+    pub place: String,
+    pub date: NaiveDate,
+    pub first_hour: u8,
+    pub hours: u8,
+    pub mode: String,
+    pub count: u32,
+}
+
+/// The period from the first to the last day of `counts`; none when there are none.
+pub fn period_of(counts: &[ArrivalCount]) -> Option<Period> {
+    let first = counts.iter().map(|c| c.date).min()?;
+    let last = counts.iter().map(|c| c.date).max()?;
+    Some(Period {
+        first,
+        days: ((last - first).num_days() + 1) as u32,
+    })
+}
+
+/// Counts spread evenly over the hours of their band, within `period`: a band past midnight
+/// runs into the next day; counts at places not among `places` are left out.
+pub fn hourly(places: &[ArrivalPlace], counts: &[ArrivalCount], period: Period) -> Vec<Arrivals> {
+    let index: HashMap<&str, u32> = places
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.code.as_str(), i as u32))
+        .collect();
+    let mut arrivals = Vec::new();
+    for c in counts {
+        let (Some(&place), Some(day)) = (index.get(c.place.as_str()), period.day_of(c.date)) else {
+            continue;
+        };
+        let hours = c.hours.clamp(1, HOURS as u8);
+        let each = f64::from(c.count) / f64::from(hours);
+        for h in 0..hours {
+            let hour = (c.first_hour + h) % HOURS as u8;
+            let day = day + u32::from(c.first_hour + h >= HOURS as u8);
+            if day < period.days {
+                arrivals.push(Arrivals {
+                    place,
+                    day,
+                    hour,
+                    count: each,
+                });
+            }
+        }
+    }
+    arrivals
+}
+
+/// The kinds of change a plan makes to the network.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Change {
+    /// A mobile team at a place in a band of hours, every day.
+    Team,
+    /// A hub open also in a band of hours.
+    LongerHours,
+    /// A hub opened at a place, round the clock.
+    NewHub,
+}
+
+impl Change {
+    pub fn code(self) -> &'static str {
+        match self {
+            Change::Team => "team",
+            Change::LongerHours => "longer-hours",
+            Change::NewHub => "new-hub",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Change> {
+        [Change::Team, Change::LongerHours, Change::NewHub]
+            .into_iter()
+            .find(|c| c.code() == code)
+    }
+}
+
+/// One change of a plan: where (a place's code for a team or a new hub, a hub's slug for
+/// longer hours) and in which band of local hours.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlannedChange {
+    pub change: Change,
+    pub at: String,
+    pub first_hour: u8,
+    pub hours: u8,
+}
+
+impl PlannedChange {
+    /// As a slot at `location` (the place's or the hub's), every day.
+    pub fn slot(&self, location: Point) -> Slot {
+        Slot {
+            location,
+            first_hour: self.first_hour % HOURS as u8,
+            hours: self.hours.clamp(1, HOURS as u8),
+            days: Days::Every,
+        }
     }
 }
 

@@ -92,6 +92,37 @@ impl DeploymentRow {
     }
 }
 
+/// Inserts a planned deployment and its team within the transaction `$tx`.
+macro_rules! insert_deployment {
+    ($tx:expr, $id:expr, $hub:expr, $country:expr, $plan:expr, $by:expr, $now:expr) => {{
+        let plan: &bluedot_core::deployment::DeploymentPlan = $plan;
+        sqlx::query(
+            "INSERT INTO deployments (id, hub_id, country, place, starts_at, ends_at, note, status,
+             started_at, ended_at, created_by, created_at, updated_by, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 'planned', NULL, NULL, $8, $9, $8, $9)",
+        )
+        .bind($id)
+        .bind($hub)
+        .bind($country.code())
+        .bind(&plan.place)
+        .bind(chrono::SubsecRound::trunc_subsecs(plan.starts_at, 6))
+        .bind(chrono::SubsecRound::trunc_subsecs(plan.ends_at, 6))
+        .bind(&plan.note)
+        .bind($by)
+        .bind($now)
+        .execute(&mut *$tx)
+        .await?;
+        for user in &plan.team {
+            sqlx::query("INSERT INTO deployment_members (deployment_id, user_id) VALUES ($1, $2)")
+                .bind($id)
+                .bind(user)
+                .execute(&mut *$tx)
+                .await?;
+        }
+    }};
+}
+pub(crate) use insert_deployment;
+
 impl Store {
     /// Plans a deployment with its team, in one transaction.
     pub async fn plan_deployment(&self, new: &NewDeployment, who: &Change) -> Result<Uuid> {
@@ -100,28 +131,7 @@ impl Store {
         let id = Uuid::now_v7();
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
-            sqlx::query(&format!(
-                "INSERT INTO deployments ({COLUMNS}, created_at, updated_by, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, 'planned', NULL, NULL, $8, $9, $8, $9)"
-            ))
-            .bind(id)
-            .bind(new.hub_id)
-            .bind(new.country.code())
-            .bind(&plan.place)
-            .bind(plan.starts_at.trunc_subsecs(6))
-            .bind(plan.ends_at.trunc_subsecs(6))
-            .bind(&plan.note)
-            .bind(new.created_by)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-            for user in &plan.team {
-                sqlx::query("INSERT INTO deployment_members (deployment_id, user_id) VALUES ($1, $2)")
-                    .bind(id)
-                    .bind(user)
-                    .execute(&mut *tx)
-                    .await?;
-            }
+            insert_deployment!(tx, id, new.hub_id, new.country, &plan, new.created_by, now);
             append_audit!(self, tx, &who.event("deployment.plan", format!("deployment:{id}")));
             tx.commit().await?;
         });

@@ -17,6 +17,7 @@ pub mod offline;
 pub mod operations;
 pub mod package;
 pub mod people;
+pub mod planning;
 pub mod referrals;
 mod scope;
 pub mod supplies;

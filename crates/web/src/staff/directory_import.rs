@@ -15,7 +15,7 @@ use serde::Deserialize;
 
 use super::admin::SelectOption;
 use super::directory::Editor;
-use super::{ClientAddr, Nav, StaffError, StaffResult, check_csrf};
+use super::{ClientAddr, Nav, StaffError, StaffResult, Upload};
 use crate::AppState;
 use crate::directory_package::{Importer, Package, Report, import, translations};
 use crate::view::{Ctx, render, render_form};
@@ -86,7 +86,7 @@ pub async fn run(
     mut multipart: Multipart,
 ) -> StaffResult {
     let editor = Editor::open(&state, &headers).await?;
-    let Upload { write, files } = Upload::read(&editor, &headers, &mut multipart).await?;
+    let (write, files) = read_upload(&editor, &headers, &mut multipart).await?;
     let package = match Package::from_files(files) {
         Ok(package) => package,
         Err(message) => return Ok(render_form(&page(&editor, Some(message), None), true)),
@@ -115,42 +115,22 @@ async fn answer(state: &AppState, editor: &Editor, report: Report, write: bool) 
     render_form(&page(editor, None, Some(view)), refused)
 }
 
-/// The files of an import form, once its CSRF token is checked, and whether to write.
-struct Upload {
-    write: bool,
-    files: BTreeMap<String, Vec<u8>>,
-}
-
-impl Upload {
-    async fn read(
-        editor: &Editor,
-        headers: &HeaderMap,
-        multipart: &mut Multipart,
-    ) -> StaffResult<Upload> {
-        let too_big =
-            || StaffError::BadRequest(editor.staff.lang, editor.ctx().t("dir-import-too-big"));
-        let mut csrf = String::new();
-        let mut upload = Upload {
-            write: false,
-            files: BTreeMap::new(),
-        };
-        while let Some(field) = multipart.next_field().await.map_err(|_| too_big())? {
-            match field.name() {
-                Some("csrf") => csrf = field.text().await.map_err(|_| too_big())?,
-                Some("write") => upload.write = field.text().await.map_err(|_| too_big())? == "1",
-                Some("files") => {
-                    let name = field.file_name().unwrap_or_default().to_owned();
-                    let bytes = field.bytes().await.map_err(|_| too_big())?;
-                    if !bytes.is_empty() {
-                        upload.files.insert(name, bytes.to_vec());
-                    }
-                }
-                _ => {}
-            }
-        }
-        check_csrf(&editor.staff, headers, &csrf)?;
-        Ok(upload)
-    }
+/// The files of an import form by file name, once its CSRF token is checked, and whether to
+/// write.
+async fn read_upload(
+    editor: &Editor,
+    headers: &HeaderMap,
+    multipart: &mut Multipart,
+) -> StaffResult<(bool, BTreeMap<String, Vec<u8>>)> {
+    let upload = Upload::read(&editor.staff, headers, multipart, "dir-import-too-big").await?;
+    let write = upload.field("write") == "1";
+    let files = upload
+        .files
+        .into_iter()
+        .filter(|(field, _, _)| field == "files")
+        .map(|(_, name, bytes)| (name, bytes))
+        .collect();
+    Ok((write, files))
 }
 
 #[derive(Deserialize)]
@@ -204,7 +184,7 @@ pub async fn import_translations(
     mut multipart: Multipart,
 ) -> StaffResult {
     let editor = Editor::open(&state, &headers).await?;
-    let Upload { write, files } = Upload::read(&editor, &headers, &mut multipart).await?;
+    let (write, files) = read_upload(&editor, &headers, &mut multipart).await?;
     let Some(po) = files.into_values().next() else {
         let message = editor.ctx().t("dir-translations-choose");
         return Ok(render_form(&page(&editor, Some(message), None), true));

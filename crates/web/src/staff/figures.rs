@@ -9,7 +9,7 @@ use std::sync::Arc;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Extension, Path, Query, State};
-use axum::http::{HeaderMap, header};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use bluedot_core::indicator::{Indicator, Shown, Target, TargetPlace};
 use bluedot_core::policy::Action;
@@ -19,6 +19,7 @@ use chrono::{Datelike, Days, Months, NaiveDate, Utc};
 use serde::Deserialize;
 use uuid::Uuid;
 
+use super::sheets::{Cell, Format as SheetFormat, Sheet, neutralise};
 use super::{
     ClientAddr, Nav, Staff, StaffError, StaffResult, audit, check_csrf, form_field, hub_target,
     signed_in, staff_t,
@@ -779,15 +780,6 @@ pub async fn remove_target(
     Ok(Redirect::to(&format!("/staff/figures{back}")).into_response())
 }
 
-/// A cell a spreadsheet would run as a formula starts with a quote instead.
-pub fn neutralise(cell: &str) -> String {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{cell}")
-    } else {
-        cell.to_owned()
-    }
-}
-
 /// The columns of every export, and their HXL hashtags.
 const EXPORT_COLUMNS: [&str; 8] = [
     "country",
@@ -856,45 +848,25 @@ pub fn export_rows(ctx: &Ctx, sel: &Selection, tallies: &[Tally]) -> Vec<ExportR
         .collect()
 }
 
-/// The rows as CSV, `hxl` adding the hashtag row under the header.
-pub fn to_csv(rows: &[ExportRow], hxl: bool) -> String {
-    let mut out = csv::Writer::from_writer(Vec::new());
-    let _ = out.write_record(EXPORT_COLUMNS);
-    if hxl {
-        let _ = out.write_record(HXL_TAGS);
+/// The rows as a sheet: counts as numbers, suppressed ones as the text "<5".
+fn sheet(rows: &[ExportRow]) -> Sheet<'static> {
+    Sheet {
+        name: "figures",
+        columns: &EXPORT_COLUMNS,
+        tags: &HXL_TAGS,
+        rows: rows
+            .iter()
+            .map(|row| {
+                let mut cells: Vec<Cell> =
+                    row.cells.iter().map(|c| Cell::Text(c.clone())).collect();
+                cells.push(match row.value {
+                    Shown::Exact(n) => Cell::Number(n as f64),
+                    Shown::Suppressed => Cell::Text(row.value.to_string()),
+                });
+                cells
+            })
+            .collect(),
     }
-    for row in rows {
-        let mut record: Vec<String> = row.cells.to_vec();
-        record.push(row.value.to_string());
-        let _ = out.write_record(&record);
-    }
-    String::from_utf8(out.into_inner().unwrap_or_default()).unwrap_or_default()
-}
-
-/// The rows as an XLSX workbook: counts as numbers, suppressed ones as the text "<5", every
-/// other cell as text (never a formula).
-pub fn to_xlsx(rows: &[ExportRow]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
-    use rust_xlsxwriter::{Format, Workbook};
-    let mut book = Workbook::new();
-    let sheet = book.add_worksheet();
-    sheet.set_name("figures")?;
-    let bold = Format::new().set_bold();
-    for (col, name) in EXPORT_COLUMNS.iter().enumerate() {
-        sheet.write_string_with_format(0, col as u16, *name, &bold)?;
-    }
-    for (i, row) in rows.iter().enumerate() {
-        let r = i as u32 + 1;
-        for (col, cell) in row.cells.iter().enumerate() {
-            sheet.write_string(r, col as u16, cell)?;
-        }
-        match row.value {
-            Shown::Exact(n) => sheet.write_number(r, 7, n as f64)?,
-            Shown::Suppressed => sheet.write_string(r, 7, row.value.to_string())?,
-        };
-    }
-    sheet.set_freeze_panes(1, 0)?;
-    sheet.autofilter(0, 0, rows.len() as u32, 7)?;
-    book.save_to_buffer()
 }
 
 /// `/staff/figures.csv` (`hxl=1` adds the hashtag row) and `/staff/figures.xlsx`: the
@@ -939,29 +911,13 @@ async fn export(
     let event = staff.event("figures.export", sel.query(), &from);
     audit(&state, staff.lang, event).await?;
     let stem = format!("bluedot-figures-{}-{}", sel.from, sel.to);
-    let (body, kind, name) = match format {
-        Format::Csv => (
-            to_csv(&rows, q.hxl == "1").into_bytes(),
-            "text/csv; charset=utf-8",
-            format!("{stem}.csv"),
-        ),
-        Format::Xlsx => (
-            to_xlsx(&rows).map_err(|e| StaffError::internal(staff.lang, e))?,
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            format!("{stem}.xlsx"),
-        ),
+    let format = match format {
+        Format::Csv => SheetFormat::Csv { hxl: q.hxl == "1" },
+        Format::Xlsx => SheetFormat::Xlsx,
     };
-    Ok((
-        [
-            (header::CONTENT_TYPE, kind.to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-        ],
-        body,
-    )
-        .into_response())
+    format
+        .download(&sheet(&rows), &stem)
+        .map_err(|e| StaffError::internal(staff.lang, e))
 }
 
 #[cfg(test)]
@@ -1010,7 +966,7 @@ mod tests {
             row("=1+1", Shown::Suppressed),
             row("Blue Dot Siret", Shown::Exact(12)),
         ];
-        let csv = to_csv(&rows, true);
+        let csv = sheet(&rows).csv(true);
         let lines: Vec<&str> = csv.lines().collect();
         assert_eq!(lines[1], HXL_TAGS.join(","));
         assert!(
@@ -1018,8 +974,8 @@ mod tests {
             "{csv}"
         );
         assert!(lines[3].ends_with(",12"));
-        assert!(!to_csv(&rows, false).contains("#country"));
-        let book = to_xlsx(&rows).unwrap();
+        assert!(!sheet(&rows).csv(false).contains("#country"));
+        let book = sheet(&rows).xlsx().unwrap();
         assert_eq!(&book[..2], b"PK");
     }
 }

@@ -20,6 +20,7 @@ mod people;
 mod planning;
 mod records;
 mod referrals;
+pub mod sheets;
 mod supplies;
 mod transfers;
 mod visits;
@@ -137,11 +138,20 @@ pub fn routes() -> Router<AppState> {
         )
         .route(
             "/staff/planning",
-            get(planning::form)
-                .post(planning::run)
+            get(planning::show)
+                .post(planning::import)
                 .layer(axum::extract::DefaultBodyLimit::max(
                     planning::MAX_UPLOAD_BYTES,
                 )),
+        )
+        .route("/staff/planning/map.json", get(planning::map_data))
+        .route("/staff/planning.csv", get(planning::export_csv))
+        .route("/staff/planning.xlsx", get(planning::export_xlsx))
+        .route("/staff/planning/plans", post(planning::save_plan))
+        .route("/staff/planning/plans/{id}", get(planning::show_plan))
+        .route(
+            "/staff/planning/plans/{id}/deploy",
+            post(planning::deploy_plan),
         )
         .route("/staff/directory", get(directory::list))
         .route(
@@ -721,6 +731,59 @@ pub async fn signed_in(state: &AppState, headers: &HeaderMap) -> StaffResult<Sta
 }
 
 /// Checks the form's CSRF token against the session's, and the request's origin.
+/// A multipart form read whole, its CSRF token checked: its text fields by name, and its
+/// files (not empty ones) with their field and file names, in the order sent.
+pub struct Upload {
+    fields: std::collections::HashMap<String, String>,
+    pub files: Vec<(String, String, Vec<u8>)>,
+}
+
+impl Upload {
+    /// Reads the form; a body over the route's limit is refused with `too_big` (a message id).
+    pub async fn read(
+        staff: &Staff,
+        headers: &HeaderMap,
+        multipart: &mut axum::extract::Multipart,
+        too_big: &str,
+    ) -> StaffResult<Upload> {
+        let refuse = || StaffError::BadRequest(staff.lang, staff_t(staff.lang, too_big));
+        let mut upload = Upload {
+            fields: Default::default(),
+            files: Vec::new(),
+        };
+        while let Some(field) = multipart.next_field().await.map_err(|_| refuse())? {
+            let name = field.name().unwrap_or_default().to_owned();
+            match field.file_name().map(str::to_owned) {
+                Some(file) => {
+                    let bytes = field.bytes().await.map_err(|_| refuse())?;
+                    if !bytes.is_empty() {
+                        upload.files.push((name, file, bytes.to_vec()));
+                    }
+                }
+                None => {
+                    let text = field.text().await.map_err(|_| refuse())?;
+                    upload.fields.insert(name, text);
+                }
+            }
+        }
+        check_csrf(staff, headers, upload.field("csrf"))?;
+        Ok(upload)
+    }
+
+    /// A text field, "" when not sent.
+    pub fn field(&self, name: &str) -> &str {
+        self.fields.get(name).map_or("", String::as_str)
+    }
+
+    /// The first file sent in `field`, if any.
+    pub fn file(&self, field: &str) -> Option<&[u8]> {
+        self.files
+            .iter()
+            .find(|(f, _, _)| f == field)
+            .map(|(_, _, bytes)| bytes.as_slice())
+    }
+}
+
 pub fn check_csrf(staff: &Staff, headers: &HeaderMap, form_token: &str) -> StaffResult<()> {
     if same_origin(headers, staff.https)
         && credentials::same_secret(&staff.session.csrf_token, form_token)
