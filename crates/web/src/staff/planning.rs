@@ -248,8 +248,9 @@ fn share(covered: f64, of: f64) -> String {
     format!("{:.1}", 100.0 * covered / of.max(1.0))
 }
 
-fn whole(n: f64) -> String {
-    format!("{n:.0}")
+/// A count in the reader's way of writing numbers.
+fn whole(ctx: &Ctx, n: f64) -> String {
+    ctx.number(n.round() as i64)
 }
 
 /// A change as the form sends it: kind, where, first hour and hours.
@@ -318,7 +319,7 @@ fn analysis_view(
             &[
                 ("from", ctx.day(a.period.first).into()),
                 ("to", ctx.day(a.period.date(a.period.days - 1)).into()),
-                ("arrived", whole(a.arrived).into()),
+                ("arrived", whole(ctx, a.arrived).into()),
                 ("places", a.places.to_string().into()),
                 ("share", share(a.covered, a.arrived).into()),
                 ("km", sel.radius_km.to_string().into()),
@@ -330,7 +331,7 @@ fn analysis_view(
             .map(|(c, arrived, covered)| {
                 (
                     ctx.country_name(*c),
-                    whole(*arrived),
+                    whole(ctx, *arrived),
                     format!("{} %", share(*covered, *arrived)),
                 )
             })
@@ -342,7 +343,7 @@ fn analysis_view(
                 (
                     g.place.clone(),
                     hours(g.first_hour, g.hours),
-                    whole(g.missed),
+                    whole(ctx, g.missed),
                 )
             })
             .collect(),
@@ -362,7 +363,7 @@ fn analysis_view(
                         let planned = c.planned(s.change);
                         SuggestionLine {
                             value: change_value(&planned),
-                            text: change_text(ctx, &planned, places, hubs, &whole(c.added)),
+                            text: change_text(ctx, &planned, places, hubs, &whole(ctx, c.added)),
                             checked: s.change == Change::Team,
                         }
                     })
@@ -370,9 +371,9 @@ fn analysis_view(
                 total: ctx.ta(
                     "planning-total",
                     &[
-                        ("added", whole(s.added).into()),
+                        ("added", whole(ctx, s.added).into()),
                         ("share", share(a.covered + s.added, a.arrived).into()),
-                        ("bound", whole(s.bound).into()),
+                        ("bound", whole(ctx, s.bound).into()),
                     ],
                 ),
             })
@@ -605,8 +606,8 @@ pub async fn map_data(
                     "missed": missed.round(),
                     "label": ctx.ta("planning-map-place", &[
                         ("name", p.place.place.name.clone().into()),
-                        ("arrived", whole(p.arrived).into()),
-                        ("missed", whole(missed).into()),
+                        ("arrived", whole(&ctx, p.arrived).into()),
+                        ("missed", whole(&ctx, missed).into()),
                     ]),
                 }
             })
@@ -892,9 +893,13 @@ async fn plan_page(
         .map(|(country, arrived, today, planned)| {
             (
                 ctx.country_name(*country),
-                whole(*arrived),
-                format!("{} % ({})", share(*today, *arrived), whole(*today)),
-                format!("{} % ({})", share(*planned, *arrived), whole(*planned)),
+                whole(&ctx, *arrived),
+                format!("{} % ({})", share(*today, *arrived), whole(&ctx, *today)),
+                format!(
+                    "{} % ({})",
+                    share(*planned, *arrived),
+                    whole(&ctx, *planned)
+                ),
             )
         })
         .collect();
@@ -910,7 +915,7 @@ async fn plan_page(
         .changes
         .iter()
         .map(|(change, added)| match added {
-            Some(n) => change_text(&ctx, change, &places, &hubs, &whole(*n)),
+            Some(n) => change_text(&ctx, change, &places, &hubs, &whole(&ctx, *n)),
             None => format!(
                 "{} ({})",
                 change_text(&ctx, change, &places, &hubs, "0"),
