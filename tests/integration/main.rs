@@ -16,6 +16,7 @@ mod directory_translations;
 mod figures;
 mod hsds_schema;
 mod http;
+mod inclusion;
 mod offline_http;
 mod people;
 mod people_http;

@@ -1405,10 +1405,38 @@ async fn load_demo_network(store: &Store) -> anyhow::Result<()> {
     // The last 30 days of arrivals up to yesterday, for network planning.
     let yesterday = chrono::Utc::now().date_naive() - chrono::Days::new(1);
     let arrivals = planning::load_demo(store, yesterday - chrono::Days::new(29), 30).await?;
+    let rounds = load_demo_inclusion(store).await?;
     println!(
-        "demo network loaded: {n} hubs, {visits} visits, {arrivals} counts of arrivals (demonstration data, not real contacts)"
+        "demo network loaded: {n} hubs, {visits} visits, {arrivals} counts of arrivals, {rounds} inclusion assessments (demonstration data, not real contacts)"
     );
     Ok(())
+}
+
+/// One approved demo round of inclusion assessment per country, written, sent for review and
+/// approved through the steps staff take.
+pub async fn load_demo_inclusion(store: &Store) -> anyhow::Result<usize> {
+    use bluedot_store::inclusion::AnswerEdit;
+    let change = bluedot_store::audit::Change::by_system("demo");
+    let (_, questions) = store.inclusion_questionnaire().await?;
+    let mut rounds = 0;
+    for country in bluedot_core::Country::ALL {
+        let id = store
+            .start_assessment(country, "2025", true, &change)
+            .await?;
+        let edits: Vec<AnswerEdit> = bluedot_demo::inclusion_answers(country, &questions)
+            .into_iter()
+            .map(|(question, answer)| AnswerEdit {
+                question,
+                answer,
+                seen: None,
+            })
+            .collect();
+        store.save_answers(id, &edits, &change).await?;
+        store.submit_assessment(id, &change).await?;
+        store.approve_assessment(id, &change).await?;
+        rounds += 1;
+    }
+    Ok(rounds)
 }
 
 /// Two months of demo visits up to yesterday, so that the figures have a history to show.

@@ -9,6 +9,7 @@ pub mod freshness;
 pub mod geo;
 pub mod hours;
 pub mod hub;
+pub mod inclusion;
 pub mod indicator;
 pub mod lang;
 pub mod person;

@@ -57,6 +57,12 @@ coded_enum! {
         ViewAudit => "view-audit",
         /// Create, reset and disable staff accounts.
         ManageUsers => "manage-users",
+        /// Answer a country's inclusion assessment and act on the barriers it finds.
+        AssessInclusion => "assess-inclusion",
+        /// Send a country's inclusion assessment back or approve it.
+        ApproveInclusion => "approve-inclusion",
+        /// Change the inclusion questionnaire, in every language.
+        EditQuestionnaire => "edit-questionnaire",
     }
 }
 
@@ -146,6 +152,8 @@ pub fn role_allows(role: Role, action: Action) -> bool {
             RecordVisit | FlagChild | ViewPerson | EditPerson | ManageCase
         ),
         Psychosocial | LegalAid => matches!(action, RecordVisit | FlagChild | ViewPerson),
+        // A hub coordinator's scope is its hubs; the country's assessment is not theirs.
+        CountryCoordinator if matches!(action, AssessInclusion | ApproveInclusion) => true,
         HubCoordinator | CountryCoordinator => matches!(
             action,
             RecordVisit
@@ -164,9 +172,9 @@ pub fn role_allows(role: Role, action: Action) -> bool {
                 | ViewAudit
         ),
         DataAnalyst => matches!(action, ViewAggregates),
-        ContentEditor => matches!(action, EditPages),
+        ContentEditor => matches!(action, EditPages | AssessInclusion),
         // Administrators run accounts and configuration; they never see case contents.
-        SystemAdministrator => matches!(action, ManageUsers | ViewAudit),
+        SystemAdministrator => matches!(action, ManageUsers | ViewAudit | EditQuestionnaire),
     }
 }
 
@@ -346,6 +354,15 @@ pub fn edits_directory_anywhere(actor: &Actor) -> bool {
         .any(|a| role_allows(actor.role, *a) && !actor.scope.is_empty())
 }
 
+/// Whether `actor` may read a country's inclusion assessments: those who write them, those who
+/// see the country's figures, and the administrators who keep the questionnaire.
+pub fn reads_inclusion(actor: &Actor, country: Country) -> bool {
+    use Action::*;
+    [AssessInclusion, ViewAggregates, EditQuestionnaire]
+        .iter()
+        .any(|a| decide(actor, *a, Target::Country(country)).allowed())
+}
+
 /// Whether figures over `counted` places are shown to `actor` exactly: only to a reader who may
 /// open every record counted; anyone else sees small counts suppressed.
 pub fn sees_exact_counts(actor: &Actor, counted: impl IntoIterator<Item = Target>) -> bool {
@@ -378,7 +395,25 @@ mod tests {
             SocialWorker => &[RecordVisit, FlagChild, ViewPerson, EditPerson, ManageCase],
             Psychosocial => &[RecordVisit, FlagChild, ViewPerson],
             LegalAid => &[RecordVisit, FlagChild, ViewPerson],
-            HubCoordinator | CountryCoordinator => &[
+            CountryCoordinator => &[
+                RecordVisit,
+                FlagChild,
+                ViewAggregates,
+                SetTargets,
+                ViewPerson,
+                EditPerson,
+                ErasePerson,
+                ManageCase,
+                SuperviseCase,
+                ManageStock,
+                PlanDeployment,
+                EditDirectory,
+                EditPages,
+                ViewAudit,
+                AssessInclusion,
+                ApproveInclusion,
+            ],
+            HubCoordinator => &[
                 RecordVisit,
                 FlagChild,
                 ViewAggregates,
@@ -395,8 +430,8 @@ mod tests {
                 ViewAudit,
             ],
             DataAnalyst => &[ViewAggregates],
-            ContentEditor => &[EditPages],
-            SystemAdministrator => &[ManageUsers, ViewAudit],
+            ContentEditor => &[EditPages, AssessInclusion],
+            SystemAdministrator => &[ManageUsers, ViewAudit, EditQuestionnaire],
         };
         row.contains(&action)
     }

@@ -9,6 +9,7 @@ mod arrivals;
 mod articles;
 mod articles_more;
 mod hubs;
+mod inclusion;
 mod providers;
 mod visits;
 
@@ -17,6 +18,7 @@ use chrono::{DateTime, Utc};
 pub use arrivals::{DemoArrivals, DemoPlace, arrivals};
 pub use articles::articles;
 pub use hubs::hubs;
+pub use inclusion::inclusion_answers;
 pub use providers::providers;
 pub use visits::{DemoVisit, visits};
 

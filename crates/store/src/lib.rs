@@ -13,6 +13,7 @@ pub mod crypto;
 pub mod deployments;
 pub mod directory;
 pub mod figures;
+pub mod inclusion;
 pub mod offline;
 pub mod operations;
 pub mod package;

@@ -77,6 +77,7 @@ struct HomePage {
     nothing_waits: bool,
     languages: Vec<LanguageChoice>,
     follows_browser: bool,
+    overdue: Vec<super::inclusion::OverdueLine>,
 }
 
 /// What waits for the signed-in account in its cases, referrals and tracing requests.
@@ -201,7 +202,9 @@ pub async fn home(
             WorkList::default(),
         ),
     };
+    let overdue = super::inclusion::overdue_for(&state, &staff, &ctx).await?;
     let nothing_waits = work.is_empty()
+        && overdue.is_empty()
         && flags.is_empty()
         && hand_overs.arriving.is_empty()
         && hand_overs.overdue.is_empty();
@@ -225,6 +228,7 @@ pub async fn home(
             })
             .collect(),
         follows_browser: staff.user.language.is_none(),
+        overdue,
         ctx,
     };
     Ok(render(&page))

@@ -15,6 +15,7 @@ mod directory_import;
 mod directory_providers;
 mod family_tracing;
 mod figures;
+mod inclusion;
 mod offline;
 mod people;
 mod planning;
@@ -144,6 +145,32 @@ pub fn routes() -> Router<AppState> {
                     planning::MAX_UPLOAD_BYTES,
                 )),
         )
+        .route(
+            "/staff/inclusion",
+            get(inclusion::overview).post(inclusion::start),
+        )
+        .route("/staff/inclusion/compare", get(inclusion::compare))
+        .route(
+            "/staff/inclusion/compare.xlsx",
+            get(inclusion::compare_export),
+        )
+        .route(
+            "/staff/inclusion/questionnaire",
+            get(inclusion::questionnaire).post(inclusion::publish_questionnaire),
+        )
+        .route(
+            "/staff/inclusion/actions/{id}",
+            post(inclusion::move_action),
+        )
+        .route("/staff/inclusion/{id}", get(inclusion::show))
+        .route(
+            "/staff/inclusion/{id}/answers",
+            post(inclusion::save_answers),
+        )
+        .route("/staff/inclusion/{id}/review", post(inclusion::review))
+        .route("/staff/inclusion/{id}/actions", post(inclusion::add_action))
+        .route("/staff/inclusion/{id}/report", get(inclusion::report))
+        .route("/staff/inclusion/{id}/export.xlsx", get(inclusion::export))
         .route("/staff/planning/map.json", get(planning::map_data))
         .route("/staff/planning.csv", get(planning::export_csv))
         .route("/staff/planning.xlsx", get(planning::export_xlsx))
@@ -499,6 +526,7 @@ pub struct Nav {
     pub directory: bool,
     pub offline: bool,
     pub planning: bool,
+    pub inclusion: bool,
 }
 
 impl Nav {
@@ -522,6 +550,9 @@ impl Nav {
                 .into_iter()
                 .any(|c| staff.may(Action::ViewAggregates, policy::Target::Country(c))),
             directory: policy::edits_directory_anywhere(&staff.actor),
+            inclusion: bluedot_core::Country::ALL
+                .into_iter()
+                .any(|c| policy::reads_inclusion(&staff.actor, c)),
         }
     }
 }
