@@ -166,6 +166,12 @@ async fn every_staff_page_reads_whole_in_every_language() {
     let db = crate::support::sqlite().await;
     let store = db.store.clone();
     bluedot_cli::load_demo(&store).await.unwrap();
+    // Rounds of inclusion assessment and a month of arrivals, so their pages are walked too.
+    bluedot_cli::load_demo_inclusion(&store).await.unwrap();
+    let first = chrono::Utc::now().date_naive() - chrono::Days::new(30);
+    bluedot_cli::planning::load_demo(&store, first, 30)
+        .await
+        .unwrap();
     let app = app(&store);
     let siret = store.hub_by_slug("siret-border").await.unwrap().unwrap();
     let at_siret = || Scope {

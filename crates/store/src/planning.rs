@@ -194,11 +194,12 @@ impl Store {
                 );
                 insert.build().execute(&mut *tx).await?;
             }
-            let mut event = who.event("planning.import", format!("planning-import:{id}"));
+            let mut event = who.event("planning.import", format!("arrivals:{id}"));
             event.outcome = format!(
-                "{} places, {} counts, {first_day} to {last_day}",
+                "{} places, {} counts over {} days",
                 places.len(),
-                counts.len()
+                counts.len(),
+                (last_day - first_day).num_days() + 1
             );
             append_audit!(self, tx, &event);
             tx.commit().await?;
