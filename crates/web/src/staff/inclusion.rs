@@ -25,7 +25,8 @@ use uuid::Uuid;
 
 use super::sheets::{Cell, Format, Sheet};
 use super::{
-    ClientAddr, Nav, Staff, StaffError, StaffResult, audit, check_csrf, field_error, signed_in,
+    ClientAddr, Nav, Staff, StaffError, StaffResult, audit, check_csrf, field_error,
+    form_value as field, signed_in,
 };
 use crate::AppState;
 use crate::view::{Ctx, render, render_form};
@@ -91,13 +92,6 @@ impl Desk {
     fn change(&self, from: &ClientAddr, country: Country) -> bluedot_store::audit::Change {
         self.staff.change_in(from, Some(country))
     }
-}
-
-fn field<'a>(fields: &'a [(String, String)], name: &str) -> &'a str {
-    fields
-        .iter()
-        .find(|(k, _)| k == name)
-        .map_or("", |(_, v)| v.as_str())
 }
 
 fn all<'a>(fields: &'a [(String, String)], name: &'a str) -> impl Iterator<Item = &'a str> {
@@ -810,10 +804,12 @@ pub async fn report(
 ) -> StaffResult {
     let desk = Desk::open(&state, &headers).await?;
     let a = desk.assessment(&state, &id).await?;
-    let mut event = desk
-        .staff
-        .event("inclusion.report", format!("inclusion:{}", a.id), &from);
-    event.country = Some(a.country.code().to_owned());
+    let event = desk.staff.event_in(
+        "inclusion.report",
+        format!("inclusion:{}", a.id),
+        &from,
+        a.country,
+    );
     audit(&state, desk.staff.lang, event).await?;
     let page = assessment_page(&state, &desk, &a, None).await?;
     Ok(render(&ReportPage {
@@ -889,10 +885,12 @@ pub async fn export(
             ]
         })
         .collect();
-    let mut event = desk
-        .staff
-        .event("inclusion.export", format!("inclusion:{}", a.id), &from);
-    event.country = Some(a.country.code().to_owned());
+    let event = desk.staff.event_in(
+        "inclusion.export",
+        format!("inclusion:{}", a.id),
+        &from,
+        a.country,
+    );
     audit(&state, desk.staff.lang, event).await?;
     let sheet = Sheet {
         name: "assessment",

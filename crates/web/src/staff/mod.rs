@@ -429,6 +429,20 @@ impl Staff {
 }
 
 impl Staff {
+    /// An audit entry for something read or changed about a whole country (its figures, its
+    /// plans, its assessments), which lets that country's coordinators find it.
+    pub fn event_in(
+        &self,
+        action: &str,
+        subject: String,
+        from: &ClientAddr,
+        country: bluedot_core::Country,
+    ) -> AuditEvent {
+        let mut event = self.event(action, subject, from);
+        event.country = Some(country.code().to_owned());
+        event
+    }
+
     /// An audit entry for something done to a record held at `hub`, which lets coordinators
     /// of that hub or country find it.
     pub fn event_at(
@@ -830,11 +844,15 @@ pub fn check_csrf(staff: &Staff, headers: &HeaderMap, form_token: &str) -> Staff
 
 /// The first value of a field in a form read as pairs (forms with repeated fields), or "".
 pub fn form_field(pairs: &[(String, String)], name: &str) -> String {
+    form_value(pairs, name).to_owned()
+}
+
+/// A form field's first value, "" when it was not sent.
+pub fn form_value<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
     pairs
         .iter()
         .find(|(k, _)| k == name)
-        .map(|(_, v)| v.clone())
-        .unwrap_or_default()
+        .map_or("", |(_, v)| v.as_str())
 }
 
 /// The message id of a reason a field was refused: `why-` and the reason's English words.

@@ -25,7 +25,8 @@ use uuid::Uuid;
 
 use super::sheets::{Cell, Format, Sheet};
 use super::{
-    ClientAddr, Desk, Nav, StaffError, StaffResult, Upload, audit, check_csrf, hub_target,
+    ClientAddr, Desk, Nav, StaffError, StaffResult, Upload, audit, check_csrf, form_value,
+    hub_target,
 };
 use crate::AppState;
 use crate::planning::{
@@ -486,8 +487,9 @@ pub async fn show(
         )
     });
     if sel.days.is_some() {
-        let mut event = desk.staff.event("planning.coverage", sel.query(), &from);
-        event.country = Some(sel.country.code().to_owned());
+        let event = desk
+            .staff
+            .event_in("planning.coverage", sel.query(), &from, sel.country);
         audit(&state, desk.staff.lang, event).await?;
     }
     let page = planning_page(&state, &desk, &sel, imported, Vec::new(), true).await?;
@@ -728,8 +730,9 @@ async fn export(
             ]);
         }
     }
-    let mut event = desk.staff.event("planning.export", sel.query(), &from);
-    event.country = Some(sel.country.code().to_owned());
+    let event = desk
+        .staff
+        .event_in("planning.export", sel.query(), &from, sel.country);
     audit(&state, desk.staff.lang, event).await?;
     let sheet = Sheet {
         name: "coverage",
@@ -755,12 +758,7 @@ pub async fn save_plan(
     Form(fields): Form<Vec<(String, String)>>,
 ) -> StaffResult {
     let desk = Desk::open(&state, &headers).await?;
-    let field = |name: &str| {
-        fields
-            .iter()
-            .find(|(k, _)| k == name)
-            .map_or("", |(_, v)| v.as_str())
-    };
+    let field = |name: &str| form_value(&fields, name);
     check_csrf(&desk.staff, &headers, field("csrf"))?;
     let q = PlanningQuery {
         country: field("country").to_owned(),
@@ -1023,12 +1021,12 @@ pub async fn show_plan(
 ) -> StaffResult {
     let desk = Desk::open(&state, &headers).await?;
     let plan = plan_of(&state, &desk, &id).await?;
-    let mut event = desk.staff.event(
+    let event = desk.staff.event_in(
         "planning.scenario-view",
         format!("planning-scenario:{}", plan.id),
         &from,
+        plan.country,
     );
-    event.country = Some(plan.country.code().to_owned());
     audit(&state, desk.staff.lang, event).await?;
     Ok(render(&plan_page(&state, &desk, &plan, None).await?))
 }
@@ -1044,12 +1042,7 @@ pub async fn deploy_plan(
     Form(fields): Form<Vec<(String, String)>>,
 ) -> StaffResult {
     let desk = Desk::open(&state, &headers).await?;
-    let field = |name: &str| {
-        fields
-            .iter()
-            .find(|(k, _)| k == name)
-            .map_or("", |(_, v)| v.as_str())
-    };
+    let field = |name: &str| form_value(&fields, name);
     check_csrf(&desk.staff, &headers, field("csrf"))?;
     let plan = plan_of(&state, &desk, &id).await?;
     let ctx = Ctx::new(desk.staff.lang, "/", "planning");
