@@ -461,21 +461,7 @@ async fn assessment_page(
     };
     let owners = users
         .iter()
-        .filter(|u| {
-            !u.disabled
-                && (policy::decide(
-                    &u.actor(),
-                    Action::AssessInclusion,
-                    Target::Country(a.country),
-                )
-                .allowed()
-                    || policy::decide(
-                        &u.actor(),
-                        Action::ViewAggregates,
-                        Target::Country(a.country),
-                    )
-                    .allowed())
-        })
+        .filter(|u| !u.disabled && policy::reads_inclusion(&u.actor(), a.country))
         .map(|u| (u.id.to_string(), u.display_name.clone()))
         .collect();
     Ok(AssessmentPage {
@@ -719,7 +705,8 @@ pub async fn add_action(
         Ok(id) => state.store.user(id).await.map_err(|e| desk.internal(e))?,
         Err(_) => None,
     }
-    .filter(|u| !u.disabled);
+    // The owner must be able to read the round the action belongs to.
+    .filter(|u| !u.disabled && policy::reads_inclusion(&u.actor(), a.country));
     let (Some(barrier), Some(due), Some(owner)) = (barrier, due, owner) else {
         return refused(&state, &desk, &a, ctx.t("inclusion-error-action")).await;
     };
