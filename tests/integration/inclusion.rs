@@ -183,24 +183,30 @@ async fn a_country_round_is_answered_reviewed_approved_and_compared_with_the_las
         );
 
         // Review: sent back by domain with a reason, then approved.
-        let step = |csrf: &str, step: &str| {
-            form(&[
+        // A review step on the round: send for review, send the data domain back, approve.
+        let review = |cookie: &String, csrf: &String, step: &str| {
+            let (app, round) = (app.clone(), round.clone());
+            let body = form(&[
                 ("csrf", csrf),
                 ("step", step),
                 ("domain", "data"),
                 ("reason", "Give the 2026 figures by age and sex."),
-            ])
+            ]);
+            let cookie = cookie.clone();
+            async move {
+                send(
+                    &app,
+                    "POST",
+                    &format!("{round}/review"),
+                    Some(&cookie),
+                    Some(&body),
+                )
+                .await
+                .status
+            }
         };
         assert_eq!(
-            send(
-                &app,
-                "POST",
-                &format!("{round}/review"),
-                Some(&editor),
-                Some(&step(&editor_csrf, "submit"))
-            )
-            .await
-            .status,
+            review(&editor, &editor_csrf, "submit").await,
             StatusCode::SEE_OTHER,
             "{backend}"
         );
@@ -215,28 +221,12 @@ async fn a_country_round_is_answered_reviewed_approved_and_compared_with_the_las
         assert_eq!(frozen.status, StatusCode::BAD_REQUEST, "{backend}");
         assert!(frozen.body.contains("no longer a draft"), "{backend}");
         assert_eq!(
-            send(
-                &app,
-                "POST",
-                &format!("{round}/review"),
-                Some(&editor),
-                Some(&step(&editor_csrf, "approve"))
-            )
-            .await
-            .status,
+            review(&editor, &editor_csrf, "approve").await,
             StatusCode::FORBIDDEN,
             "{backend}: an editor does not approve"
         );
         assert_eq!(
-            send(
-                &app,
-                "POST",
-                &format!("{round}/review"),
-                Some(&coord),
-                Some(&step(&csrf, "return"))
-            )
-            .await
-            .status,
+            review(&coord, &csrf, "return").await,
             StatusCode::SEE_OTHER,
             "{backend}"
         );
@@ -247,28 +237,12 @@ async fn a_country_round_is_answered_reviewed_approved_and_compared_with_the_las
             "{backend}"
         );
         assert_eq!(
-            send(
-                &app,
-                "POST",
-                &format!("{round}/review"),
-                Some(&editor),
-                Some(&step(&editor_csrf, "submit"))
-            )
-            .await
-            .status,
+            review(&editor, &editor_csrf, "submit").await,
             StatusCode::SEE_OTHER,
             "{backend}"
         );
         assert_eq!(
-            send(
-                &app,
-                "POST",
-                &format!("{round}/review"),
-                Some(&coord),
-                Some(&step(&csrf, "approve"))
-            )
-            .await
-            .status,
+            review(&coord, &csrf, "approve").await,
             StatusCode::SEE_OTHER,
             "{backend}"
         );

@@ -89,6 +89,11 @@ impl Desk {
             .ok_or_else(not_found)
     }
 
+    /// A refused field in the reader's language, labelled by the page's field names.
+    fn refusal(&self, e: &bluedot_core::ValidationError) -> String {
+        field_error(self.staff.lang, &format!("inclusion-{}", e.field), e)
+    }
+
     fn change(&self, from: &ClientAddr, country: Country) -> bluedot_store::audit::Change {
         self.staff.change_in(from, Some(country))
     }
@@ -223,7 +228,7 @@ pub async fn start(
         .await;
     let message = match started {
         Ok(id) => return Ok(Redirect::to(&format!("/staff/inclusion/{id}")).into_response()),
-        Err(StoreError::Invalid(e)) => field_error(desk.staff.lang, "inclusion-period", &e),
+        Err(StoreError::Invalid(e)) => desk.refusal(&e),
         Err(StoreError::Conflict(_)) => desk.ctx().t("inclusion-error-round-open"),
         Err(e) => return Err(desk.internal(e)),
     };
@@ -614,10 +619,7 @@ pub async fn save_answers(
             &a,
             &format!("#domain-{}", field(&fields, "domain")),
         )),
-        Err(StoreError::Invalid(e)) => {
-            let message = field_error(desk.staff.lang, &format!("inclusion-{}", e.field), &e);
-            refused(&state, &desk, &a, message).await
-        }
+        Err(StoreError::Invalid(e)) => refused(&state, &desk, &a, desk.refusal(&e)).await,
         Err(StoreError::Conflict(question)) => {
             let message = if questions.iter().any(|q| q.code == question) {
                 ctx.t("inclusion-error-changed")
@@ -666,10 +668,7 @@ pub async fn review(
     };
     match done {
         Ok(()) => Ok(back_to(&a, "")),
-        Err(StoreError::Invalid(e)) => {
-            let message = field_error(desk.staff.lang, &format!("inclusion-{}", e.field), &e);
-            refused(&state, &desk, &a, message).await
-        }
+        Err(StoreError::Invalid(e)) => refused(&state, &desk, &a, desk.refusal(&e)).await,
         Err(StoreError::Conflict(_)) => {
             let a = desk.assessment(&state, &id).await?;
             refused(&state, &desk, &a, desk.ctx().t("inclusion-error-moved")).await
@@ -727,10 +726,7 @@ pub async fn add_action(
         .await
     {
         Ok(_) => Ok(back_to(&a, "#actions")),
-        Err(StoreError::Invalid(e)) => {
-            let message = field_error(desk.staff.lang, &format!("inclusion-{}", e.field), &e);
-            refused(&state, &desk, &a, message).await
-        }
+        Err(StoreError::Invalid(e)) => refused(&state, &desk, &a, desk.refusal(&e)).await,
         Err(e) => Err(desk.internal(e)),
     }
 }
@@ -1230,9 +1226,7 @@ pub async fn publish_questionnaire(
         Ok(_) => {
             return Ok(Redirect::to("/staff/inclusion/questionnaire?saved=1").into_response());
         }
-        Err(StoreError::Invalid(e)) => {
-            field_error(desk.staff.lang, &format!("inclusion-{}", e.field), &e)
-        }
+        Err(StoreError::Invalid(e)) => desk.refusal(&e),
         Err(StoreError::Conflict(_)) => ctx.t("inclusion-error-questionnaire-changed"),
         Err(e) => return Err(desk.internal(e)),
     };
