@@ -562,8 +562,30 @@ impl Matcher {
             let keys = this.child_keys(&prepared);
             (prepared, keys)
         });
-        for (child, (prepared, keys)) in children.iter().zip(parts) {
-            self.insert(child, prepared, keys);
+        let numbered: Vec<(u32, Vec<Key>)> = children
+            .iter()
+            .zip(parts)
+            .map(|(child, (prepared, keys))| (self.record(child, prepared), keys))
+            .collect();
+        // The postings of each run of children on its own core, then appended run by run:
+        // every list ends in the same order as when children are added one by one.
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let runs: Vec<&[(u32, Vec<Key>)]> = numbered
+            .chunks(numbered.len().div_ceil(threads).max(1))
+            .collect();
+        let postings = on_every_core(&runs, |run| {
+            let mut lists: HashMap<Key, Vec<u32>> = HashMap::default();
+            for (n, keys) in run.iter() {
+                for key in keys {
+                    lists.entry(*key).or_default().push(*n);
+                }
+            }
+            lists
+        });
+        for lists in postings {
+            for (key, ids) in lists {
+                self.index.entry(key).or_default().extend(ids);
+            }
         }
     }
 
@@ -627,6 +649,15 @@ impl Matcher {
     }
 
     fn insert(&mut self, child: &Person, prepared: Prepared, keys: Vec<Key>) {
+        let n = self.record(child, prepared);
+        for key in keys {
+            self.index.entry(key).or_default().push(n);
+        }
+    }
+
+    /// Keeps a child (replacing the entry of the same id) and counts its names; returns its
+    /// number, under which the index lists it.
+    fn record(&mut self, child: &Person, prepared: Prepared) -> u32 {
         self.remove(&child.id);
         let family = prepared.family.id as usize;
         if self.family_count.len() <= family {
@@ -637,10 +668,8 @@ impl Matcher {
         *self.given_count.entry(given).or_default() += 1;
         let n = self.children.len() as u32;
         self.by_id.insert(child.id.clone(), n);
-        for key in keys {
-            self.index.entry(key).or_default().push(n);
-        }
         self.children.push((child.id.clone(), prepared));
+        n
     }
 
     /// Every key of a given and a family name as written in a request (either may be a name
@@ -1278,6 +1307,10 @@ mod tests {
                     "Олена",
                 )
             })
+            .collect::<Vec<_>>()
+            .into_iter()
+            // A child sent again within the batch replaces its first entry.
+            .chain([child("C7", "Остап", "Гуменюк", 2011, "Олена")])
             .collect();
         let (mut one_by_one, mut at_once) = (
             Matcher::new(NameGroups::built_in()),
@@ -1288,6 +1321,8 @@ mod tests {
         }
         at_once.add_all(&children);
         assert_eq!(at_once.len(), one_by_one.len());
+        // The same lists, in the same order, under every key.
+        assert_eq!(at_once.index, one_by_one.index);
         let sought = Person {
             given_name: "Ostap".into(),
             family_name: "Humeniuk".into(),
