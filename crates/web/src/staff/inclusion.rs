@@ -360,10 +360,15 @@ async fn assessment_page(
     let scores = domain_scores(&questions, |code| answers.get(code).map(|s| &s.answer));
     // What the platform counted in the country over the last year.
     let today = Utc::now().date_naive();
-    let tallies = store
-        .tallies(today - Duration::days(365), today)
-        .await
-        .map_err(|e| desk.internal(e))?;
+    // Read only when a question shows one: a year of the network's tallies is not free.
+    let tallies = if questions.iter().any(|q| q.figure.is_some()) {
+        store
+            .tallies(today - Duration::days(365), today)
+            .await
+            .map_err(|e| desk.internal(e))?
+    } else {
+        Vec::new()
+    };
     let mut totals: HashMap<bluedot_core::indicator::Indicator, u64> = HashMap::new();
     for t in tallies.iter().filter(|t| t.country == a.country) {
         *totals.entry(t.indicator).or_default() += t.value;

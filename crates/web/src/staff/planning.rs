@@ -12,9 +12,7 @@ use axum::extract::{Extension, Multipart, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Json, Redirect, Response};
 use bluedot_core::deployment::DeploymentPlan;
-use bluedot_core::planning::{
-    ArrivalCount, ArrivalPlace, Change, Period, PlannedChange, Reach, period_of,
-};
+use bluedot_core::planning::{ArrivalCount, ArrivalPlace, Change, Period, PlannedChange, Reach};
 use bluedot_core::policy::{Action, Target};
 use bluedot_core::{Country, Hub, HubStatus};
 use bluedot_store::StoreError;
@@ -869,16 +867,10 @@ async fn plan_page(
         .await
         .map_err(|e| desk.internal(e))?;
     let hubs = country_hubs(desk, plan.country);
-    let period = period_of(&counts).map_or(
-        Period {
-            first: plan.first_day,
-            days: 1,
-        },
-        |_| Period {
-            first: plan.first_day,
-            days: ((plan.last_day - plan.first_day).num_days() + 1) as u32,
-        },
-    );
+    let period = Period {
+        first: plan.first_day,
+        days: ((plan.last_day - plan.first_day).num_days() + 1) as u32,
+    };
     let reach = Reach {
         radius_km: f64::from(plan.radius_km),
         ..Reach::default()
