@@ -746,6 +746,13 @@ impl Matcher {
                     .unwrap_or_default(),
             ),
             relation: requester.relation.trim().to_lowercase(),
+            swapped_given: field_form(Field::Given, &sought.family_name, &self.names, &self.places),
+            swapped_family: field_form(
+                Field::Family,
+                &sought.given_name,
+                &self.names,
+                &self.places,
+            ),
         };
         let mut memo = Memo::default();
         // Names are compared once per distinct name (memo) and settle most candidates: score
@@ -781,16 +788,21 @@ impl Matcher {
                 let (id, child) = &self.children[i as usize];
                 let mut evidence = Vec::new();
                 let mut points = self.points(&q, child, &req, &mut memo, Some(&mut evidence));
-                if !child.given.is_empty() && self.name_points(&q.given, &child.given) >= SAME_NAME
-                {
+                // The names as they were compared: as written, or swapped.
+                let (given, family) = if self.names(&q, child, &req, &mut memo).swapped_won() {
+                    (&req.swapped_given, &req.swapped_family)
+                } else {
+                    (&*q.given, &*q.family)
+                };
+                if !child.given.is_empty() && self.name_points(given, &child.given) >= SAME_NAME {
                     let share = self.given_share(&child.given);
-                    let rarity = rarity(share);
+                    let rarity = GIVEN_RARITY.points(share);
                     points += rarity;
                     evidence.push(rarity_evidence("given", &child.given, share, rarity));
                 }
-                if family_points(&q.family, &child.family) >= SAME_FAMILY {
-                    let share = self.share(child.family.id);
-                    let rarity = rarity(share);
+                if family_points(family, &child.family) >= SAME_FAMILY {
+                    let share = self.family_share(child.family.id);
+                    let rarity = FAMILY_RARITY.points(share);
                     points += rarity;
                     evidence.push(rarity_evidence("family", &child.family, share, rarity));
                 }
@@ -826,23 +838,24 @@ impl Matcher {
             }
             points
         };
+        let names = self.names(q, c, req, memo);
         let Names {
             given: g,
             family: f,
             by_requester,
             swapped,
-        } = self.names(q, c, req, memo);
+        } = names;
         let mut total = 0.0;
-        if swapped > g + f {
+        if names.swapped_won() {
             total += note("names", swapped, &|| {
                 (
                     format!(
                         "given and family name swapped: {} {} ~ {} {}",
-                        q.family, q.given, c.given, c.family
+                        req.swapped_given, req.swapped_family, c.given, c.family
                     ),
                     Said::new(
                         "names-swapped",
-                        format!("{} {}", q.family, q.given),
+                        format!("{} {}", req.swapped_given, req.swapped_family),
                         format!("{} {}", c.given, c.family),
                     ),
                 )
@@ -921,11 +934,11 @@ impl Matcher {
             let gs = *memo
                 .given_swapped
                 .entry(c.given.id)
-                .or_insert_with(|| self.name_points(&q.family, &c.given));
+                .or_insert_with(|| self.name_points(&req.swapped_given, &c.given));
             let fs = *memo
                 .family_swapped
                 .entry(c.family.id)
-                .or_insert_with(|| family_points(&q.given, &c.family));
+                .or_insert_with(|| family_points(&req.swapped_family, &c.family));
             gs + fs - 0.5
         };
         Names {
@@ -960,22 +973,18 @@ impl Matcher {
 
     /// The share of current children bearing a given name or a form of it.
     fn given_share(&self, given: &Form) -> f64 {
-        let name = given.name_key();
-        self.smoothed_share(self.given_count.get(&name).copied().unwrap_or(0))
+        let count = self
+            .given_count
+            .get(&given.name_key())
+            .copied()
+            .unwrap_or(0);
+        GIVEN_RARITY.share(count, self.len())
     }
 
     /// The share of current children bearing a family name.
-    fn share(&self, family: u32) -> f64 {
-        self.smoothed_share(self.family_count.get(family as usize).copied().unwrap_or(0))
-    }
-
-    /// A count as a share of the children, drawn towards the typical share as if a thousand
-    /// more children bore names at that rate: a small register says little about how common
-    /// a name is (one child of one bears every name it holds).
-    fn smoothed_share(&self, count: u32) -> f64 {
-        const PRIOR_CHILDREN: f64 = 1000.0;
-        (f64::from(count) + PRIOR_CHILDREN * TYPICAL_FAMILY_SHARE)
-            / (self.len() as f64 + PRIOR_CHILDREN)
+    fn family_share(&self, family: u32) -> f64 {
+        let count = self.family_count.get(family as usize).copied().unwrap_or(0);
+        FAMILY_RARITY.share(count, self.len())
     }
 
     fn name_points(&self, a: &Form, b: &Form) -> f64 {
@@ -1138,6 +1147,11 @@ struct Names {
 }
 
 impl Names {
+    /// Whether the names fit better swapped than as written.
+    fn swapped_won(&self) -> bool {
+        self.swapped > self.given + self.family
+    }
+
     fn points(&self) -> f64 {
         self.swapped.max(self.given + self.family)
     }
@@ -1153,6 +1167,10 @@ struct Requesting {
     /// may spell better than the child's in the request.
     family: Form,
     relation: String,
+    /// The sought child's family name read as a given name, and the given name as a family
+    /// name (Halyna read as a family name loses its feminine ending): for names swapped.
+    swapped_given: Form,
+    swapped_family: Form,
 }
 
 /// Points for two places of origin, and how similar they are.
@@ -1225,20 +1243,50 @@ const SAME_FAMILY: f64 = 3.1;
 /// own, not a slip of another.
 const FREQUENT_FAMILY_SHARE: f64 = 0.005;
 
-/// The share of children bearing a name that earns `SAME_FAMILY` or `SAME_NAME` as it is.
-const TYPICAL_FAMILY_SHARE: f64 = 0.002;
-const RARITY_WEIGHT: f64 = 0.5;
-const RARITY_LIMIT: f64 = 2.0;
+/// How much sharing a name says beyond the name's own points, by how rare the name is among
+/// the registered children: in log-odds, how much less likely a stranger bears it by chance
+/// than one bearing a name of the `typical` share, which earns the name's points as they are.
+struct Rarity {
+    weight: f64,
+    typical: f64,
+    limit: f64,
+}
+
+impl Rarity {
+    /// `count` of `children` as a share, drawn towards the typical share as if a thousand more
+    /// children bore names at that rate: a small register says little about how common a name
+    /// is (one child of one bears every name it holds).
+    fn share(&self, count: u32, children: usize) -> f64 {
+        const PRIOR_CHILDREN: f64 = 1000.0;
+        (f64::from(count) + PRIOR_CHILDREN * self.typical) / (children as f64 + PRIOR_CHILDREN)
+    }
+
+    fn points(&self, share: f64) -> f64 {
+        (self.weight * (self.typical / share).ln()).clamp(-self.limit, self.limit)
+    }
+}
+
+/// Given names, around one that one child in 500 bears (the lists hold several hundred).
+const GIVEN_RARITY: Rarity = Rarity {
+    weight: 0.5,
+    typical: 0.002,
+    limit: 2.0,
+};
+
+/// Family names, around one that one child in 70 bears. A family name spelt alike is the
+/// likeliest chance agreement of all (the most common are borne by one child in 20), so a
+/// common one spelt alike earns about what a rarer one a slip away does, and how rare the
+/// name is weighs more than for a given name. Weights fitted as log-odds on the dev sets' top
+/// candidates, sought child against a child who is not registered.
+const FAMILY_RARITY: Rarity = Rarity {
+    weight: 0.75,
+    typical: 1.0 / 70.0,
+    limit: 2.0,
+};
 
 /// The points of a given name that is the same, or a form of it (Ukrainian, Russian,
 /// diminutive).
 const SAME_NAME: f64 = 2.9;
-
-/// Points for how rare a shared name is, around one that one child in 500 bears: in
-/// log-odds, how much less likely a stranger shares it by chance.
-fn rarity(share: f64) -> f64 {
-    (RARITY_WEIGHT * (TYPICAL_FAMILY_SHARE / share).ln()).clamp(-RARITY_LIMIT, RARITY_LIMIT)
-}
 
 /// How rare a shared name is, as evidence: `which` is `given` or `family`; the found value is
 /// N in "about one child in N".
@@ -1354,6 +1402,62 @@ mod tests {
         }
         // Scored, it is neither: the slip could be from either.
         assert!(m.names.snap(&fold("Barina")).is_none());
+    }
+
+    #[test]
+    fn names_written_in_each_others_place_are_read_whole() {
+        let mut m = Matcher::new(NameGroups::built_in());
+        m.add(&child("L1", "Лариса", "Гнатишин", 2011, ""));
+        m.add(&child("L2", "Ларисса", "Гнатишина", 2011, ""));
+        // Larysa in the family-name place would lose its ending as a feminine family name.
+        let swapped = Person {
+            given_name: "Hnatyshyn".into(),
+            family_name: "Larysa".into(),
+            birth_year: Some(2011),
+            ..Person::default()
+        };
+        let found = m.find(&swapped, &Requester::default(), 2);
+        assert_eq!(found[0].child_id, "L1");
+        let names = found[0]
+            .evidence
+            .iter()
+            .find(|e| e.field == "names")
+            .unwrap();
+        assert!(
+            (names.points - (SAME_NAME + SAME_FAMILY - 0.5)).abs() < 1e-9,
+            "{names:?}"
+        );
+        assert_eq!(names.said.sought, "larisa hnatishin");
+        // How common the names are weighs on names swapped as on names in their places.
+        assert!(
+            found[0]
+                .evidence
+                .iter()
+                .any(|e| e.field == "family_name_rarity"),
+            "{:?}",
+            found[0].evidence
+        );
+    }
+
+    #[test]
+    fn a_register_too_small_to_say_how_common_a_name_is_adds_little_for_it() {
+        let mut m = Matcher::new(NameGroups::built_in());
+        m.add(&child("S1", "Антоніна", "Шаповал", 2012, ""));
+        let sought = Person {
+            given_name: "Antonina".into(),
+            family_name: "Shapoval".into(),
+            birth_year: Some(2012),
+            ..Person::default()
+        };
+        let found = &m.find(&sought, &Requester::default(), 1)[0];
+        for field in ["given_name_rarity", "family_name_rarity"] {
+            let rarity = found.evidence.iter().find(|e| e.field == field).unwrap();
+            assert!(rarity.points.abs() < 0.25, "{rarity:?}");
+        }
+        // A family name one child in 20 bears is a common one; one in 70 is typical.
+        assert!(FAMILY_RARITY.points(1.0 / 20.0) < -0.5);
+        assert!(FAMILY_RARITY.points(1.0 / 70.0).abs() < 1e-9);
+        assert!(FAMILY_RARITY.points(1.0 / 1000.0) > 1.5);
     }
 
     #[test]
