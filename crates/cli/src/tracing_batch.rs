@@ -94,6 +94,12 @@ fn read_rows(
             anyhow::bail!("{}: the header has no column {name:?}", path.display());
         }
     }
+    // Each column's place, found once: a register has a million rows.
+    let columns: Vec<(String, usize)> = headers
+        .iter()
+        .enumerate()
+        .map(|(i, h)| (h.trim().to_owned(), i))
+        .collect();
     let file = path.display().to_string();
     let mut read = 0;
     for record in reader.records() {
@@ -119,10 +125,10 @@ fn read_rows(
             continue;
         }
         let get = |name: &str| {
-            headers
+            columns
                 .iter()
-                .position(|h| h.trim() == name)
-                .and_then(|i| record.get(i))
+                .find(|(h, _)| h == name)
+                .and_then(|(_, i)| record.get(*i))
                 .map(str::to_owned)
         };
         match row(&get) {

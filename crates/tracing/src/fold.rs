@@ -32,39 +32,47 @@ fn fold_as(text: &str, system: Option<System>) -> String {
 /// `Hungarian`, `German`, `ISO 9`, `Romanian`, `Polish`, or `Latin` for English and the
 /// Ukrainian passport system, which these rules read alike.
 pub fn writing_system(text: &str) -> &'static str {
-    const MOST_TELLING_FIRST: [&str; 6] = [
-        "Cyrillic",
-        "Hungarian",
-        "German",
-        "ISO 9",
-        "Romanian",
-        "Polish",
-    ];
-    let told: Vec<&str> = text
+    let most_telling = text
         .split(|c: char| c.is_whitespace() || c == '-')
         .map(|word| {
             let word = word.to_lowercase();
             if word.chars().any(|c| ('\u{0400}'..='\u{04ff}').contains(&c)) {
-                "Cyrillic"
+                0
             } else if hungarian(&word) {
-                "Hungarian"
+                1
             } else if german(&word) || german_z(&word) {
-                "German"
+                2
             } else if iso9(&word) {
-                "ISO 9"
+                3
             } else if romanian(&word) {
-                "Romanian"
+                4
             } else if polish(&word) {
-                "Polish"
+                5
             } else {
-                "Latin"
+                6
             }
         })
-        .collect();
-    MOST_TELLING_FIRST
-        .into_iter()
-        .find(|system| told.contains(system))
-        .unwrap_or("Latin")
+        .min()
+        .unwrap_or(6);
+    WRITING_SYSTEMS[most_telling]
+}
+
+/// The writing systems `writing_system` tells, the most telling first.
+const WRITING_SYSTEMS: [&str; 7] = [
+    "Cyrillic",
+    "Hungarian",
+    "German",
+    "ISO 9",
+    "Romanian",
+    "Polish",
+    "Latin",
+];
+
+/// The writing system of two texts read together (a given and a family name), from the
+/// systems of each (`writing_system`).
+pub fn more_telling(a: &'static str, b: &'static str) -> &'static str {
+    let rank = |s: &str| WRITING_SYSTEMS.iter().position(|w| *w == s).unwrap_or(6);
+    if rank(b) < rank(a) { b } else { a }
 }
 
 /// Every reading of a Latin-written name whose letter groups the systems read differently,
@@ -560,6 +568,16 @@ mod tests {
         assert_eq!(writing_system("Myroslawa Hnatschuk"), "German");
         assert_eq!(writing_system("Miroslava Gnatûk"), "ISO 9");
         assert_eq!(writing_system("Myroslava Hnatiuk"), "Latin");
+        for (given, family) in [
+            ("Myroslawa", "Hnatschuk"),
+            ("Jaroszlava", "Гнатюк"),
+            ("", "Hnatiuc"),
+        ] {
+            assert_eq!(
+                more_telling(writing_system(given), writing_system(family)),
+                writing_system(&format!("{given} {family}"))
+            );
+        }
     }
 
     #[test]

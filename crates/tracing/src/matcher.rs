@@ -13,7 +13,9 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use strsim::{jaro_winkler, osa_distance};
 
-use crate::fold::{ch_as_h, family_stem, fold, known_reading, loose, readings, writing_system};
+use crate::fold::{
+    ch_as_h, family_stem, fold, known_reading, loose, more_telling, readings, writing_system,
+};
 use crate::names::NameGroups;
 use crate::parallel::on_every_core;
 
@@ -113,6 +115,8 @@ struct Form {
     /// What blocking needs of a registered child's family name: its first reading, then the
     /// others.
     as_family: Vec<AsFamily>,
+    /// The writing system a given or family name is written in (`fold::writing_system`).
+    spelling: &'static str,
 }
 
 impl Form {
@@ -125,6 +129,7 @@ impl Form {
             loose,
             groups: Vec::new(),
             id: u32::MAX,
+            spelling: "",
             others: Vec::new(),
             others_loose: Vec::new(),
             as_given: None,
@@ -255,6 +260,7 @@ fn field_form(field: Field, text: &str, names: &NameGroups, places: &NameGroups)
             let form = Form::snapped(known_name(text, names), names);
             Form {
                 as_given: Some(AsGiven::new(&form, names)),
+                spelling: writing_system(text),
                 ..form
             }
         }
@@ -265,6 +271,7 @@ fn field_form(field: Field, text: &str, names: &NameGroups, places: &NameGroups)
                     .chain(&form.others)
                     .map(|r| AsFamily::new(r))
                     .collect(),
+                spelling: writing_system(text),
                 ..form
             }
         }
@@ -275,9 +282,12 @@ fn field_form(field: Field, text: &str, names: &NameGroups, places: &NameGroups)
 
 /// A person's fields prepared, each name field by `form`.
 fn prepare(p: &Person, age_year: i32, mut form: impl FnMut(Field, &str) -> Arc<Form>) -> Prepared {
+    let given = form(Field::Given, &p.given_name);
+    let family = form(Field::Family, &p.family_name);
     Prepared {
-        given: form(Field::Given, &p.given_name),
-        family: form(Field::Family, &p.family_name),
+        spelling: more_telling(given.spelling, family.spelling),
+        given,
+        family,
         sex: p.sex,
         year: p.birth_year,
         year_of_age: p.age.map(|a| age_year - a as i32),
@@ -285,7 +295,6 @@ fn prepare(p: &Person, age_year: i32, mut form: impl FnMut(Field, &str) -> Arc<F
         place: form(Field::Place, &p.place_of_origin),
         mother: form(Field::Parent, &p.mother_name),
         father: form(Field::Parent, &p.father_name),
-        spelling: writing_system(&format!("{} {}", p.given_name, p.family_name)),
     }
 }
 
