@@ -481,6 +481,9 @@ pub struct Matcher {
     names: NameGroups,
     places: NameGroups,
     children: Vec<(String, Prepared)>,
+    /// Each child's interned given and family name, beside `children`: a request's first pass
+    /// reads only these for thousands of candidates, and they fit in a few cache lines.
+    name_ids: Vec<[u32; 2]>,
     index: HashMap<Key, Vec<u32>>,
     /// Where each child id's current entry is.
     by_id: HashMap<String, u32>,
@@ -514,6 +517,7 @@ impl Matcher {
             names,
             places: NameGroups::places(),
             children: Vec::new(),
+            name_ids: Vec::new(),
             index: HashMap::default(),
             by_id: HashMap::default(),
             retired: HashSet::default(),
@@ -677,6 +681,7 @@ impl Matcher {
         *self.given_count.entry(given).or_default() += 1;
         let n = self.children.len() as u32;
         self.by_id.insert(child.id.clone(), n);
+        self.name_ids.push([prepared.given.id, prepared.family.id]);
         self.children.push((child.id.clone(), prepared));
         n
     }
@@ -735,7 +740,11 @@ impl Matcher {
                 if let Some(ids) = self.index.get(key)
                     && ids.len() <= MAX_BLOCK
                 {
-                    seen.extend(ids.iter().copied().filter(|i| !self.retired.contains(i)));
+                    if self.retired.is_empty() {
+                        seen.extend_from_slice(ids);
+                    } else {
+                        seen.extend(ids.iter().copied().filter(|i| !self.retired.contains(i)));
+                    }
                 }
             }
             seen.sort_unstable();
@@ -764,15 +773,17 @@ impl Matcher {
             ),
         };
         let mut memo = Memo::default();
+        // Points are sums of tenths added in another order than the bound's: a rounding's
+        // worth of slack keeps a candidate whose points equal the last kept one's.
+        let most_beside_names = most_points_beside_names(&q, &req) + 1e-9;
         // Names are compared once per distinct name (memo) and settle most candidates: score
         // in order of what the names leave possible, and stop once no other field could lift
         // a candidate into the top.
         let mut by_names: Vec<(f64, u32)> = seen
             .into_iter()
             .map(|i| {
-                let child = &self.children[i as usize].1;
-                let names = self.names(&q, child, &req, &mut memo).points();
-                (names + MOST_POINTS_BESIDE_NAMES, i)
+                let names = self.names(&q, i, &req, &mut memo).points();
+                (names + most_beside_names, i)
             })
             .collect();
         by_names.sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
@@ -781,8 +792,7 @@ impl Matcher {
             if scored.len() >= top && bound < scored[top - 1].0 {
                 break;
             }
-            let child = &self.children[i as usize].1;
-            let points = self.points(&q, child, &req, &mut memo, None);
+            let points = self.points(&q, i, &req, &mut memo, None);
             debug_assert!(points <= bound + 1e-9, "{points} above its bound {bound}");
             let at = scored.partition_point(|s| s.0 > points || (s.0 == points && s.1 < i));
             scored.insert(at, (points, i));
@@ -796,9 +806,9 @@ impl Matcher {
             .map(|(_, i)| {
                 let (id, child) = &self.children[i as usize];
                 let mut evidence = Vec::new();
-                let mut points = self.points(&q, child, &req, &mut memo, Some(&mut evidence));
+                let mut points = self.points(&q, i, &req, &mut memo, Some(&mut evidence));
                 // The names as they were compared: as written, or swapped.
-                let (given, family) = if self.names(&q, child, &req, &mut memo).swapped_won() {
+                let (given, family) = if self.names(&q, i, &req, &mut memo).swapped_won() {
                     (&req.swapped_given, &req.swapped_family)
                 } else {
                     (&*q.given, &*q.family)
@@ -826,15 +836,16 @@ impl Matcher {
             .collect()
     }
 
-    /// The log-odds that `child` is the one sought, with the evidence if asked.
+    /// The log-odds that child number `child` is the one sought, with the evidence if asked.
     fn points(
         &self,
         q: &Prepared,
-        c: &Prepared,
+        child: u32,
         req: &Requesting,
         memo: &mut Memo,
         mut why: Option<&mut Vec<Evidence>>,
     ) -> f64 {
+        let c = &self.children[child as usize].1;
         let mut note = |field: &'static str, points: f64, text: &dyn Fn() -> (String, Said)| {
             if let Some(w) = why.as_deref_mut() {
                 let (note, said) = text();
@@ -847,7 +858,7 @@ impl Matcher {
             }
             points
         };
-        let names = self.names(q, c, req, memo);
+        let names = self.names(q, child, req, memo);
         let Names {
             given: g,
             family: f,
@@ -886,7 +897,7 @@ impl Matcher {
         }
         match (q.sex, c.sex) {
             (Some(a), Some(b)) if a == b => {
-                total += note("sex", 0.3, &|| {
+                total += note("sex", SAME_SEX, &|| {
                     ("same sex".into(), Said::new("sex-same", a, b))
                 })
             }
@@ -921,13 +932,18 @@ impl Matcher {
         total
     }
 
-    /// How the names compare, as written and swapped.
-    fn names(&self, q: &Prepared, c: &Prepared, req: &Requesting, memo: &mut Memo) -> Names {
+    /// How the names of child number `child` compare, as written and swapped. Each distinct
+    /// name is compared once per request (`memo`), so the child's record is read only for a
+    /// name not compared yet.
+    fn names(&self, q: &Prepared, child: u32, req: &Requesting, memo: &mut Memo) -> Names {
+        let [given_id, family_id] = self.name_ids[child as usize];
+        let c = || &self.children[child as usize].1;
         let given = *memo
             .given
-            .entry(c.given.id)
-            .or_insert_with(|| self.name_points(&q.given, &c.given));
-        let (family, by_requester) = *memo.family.entry(c.family.id).or_insert_with(|| {
+            .entry(given_id)
+            .or_insert_with(|| self.name_points(&q.given, &c().given));
+        let (family, by_requester) = *memo.family.entry(family_id).or_insert_with(|| {
+            let c = c();
             let as_asked = self.family_points_here(&q.family, &c.family);
             let requesters = self.family_points_here(&req.family, &c.family);
             if requesters > as_asked && !q.family.is_empty() {
@@ -942,12 +958,12 @@ impl Matcher {
         } else {
             let gs = *memo
                 .given_swapped
-                .entry(c.given.id)
-                .or_insert_with(|| self.name_points(&req.swapped_given, &c.given));
+                .entry(given_id)
+                .or_insert_with(|| self.name_points(&req.swapped_given, &c().given));
             let fs = *memo
                 .family_swapped
-                .entry(c.family.id)
-                .or_insert_with(|| family_points(&req.swapped_family, &c.family));
+                .entry(family_id)
+                .or_insert_with(|| family_points(&req.swapped_family, &c().family));
             gs + fs - 0.5
         };
         Names {
@@ -1040,15 +1056,6 @@ impl Matcher {
         c: &Prepared,
         note: &mut impl FnMut(&'static str, f64, &dyn Fn() -> (String, Said)) -> f64,
     ) -> f64 {
-        // How far apart the years are, and how much an agreement is worth, depends on what
-        // each side recorded: years agree most often (a year off is then little evidence),
-        // an age is one year off as often as not (so a year off still counts for it).
-        // Points: exact, one year off, two years off, further. Fitted as log-odds on the
-        // candidates of the dev sets, then the exact year and two years off set by how often
-        // the sought child comes first: a year both sides recorded is the surest agreement.
-        const YEARS: [f64; 4] = [2.6, 0.5, -2.3, -4.1];
-        const AGES: [f64; 4] = [2.0, 1.6, -0.6, -2.9];
-        const YEAR_AND_AGE: [f64; 4] = [2.3, 1.7, -2.3, -4.3];
         let (qy, cy, table, what) = match (q.year, c.year, q.year_of_age, c.year_of_age) {
             (Some(a), Some(b), _, _) => (a, b, YEARS, "born"),
             // A recorded year is closer to the truth than an age: one year and one age agree
@@ -1064,7 +1071,7 @@ impl Matcher {
         let mut day = "";
         if let (Some(a), Some(b), Some(_), Some(_)) = (q.month_day, c.month_day, q.year, c.year) {
             if a == b && dy == 0 {
-                p += 4.7;
+                p += SAME_DAY;
                 day = ", same day";
             } else if dy == 0 || a != b {
                 // Two full dates are copied from documents: another day is another child, and
@@ -1095,12 +1102,10 @@ impl Matcher {
         note: &mut impl FnMut(&'static str, f64, &dyn Fn() -> (String, Said)) -> f64,
     ) -> f64 {
         let given = &req.given;
-        let parent = match req.relation.as_str() {
-            "mother" | "мати" | "мама" | "мать" | "mama" => Some(&c.mother),
-            "father" | "батько" | "тато" | "отец" | "папа" | "tato" | "papa" => {
-                Some(&c.father)
-            }
-            _ => None,
+        let parent = match parent_asked(&req.relation) {
+            Some(Parent::Mother) => Some(&c.mother),
+            Some(Parent::Father) => Some(&c.father),
+            None => None,
         };
         match parent {
             Some(recorded) if !recorded.is_empty() && !given.is_empty() => {
@@ -1108,7 +1113,7 @@ impl Matcher {
                     given.same_name(recorded) || similar(given, recorded) >= 0.93
                 });
                 if same {
-                    note("relatives", 3.2, &|| {
+                    note("relatives", SAME_PARENT, &|| {
                         (
                             format!("{} {given} ~ {recorded}", req.relation),
                             Said::new("parent-same", given, recorded),
@@ -1166,8 +1171,62 @@ impl Names {
     }
 }
 
-/// The most that sex, birth, place and relatives can add to a candidate's names.
-const MOST_POINTS_BESIDE_NAMES: f64 = 0.3 + 2.6 + 4.7 + 3.5 + 3.2;
+/// The most that sex, birth, place and relatives can add to a candidate's names, given what
+/// the request holds: a request without a place or a parent's name leaves fewer candidates
+/// that the other fields could lift into the top.
+fn most_points_beside_names(q: &Prepared, req: &Requesting) -> f64 {
+    let sex = if q.sex.is_some() { SAME_SEX } else { 0.0 };
+    let birth = match (q.any_year(), q.month_day.and(q.year)) {
+        (None, _) => 0.0,
+        (Some(_), day) => {
+            let best_year = [YEARS, AGES, YEAR_AND_AGE]
+                .iter()
+                .flatten()
+                .fold(f64::MIN, |a, b| a.max(*b));
+            best_year + if day.is_some() { SAME_DAY } else { 0.0 }
+        }
+    };
+    let place = if q.place.is_empty() { 0.0 } else { SAME_PLACE };
+    let parent = if parent_asked(&req.relation).is_some() && !req.given.is_empty() {
+        SAME_PARENT
+    } else {
+        0.0
+    };
+    sex + birth + place + parent
+}
+
+const SAME_SEX: f64 = 0.3;
+/// Added to the year's points when two full birth dates agree to the day.
+const SAME_DAY: f64 = 4.7;
+const SAME_PLACE: f64 = 3.5;
+/// The requester's given name is the parent's the child's record holds.
+const SAME_PARENT: f64 = 3.2;
+
+/// How far apart the years are, and how much an agreement is worth, depends on what
+/// each side recorded: years agree most often (a year off is then little evidence),
+/// an age is one year off as often as not (so a year off still counts for it).
+/// Points: exact, one year off, two years off, further. Fitted as log-odds on the
+/// candidates of the dev sets, then the exact year and two years off set by how often
+/// the sought child comes first: a year both sides recorded is the surest agreement.
+const YEARS: [f64; 4] = [2.6, 0.5, -2.3, -4.1];
+const AGES: [f64; 4] = [2.0, 1.6, -0.6, -2.9];
+const YEAR_AND_AGE: [f64; 4] = [2.3, 1.7, -2.3, -4.3];
+
+/// A parent the requester says they are.
+enum Parent {
+    Mother,
+    Father,
+}
+
+fn parent_asked(relation: &str) -> Option<Parent> {
+    match relation {
+        "mother" | "мати" | "мама" | "мать" | "mama" => Some(Parent::Mother),
+        "father" | "батько" | "тато" | "отец" | "папа" | "tato" | "papa" => {
+            Some(Parent::Father)
+        }
+        _ => None,
+    }
+}
 
 struct Requesting {
     /// The requester's given name.
@@ -1190,7 +1249,7 @@ fn place_points(a: &Form, b: &Form) -> (f64, f64) {
     let p = if two_places {
         -4.2
     } else if sim >= 0.9 {
-        3.5
+        SAME_PLACE
     } else if sim >= 0.8 {
         0.0
     } else {
