@@ -1382,6 +1382,16 @@ fn to_score(points: f64) -> f64 {
 mod tests {
     use super::*;
 
+    /// The child a request seeks, by names and birth year alone.
+    fn sought_child(given: &str, family: &str, year: i32) -> Person {
+        Person {
+            given_name: given.into(),
+            family_name: family.into(),
+            birth_year: Some(year),
+            ..Person::default()
+        }
+    }
+
     fn child(id: &str, given: &str, family: &str, year: i32, mother: &str) -> Person {
         Person {
             id: id.into(),
@@ -1439,12 +1449,7 @@ mod tests {
         assert_eq!(at_once.len(), one_by_one.len());
         // The same lists, in the same order, under every key.
         assert_eq!(at_once.index, one_by_one.index);
-        let sought = Person {
-            given_name: "Ostap".into(),
-            family_name: "Humeniuk".into(),
-            birth_year: Some(2010),
-            ..Person::default()
-        };
+        let sought = sought_child("Ostap", "Humeniuk", 2010);
         let answer = |m: &Matcher| {
             m.find(&sought, &Requester::default(), 10)
                 .into_iter()
@@ -1478,12 +1483,7 @@ mod tests {
         m.add(&child("L1", "Лариса", "Гнатишин", 2011, ""));
         m.add(&child("L2", "Ларисса", "Гнатишина", 2011, ""));
         // Larysa in the family-name place would lose its ending as a feminine family name.
-        let swapped = Person {
-            given_name: "Hnatyshyn".into(),
-            family_name: "Larysa".into(),
-            birth_year: Some(2011),
-            ..Person::default()
-        };
+        let swapped = sought_child("Hnatyshyn", "Larysa", 2011);
         let found = m.find(&swapped, &Requester::default(), 2);
         assert_eq!(found[0].child_id, "L1");
         let names = found[0]
@@ -1511,12 +1511,7 @@ mod tests {
     fn a_register_too_small_to_say_how_common_a_name_is_adds_little_for_it() {
         let mut m = Matcher::new(NameGroups::built_in());
         m.add(&child("S1", "Антоніна", "Шаповал", 2012, ""));
-        let sought = Person {
-            given_name: "Antonina".into(),
-            family_name: "Shapoval".into(),
-            birth_year: Some(2012),
-            ..Person::default()
-        };
+        let sought = sought_child("Antonina", "Shapoval", 2012);
         let found = &m.find(&sought, &Requester::default(), 1)[0];
         for field in ["given_name_rarity", "family_name_rarity"] {
             let rarity = found.evidence.iter().find(|e| e.field == field).unwrap();
@@ -1646,12 +1641,7 @@ mod tests {
         let mut m = Matcher::new(names);
         m.add(&child("C1", "Мирон", "Шаповал", 2014, "Олена"));
         m.add(&child("C2", "Мирон", "Сапович", 2014, "Олена"));
-        let sought = Person {
-            given_name: "Myron".into(),
-            family_name: "Szapoval".into(),
-            birth_year: Some(2014),
-            ..Person::default()
-        };
+        let sought = sought_child("Myron", "Szapoval", 2014);
         let found = m.find(&sought, &Requester::default(), 2);
         assert_eq!(found[0].child_id, "C1", "{found:?}");
     }
@@ -1715,12 +1705,7 @@ mod tests {
             family_name: "Шевчук".into(),
             ..child("C1", "Олександр", "Шевчук", 2012, "Оксана")
         });
-        let sought = Person {
-            given_name: "Oleksandr".into(),
-            family_name: "Kravchenko".into(),
-            birth_year: Some(2012),
-            ..Person::default()
-        };
+        let sought = sought_child("Oleksandr", "Kravchenko", 2012);
         assert!(
             m.find(&sought, &mother, 5)
                 .iter()
