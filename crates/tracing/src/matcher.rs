@@ -807,9 +807,13 @@ impl Matcher {
                 let (id, child) = &self.children[i as usize];
                 let mut evidence = Vec::new();
                 let mut points = self.points(&q, i, &req, &mut memo, Some(&mut evidence));
-                // The names as they were compared: as written, or swapped.
-                let (given, family) = if self.names(&q, i, &req, &mut memo).swapped_won() {
+                // The names as they were compared: as written (the family name perhaps as the
+                // requester writes it), or swapped.
+                let names = self.names(&q, i, &req, &mut memo);
+                let (given, family) = if names.swapped_won() {
                     (&req.swapped_given, &req.swapped_family)
+                } else if names.by_requester {
+                    (&*q.given, &req.family)
                 } else {
                     (&*q.given, &*q.family)
                 };
@@ -1504,6 +1508,30 @@ mod tests {
                 .any(|e| e.field == "family_name_rarity"),
             "{:?}",
             found[0].evidence
+        );
+    }
+
+    #[test]
+    fn a_family_name_the_requester_spells_better_is_weighed_by_its_rarity_too() {
+        let mut m = Matcher::new(NameGroups::built_in());
+        m.add(&child("Y1", "Ярина", "Гнатишин", 2016, "Оксана"));
+        let requester = Requester {
+            name: "Oksana Hnatyshyn".into(),
+            relation: "mother".into(),
+        };
+        let found = &m.find(&sought_child("Yaryna", "Hnatysh", 2016), &requester, 1)[0];
+        let family = found
+            .evidence
+            .iter()
+            .find(|e| e.field == "family_name")
+            .unwrap();
+        assert_eq!(family.said.code, "family-as-requester", "{found:?}");
+        assert!(
+            found
+                .evidence
+                .iter()
+                .any(|e| e.field == "family_name_rarity"),
+            "{found:?}"
         );
     }
 
