@@ -76,6 +76,28 @@ impl Desk {
         self.staff.may(action, Target::Country(country))
     }
 
+    /// Whether the account may take `action` at `target`, or 403.
+    fn must(&self, action: Action, target: Target) -> StaffResult<()> {
+        if self.staff.may(action, target) {
+            Ok(())
+        } else {
+            Err(StaffError::Forbidden(self.staff.lang))
+        }
+    }
+
+    /// A form posted about a round: the desk open, the form's token checked, the round read.
+    async fn posted(
+        state: &AppState,
+        headers: &HeaderMap,
+        fields: &[(String, String)],
+        id: &str,
+    ) -> StaffResult<(Desk, Assessment)> {
+        let desk = Desk::open(state, headers).await?;
+        check_csrf(&desk.staff, headers, field(fields, "csrf"))?;
+        let a = desk.assessment(state, id).await?;
+        Ok((desk, a))
+    }
+
     /// A round the account may read; otherwise 404.
     async fn assessment(&self, state: &AppState, id: &str) -> StaffResult<Assessment> {
         let not_found = || StaffError::NotFound(self.staff.lang);
@@ -87,6 +109,15 @@ impl Desk {
             .map_err(|e| self.internal(e))?
             .filter(|a| policy::reads_inclusion(&self.staff.actor, a.country))
             .ok_or_else(not_found)
+    }
+
+    /// The questions of the questionnaire version a round was started on.
+    async fn questions(&self, state: &AppState, a: &Assessment) -> StaffResult<Vec<Question>> {
+        state
+            .store
+            .questionnaire_version(a.questionnaire)
+            .await
+            .map_err(|e| self.internal(e))
     }
 
     /// A refused field in the reader's language, labelled by the page's field names.
@@ -331,10 +362,7 @@ async fn assessment_page(
     let ctx = desk.ctx();
     let lang = ctx.lang;
     let store = &state.store;
-    let questions = store
-        .questionnaire_version(a.questionnaire)
-        .await
-        .map_err(|e| desk.internal(e))?;
+    let questions = desk.questions(state, a).await?;
     let answers = store.answers(a.id).await.map_err(|e| desk.internal(e))?;
     let returns = store
         .open_returns(a.id)
@@ -568,6 +596,22 @@ fn back_to(a: &Assessment, anchor: &str) -> Response {
     Redirect::to(&format!("/staff/inclusion/{}{anchor}", a.id)).into_response()
 }
 
+/// Where a step on a round leads: back to the round at `anchor` when it was taken, the page
+/// again with why when a field was refused.
+async fn settled<T>(
+    state: &AppState,
+    desk: &Desk,
+    a: &Assessment,
+    done: Result<T, StoreError>,
+    anchor: &str,
+) -> StaffResult {
+    match done {
+        Ok(_) => Ok(back_to(a, anchor)),
+        Err(StoreError::Invalid(e)) => refused(state, desk, a, desk.refusal(&e)).await,
+        Err(e) => Err(desk.internal(e)),
+    }
+}
+
 /// `POST /staff/inclusion/{id}/answers`: one domain's answers, saved together.
 pub async fn save_answers(
     State(state): State<AppState>,
@@ -576,19 +620,11 @@ pub async fn save_answers(
     Path(id): Path<String>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> StaffResult {
-    let desk = Desk::open(&state, &headers).await?;
-    check_csrf(&desk.staff, &headers, field(&fields, "csrf"))?;
-    let a = desk.assessment(&state, &id).await?;
-    if !desk.may(Action::AssessInclusion, a.country) {
-        return Err(StaffError::Forbidden(desk.staff.lang));
-    }
+    let (desk, a) = Desk::posted(&state, &headers, &fields, &id).await?;
+    desk.must(Action::AssessInclusion, Target::Country(a.country))?;
     let ctx = desk.ctx();
     let domain = Domain::from_code(field(&fields, "domain"));
-    let questions = state
-        .store
-        .questionnaire_version(a.questionnaire)
-        .await
-        .map_err(|e| desk.internal(e))?;
+    let questions = desk.questions(&state, &a).await?;
     let mut edits = Vec::new();
     for q in questions.iter().filter(|q| Some(q.domain) == domain) {
         let key = |part: &str| format!("{}.{part}", q.code);
@@ -615,16 +651,11 @@ pub async fn save_answers(
     if edits.is_empty() {
         return Err(StaffError::NotFound(desk.staff.lang));
     }
-    match state
+    let saved = state
         .store
         .save_answers(a.id, &edits, &desk.change(&from, a.country))
-        .await
-    {
-        Ok(()) => Ok(back_to(
-            &a,
-            &format!("#domain-{}", field(&fields, "domain")),
-        )),
-        Err(StoreError::Invalid(e)) => refused(&state, &desk, &a, desk.refusal(&e)).await,
+        .await;
+    match saved {
         Err(StoreError::Conflict(question)) => {
             let message = if questions.iter().any(|q| q.code == question) {
                 ctx.t("inclusion-error-changed")
@@ -633,7 +664,10 @@ pub async fn save_answers(
             };
             refused(&state, &desk, &a, message).await
         }
-        Err(e) => Err(desk.internal(e)),
+        saved => {
+            let anchor = format!("#domain-{}", field(&fields, "domain"));
+            settled(&state, &desk, &a, saved, &anchor).await
+        }
     }
 }
 
@@ -645,9 +679,7 @@ pub async fn review(
     Path(id): Path<String>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> StaffResult {
-    let desk = Desk::open(&state, &headers).await?;
-    check_csrf(&desk.staff, &headers, field(&fields, "csrf"))?;
-    let a = desk.assessment(&state, &id).await?;
+    let (desk, a) = Desk::posted(&state, &headers, &fields, &id).await?;
     let who = desk.change(&from, a.country);
     let step = field(&fields, "step");
     let allowed = match step {
@@ -672,13 +704,11 @@ pub async fn review(
         },
     };
     match done {
-        Ok(()) => Ok(back_to(&a, "")),
-        Err(StoreError::Invalid(e)) => refused(&state, &desk, &a, desk.refusal(&e)).await,
         Err(StoreError::Conflict(_)) => {
             let a = desk.assessment(&state, &id).await?;
             refused(&state, &desk, &a, desk.ctx().t("inclusion-error-moved")).await
         }
-        Err(e) => Err(desk.internal(e)),
+        done => settled(&state, &desk, &a, done, "").await,
     }
 }
 
@@ -690,18 +720,10 @@ pub async fn add_action(
     Path(id): Path<String>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> StaffResult {
-    let desk = Desk::open(&state, &headers).await?;
-    check_csrf(&desk.staff, &headers, field(&fields, "csrf"))?;
-    let a = desk.assessment(&state, &id).await?;
-    if !desk.may(Action::AssessInclusion, a.country) {
-        return Err(StaffError::Forbidden(desk.staff.lang));
-    }
+    let (desk, a) = Desk::posted(&state, &headers, &fields, &id).await?;
+    desk.must(Action::AssessInclusion, Target::Country(a.country))?;
     let ctx = desk.ctx();
-    let questions = state
-        .store
-        .questionnaire_version(a.questionnaire)
-        .await
-        .map_err(|e| desk.internal(e))?;
+    let questions = desk.questions(&state, &a).await?;
     let question = field(&fields, "question");
     let barrier = Barrier::from_code(field(&fields, "barrier"));
     let due = NaiveDate::parse_from_str(field(&fields, "due").trim(), "%Y-%m-%d").ok();
@@ -717,7 +739,7 @@ pub async fn add_action(
     if !questions.iter().any(|q| q.code == question) {
         return refused(&state, &desk, &a, ctx.t("inclusion-error-action")).await;
     }
-    match state
+    let added = state
         .store
         .add_inclusion_action(
             &a,
@@ -728,12 +750,8 @@ pub async fn add_action(
             due,
             &desk.change(&from, a.country),
         )
-        .await
-    {
-        Ok(_) => Ok(back_to(&a, "#actions")),
-        Err(StoreError::Invalid(e)) => refused(&state, &desk, &a, desk.refusal(&e)).await,
-        Err(e) => Err(desk.internal(e)),
-    }
+        .await;
+    settled(&state, &desk, &a, added, "#actions").await
 }
 
 /// `POST /staff/inclusion/actions/{id}`: an action moved on, by its owner or a writer.
@@ -832,11 +850,7 @@ pub async fn export(
     let desk = Desk::open(&state, &headers).await?;
     let a = desk.assessment(&state, &id).await?;
     let ctx = desk.ctx();
-    let questions = state
-        .store
-        .questionnaire_version(a.questionnaire)
-        .await
-        .map_err(|e| desk.internal(e))?;
+    let questions = desk.questions(&state, &a).await?;
     let answers = state
         .store
         .answers(a.id)
@@ -936,11 +950,7 @@ async fn comparison(
     let mut scored: HashMap<Uuid, BTreeMap<Domain, Option<f64>>> = HashMap::new();
     let mut rows = Vec::new();
     for a in rounds.iter().filter(|a| a.stage == Stage::Approved) {
-        let questions = state
-            .store
-            .questionnaire_version(a.questionnaire)
-            .await
-            .map_err(|e| desk.internal(e))?;
+        let questions = desk.questions(state, a).await?;
         let answers = state
             .store
             .answers(a.id)
@@ -1154,14 +1164,6 @@ fn questionnaire_page(
     }
 }
 
-fn questionnaire_editor(desk: &Desk) -> StaffResult<()> {
-    if desk.staff.may(Action::EditQuestionnaire, Target::Network) {
-        Ok(())
-    } else {
-        Err(StaffError::Forbidden(desk.staff.lang))
-    }
-}
-
 /// `GET /staff/inclusion/questionnaire`
 pub async fn questionnaire(
     State(state): State<AppState>,
@@ -1169,7 +1171,7 @@ pub async fn questionnaire(
     axum::extract::Query(q): axum::extract::Query<HashMap<String, String>>,
 ) -> StaffResult {
     let desk = Desk::open(&state, &headers).await?;
-    questionnaire_editor(&desk)?;
+    desk.must(Action::EditQuestionnaire, Target::Network)?;
     let (version, questions) = state
         .store
         .inclusion_questionnaire()
@@ -1193,7 +1195,7 @@ pub async fn publish_questionnaire(
     Form(fields): Form<Vec<(String, String)>>,
 ) -> StaffResult {
     let desk = Desk::open(&state, &headers).await?;
-    questionnaire_editor(&desk)?;
+    desk.must(Action::EditQuestionnaire, Target::Network)?;
     check_csrf(&desk.staff, &headers, field(&fields, "csrf"))?;
     let seen: u32 = field(&fields, "version").parse().unwrap_or(0);
     let mut questions = Vec::new();
