@@ -105,6 +105,10 @@ struct Form {
     groups: Vec<u32>,
     /// The text's number in the index (`Matcher::intern`), for a registered child's names.
     id: u32,
+    /// The number of all it is read as, which is what comparing it depends on: `id`, unless
+    /// it is a family name with other readings (Savcienco and Savchenko share their first
+    /// reading, not Savcienco's others).
+    readings_id: u32,
     /// A family name's other readings, where its spelling system is uncertain (Tymoszenko:
     /// Polish ш or Hungarian с).
     others: Vec<String>,
@@ -129,6 +133,7 @@ impl Form {
             loose,
             groups: Vec::new(),
             id: u32::MAX,
+            readings_id: u32::MAX,
             spelling: "",
             others: Vec::new(),
             others_loose: Vec::new(),
@@ -481,8 +486,9 @@ pub struct Matcher {
     names: NameGroups,
     places: NameGroups,
     children: Vec<(String, Prepared)>,
-    /// Each child's interned given and family name, beside `children`: a request's first pass
-    /// reads only these for thousands of candidates, and they fit in a few cache lines.
+    /// Each child's given name and family name readings as numbers (`Form::id`,
+    /// `Form::readings_id`), beside `children`: a request's first pass compares each distinct
+    /// name once (`Memo`) and reads only these for thousands of candidates.
     name_ids: Vec<[u32; 2]>,
     index: HashMap<Key, Vec<u32>>,
     /// Where each child id's current entry is.
@@ -627,6 +633,15 @@ impl Matcher {
         });
         for ((field, text), mut form) in new.into_iter().zip(folded) {
             form.id = intern(&mut self.interned, &form.text);
+            form.readings_id = if form.others.is_empty() {
+                form.id
+            } else {
+                // Not a name: the readings joined, which no folded text contains.
+                intern(
+                    &mut self.interned,
+                    &format!("{}|{}", form.text, form.others.join("|")),
+                )
+            };
             self.forms[field as usize].insert(text.to_owned(), Arc::new(form));
         }
     }
@@ -681,7 +696,8 @@ impl Matcher {
         *self.given_count.entry(given).or_default() += 1;
         let n = self.children.len() as u32;
         self.by_id.insert(child.id.clone(), n);
-        self.name_ids.push([prepared.given.id, prepared.family.id]);
+        self.name_ids
+            .push([prepared.given.id, prepared.family.readings_id]);
         self.children.push((child.id.clone(), prepared));
         n
     }
@@ -950,7 +966,7 @@ impl Matcher {
             let c = c();
             let as_asked = self.family_points_here(&q.family, &c.family);
             let requesters = self.family_points_here(&req.family, &c.family);
-            if requesters > as_asked && !q.family.is_empty() {
+            if requesters > as_asked && !q.family.is_empty() && !req.family.is_empty() {
                 (requesters, true)
             } else {
                 (as_asked, false)
@@ -1533,6 +1549,32 @@ mod tests {
                 .any(|e| e.field == "family_name_rarity"),
             "{found:?}"
         );
+    }
+
+    #[test]
+    fn two_spellings_with_one_first_reading_are_compared_each_with_its_own_readings() {
+        // Hnatciuc (Romanian) and Hnatchuk share their first reading, гначук; only Hnatciuc is
+        // also read гнацюк, which is how Hnatcjuk may be read.
+        let sought = sought_child("Yaryna", "Hnatcjuk", 2015);
+        let family_points_of = |m: &Matcher, id: &str| {
+            let found = m.find(&sought, &Requester::default(), 2);
+            let found = found.iter().find(|f| f.child_id == id).unwrap();
+            let family = found.evidence.iter().find(|e| e.field == "family_name");
+            family.unwrap().points
+        };
+        let mut alone = Matcher::new(NameGroups::built_in());
+        alone.add(&child("B", "Ярина", "Hnatchuk", 2015, ""));
+        let mut both = Matcher::new(NameGroups::built_in());
+        both.add(&child("A", "Ярина", "Hnatciuc", 2015, ""));
+        both.add(&child("B", "Ярина", "Hnatchuk", 2015, ""));
+        assert_eq!(family_points_of(&both, "A"), SAME_FAMILY);
+        // A requester who gives no family name of their own leaves the request's to count.
+        assert!(
+            family_points_of(&alone, "B") < 0.0,
+            "{:?}",
+            alone.find(&sought, &Requester::default(), 2)
+        );
+        assert_eq!(family_points_of(&both, "B"), family_points_of(&alone, "B"));
     }
 
     #[test]
