@@ -823,23 +823,16 @@ impl Matcher {
                 let (id, child) = &self.children[i as usize];
                 let mut evidence = Vec::new();
                 let mut points = self.points(&q, i, &req, &mut memo, Some(&mut evidence));
-                // The names as they were compared: as written (the family name perhaps as the
-                // requester writes it), or swapped.
-                let names = self.names(&q, i, &req, &mut memo);
-                let (given, family) = if names.swapped_won() {
-                    (&req.swapped_given, &req.swapped_family)
-                } else if names.by_requester {
-                    (&*q.given, &req.family)
-                } else {
-                    (&*q.given, &*q.family)
-                };
-                if !child.given.is_empty() && self.name_points(given, &child.given) >= SAME_NAME {
+                // How rare the names are that agreed, as they were compared: as written (the
+                // family name perhaps as the requester writes it), or swapped.
+                let (given, family) = self.names(&q, i, &req, &mut memo).as_compared();
+                if given >= SAME_NAME {
                     let share = self.given_share(&child.given);
                     let rarity = GIVEN_RARITY.points(share);
                     points += rarity;
                     evidence.push(rarity_evidence("given", &child.given, share, rarity));
                 }
-                if family_points(family, &child.family) >= SAME_FAMILY {
+                if family >= SAME_FAMILY {
                     let share = self.family_share(child.family.id);
                     let rarity = FAMILY_RARITY.points(share);
                     points += rarity;
@@ -883,11 +876,11 @@ impl Matcher {
             given: g,
             family: f,
             by_requester,
-            swapped,
+            ..
         } = names;
         let mut total = 0.0;
         if names.swapped_won() {
-            total += note("names", swapped, &|| {
+            total += note("names", names.swapped_points(), &|| {
                 (
                     format!(
                         "given and family name swapped: {} {} ~ {} {}",
@@ -974,7 +967,7 @@ impl Matcher {
         });
         // Swapped names are only worth a look when the names do not fit as written.
         let swapped = if given + family >= 2.5 {
-            f64::MIN
+            None
         } else {
             let gs = *memo
                 .given_swapped
@@ -984,7 +977,7 @@ impl Matcher {
                 .family_swapped
                 .entry(family_id)
                 .or_insert_with(|| family_points(&req.swapped_family, &c().family));
-            gs + fs - 0.5
+            Some((gs, fs))
         };
         Names {
             given,
@@ -1170,24 +1163,39 @@ struct Memo {
     parent: HashMap<u32, bool>,
 }
 
-/// Points of the names as written, and of the names swapped (`f64::MIN` when the names fit
-/// as written).
+/// Points of the names as written, and of the names swapped.
 struct Names {
     given: f64,
     family: f64,
     /// Whether the requester's own family name gave `family`.
     by_requester: bool,
-    swapped: f64,
+    /// The given and the family name's points read swapped; `None` when the names fit as
+    /// written.
+    swapped: Option<(f64, f64)>,
 }
 
 impl Names {
+    /// The points of the names swapped, less what assuming the swap costs.
+    fn swapped_points(&self) -> f64 {
+        self.swapped
+            .map_or(f64::MIN, |(given, family)| given + family - 0.5)
+    }
+
     /// Whether the names fit better swapped than as written.
     fn swapped_won(&self) -> bool {
-        self.swapped > self.given + self.family
+        self.swapped_points() > self.given + self.family
     }
 
     fn points(&self) -> f64 {
-        self.swapped.max(self.given + self.family)
+        self.swapped_points().max(self.given + self.family)
+    }
+
+    /// The given and the family name's points as they were compared: as written, or swapped.
+    fn as_compared(&self) -> (f64, f64) {
+        match self.swapped {
+            Some(swapped) if self.swapped_won() => swapped,
+            _ => (self.given, self.family),
+        }
     }
 }
 
